@@ -1,0 +1,23 @@
+/*
+ * commands.h - the subcommands of build/bin/minifab.
+ *
+ * Each subcommand is a function that receives its own argv (argv[0] is the
+ * subcommand's name) and returns the process exit status. It must answer
+ * --help by listing its options. The table in main.c is the only place a
+ * subcommand is registered; list nothing there that does not work.
+ */
+#ifndef MF_COMMANDS_H
+#define MF_COMMANDS_H
+
+typedef int (*mf_command_fn)(int argc, char **argv);
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    mf_command_fn run;
+} mf_command_t;
+
+/* minifab run: the visitor kiosk (default subcommand). app/cmd_run.c */
+int cmd_run(int argc, char **argv);
+
+#endif

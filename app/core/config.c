@@ -1,0 +1,249 @@
+/*
+ * config.c - defaults (in one place, each with its reason), the YAML config
+ * file and the environment. See config.h for the precedence.
+ */
+#include "config.h"
+
+#include "mf_error.h"
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_init(config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    /* The pack shipped with the sources; a truck points this at its USB stick. */
+    snprintf(cfg->content_dir, sizeof cfg->content_dir, "%s/content", MINIFAB_SOURCE_DIR);
+    /* XDG: $XDG_DATA_HOME/minifab, else ~/.local/share/minifab (resolved at start-up
+     * by config_apply_env, which sees the environment). */
+    cfg->data_dir[0] = '\0';
+    /* Most visitors are French pupils; English is one tap away. */
+    snprintf(cfg->language, sizeof cfg->language, "fr");
+    /* A visit lasts 2 to 10 minutes; 90 s without a touch means the visitor left. */
+    cfg->idle_timeout_s = 90;
+    cfg->high_contrast = false;
+    cfg->fullscreen = false;
+    /* The truck's screens are 1920x1080; a window half that size fits a laptop. */
+    cfg->window_w = 1280;
+    cfg->window_h = 720;
+    /* A truck is noisy, but a kiosk must not deafen the next stand. */
+    cfg->video_volume_max = 80;
+    /* No device address: use the simulated line, so a fresh clone just works. */
+    cfg->sim = true;
+    /* 50 ms: 20 snapshots a second, smooth enough to watch pieces move. */
+    cfg->line_poll_ms = 50;
+    snprintf(cfg->log_level, sizeof cfg->log_level, "info");
+    /* 1 MiB of log (plus one old generation) is weeks of a kiosk's messages. */
+    cfg->log_file_kib = 1024;
+}
+
+typedef enum { KEY_STRING, KEY_INT, KEY_BOOL } key_type_t;
+
+typedef struct {
+    const char *name;
+    key_type_t type;
+    size_t offset;
+    size_t size; /* strings: buffer size */
+    int min, max;
+} config_key_t;
+
+#define KSTR(name, field) {name, KEY_STRING, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0}
+#define KINT(name, field, lo, hi) {name, KEY_INT, offsetof(config_t, field), sizeof(int), lo, hi}
+#define KBOOL(name, field) {name, KEY_BOOL, offsetof(config_t, field), sizeof(bool), 0, 1}
+
+static const config_key_t config_keys[] = {
+    KSTR("content_dir", content_dir),
+    KSTR("data_dir", data_dir),
+    KSTR("language", language),
+    KINT("idle_timeout_s", idle_timeout_s, 10, 3600),
+    KBOOL("high_contrast", high_contrast),
+    KBOOL("fullscreen", fullscreen),
+    KINT("window_width", window_w, 320, 7680),
+    KINT("window_height", window_h, 240, 7680),
+    KINT("video_volume_max", video_volume_max, 0, 100),
+    KBOOL("sim", sim),
+    KSTR("plc", plc_uri),
+    KSTR("io", io_port),
+    KSTR("engraver", engraver_port),
+    KSTR("scanner", scanner_port),
+    KINT("line_poll_ms", line_poll_ms, 10, 5000),
+    KSTR("log_level", log_level),
+    KINT("log_file_kib", log_file_kib, 16, 1048576),
+};
+
+static int set_key(config_t *cfg, const config_key_t *k, const char *text, const char *file,
+                   struct fy_node *node, yamldoc_errors_t *errs)
+{
+    char *field = (char *)cfg + k->offset;
+    switch (k->type) {
+    case KEY_STRING:
+        if (strlen(text) >= k->size) {
+            yamldoc_errors_at(errs, file, node, "'%s' is too long (at most %zu characters)",
+                              k->name, k->size - 1);
+            return MF_ERANGE;
+        }
+        memcpy(field, text, strlen(text) + 1);
+        return MF_OK;
+    case KEY_INT: {
+        char *end = NULL;
+        long v = strtol(text, &end, 10);
+        if (!*text || *end || v < k->min || v > k->max) {
+            yamldoc_errors_at(errs, file, node, "'%s' expects a whole number from %d to %d, got '%s'",
+                              k->name, k->min, k->max, text);
+            return MF_ERANGE;
+        }
+        *(int *)(void *)field = (int)v;
+        return MF_OK;
+    }
+    case KEY_BOOL:
+        if (!strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) {
+            *(bool *)(void *)field = true;
+        } else if (!strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off")) {
+            *(bool *)(void *)field = false;
+        } else {
+            yamldoc_errors_at(errs, file, node, "'%s' expects true or false, got '%s'", k->name,
+                              text);
+            return MF_EINVAL;
+        }
+        return MF_OK;
+    }
+    return MF_EINVAL;
+}
+
+static int check_values(const config_t *cfg, const char *file, yamldoc_errors_t *errs)
+{
+    int rc = MF_OK;
+    if (strcmp(cfg->language, "fr") != 0 && strcmp(cfg->language, "en") != 0) {
+        yamldoc_errors_add(errs, file, 0, 0, "'language' expects fr or en, got '%s'",
+                           cfg->language);
+        rc = MF_EINVAL;
+    }
+    if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
+        strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
+        yamldoc_errors_add(errs, file, 0, 0,
+                           "'log_level' expects debug, info, warn or error, got '%s'",
+                           cfg->log_level);
+        rc = MF_EINVAL;
+    }
+    return rc;
+}
+
+int config_load_file(config_t *cfg, const char *path, yamldoc_errors_t *errs)
+{
+    struct fy_document *doc = yamldoc_load_file(path, errs);
+    if (!doc)
+        return MF_EPARSE;
+    int rc = MF_OK;
+    struct fy_node *root = fy_document_root(doc);
+    if (!root) { /* an empty file is a valid, empty configuration */
+        fy_document_destroy(doc);
+        return MF_OK;
+    }
+    if (!fy_node_is_mapping(root)) {
+        yamldoc_errors_at(errs, path, root, "expected 'key: value' lines at the top level");
+        fy_document_destroy(doc);
+        return MF_EPARSE;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(root, &it)) != NULL) {
+        struct fy_node *key = fy_node_pair_key(pair);
+        struct fy_node *val = fy_node_pair_value(pair);
+        const char *name = yamldoc_scalar(key);
+        const config_key_t *k = NULL;
+        for (size_t i = 0; name && i < sizeof config_keys / sizeof config_keys[0]; i++) {
+            if (!strcmp(config_keys[i].name, name))
+                k = &config_keys[i];
+        }
+        if (!k) {
+            yamldoc_errors_at(errs, path, key, "unknown key '%s' (see docs/CONFIG.md)",
+                              name ? name : "?");
+            rc = MF_EPARSE;
+            continue;
+        }
+        const char *text = yamldoc_scalar(val);
+        if (!text) {
+            yamldoc_errors_at(errs, path, val ? val : key, "'%s' expects a single value", name);
+            rc = MF_EPARSE;
+            continue;
+        }
+        if (set_key(cfg, k, text, path, val, errs) != MF_OK)
+            rc = MF_EPARSE;
+    }
+    fy_document_destroy(doc);
+    if (check_values(cfg, path, errs) != MF_OK)
+        rc = MF_EPARSE;
+    return rc;
+}
+
+static int env_string(char *dst, size_t size, const char *name, config_getenv_fn get,
+                      yamldoc_errors_t *errs)
+{
+    const char *v = get(name);
+    if (!v || !*v)
+        return 0;
+    if (strlen(v) >= size) {
+        yamldoc_errors_add(errs, name, 0, 0, "value is too long (at most %zu characters)",
+                           size - 1);
+        return MF_ERANGE;
+    }
+    memcpy(dst, v, strlen(v) + 1);
+    return 1;
+}
+
+int config_apply_env(config_t *cfg, config_getenv_fn get, yamldoc_errors_t *errs)
+{
+    int rc = MF_OK;
+    int devices = 0;
+    int r;
+    if (env_string(cfg->data_dir, sizeof cfg->data_dir, "MINIFAB_DATA_DIR", get, errs) < 0)
+        rc = MF_EINVAL;
+    if (env_string(cfg->content_dir, sizeof cfg->content_dir, "MINIFAB_CONTENT_DIR", get, errs) <
+        0)
+        rc = MF_EINVAL;
+    if (env_string(cfg->language, sizeof cfg->language, "MINIFAB_LANGUAGE", get, errs) < 0)
+        rc = MF_EINVAL;
+    if (env_string(cfg->log_level, sizeof cfg->log_level, "MINIFAB_LOG_LEVEL", get, errs) < 0)
+        rc = MF_EINVAL;
+    struct {
+        const char *name;
+        char *dst;
+    } dev[] = {{"MINIFAB_PLC", cfg->plc_uri},
+               {"MINIFAB_IO", cfg->io_port},
+               {"MINIFAB_ENGRAVER", cfg->engraver_port},
+               {"MINIFAB_SCANNER", cfg->scanner_port}};
+    for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++) {
+        r = env_string(dev[i].dst, CONFIG_ADDR_MAX, dev[i].name, get, errs);
+        if (r < 0)
+            rc = MF_EINVAL;
+        devices += r > 0;
+    }
+    if (devices > 0)
+        cfg->sim = false;
+
+    /* The XDG default for the data directory, once every other source is known. */
+    if (!cfg->data_dir[0]) {
+        const char *xdg = get("XDG_DATA_HOME");
+        const char *home = get("HOME");
+        int n;
+        if (xdg && *xdg)
+            n = snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s/minifab", xdg);
+        else
+            n = snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s/.local/share/minifab",
+                         home && *home ? home : "/tmp");
+        if (n < 0 || (size_t)n >= sizeof cfg->data_dir)
+            rc = MF_ERANGE;
+    }
+    if (check_values(cfg, "environment", errs) != MF_OK)
+        rc = MF_EINVAL;
+    return rc;
+}
+
+bool config_uses_sim(const config_t *cfg)
+{
+    return cfg->sim && !cfg->plc_uri[0] && !cfg->io_port[0] && !cfg->engraver_port[0] &&
+           !cfg->scanner_port[0];
+}

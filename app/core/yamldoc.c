@@ -1,0 +1,152 @@
+/*
+ * yamldoc.c - libfyaml behind yamldoc.h: collects the parser's diagnostics
+ * instead of letting it print, and turns node tokens into line:column.
+ */
+#include "yamldoc.h"
+
+#include "mf_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* libfyaml exports this but does not declare it in 0.7's header. */
+struct fy_token *fy_node_token(struct fy_node *fyn);
+
+void yamldoc_errors_init(yamldoc_errors_t *errs)
+{
+    memset(errs, 0, sizeof *errs);
+}
+
+void yamldoc_errors_deinit(yamldoc_errors_t *errs)
+{
+    for (size_t i = 0; i < errs->count; i++)
+        free(errs->items[i]);
+    free(errs->items);
+    memset(errs, 0, sizeof *errs);
+}
+
+static void errors_vadd(yamldoc_errors_t *errs, const char *file, int line, int col,
+                        const char *fmt, va_list ap)
+{
+    char msg[768];
+    char full[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (line > 0)
+        snprintf(full, sizeof full, "%s:%d:%d: %s", file, line, col > 0 ? col : 1, msg);
+    else
+        snprintf(full, sizeof full, "%s: %s", file, msg);
+    if (errs->count == errs->cap) {
+        size_t ncap = errs->cap ? errs->cap * 2 : 8;
+        char **n = realloc(errs->items, ncap * sizeof *n);
+        if (!n)
+            return; /* out of memory: the message is lost, the caller still fails */
+        errs->items = n;
+        errs->cap = ncap;
+    }
+    char *copy = strdup(full);
+    if (copy)
+        errs->items[errs->count++] = copy;
+}
+
+void yamldoc_errors_add(yamldoc_errors_t *errs, const char *file, int line, int col,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    errors_vadd(errs, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void yamldoc_errors_at(yamldoc_errors_t *errs, const char *file, struct fy_node *node,
+                       const char *fmt, ...)
+{
+    int line = 0, col = 0;
+    va_list ap;
+    yamldoc_node_pos(node, &line, &col);
+    va_start(ap, fmt);
+    errors_vadd(errs, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void yamldoc_node_pos(struct fy_node *node, int *line, int *col)
+{
+    *line = 0;
+    *col = 0;
+    if (!node)
+        return;
+    struct fy_token *tok = fy_node_is_scalar(node) ? fy_node_get_scalar_token(node)
+                                                    : fy_node_token(node);
+    if (!tok)
+        return;
+    const struct fy_mark *m = fy_token_start_mark(tok);
+    if (m) {
+        *line = m->line + 1;
+        *col = m->column + 1;
+    }
+}
+
+const char *yamldoc_scalar(struct fy_node *node)
+{
+    if (!node || !fy_node_is_scalar(node))
+        return NULL;
+    return fy_node_get_scalar0(node);
+}
+
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+}
+
+
+static struct fy_document *load_common(const char *name, const char *path, const char *text,
+                                       size_t len, yamldoc_errors_t *errs)
+{
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = diag_silent;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (!diag) {
+        yamldoc_errors_add(errs, name, 0, 0, "%s", mf_strerror(MF_ENOMEM));
+        return NULL;
+    }
+    fy_diag_set_collect_errors(diag, true);
+
+    struct fy_parse_cfg cfg = {0};
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+    cfg.diag = diag;
+    struct fy_document *doc = path ? fy_document_build_from_file(&cfg, path)
+                                   : fy_document_build_from_string(&cfg, text, len);
+    if (!doc) {
+        void *it = NULL;
+        struct fy_diag_error *e;
+        int any = 0;
+        while ((e = fy_diag_errors_iterate(diag, &it)) != NULL) {
+            yamldoc_errors_add(errs, name, e->line + 1, e->column + 1, "%s", e->msg);
+            any = 1;
+        }
+        if (!any)
+            yamldoc_errors_add(errs, name, 0, 0, "cannot read the file (missing or unreadable)");
+    }
+    fy_diag_destroy(diag);
+    return doc;
+}
+
+struct fy_document *yamldoc_load_file(const char *path, yamldoc_errors_t *errs)
+{
+    FILE *probe = fopen(path, "r");
+    if (!probe) {
+        yamldoc_errors_add(errs, path, 0, 0, "cannot open the file");
+        return NULL;
+    }
+    fclose(probe);
+    return load_common(path, path, NULL, 0, errs);
+}
+
+struct fy_document *yamldoc_load_string(const char *name, const char *text, size_t len,
+                                        yamldoc_errors_t *errs)
+{
+    return load_common(name, NULL, text, len, errs);
+}
