@@ -16,6 +16,7 @@
 
 static const mf_command_t commands[] = {
     {"run", "the visitor kiosk (default when no subcommand is given)", cmd_run},
+    {"content", "check a content pack, list its trades", cmd_content},
 };
 
 static void print_usage(FILE *out)
