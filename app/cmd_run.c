@@ -1,3 +1,233 @@
-/* placeholder replaced below */
+/*
+ * cmd_run.c - `minifab run`: the visitor kiosk.
+ *
+ * Start-up in order: options -> configuration (defaults < file < environment
+ * < flags, see app/core/config.h) -> logging -> simulated line when no device
+ * is configured -> the main loop (app/platform/app.c).
+ */
+#include "app.h"
 #include "commands.h"
-int cmd_run(int argc, char **argv) { return 0; }
+#include "config.h"
+#include "mf_error.h"
+#include "mf_log.h"
+#include "simproc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: minifab run [OPTIONS]\n\n"
+            "The visitor kiosk. With no device configured it starts the simulated line.\n\n"
+            "options:\n"
+            "  --config FILE        configuration file (YAML; also MINIFAB_CONFIG; docs/CONFIG.md)\n"
+            "  --data-dir DIR       statistics and logs (also MINIFAB_DATA_DIR;\n"
+            "                       default $XDG_DATA_HOME/minifab)\n"
+            "  --content DIR        content pack folder (default: the pack in the sources)\n"
+            "  --language fr|en     language of the attract screen (default fr)\n"
+            "  --fullscreen         full screen, for a real kiosk (F11 toggles)\n"
+            "  --high-contrast      start in the high-contrast theme\n"
+            "  --size WxH           window size in pixels (default 1280x720)\n"
+            "  --headless           no window: SDL's dummy video driver, software renderer\n"
+            "  --script FILE        run a test script, then exit (0 when every expect held)\n"
+            "  --shots DIR          where the script's 'shot NAME' writes NAME.png\n"
+            "  --sim                use the simulated line (started as child processes)\n"
+            "  --plc URI            line PLC, e.g. tcp://192.168.0.10:502\n"
+            "  --io PORT            remote I/O module (Modbus RTU serial port)\n"
+            "  --engraver PORT      GRBL laser engraver (serial port)\n"
+            "  --scanner PORT       ticket scanner (serial port)\n"
+            "  --log-level LEVEL    debug, info, warn or error (default info)\n"
+            "  --help               this text\n\n"
+            "Script commands (one a line, '#' comments; X Y in window pixels):\n"
+            "  tap X Y | tap \"label\" | tap #id   longpress TARGET MS   swipe X1 Y1 X2 Y2\n"
+            "  type \"text\"   key NAME   advance MS (kiosk clock)   wait MS (real time)\n"
+            "  shot NAME   dump   expect [no] screen ID   expect [no] text \"...\"\n");
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *end = NULL;
+    long a = strtol(s, &end, 10);
+    if (!end || (*end != 'x' && *end != 'X'))
+        return MF_EINVAL;
+    long b = strtol(end + 1, &end, 10);
+    if (*end || a < 200 || b < 200 || a > 7680 || b > 7680)
+        return MF_EINVAL;
+    *w = (int)a;
+    *h = (int)b;
+    return MF_OK;
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[CONFIG_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return mf_error_from_errno(errno);
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+        return mf_error_from_errno(errno);
+    return MF_OK;
+}
+
+static const char *env_get(const char *name)
+{
+    return getenv(name);
+}
+
+static void print_errors(const yamldoc_errors_t *errs)
+{
+    for (size_t i = 0; i < errs->count; i++)
+        fprintf(stderr, "%s\n", errs->items[i]);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    enum { OPT_CONFIG = 256, OPT_SIZE, OPT_HEADLESS, OPT_SCRIPT, OPT_SHOTS, OPT_HELP, OPT_FLAG };
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"size", required_argument, NULL, OPT_SIZE},
+        {"headless", no_argument, NULL, OPT_HEADLESS},
+        {"script", required_argument, NULL, OPT_SCRIPT},
+        {"shots", required_argument, NULL, OPT_SHOTS},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"data-dir", required_argument, NULL, OPT_FLAG},
+        {"content", required_argument, NULL, OPT_FLAG},
+        {"language", required_argument, NULL, OPT_FLAG},
+        {"log-level", required_argument, NULL, OPT_FLAG},
+        {"plc", required_argument, NULL, OPT_FLAG},
+        {"io", required_argument, NULL, OPT_FLAG},
+        {"engraver", required_argument, NULL, OPT_FLAG},
+        {"scanner", required_argument, NULL, OPT_FLAG},
+        {"sim", no_argument, NULL, OPT_FLAG},
+        {"fullscreen", no_argument, NULL, OPT_FLAG},
+        {"high-contrast", no_argument, NULL, OPT_FLAG},
+        {NULL, 0, NULL, 0},
+    };
+    /* Flags are collected first and applied after the file and the environment. */
+    struct {
+        const char *name;
+        const char *value;
+    } flags[32];
+    int nflags = 0, status = 1;
+    const char *config_path = getenv("MINIFAB_CONFIG");
+    app_options_t app = {0};
+    int size_w = 0, size_h = 0;
+    config_t cfg;
+    yamldoc_errors_t errs;
+    simproc_t *sim = NULL;
+
+    yamldoc_errors_init(&errs);
+    optind = 1;
+    int c, idx = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
+        switch (c) {
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
+        case OPT_SIZE:
+            if (parse_size(optarg, &size_w, &size_h) != MF_OK) {
+                fprintf(stderr, "minifab run: --size expects WxH (e.g. 1920x1080), got '%s'\n",
+                        optarg);
+                goto done;
+            }
+            break;
+        case OPT_HEADLESS:
+            app.headless = true;
+            break;
+        case OPT_SCRIPT:
+            app.script_path = optarg;
+            break;
+        case OPT_SHOTS:
+            app.shots_dir = optarg;
+            break;
+        case OPT_HELP:
+        case 'h':
+            run_usage(stdout);
+            status = 0;
+            goto done;
+        case OPT_FLAG:
+            if (nflags < (int)(sizeof flags / sizeof flags[0])) {
+                flags[nflags].name = opts[idx].name;
+                flags[nflags].value = optarg;
+                nflags++;
+            }
+            break;
+        default:
+            fprintf(stderr, "minifab run: see 'minifab run --help'\n");
+            status = 2;
+            goto done;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "minifab run: unexpected argument '%s' (see --help)\n", argv[optind]);
+        status = 2;
+        goto done;
+    }
+
+    config_init(&cfg);
+    if (config_path && config_load_file(&cfg, config_path, &errs) != MF_OK) {
+        print_errors(&errs);
+        fprintf(stderr, "minifab run: the configuration %s is not valid\n", config_path);
+        goto done;
+    }
+    int rc = config_apply_env(&cfg, env_get, &errs);
+    for (int i = 0; i < nflags && rc == MF_OK; i++)
+        rc = config_apply_flag(&cfg, flags[i].name, flags[i].value, &errs);
+    if (rc != MF_OK) {
+        print_errors(&errs);
+        goto done;
+    }
+
+    mf_log_level_t level = MF_LOG_INFO;
+    mf_log_level_parse(cfg.log_level, &level);
+    mf_log_set_level(level);
+    if (mkdir_p(cfg.data_dir) == MF_OK) {
+        char log_path[CONFIG_PATH_MAX + 16];
+        snprintf(log_path, sizeof log_path, "%s/minifab.log", cfg.data_dir);
+        if (mf_log_open_file(log_path, (size_t)cfg.log_file_kib * 1024u) != MF_OK)
+            mf_log_warn("run", "cannot write the log file %s", log_path);
+    } else {
+        mf_log_warn("run", "cannot create the data directory %s", cfg.data_dir);
+    }
+
+    if (config_uses_sim(&cfg) && !app.script_path) {
+        char bin_dir[512];
+        simproc_addresses_t addr;
+        if (simproc_self_dir(bin_dir, sizeof bin_dir) == MF_OK &&
+            (sim = simproc_start(bin_dir, &addr)) != NULL) {
+            snprintf(cfg.plc_uri, sizeof cfg.plc_uri, "%s", addr.plc_uri);
+            snprintf(cfg.io_port, sizeof cfg.io_port, "%s", addr.io_port);
+            snprintf(cfg.engraver_port, sizeof cfg.engraver_port, "%s", addr.engraver_port);
+            snprintf(cfg.scanner_port, sizeof cfg.scanner_port, "%s", addr.scanner_port);
+        }
+    }
+
+    app.fullscreen = cfg.fullscreen;
+    app.width = size_w ? size_w : cfg.window_w;
+    app.height = size_h ? size_h : cfg.window_h;
+    app.kiosk.idle_timeout_ms = cfg.idle_timeout_s * 1000;
+    app.kiosk.language = cfg.language;
+    app.kiosk.high_contrast = cfg.high_contrast;
+    status = app_run(&app);
+    if (status == 2 && !app.headless)
+        fprintf(stderr, "minifab run: no display here. Run headless instead:\n"
+                        "  minifab run --headless --script FILE --shots DIR\n"
+                        "or start a virtual display: xvfb-run -a minifab run\n");
+
+done:
+    simproc_stop(sim);
+    yamldoc_errors_deinit(&errs);
+    mf_log_open_file(NULL, 0);
+    return status;
+}

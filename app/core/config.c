@@ -247,3 +247,50 @@ bool config_uses_sim(const config_t *cfg)
     return cfg->sim && !cfg->plc_uri[0] && !cfg->io_port[0] && !cfg->engraver_port[0] &&
            !cfg->scanner_port[0];
 }
+
+int config_apply_flag(config_t *cfg, const char *name, const char *value, yamldoc_errors_t *errs)
+{
+    struct {
+        const char *flag;
+        char *dst;
+        size_t size;
+        bool device;
+    } strings[] = {
+        {"data-dir", cfg->data_dir, sizeof cfg->data_dir, false},
+        {"content", cfg->content_dir, sizeof cfg->content_dir, false},
+        {"language", cfg->language, sizeof cfg->language, false},
+        {"log-level", cfg->log_level, sizeof cfg->log_level, false},
+        {"plc", cfg->plc_uri, sizeof cfg->plc_uri, true},
+        {"io", cfg->io_port, sizeof cfg->io_port, true},
+        {"engraver", cfg->engraver_port, sizeof cfg->engraver_port, true},
+        {"scanner", cfg->scanner_port, sizeof cfg->scanner_port, true},
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        if (strcmp(name, strings[i].flag) != 0)
+            continue;
+        if (!value || strlen(value) >= strings[i].size) {
+            yamldoc_errors_add(errs, "command line", 0, 0, "--%s expects a value of at most %zu characters",
+                               name, strings[i].size - 1);
+            return MF_EINVAL;
+        }
+        memcpy(strings[i].dst, value, strlen(value) + 1);
+        if (strings[i].device)
+            cfg->sim = false;
+        return check_values(cfg, "command line", errs) == MF_OK ? MF_OK : MF_EINVAL;
+    }
+    if (strcmp(name, "sim") == 0) {
+        cfg->sim = true;
+        cfg->plc_uri[0] = cfg->io_port[0] = cfg->engraver_port[0] = cfg->scanner_port[0] = '\0';
+        return MF_OK;
+    }
+    if (strcmp(name, "fullscreen") == 0) {
+        cfg->fullscreen = true;
+        return MF_OK;
+    }
+    if (strcmp(name, "high-contrast") == 0) {
+        cfg->high_contrast = true;
+        return MF_OK;
+    }
+    yamldoc_errors_add(errs, "command line", 0, 0, "unknown option --%s", name);
+    return MF_EINVAL;
+}

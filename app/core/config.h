@@ -61,4 +61,11 @@ int config_apply_env(config_t *cfg, config_getenv_fn get, yamldoc_errors_t *errs
 /* True when no device address is configured (then the kiosk uses the sim). */
 bool config_uses_sim(const config_t *cfg);
 
+
+
+/* Applies one command-line option (its long name without dashes, e.g.
+ * "plc", "data-dir") with VALUE (NULL for switches such as "sim",
+ * "fullscreen", "high-contrast"). Returns 0, or MF_EINVAL for an unknown
+ * option or a bad value (message in ERRS). Flags are applied last and win. */
+int config_apply_flag(config_t *cfg, const char *name, const char *value, yamldoc_errors_t *errs);
 #endif

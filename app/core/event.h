@@ -1,0 +1,36 @@
+/*
+ * event.h - the kiosk's own event type.
+ *
+ * Platform code (app/platform) turns SDL events into these at the edge, the
+ * script runner makes them from a test script, and drivers' results arrive as
+ * these too; kiosk_update() is the only consumer. Positions are in layout
+ * units (see view.h), never in pixels, so the logic is independent of the
+ * screen's resolution.
+ */
+#ifndef MF_EVENT_H
+#define MF_EVENT_H
+
+#include <stdint.h>
+
+typedef enum {
+    MF_EV_NONE = 0,
+    MF_EV_POINTER_DOWN, /* finger or mouse button pressed at (x, y) */
+    MF_EV_POINTER_MOVE, /* while pressed */
+    MF_EV_POINTER_UP,   /* released */
+    MF_EV_KEY,          /* a named key: "Escape", "Return", "Left", "F11"... */
+    MF_EV_TEXT,         /* UTF-8 text typed (on-screen or physical keyboard) */
+    MF_EV_RESIZE,       /* new screen size in units (x = width, y = height) */
+    MF_EV_TICK,         /* time passed; no input (drives timeouts and animations) */
+    MF_EV_QUIT,         /* window closed or SIGTERM: leave the loop */
+} mf_event_type_t;
+
+#define MF_POINTER_MOUSE (-1) /* pointer id of the mouse; fingers use their SDL id */
+
+typedef struct {
+    mf_event_type_t type;
+    int64_t pointer; /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
+    float x, y;      /* position in layout units for POINTER_*, size for RESIZE */
+    char text[64];   /* key name for KEY, UTF-8 for TEXT */
+} mf_event_t;
+
+#endif

@@ -1,0 +1,566 @@
+/*
+ * kiosk.c - the visitor kiosk's state machine and its screens' layout.
+ *
+ * Everything a visitor can change goes through kiosk_update(); every screen
+ * is laid out by a kiosk_view_<screen>() function in layout units, for
+ * landscape and portrait alike. See kiosk.h for the contract.
+ */
+#include "kiosk.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    bool down;
+    int64_t id;       /* which pointer */
+    float x0, y0;     /* where it went down */
+    float x, y;       /* where it is */
+    int64_t t0;       /* when it went down */
+    char target[VIEW_ID_MAX]; /* widget under the finger at down, "" if none */
+    bool cancelled;   /* moved away: not a tap any more */
+    bool long_fired;  /* a long press already acted */
+} kiosk_pointer_t;
+
+struct kiosk {
+    kiosk_options_t opt;
+    char default_language[8];
+    kiosk_screen_t stack[KIOSK_STACK_MAX];
+    int depth;
+    char language[8];
+    bool high_contrast;
+    bool big_text;
+    float w, h;
+    int64_t last_input;
+    int64_t transition_start;
+    int transition_dir;
+    kiosk_pointer_t ptr;
+    bool quit;
+    uint64_t generation;
+    kiosk_station_t stations[KIOSK_MAX_STATIONS];
+    int station_count;
+    view_t scratch; /* the view used for hit-testing inside update */
+};
+
+/* ---- text -------------------------------------------------------------- */
+
+typedef struct {
+    const char *key;
+    const char *fr;
+    const char *en;
+} kiosk_string_t;
+
+/* UI strings of the kiosk's own screens, in French and English. */
+static const kiosk_string_t kiosk_strings[] = {
+    {"attract.title", "Bienvenue dans la mini-usine !", "Welcome to the mini-factory!"},
+    {"attract.tagline",
+     "Découvre les métiers de l'industrie et fabrique ton porte-téléphone en métal.",
+     "Discover the jobs of industry and make your own metal phone holder."},
+    {"attract.start", "Touche l'écran pour commencer", "Touch the screen to start"},
+    {"home.title", "Choisis une station", "Choose a station"},
+    {"home.subtitle", "Chaque station de la ligne cache des métiers. Touche-en une !",
+     "Every station of the line hides real jobs. Tap one!"},
+    {"home.empty", "Les stations arrivent : demande à l'équipe de charger le contenu.",
+     "Stations are on their way: ask the staff to load the content."},
+    {"home.line", "Sur la ligne", "On the line"},
+    {"home.exhibit", "À essayer", "Try it"},
+    {"settings.title", "Réglages", "Settings"},
+    {"settings.language", "Langue", "Language"},
+    {"settings.contrast", "Contraste élevé", "High contrast"},
+    {"settings.bigtext", "Texte plus grand", "Bigger text"},
+    {"common.back", "Retour", "Back"},
+    {"common.settings", "Réglages", "Settings"},
+    {"common.on", "Activé", "On"},
+    {"common.off", "Désactivé", "Off"},
+    {"lang.fr", "Français", "Français"},
+    {"lang.en", "English", "English"},
+};
+
+static int lang_index(const kiosk_t *k)
+{
+    return strcmp(k->language, "en") == 0 ? 1 : 0;
+}
+
+static const char *kiosk_text(const kiosk_t *k, const char *key)
+{
+    for (size_t i = 0; i < sizeof kiosk_strings / sizeof kiosk_strings[0]; i++) {
+        if (strcmp(kiosk_strings[i].key, key) == 0)
+            return lang_index(k) ? kiosk_strings[i].en : kiosk_strings[i].fr;
+    }
+    return key; /* a missing string shows its key, never crashes */
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+static const char *const screen_ids[KIOSK_SCREEN_COUNT] = {"attract", "home", "settings"};
+_Static_assert(sizeof screen_ids / sizeof screen_ids[0] == KIOSK_SCREEN_COUNT,
+               "one id per screen");
+
+const char *kiosk_screen_id(kiosk_screen_t s)
+{
+    return (s >= 0 && s < KIOSK_SCREEN_COUNT) ? screen_ids[s] : "unknown";
+}
+
+static void kiosk_reset_visit(kiosk_t *k)
+{
+    k->depth = 1;
+    k->stack[0] = KIOSK_SCREEN_ATTRACT;
+    snprintf(k->language, sizeof k->language, "%s", k->default_language);
+    k->high_contrast = k->opt.high_contrast;
+    k->big_text = false;
+    memset(&k->ptr, 0, sizeof k->ptr);
+}
+
+kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, int64_t now)
+{
+    kiosk_t *k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    k->opt = *opt;
+    snprintf(k->default_language, sizeof k->default_language, "%s",
+             opt->language && strcmp(opt->language, "en") == 0 ? "en" : "fr");
+    k->opt.language = k->default_language;
+    if (k->opt.idle_timeout_ms <= 0)
+        k->opt.idle_timeout_ms = 90000;
+    k->w = w_units;
+    k->h = h_units;
+    k->last_input = now;
+    k->transition_start = now - KIOSK_TRANSITION_MS;
+    kiosk_reset_visit(k);
+    return k;
+}
+
+void kiosk_destroy(kiosk_t *k)
+{
+    free(k);
+}
+
+void kiosk_set_stations(kiosk_t *k, const kiosk_station_t *stations, int count)
+{
+    if (count > KIOSK_MAX_STATIONS)
+        count = KIOSK_MAX_STATIONS;
+    if (count < 0)
+        count = 0;
+    memcpy(k->stations, stations, (size_t)count * sizeof *stations);
+    k->station_count = count;
+    k->generation++;
+}
+
+kiosk_screen_t kiosk_screen(const kiosk_t *k)
+{
+    return k->stack[k->depth - 1];
+}
+
+const char *kiosk_language(const kiosk_t *k)
+{
+    return k->language;
+}
+
+bool kiosk_quit_requested(const kiosk_t *k)
+{
+    return k->quit;
+}
+
+uint64_t kiosk_generation(const kiosk_t *k)
+{
+    return k->generation;
+}
+
+/* ---- navigation -------------------------------------------------------- */
+
+static void kiosk_push(kiosk_t *k, kiosk_screen_t s, int64_t now)
+{
+    if (k->depth < KIOSK_STACK_MAX)
+        k->stack[k->depth++] = s;
+    else
+        k->stack[k->depth - 1] = s;
+    k->transition_start = now;
+    k->transition_dir = 1;
+}
+
+static void kiosk_pop(kiosk_t *k, int64_t now)
+{
+    if (k->depth <= 1)
+        return;
+    k->depth--;
+    k->transition_start = now;
+    k->transition_dir = -1;
+}
+
+static void kiosk_activate(kiosk_t *k, const char *id, int64_t now)
+{
+    if (strcmp(id, "start") == 0) {
+        kiosk_push(k, KIOSK_SCREEN_HOME, now);
+    } else if (strcmp(id, "back") == 0) {
+        kiosk_pop(k, now);
+    } else if (strcmp(id, "settings") == 0) {
+        if (kiosk_screen(k) != KIOSK_SCREEN_SETTINGS)
+            kiosk_push(k, KIOSK_SCREEN_SETTINGS, now);
+    } else if (strcmp(id, "lang-fr") == 0) {
+        snprintf(k->language, sizeof k->language, "fr");
+    } else if (strcmp(id, "lang-en") == 0) {
+        snprintf(k->language, sizeof k->language, "en");
+    } else if (strcmp(id, "contrast") == 0) {
+        k->high_contrast = !k->high_contrast;
+    } else if (strcmp(id, "bigtext") == 0) {
+        k->big_text = !k->big_text;
+    }
+    /* Station cards ("station-<id>") open the station's page, which the
+     * visitor-journey work adds; until then a tap on them only gives feedback. */
+}
+
+/* ---- update ------------------------------------------------------------ */
+
+static void kiosk_pointer_down(kiosk_t *k, const mf_event_t *ev, int64_t now)
+{
+    if (k->ptr.down)
+        return; /* a second finger: ignored, one visitor, one finger */
+    kiosk_view(k, now, &k->scratch);
+    const view_widget_t *w = view_hit(&k->scratch, ev->x, ev->y);
+    k->ptr.down = true;
+    k->ptr.id = ev->pointer;
+    k->ptr.x0 = k->ptr.x = ev->x;
+    k->ptr.y0 = k->ptr.y = ev->y;
+    k->ptr.t0 = now;
+    k->ptr.cancelled = false;
+    k->ptr.long_fired = false;
+    snprintf(k->ptr.target, sizeof k->ptr.target, "%s", w ? w->id : "");
+}
+
+static bool kiosk_pointer_up(kiosk_t *k, const mf_event_t *ev, int64_t now)
+{
+    if (!k->ptr.down || ev->pointer != k->ptr.id)
+        return false;
+    k->ptr.x = ev->x;
+    k->ptr.y = ev->y;
+    k->ptr.down = false;
+    float dx = k->ptr.x - k->ptr.x0;
+    float dy = k->ptr.y - k->ptr.y0;
+    /* A horizontal swipe to the right goes back, as on a phone. */
+    if (dx > 20.0f && fabsf(dy) < dx * 0.5f && kiosk_screen(k) != KIOSK_SCREEN_ATTRACT) {
+        kiosk_pop(k, now);
+        return true;
+    }
+    if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT && !k->ptr.target[0]) {
+        /* Anywhere on the attract screen starts the visit. */
+        kiosk_push(k, KIOSK_SCREEN_HOME, now);
+        return true;
+    }
+    if (k->ptr.target[0] && !k->ptr.cancelled && !k->ptr.long_fired) {
+        kiosk_view(k, now, &k->scratch);
+        const view_widget_t *w = view_find_id(&k->scratch, k->ptr.target);
+        if (w && view_rect_contains(w->rect, ev->x, ev->y))
+            kiosk_activate(k, k->ptr.target, now);
+    }
+    return true;
+}
+
+bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
+{
+    uint64_t before = k->generation;
+    kiosk_screen_t screen_before = kiosk_screen(k);
+    switch (ev->type) {
+    case MF_EV_POINTER_DOWN:
+        k->last_input = now;
+        kiosk_pointer_down(k, ev, now);
+        k->generation++;
+        break;
+    case MF_EV_POINTER_MOVE:
+        if (k->ptr.down && ev->pointer == k->ptr.id) {
+            k->ptr.x = ev->x;
+            k->ptr.y = ev->y;
+            if (!k->ptr.cancelled && hypotf(ev->x - k->ptr.x0, ev->y - k->ptr.y0) > 4.0f) {
+                k->ptr.cancelled = true; /* a drag, not a tap: release the button */
+                k->generation++;
+            }
+        }
+        break;
+    case MF_EV_POINTER_UP:
+        k->last_input = now;
+        if (kiosk_pointer_up(k, ev, now))
+            k->generation++;
+        break;
+    case MF_EV_KEY:
+        k->last_input = now;
+        if (strcmp(ev->text, "Escape") == 0 || strcmp(ev->text, "AC Back") == 0) {
+            kiosk_pop(k, now);
+        } else if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT &&
+                   (strcmp(ev->text, "Return") == 0 || strcmp(ev->text, "Space") == 0)) {
+            kiosk_push(k, KIOSK_SCREEN_HOME, now);
+        }
+        k->generation++;
+        break;
+    case MF_EV_TEXT:
+        k->last_input = now;
+        break;
+    case MF_EV_RESIZE:
+        if (ev->x > 0 && ev->y > 0) {
+            k->w = ev->x;
+            k->h = ev->y;
+            k->generation++;
+        }
+        break;
+    case MF_EV_QUIT:
+        k->quit = true;
+        k->generation++;
+        break;
+    case MF_EV_TICK:
+    case MF_EV_NONE:
+        break;
+    }
+
+    /* Long press: fires once while the finger stays on its target. */
+    if (k->ptr.down && !k->ptr.cancelled && !k->ptr.long_fired && k->ptr.target[0] &&
+        now - k->ptr.t0 >= KIOSK_LONGPRESS_MS) {
+        k->ptr.long_fired = true;
+        k->generation++;
+    }
+
+    /* Idle: the visitor has left; the next one starts from the attract screen. */
+    if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT && !k->ptr.down &&
+        now - k->last_input >= k->opt.idle_timeout_ms) {
+        kiosk_reset_visit(k);
+        k->transition_start = now;
+        k->transition_dir = -1;
+        k->generation++;
+    }
+
+    /* Animations and transitions change the picture with time alone. */
+    if (now - k->transition_start < KIOSK_TRANSITION_MS + KIOSK_ATTRACT_FRAME_MS ||
+        kiosk_screen(k) == KIOSK_SCREEN_ATTRACT)
+        k->generation++;
+    if (kiosk_screen(k) != screen_before)
+        k->generation++;
+    return k->generation != before;
+}
+
+int64_t kiosk_next_deadline(const kiosk_t *k, int64_t now)
+{
+    int64_t next = INT64_MAX;
+    if (now - k->transition_start < KIOSK_TRANSITION_MS)
+        next = now + 16; /* ~60 frames a second while sliding */
+    else if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT)
+        next = now + KIOSK_ATTRACT_FRAME_MS;
+    if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT) {
+        int64_t idle = k->last_input + k->opt.idle_timeout_ms;
+        if (idle < next)
+            next = idle;
+    }
+    if (k->ptr.down && !k->ptr.long_fired && k->ptr.target[0]) {
+        int64_t lp = k->ptr.t0 + KIOSK_LONGPRESS_MS;
+        if (lp < next)
+            next = lp;
+    }
+    return next;
+}
+
+/* ---- layout ------------------------------------------------------------ */
+
+static bool portrait(const kiosk_t *k)
+{
+    return k->h > k->w;
+}
+
+static float text_scale(const kiosk_t *k)
+{
+    return k->big_text ? 1.25f : 1.0f;
+}
+
+/* Marks the widget under a pressed finger so it can be drawn pressed. */
+static void mark_pressed(const kiosk_t *k, view_t *v)
+{
+    if (!k->ptr.down || k->ptr.cancelled || !k->ptr.target[0])
+        return;
+    for (size_t i = 0; i < v->count; i++) {
+        if (strcmp(v->widgets[i].id, k->ptr.target) == 0)
+            v->widgets[i].pressed = true;
+    }
+}
+
+static view_widget_t *add_button(view_t *v, const char *id, const char *label, view_rect_t r,
+                                 view_style_t style, view_icon_t icon)
+{
+    view_widget_t *w = view_add(v, VIEW_BUTTON, id, label, r);
+    if (w) {
+        w->style = style;
+        w->icon = icon;
+    }
+    return w;
+}
+
+static view_widget_t *add_text(view_t *v, const char *label, view_rect_t r, view_style_t style,
+                               float font)
+{
+    view_widget_t *w = view_add(v, VIEW_TEXT, NULL, label, r);
+    if (w) {
+        w->style = style;
+        w->font = font;
+    }
+    return w;
+}
+
+/* The bar at the top of every screen but attract: back, title, settings. */
+static void layout_top_bar(const kiosk_t *k, view_t *v, const char *title)
+{
+    float m = 4.0f, bh = 11.0f;
+    add_button(v, "back", kiosk_text(k, "common.back"), view_rect(m, m, 26.0f, bh),
+               VIEW_STYLE_GHOST, VIEW_ICON_BACK);
+    add_text(v, title, view_rect(m + 30.0f, m, v->w - 2 * m - 60.0f, bh), VIEW_STYLE_TITLE,
+             7.0f * text_scale(k));
+    if (kiosk_screen(k) != KIOSK_SCREEN_SETTINGS)
+        add_button(v, "settings", kiosk_text(k, "common.settings"),
+                   view_rect(v->w - m - 26.0f, m, 26.0f, bh), VIEW_STYLE_GHOST,
+                   VIEW_ICON_SETTINGS);
+}
+
+static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
+{
+    float w = v->w, h = v->h, m = 6.0f;
+    float pulse = 0.5f + 0.5f * sinf((float)(now % 2000) / 2000.0f * 2.0f * (float)M_PI);
+    float ts = text_scale(k);
+    view_widget_t *c;
+
+    if (!portrait(k)) {
+        add_text(v, kiosk_text(k, "attract.title"), view_rect(m, 10.0f, w * 0.58f, 26.0f),
+                 VIEW_STYLE_TITLE, 11.0f * ts)->align = VIEW_ALIGN_LEFT;
+        add_text(v, kiosk_text(k, "attract.tagline"), view_rect(m, 37.0f, w * 0.52f, 16.0f),
+                 VIEW_STYLE_BODY, 5.0f * ts)->align = VIEW_ALIGN_LEFT;
+        c = view_add(v, VIEW_CONVEYOR, NULL, NULL, view_rect(w * 0.62f, 8.0f, w * 0.34f, 48.0f));
+        c->value = (float)(now % 6000) / 6000.0f;
+        c = add_button(v, "start", kiosk_text(k, "attract.start"),
+                       view_rect(m, 60.0f, w * 0.52f, 17.0f), VIEW_STYLE_PRIMARY, VIEW_ICON_HAND);
+        c->value = pulse;
+        c->font = 5.5f * ts;
+        add_button(v, "lang-fr", kiosk_text(k, "lang.fr"), view_rect(w - m - 58.0f, 82.0f, 28.0f, 11.0f),
+                   strcmp(k->language, "fr") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
+                   VIEW_ICON_NONE);
+        add_button(v, "lang-en", kiosk_text(k, "lang.en"), view_rect(w - m - 28.0f, 82.0f, 28.0f, 11.0f),
+                   strcmp(k->language, "en") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
+                   VIEW_ICON_NONE);
+        add_button(v, "settings", kiosk_text(k, "common.settings"),
+                   view_rect(m, 82.0f, 30.0f, 11.0f), VIEW_STYLE_GHOST, VIEW_ICON_SETTINGS);
+    } else {
+        add_text(v, kiosk_text(k, "attract.title"), view_rect(m, 12.0f, w - 2 * m, 30.0f),
+                 VIEW_STYLE_TITLE, 11.0f * ts);
+        add_text(v, kiosk_text(k, "attract.tagline"), view_rect(m, 44.0f, w - 2 * m, 18.0f),
+                 VIEW_STYLE_BODY, 5.0f * ts);
+        c = view_add(v, VIEW_CONVEYOR, NULL, NULL, view_rect(m, 66.0f, w - 2 * m, 52.0f));
+        c->value = (float)(now % 6000) / 6000.0f;
+        c = add_button(v, "start", kiosk_text(k, "attract.start"),
+                       view_rect(m, 126.0f, w - 2 * m, 20.0f), VIEW_STYLE_PRIMARY, VIEW_ICON_HAND);
+        c->value = pulse;
+        c->font = 5.5f * ts;
+        float bw = (w - 2 * m - 8.0f) / 3.0f;
+        add_button(v, "settings", kiosk_text(k, "common.settings"),
+                   view_rect(m, h - 18.0f, bw, 11.0f), VIEW_STYLE_GHOST, VIEW_ICON_SETTINGS);
+        add_button(v, "lang-fr", kiosk_text(k, "lang.fr"),
+                   view_rect(m + bw + 4.0f, h - 18.0f, bw, 11.0f),
+                   strcmp(k->language, "fr") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
+                   VIEW_ICON_NONE);
+        add_button(v, "lang-en", kiosk_text(k, "lang.en"),
+                   view_rect(m + 2 * (bw + 4.0f), h - 18.0f, bw, 11.0f),
+                   strcmp(k->language, "en") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
+                   VIEW_ICON_NONE);
+    }
+}
+
+static void layout_home(const kiosk_t *k, view_t *v)
+{
+    float m = 4.0f, top = 19.0f;
+    float ts = text_scale(k);
+    int li = lang_index(k);
+    layout_top_bar(k, v, kiosk_text(k, "home.title"));
+    add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m, 7.0f),
+             VIEW_STYLE_CAPTION, 4.0f * ts);
+    top += 9.0f;
+    if (k->station_count == 0) {
+        add_text(v, kiosk_text(k, "home.empty"), view_rect(m, top + 10.0f, v->w - 2 * m, 20.0f),
+                 VIEW_STYLE_BODY, 5.0f * ts);
+        return;
+    }
+    int cols = portrait(k) ? 2 : (k->station_count > 8 ? 5 : 4);
+    int rows = (k->station_count + cols - 1) / cols;
+    float gap = 3.0f;
+    float cw = (v->w - 2 * m - (float)(cols - 1) * gap) / (float)cols;
+    float ch = (v->h - top - m - (float)(rows - 1) * gap) / (float)rows;
+    if (ch > cw)
+        ch = cw;
+    for (int i = 0; i < k->station_count; i++) {
+        const kiosk_station_t *s = &k->stations[i];
+        float x = m + (float)(i % cols) * (cw + gap);
+        float y = top + (float)(i / cols) * (ch + gap);
+        char id[VIEW_ID_MAX];
+        snprintf(id, sizeof id, "station-%s", s->id);
+        view_widget_t *card = add_button(v, id, s->title[li], view_rect(x, y, cw, ch),
+                                         VIEW_STYLE_CARD, VIEW_ICON_NONE);
+        if (!card)
+            break;
+        card->accent = s->colour;
+        card->font = 4.2f * ts;
+        snprintf(card->path, sizeof card->path, "%s", s->picture);
+        card->value = (float)s->line_number;
+    }
+}
+
+static void layout_settings(const kiosk_t *k, view_t *v)
+{
+    float m = 4.0f, top = 22.0f;
+    float ts = text_scale(k);
+    float cw = portrait(k) ? v->w - 2 * m : 110.0f;
+    float x = (v->w - cw) / 2.0f;
+    float lw = cw * 0.5f, bw = cw * 0.5f - 2.0f, rh = 14.0f, gap = 5.0f;
+    layout_top_bar(k, v, kiosk_text(k, "settings.title"));
+
+    add_text(v, kiosk_text(k, "settings.language"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
+             5.0f * ts)->align = VIEW_ALIGN_LEFT;
+    add_button(v, "lang-fr", kiosk_text(k, "lang.fr"), view_rect(x + lw, top, bw / 2 - 1, rh),
+               strcmp(k->language, "fr") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
+               VIEW_ICON_NONE);
+    add_button(v, "lang-en", kiosk_text(k, "lang.en"),
+               view_rect(x + lw + bw / 2 + 1, top, bw / 2 - 1, rh),
+               strcmp(k->language, "en") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
+               VIEW_ICON_NONE);
+    top += rh + gap;
+    add_text(v, kiosk_text(k, "settings.contrast"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
+             5.0f * ts)->align = VIEW_ALIGN_LEFT;
+    add_button(v, "contrast", kiosk_text(k, k->high_contrast ? "common.on" : "common.off"),
+               view_rect(x + lw, top, bw, rh),
+               k->high_contrast ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY,
+               VIEW_ICON_CONTRAST);
+    top += rh + gap;
+    add_text(v, kiosk_text(k, "settings.bigtext"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
+             5.0f * ts)->align = VIEW_ALIGN_LEFT;
+    add_button(v, "bigtext", kiosk_text(k, k->big_text ? "common.on" : "common.off"),
+               view_rect(x + lw, top, bw, rh),
+               k->big_text ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_TEXT_SIZE);
+}
+
+void kiosk_view(const kiosk_t *k, int64_t now, view_t *v)
+{
+    kiosk_screen_t s = kiosk_screen(k);
+    view_clear(v, kiosk_screen_id(s), k->w, k->h);
+    v->high_contrast = k->high_contrast;
+    v->text_scale = text_scale(k);
+    int64_t dt = now - k->transition_start;
+    v->transition = dt >= KIOSK_TRANSITION_MS ? 1.0f : (float)dt / (float)KIOSK_TRANSITION_MS;
+    if (v->transition < 0.0f)
+        v->transition = 0.0f;
+    v->transition_dir = k->transition_dir;
+    switch (s) {
+    case KIOSK_SCREEN_ATTRACT:
+        layout_attract(k, v, now);
+        break;
+    case KIOSK_SCREEN_HOME:
+        layout_home(k, v);
+        break;
+    case KIOSK_SCREEN_SETTINGS:
+        layout_settings(k, v);
+        break;
+    case KIOSK_SCREEN_COUNT:
+        assert(0 && "not a screen");
+        break;
+    }
+    mark_pressed(k, v);
+}

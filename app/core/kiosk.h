@@ -1,0 +1,72 @@
+/*
+ * kiosk.h - the visitor kiosk's state and its one update function.
+ *
+ * The UI is a function of this state: kiosk_update(state, event, now) is the
+ * only place it changes; kiosk_view() describes what to draw; drawing only
+ * reads. Time is an input (milliseconds on any monotonic clock), so tests can
+ * fast-forward idle timeouts and animations without waiting.
+ */
+#ifndef MF_KIOSK_H
+#define MF_KIOSK_H
+
+#include "event.h"
+#include "view.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+    KIOSK_SCREEN_ATTRACT = 0, /* nobody touches the kiosk: invite, animate */
+    KIOSK_SCREEN_HOME,        /* choose a station */
+    KIOSK_SCREEN_SETTINGS,    /* language, contrast, text size */
+    KIOSK_SCREEN_COUNT
+} kiosk_screen_t;
+
+#define KIOSK_STACK_MAX 8
+#define KIOSK_MAX_STATIONS 16
+#define KIOSK_TRANSITION_MS 280
+#define KIOSK_LONGPRESS_MS 600
+#define KIOSK_ATTRACT_FRAME_MS 50 /* 20 frames a second for the attract animation */
+
+/* What the kiosk needs to know of a station to list it (filled from content). */
+typedef struct {
+    char id[VIEW_ID_MAX - 8]; /* room for the "station-" prefix of the card's id */
+    char title[2][96]; /* [0] French, [1] English */
+    char picture[VIEW_PATH_MAX];
+    uint32_t colour; /* 0xRRGGBB */
+    int line_number; /* 1..7 on the line, 0 for exhibit stations */
+} kiosk_station_t;
+
+typedef struct {
+    int idle_timeout_ms;    /* back to attract after this long without input */
+    const char *language;   /* "fr" or "en" at the attract screen */
+    bool high_contrast;     /* theme at the attract screen */
+} kiosk_options_t;
+
+typedef struct kiosk kiosk_t;
+
+/* The kiosk's whole state (allocated: it holds a scratch view). NULL on no memory. */
+kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, int64_t now);
+void kiosk_destroy(kiosk_t *k);
+
+/* Replaces the list of stations shown on the home screen (copied). */
+void kiosk_set_stations(kiosk_t *k, const kiosk_station_t *stations, int count);
+
+/* Applies one event. Returns true when what is drawn may have changed. */
+bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now);
+
+/* Describes the current screen at time NOW into V. */
+void kiosk_view(const kiosk_t *k, int64_t now, view_t *v);
+
+/* Absolute time of the next change that needs a redraw without input
+ * (animation frame, end of a transition, idle timeout), or INT64_MAX. */
+int64_t kiosk_next_deadline(const kiosk_t *k, int64_t now);
+
+kiosk_screen_t kiosk_screen(const kiosk_t *k);
+const char *kiosk_screen_id(kiosk_screen_t s);
+const char *kiosk_language(const kiosk_t *k);
+bool kiosk_quit_requested(const kiosk_t *k);
+/* Incremented on every change to what is drawn (lets callers skip redraws). */
+uint64_t kiosk_generation(const kiosk_t *k);
+
+#endif

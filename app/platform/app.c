@@ -1,0 +1,375 @@
+/*
+ * app.c - the main loop (see app.h).
+ *
+ * One frame: wait for an SDL event or the kiosk's next deadline, translate
+ * the event at this edge into mf_event_t, kiosk_update(), and if the kiosk's
+ * generation moved, kiosk_view() + ui_render() + present. Screen changes
+ * slide: the previous frame is kept in a texture and slid out while the new
+ * screen slides in. Scripts (script.h) are executed here too, against the
+ * same loop, with a clock that `advance` can move forward.
+ */
+#include "app.h"
+
+#include "mf_error.h"
+#include "mf_log.h"
+#include "render.h"
+#include "script.h"
+#include "app_loop.h"
+#include "script_run.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct app {
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Texture *prev; /* last frame of the previous screen, for transitions */
+    SDL_Texture *cur;  /* this screen, drawn once per redraw */
+    int tex_w, tex_h;
+    ui_t *ui;
+    kiosk_t *kiosk;
+    view_t *view;
+    int64_t clock_offset; /* added by `advance` */
+    uint64_t drawn_generation;
+    char drawn_screen[VIEW_ID_MAX];
+    bool need_redraw;
+    bool headless;
+    int out_w, out_h;
+};
+
+int64_t app_now(const app_t *a)
+{
+    return (int64_t)SDL_GetTicks64() + a->clock_offset;
+}
+
+void app_advance_clock(app_t *a, int64_t ms)
+{
+    a->clock_offset += ms;
+}
+
+kiosk_t *app_kiosk(app_t *a)
+{
+    return a->kiosk;
+}
+
+const view_t *app_view(app_t *a)
+{
+    kiosk_view(a->kiosk, app_now(a), a->view);
+    return a->view;
+}
+
+void app_output_size(const app_t *a, int *w, int *h)
+{
+    *w = a->out_w;
+    *h = a->out_h;
+}
+
+float app_units_per_pixel(const app_t *a)
+{
+    return 1.0f / ui_units_scale(a->out_w, a->out_h);
+}
+
+void app_feed(app_t *a, const mf_event_t *ev)
+{
+    if (kiosk_update(a->kiosk, ev, app_now(a)))
+        a->need_redraw = true;
+}
+
+static bool ensure_textures(app_t *a)
+{
+    if (a->cur && a->tex_w == a->out_w && a->tex_h == a->out_h)
+        return true;
+    if (a->cur)
+        SDL_DestroyTexture(a->cur);
+    if (a->prev)
+        SDL_DestroyTexture(a->prev);
+    a->cur = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                               a->out_w, a->out_h);
+    a->prev = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                a->out_w, a->out_h);
+    a->tex_w = a->out_w;
+    a->tex_h = a->out_h;
+    if (!a->cur || !a->prev) {
+        mf_log_error("app", "cannot create frame textures: %s", SDL_GetError());
+        return false;
+    }
+    return true;
+}
+
+static float ease_out(float t)
+{
+    return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t);
+}
+
+void app_draw(app_t *a)
+{
+    int64_t now = app_now(a);
+    kiosk_view(a->kiosk, now, a->view);
+    if (!ensure_textures(a))
+        return;
+    /* A new screen: what was shown becomes the outgoing picture. */
+    if (strcmp(a->drawn_screen, a->view->screen) != 0) {
+        SDL_Texture *t = a->prev;
+        a->prev = a->cur;
+        a->cur = t;
+        snprintf(a->drawn_screen, sizeof a->drawn_screen, "%s", a->view->screen);
+    }
+    SDL_SetRenderTarget(a->ren, a->cur);
+    ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f);
+    SDL_SetRenderTarget(a->ren, NULL);
+
+    float t = a->view->transition;
+    if (t < 1.0f) {
+        float e = ease_out(t);
+        float dir = (float)a->view->transition_dir;
+        SDL_Rect out = {(int)lroundf(-dir * e * (float)a->out_w), 0, a->out_w, a->out_h};
+        SDL_Rect in = {(int)lroundf(dir * (1.0f - e) * (float)a->out_w), 0, a->out_w, a->out_h};
+        SDL_RenderCopy(a->ren, a->prev, NULL, &out);
+        SDL_RenderCopy(a->ren, a->cur, NULL, &in);
+    } else {
+        SDL_RenderCopy(a->ren, a->cur, NULL, NULL);
+    }
+    a->drawn_generation = kiosk_generation(a->kiosk);
+    a->need_redraw = false;
+}
+
+void app_present(app_t *a)
+{
+    SDL_RenderPresent(a->ren);
+}
+
+int app_save_png(app_t *a, const char *path)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->out_w, a->out_h, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return MF_ENOMEM;
+    int rc = MF_OK;
+    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
+        mf_log_error("app", "cannot read the screen: %s", SDL_GetError());
+        rc = MF_EIO;
+    } else if (IMG_SavePNG(s, path) != 0) {
+        mf_log_error("app", "cannot write %s: %s", path, IMG_GetError());
+        rc = MF_EIO;
+    }
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+/* ---- SDL events -> mf_event_t ---------------------------------------------- */
+
+static void pixel_to_units(const app_t *a, float px, float py, float *ux, float *uy)
+{
+    float k = app_units_per_pixel(a);
+    *ux = px * k;
+    *uy = py * k;
+}
+
+/* Returns true and fills EV when the SDL event means something to the kiosk. */
+static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    switch (e->type) {
+    case SDL_QUIT:
+        ev->type = MF_EV_QUIT;
+        return true;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+    case SDL_FINGERUP:
+        ev->type = e->type == SDL_FINGERDOWN   ? MF_EV_POINTER_DOWN
+                   : e->type == SDL_FINGERUP   ? MF_EV_POINTER_UP
+                                               : MF_EV_POINTER_MOVE;
+        ev->pointer = (int64_t)e->tfinger.fingerId;
+        pixel_to_units(a, e->tfinger.x * (float)a->out_w, e->tfinger.y * (float)a->out_h, &ev->x,
+                       &ev->y);
+        return true;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+            return false; /* fingers arrive as SDL_FINGER*, handled once there */
+        ev->type = e->type == SDL_MOUSEBUTTONDOWN ? MF_EV_POINTER_DOWN : MF_EV_POINTER_UP;
+        ev->pointer = MF_POINTER_MOUSE;
+        pixel_to_units(a, (float)e->button.x, (float)e->button.y, &ev->x, &ev->y);
+        return true;
+    case SDL_MOUSEMOTION:
+        if (e->motion.which == SDL_TOUCH_MOUSEID || !(e->motion.state & SDL_BUTTON_LMASK))
+            return false;
+        ev->type = MF_EV_POINTER_MOVE;
+        ev->pointer = MF_POINTER_MOUSE;
+        pixel_to_units(a, (float)e->motion.x, (float)e->motion.y, &ev->x, &ev->y);
+        return true;
+    case SDL_KEYDOWN:
+        if (e->key.keysym.sym == SDLK_F11 && !a->headless) {
+            Uint32 fs = SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP;
+            SDL_SetWindowFullscreen(a->win, fs ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+            return false;
+        }
+        ev->type = MF_EV_KEY;
+        snprintf(ev->text, sizeof ev->text, "%s", SDL_GetKeyName(e->key.keysym.sym));
+        return true;
+    case SDL_TEXTINPUT:
+        ev->type = MF_EV_TEXT;
+        snprintf(ev->text, sizeof ev->text, "%s", e->text.text);
+        return true;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
+            ev->type = MF_EV_RESIZE;
+            float k = app_units_per_pixel(a);
+            ev->x = (float)a->out_w * k;
+            ev->y = (float)a->out_h * k;
+            a->need_redraw = true;
+            return true;
+        }
+        if (e->window.event == SDL_WINDOWEVENT_EXPOSED)
+            a->need_redraw = true;
+        return false;
+    default:
+        return false;
+    }
+}
+
+void app_pump(app_t *a, int wait_ms)
+{
+    SDL_Event e;
+    mf_event_t ev;
+    int got = wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e);
+    while (got) {
+        if (translate(a, &e, &ev))
+            app_feed(a, &ev);
+        got = SDL_PollEvent(&e);
+    }
+    mf_event_t tick = {.type = MF_EV_TICK};
+    app_feed(a, &tick);
+    if (a->need_redraw || kiosk_generation(a->kiosk) != a->drawn_generation) {
+        app_draw(a);
+        app_present(a);
+    }
+}
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+static void app_destroy(app_t *a)
+{
+    if (!a)
+        return;
+    if (a->cur)
+        SDL_DestroyTexture(a->cur);
+    if (a->prev)
+        SDL_DestroyTexture(a->prev);
+    ui_destroy(a->ui);
+    kiosk_destroy(a->kiosk);
+    free(a->view);
+    if (a->ren)
+        SDL_DestroyRenderer(a->ren);
+    if (a->win)
+        SDL_DestroyWindow(a->win);
+    free(a);
+    SDL_Quit();
+}
+
+static app_t *app_create(const app_options_t *opt)
+{
+    app_t *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->headless = opt->headless;
+    if (opt->headless) {
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+        if (!getenv("SDL_AUDIODRIVER"))
+            setenv("SDL_AUDIODRIVER", "dummy", 0);
+    }
+    /* Touch and mouse: each handled once (fingers as fingers, mouse as mouse). */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        mf_log_error("app", "cannot start the display: %s", SDL_GetError());
+        free(a);
+        return NULL;
+    }
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | (opt->headless ? 0 : SDL_WINDOW_RESIZABLE);
+    if (opt->fullscreen && !opt->headless)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    a->win = SDL_CreateWindow("minifab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                              opt->width, opt->height, flags);
+    if (!a->win) {
+        mf_log_error("app", "cannot open a window: %s", SDL_GetError());
+        goto fail;
+    }
+    a->ren = SDL_CreateRenderer(a->win, -1,
+                                opt->headless ? SDL_RENDERER_SOFTWARE
+                                              : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!a->ren && !opt->headless)
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->ren) {
+        mf_log_error("app", "cannot create a renderer: %s", SDL_GetError());
+        goto fail;
+    }
+    if (!(SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) || opt->headless)
+        SDL_ShowCursor(SDL_ENABLE);
+    SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
+    a->ui = ui_create(a->ren);
+    a->view = malloc(sizeof *a->view);
+    if (!a->ui || !a->view)
+        goto fail;
+    float k = app_units_per_pixel(a);
+    a->kiosk = kiosk_create(&opt->kiosk, (float)a->out_w * k, (float)a->out_h * k,
+                            app_now(a));
+    if (!a->kiosk)
+        goto fail;
+    if (opt->station_count > 0)
+        kiosk_set_stations(a->kiosk, opt->stations, opt->station_count);
+    a->need_redraw = true;
+    return a;
+fail:
+    app_destroy(a);
+    return NULL;
+}
+
+int app_run(const app_options_t *opt)
+{
+    int status = 0;
+    script_t *script = NULL;
+    if (opt->script_path) {
+        char err[512];
+        script = script_load(opt->script_path, err, sizeof err);
+        if (!script) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+    }
+    app_t *a = app_create(opt);
+    if (!a) {
+        script_destroy(script);
+        return 2;
+    }
+    mf_log_info("app", "kiosk started: %dx%d px%s", a->out_w, a->out_h,
+                opt->headless ? ", headless" : "");
+    app_draw(a);
+    app_present(a);
+    if (script) {
+        status = script_run(a, script, opt->shots_dir) == MF_OK ? 0 : 1;
+    } else {
+        while (!kiosk_quit_requested(a->kiosk)) {
+            int64_t now = app_now(a);
+            int64_t next = kiosk_next_deadline(a->kiosk, now);
+            int64_t wait = next == INT64_MAX ? 60000 : next - now;
+            if (wait < 1)
+                wait = 1;
+            if (wait > 60000)
+                wait = 60000;
+            app_pump(a, (int)wait);
+        }
+    }
+    mf_log_info("app", "kiosk stopped");
+    script_destroy(script);
+    app_destroy(a);
+    return status;
+}

@@ -1,0 +1,32 @@
+/*
+ * app.h - the kiosk process: window, main loop and scripted runs.
+ *
+ * app_run() owns the SDL window and renderer, turns SDL events into
+ * mf_event_t (app/core/event.h), feeds them to kiosk_update() and redraws
+ * only when the kiosk says something changed or a deadline (animation,
+ * timeout) is reached, so a static screen costs next to no CPU.
+ */
+#ifndef MF_APP_H
+#define MF_APP_H
+
+#include "kiosk.h"
+
+#include <stdbool.h>
+
+typedef struct {
+    bool headless;           /* SDL dummy video driver + software renderer */
+    bool fullscreen;         /* borderless full screen (a real kiosk) */
+    int width, height;       /* window size in pixels */
+    const char *script_path; /* run this script, then exit with its verdict */
+    const char *shots_dir;   /* where `shot NAME` writes NAME.png */
+    kiosk_options_t kiosk;
+    const kiosk_station_t *stations;
+    int station_count;
+} app_options_t;
+
+/* Runs until the window closes (or the script ends). Returns the process
+ * exit status: 0, 1 when an expect failed or the script had an error, 2 when
+ * the display could not start. */
+int app_run(const app_options_t *opt);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * app_loop.h - the pieces of the main loop that the script runner (and
+ * other platform code, such as `minifab play`) drive directly. Internal to
+ * app/platform; see app.h for the public entry point.
+ */
+#ifndef MF_APP_LOOP_H
+#define MF_APP_LOOP_H
+
+#include "kiosk.h"
+#include "view.h"
+
+#include <stdint.h>
+
+typedef struct app app_t;
+
+/* The kiosk's clock: monotonic milliseconds plus what `advance` added. */
+int64_t app_now(const app_t *a);
+void app_advance_clock(app_t *a, int64_t ms);
+
+kiosk_t *app_kiosk(app_t *a);
+/* The current screen's model, computed at app_now(). */
+const view_t *app_view(app_t *a);
+/* Layout units per window pixel. */
+float app_units_per_pixel(const app_t *a);
+void app_output_size(const app_t *a, int *w, int *h);
+
+/* Gives one event to the kiosk at app_now(). */
+void app_feed(app_t *a, const mf_event_t *ev);
+/* Handles pending SDL events (waiting up to WAIT_MS for the first), ticks the
+ * kiosk and redraws if anything changed. */
+void app_pump(app_t *a, int wait_ms);
+/* Draws the current view into the back buffer (no present). */
+void app_draw(app_t *a);
+void app_present(app_t *a);
+/* Saves what app_draw() last drew as a PNG of the window's exact size. */
+int app_save_png(app_t *a, const char *path);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * render.h - draws a screen's model (app/core/view.h) with SDL.
+ *
+ * The only code that turns a view into pixels. It reads the view, never the
+ * kiosk's state, and keeps only caches (fonts, text textures, images).
+ * Hooks let other UI modules draw widgets they own (the video player).
+ */
+#ifndef MF_RENDER_H
+#define MF_RENDER_H
+
+#include "view.h"
+
+#include <SDL.h>
+
+typedef struct ui ui_t;
+
+/* Draws a VIEW_VIDEO widget into DST; set by the owner of the player. */
+typedef void (*ui_video_draw_fn)(void *ctx, const view_widget_t *w, const SDL_Rect *dst);
+
+/* NULL when fonts or SDL_ttf are missing (logged). */
+ui_t *ui_create(SDL_Renderer *r);
+void ui_destroy(ui_t *ui);
+
+void ui_set_video_hook(ui_t *ui, ui_video_draw_fn fn, void *ctx);
+
+/* Draws V into the renderer's current target, which is OUT_W x OUT_H pixels,
+ * shifted horizontally by OFFSET_X pixels (used by screen transitions). */
+void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x);
+
+/* Pixels per layout unit for an output of W x H pixels. */
+float ui_units_scale(int w, int h);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * text.h - text for the kiosk: fonts opened once per size, words wrapped and
+ * shrunk to fit their box (a text is never clipped), rendered anti-aliased
+ * and cached as textures so a redraw costs one copy per text.
+ */
+#ifndef MF_TEXT_H
+#define MF_TEXT_H
+
+#include "theme.h"
+
+#include <SDL.h>
+
+typedef struct ui_text ui_text_t;
+
+typedef enum { UI_TEXT_CENTER = 0, UI_TEXT_LEFT } ui_text_align_t;
+
+/* NULL when SDL_ttf cannot start or no font is installed (message logged). */
+ui_text_t *ui_text_create(SDL_Renderer *r);
+void ui_text_destroy(ui_text_t *t);
+
+/* Draws UTF-8 TEXT inside BOX (pixels), wrapped at spaces, starting at SIZE_PX
+ * and shrinking until it fits. Vertically centred. Returns the size used, or
+ * a negative mf_error code. */
+int ui_text_draw(ui_text_t *t, const char *text, SDL_Rect box, int size_px, ui_weight_t weight,
+                 ui_colour_t colour, ui_text_align_t align);
+
+/* Width and height of TEXT on one line at SIZE_PX (for layout decisions). */
+int ui_text_measure(ui_text_t *t, const char *text, int size_px, ui_weight_t weight, int *w,
+                    int *h);
+
+/* Drops every cached texture (after a theme or size change, or to bound memory). */
+void ui_text_flush(ui_text_t *t);
+
+#endif
