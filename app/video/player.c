@@ -1,0 +1,885 @@
+/*
+ * player.c - the UI-thread side of the job-video player (see player.h).
+ *
+ * The clip's threads (video_clip.c) decode ahead into small rings; this file
+ * decides what is shown and when: the master clock (the audio device's
+ * position when there is audio and a device, else a wall clock), the state
+ * machine (loading, playing, paused, ended, failed), the frame upload as a
+ * YUV texture (no colour conversion on our side), letterboxing, captions
+ * (SDL_ttf, white on a dark box so they read on any picture) and the poster
+ * with a message when a clip cannot play. The SDL audio callback at the end
+ * copies decoded audio to the device and timestamps what it copied: that is
+ * the audio clock.
+ */
+#include "player.h"
+
+#include "mf_error.h"
+#include "mf_log.h"
+#include "video_clip.h"
+
+#include <SDL_ttf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PLAYER_LOG "video"
+#define PLAYER_DUE_SLACK_US 2000      /* a frame this close to due is shown now */
+#define PLAYER_PROGRESS_TICK_MS 250   /* wake-up period for the progress bar */
+#define PLAYER_LOADING_POLL_MS 10     /* wake-up period while a clip is loading */
+
+struct player {
+    SDL_Renderer *r;
+    player_config_t cfg;
+    char *font_path;
+    TTF_Font *font;
+    int font_px;
+    int ttf_inited, audio_inited;
+
+    SDL_AudioDeviceID dev;
+    int dev_rate, dev_channels;
+    int64_t dev_latency_us;
+    atomic_int volume; /* percent, <= cfg.volume_max_percent */
+
+    clip_t *clip;
+    clip_t *audio_clip; /* what the audio callback reads; changed under SDL_LockAudioDevice */
+
+    player_state_t state;
+    int play_requested;
+    int serial;
+    int captions_on;
+    int has_video, has_audio, video_w, video_h;
+    AVRational sar;
+    int64_t duration_us;
+    char message[160];
+
+    /* Clocks. pos_us is the position while not playing (and the fallback while
+     * the audio device has not started yet); ext_* is the wall clock. */
+    int audio_master;
+    int64_t pos_us;
+    int64_t ext_pos_us, ext_time_us;
+    int64_t end_us; /* end of the last thing shown/heard */
+
+    int need_first;   /* show the next frame at once (after open or seek) */
+    SDL_Texture *tex; /* current video frame */
+    int tex_w, tex_h, tex_nv12;
+    int has_frame;
+
+    SDL_Texture *poster_tex;
+    int poster_w, poster_h, poster_tried;
+
+    /* Cached text textures. */
+    SDL_Texture *cap_tex;
+    const captions_cue_t *cap_cue;
+    int cap_px, cap_wrap, cap_w, cap_h;
+    SDL_Texture *msg_tex;
+    int msg_px, msg_wrap, msg_w, msg_h;
+
+    player_stats_t stats;
+};
+
+const char *player_message_for(int mf_code)
+{
+    switch (mf_code) {
+    case MF_ENOENT:
+        return "Vidéo introuvable.";
+    case MF_EUNSUPPORTED:
+        return "Ce format de vidéo n'est pas pris en charge.";
+    case MF_ENOMEM:
+        return "La vidéo ne peut pas être lue pour le moment.";
+    default:
+        return "Cette vidéo est abîmée et ne peut pas être lue.";
+    }
+}
+
+/* ---- audio callback (SDL's audio thread) ------------------------------ */
+
+static void player_audio_cb(void *userdata, Uint8 *stream, int len)
+{
+    player_t *p = userdata;
+    clip_t *c = p->audio_clip;
+    memset(stream, 0, (size_t)len);
+    if (!c)
+        return;
+    int64_t bytes_per_s = (int64_t)p->dev_rate * p->dev_channels * 2;
+    int vol = atomic_load(&p->volume);
+    int serial = atomic_load(&c->serial);
+    int written = 0;
+    int64_t p0 = -1;
+
+    pthread_mutex_lock(&c->amu);
+    while (written < len && c->an > 0) {
+        clip_achunk_t *ch = &c->aring[c->ar];
+        if (ch->serial != serial) {
+            c->abuffered_us -= ch->size * 1000000LL / bytes_per_s;
+            clip_achunk_clear(ch);
+            c->ar = (c->ar + 1) % CLIP_AUDIO_RING;
+            c->an--;
+            continue;
+        }
+        if (p0 < 0)
+            p0 = ch->pts_us + ch->pos * 1000000LL / bytes_per_s;
+        int n = ch->size - ch->pos;
+        if (n > len - written)
+            n = len - written;
+        n &= ~1;
+        const int16_t *src = (const int16_t *)(ch->data + ch->pos);
+        int16_t *dst = (int16_t *)(stream + written);
+        for (int i = 0; i < n / 2; i++)
+            dst[i] = (int16_t)(src[i] * vol / 100);
+        written += n;
+        ch->pos += n;
+        if (ch->pos >= ch->size || n == 0) {
+            c->abuffered_us -= ch->size * 1000000LL / bytes_per_s;
+            clip_achunk_clear(ch);
+            c->ar = (c->ar + 1) % CLIP_AUDIO_RING;
+            c->an--;
+        }
+    }
+    if (written > 0) {
+        c->aclk_p0_us = p0;
+        c->aclk_p1_us = p0 + written * 1000000LL / bytes_per_s;
+        c->aclk_time_us = clip_now_us();
+        c->aclk_serial = serial;
+        c->aclk_valid = 1;
+    }
+    pthread_cond_broadcast(&c->acond);
+    pthread_mutex_unlock(&c->amu);
+}
+
+/* ---- create / destroy ------------------------------------------------- */
+
+static void player_open_audio(player_t *p)
+{
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        mf_log_warn(PLAYER_LOG, "no audio: %s", SDL_GetError());
+        return;
+    }
+    p->audio_inited = 1;
+    SDL_AudioSpec want, have;
+    SDL_zero(want);
+    want.freq = 48000;
+    want.format = AUDIO_S16SYS;
+    want.channels = 2;
+    want.samples = 1024;
+    want.callback = player_audio_cb;
+    want.userdata = p;
+    p->dev = SDL_OpenAudioDevice(NULL, 0, &want, &have,
+                                 SDL_AUDIO_ALLOW_FREQUENCY_CHANGE | SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
+    if (p->dev == 0) {
+        mf_log_warn(PLAYER_LOG, "no audio device: %s", SDL_GetError());
+        return;
+    }
+    p->dev_rate = have.freq;
+    p->dev_channels = have.channels;
+    p->dev_latency_us = (int64_t)have.samples * 1000000 / have.freq;
+    mf_log_debug(PLAYER_LOG, "audio device: %d Hz, %d channels, %d samples", have.freq,
+                 have.channels, have.samples);
+}
+
+player_t *player_create(SDL_Renderer *r, const player_config_t *cfg)
+{
+    player_t *p = NULL;
+    if (!r || !cfg)
+        return NULL;
+    p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->r = r;
+    p->cfg = *cfg;
+    if (p->cfg.volume_max_percent < 0)
+        p->cfg.volume_max_percent = 0;
+    if (p->cfg.volume_max_percent > 100)
+        p->cfg.volume_max_percent = 100;
+    atomic_store(&p->volume, p->cfg.volume_max_percent);
+    p->captions_on = 1;
+    p->dev_rate = 48000;
+    p->dev_channels = 2;
+    if (cfg->font_path) {
+        p->font_path = strdup(cfg->font_path);
+        if (!p->font_path)
+            goto fail;
+        p->cfg.font_path = p->font_path;
+        if (TTF_Init() != 0) {
+            mf_log_error(PLAYER_LOG, "SDL_ttf: %s", TTF_GetError());
+            goto fail;
+        }
+        p->ttf_inited = 1;
+        p->font_px = 24;
+        p->font = TTF_OpenFont(p->font_path, p->font_px);
+        if (!p->font) /* videos still play; captions and messages are not drawn */
+            mf_log_warn(PLAYER_LOG, "captions font %s: %s", p->font_path, TTF_GetError());
+        else
+            TTF_SetFontWrappedAlign(p->font, TTF_WRAPPED_ALIGN_CENTER);
+    }
+    if (cfg->audio && !cfg->free_run)
+        player_open_audio(p);
+    return p;
+fail:
+    player_destroy(p);
+    return NULL;
+}
+
+static void player_free_text(player_t *p)
+{
+    if (p->cap_tex)
+        SDL_DestroyTexture(p->cap_tex);
+    if (p->msg_tex)
+        SDL_DestroyTexture(p->msg_tex);
+    p->cap_tex = p->msg_tex = NULL;
+    p->cap_cue = NULL;
+    p->msg_px = 0;
+}
+
+void player_close(player_t *p)
+{
+    if (!p || !p->clip)
+        return;
+    if (p->dev) {
+        SDL_PauseAudioDevice(p->dev, 1);
+        SDL_LockAudioDevice(p->dev);
+        p->audio_clip = NULL;
+        SDL_UnlockAudioDevice(p->dev);
+    }
+    clip_destroy(p->clip);
+    p->clip = NULL;
+    if (p->tex)
+        SDL_DestroyTexture(p->tex);
+    if (p->poster_tex)
+        SDL_DestroyTexture(p->poster_tex);
+    p->tex = p->poster_tex = NULL;
+    player_free_text(p);
+    p->state = PLAYER_IDLE;
+    p->has_frame = 0;
+    p->message[0] = '\0';
+}
+
+void player_destroy(player_t *p)
+{
+    if (!p)
+        return;
+    player_close(p);
+    if (p->dev)
+        SDL_CloseAudioDevice(p->dev);
+    if (p->audio_inited)
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    if (p->font)
+        TTF_CloseFont(p->font);
+    if (p->ttf_inited)
+        TTF_Quit();
+    free(p->font_path);
+    free(p);
+}
+
+/* ---- open and controls ------------------------------------------------ */
+
+int player_open(player_t *p, const char *media_path, const char *captions_path,
+                const char *poster_path)
+{
+    if (!p || !media_path)
+        return MF_EINVAL;
+    player_close(p);
+    clip_params_t prm = {
+        .media_path = media_path,
+        .captions_path = captions_path,
+        .poster_path = poster_path,
+        .out_rate = p->dev_rate,
+        .out_channels = p->dev_channels,
+        .decode_audio = 1,
+        .decoder_threads = p->cfg.decoder_threads,
+    };
+    memset(&p->stats, 0, sizeof p->stats);
+    p->stats.first_frame_us = -1;
+    p->clip = clip_create(&prm);
+    if (!p->clip)
+        return MF_ENOMEM;
+    p->state = PLAYER_LOADING;
+    p->play_requested = 0;
+    p->serial = 0;
+    p->has_video = p->has_audio = 0;
+    p->video_w = p->video_h = 0;
+    p->duration_us = 0;
+    p->pos_us = p->end_us = 0;
+    p->need_first = 1;
+    p->has_frame = 0;
+    p->poster_tried = 0;
+    p->message[0] = '\0';
+    if (p->dev) {
+        SDL_LockAudioDevice(p->dev);
+        p->audio_clip = p->clip;
+        SDL_UnlockAudioDevice(p->dev);
+    }
+    return 0;
+}
+
+static int64_t player_clock_us(player_t *p, int64_t now)
+{
+    if (p->state != PLAYER_PLAYING)
+        return p->pos_us;
+    if (p->audio_master) {
+        clip_t *c = p->clip;
+        int64_t pos = p->pos_us; /* until the device has played something */
+        pthread_mutex_lock(&c->amu);
+        if (c->aclk_valid && c->aclk_serial == p->serial) {
+            pos = c->aclk_p0_us - p->dev_latency_us + (now - c->aclk_time_us);
+            if (pos > c->aclk_p1_us) /* underrun: the picture waits for the sound */
+                pos = c->aclk_p1_us;
+        }
+        pthread_mutex_unlock(&c->amu);
+        return pos;
+    }
+    return p->ext_pos_us + (now - p->ext_time_us);
+}
+
+static void player_start(player_t *p)
+{
+    p->state = PLAYER_PLAYING;
+    p->ext_pos_us = p->pos_us;
+    p->ext_time_us = clip_now_us();
+    if (p->audio_master) {
+        pthread_mutex_lock(&p->clip->amu);
+        p->clip->aclk_valid = 0;
+        pthread_mutex_unlock(&p->clip->amu);
+        SDL_PauseAudioDevice(p->dev, 0);
+    }
+}
+
+static void player_stop_at(player_t *p, player_state_t state, int64_t pos_us)
+{
+    p->pos_us = pos_us;
+    p->state = state;
+    if (p->dev)
+        SDL_PauseAudioDevice(p->dev, 1);
+}
+
+int player_play(player_t *p)
+{
+    if (!p || !p->clip)
+        return MF_EINVAL;
+    switch (p->state) {
+    case PLAYER_LOADING:
+        p->play_requested = 1;
+        return 0;
+    case PLAYER_PAUSED:
+        player_start(p);
+        return 0;
+    case PLAYER_ENDED:
+        return player_replay(p);
+    case PLAYER_PLAYING:
+        return 0;
+    case PLAYER_FAILED:
+        return MF_EMEDIA;
+    default:
+        return MF_EINVAL;
+    }
+}
+
+int player_pause(player_t *p)
+{
+    if (!p || !p->clip)
+        return MF_EINVAL;
+    if (p->state == PLAYER_LOADING)
+        p->play_requested = 0;
+    if (p->state == PLAYER_PLAYING)
+        player_stop_at(p, PLAYER_PAUSED, player_clock_us(p, clip_now_us()));
+    return 0;
+}
+
+int player_seek(player_t *p, int64_t ms)
+{
+    if (!p || !p->clip)
+        return MF_EINVAL;
+    if (p->state == PLAYER_FAILED)
+        return MF_EMEDIA;
+    int64_t t = ms < 0 ? 0 : ms * 1000;
+    if (p->duration_us > 0 && t > p->duration_us)
+        t = p->duration_us;
+    int was_playing = p->state == PLAYER_PLAYING;
+    p->serial = clip_request_seek(p->clip, t);
+    p->need_first = 1;
+    p->end_us = t;
+    p->audio_master = p->dev && p->has_audio;
+    if (p->state == PLAYER_LOADING) {
+        p->pos_us = t;
+        return 0;
+    }
+    player_stop_at(p, PLAYER_PAUSED, t);
+    if (was_playing)
+        player_start(p);
+    return 0;
+}
+
+int player_replay(player_t *p)
+{
+    int ret = player_seek(p, 0);
+    if (ret < 0)
+        return ret;
+    return player_play(p);
+}
+
+void player_set_captions(player_t *p, int on)
+{
+    if (p)
+        p->captions_on = on != 0;
+}
+
+/* ---- the state machine, advanced by draw/status/next_frame ------------ */
+
+static void player_tick(player_t *p)
+{
+    clip_t *c = p->clip;
+    if (!c)
+        return;
+    int64_t now = clip_now_us();
+
+    if (p->state == PLAYER_LOADING) {
+        pthread_mutex_lock(&c->mu);
+        int loaded = c->loaded;
+        if (loaded != 0) {
+            p->has_video = c->has_video;
+            p->has_audio = c->has_audio;
+            p->video_w = c->video_w;
+            p->video_h = c->video_h;
+            p->sar = c->sar;
+            p->duration_us = c->duration_us;
+            snprintf(p->message, sizeof p->message, "%s", c->message);
+        }
+        pthread_mutex_unlock(&c->mu);
+        if (loaded < 0) {
+            player_stop_at(p, PLAYER_FAILED, 0);
+        } else if (loaded > 0) {
+            p->audio_master = p->dev && p->has_audio;
+            player_stop_at(p, PLAYER_PAUSED, p->pos_us);
+            if (p->play_requested)
+                player_start(p);
+        }
+    }
+    if (p->state != PLAYER_PLAYING)
+        return;
+
+    int64_t clock = player_clock_us(p, now);
+    int64_t bytes_per_s = (int64_t)p->dev_rate * p->dev_channels * 2;
+
+    /* Without a device, audio is "played" on the wall clock: dropped when due. */
+    if (p->has_audio && !p->dev) {
+        pthread_mutex_lock(&c->amu);
+        while (c->an > 0) {
+            clip_achunk_t *ch = &c->aring[c->ar];
+            int64_t end = ch->pts_us + ch->size * 1000000LL / bytes_per_s;
+            if (ch->serial == p->serial && !p->cfg.free_run && end > clock)
+                break;
+            if (ch->serial == p->serial && end > p->end_us)
+                p->end_us = end;
+            c->abuffered_us -= ch->size * 1000000LL / bytes_per_s;
+            clip_achunk_clear(ch);
+            c->ar = (c->ar + 1) % CLIP_AUDIO_RING;
+            c->an--;
+        }
+        pthread_cond_broadcast(&c->acond);
+        pthread_mutex_unlock(&c->amu);
+    }
+
+    pthread_mutex_lock(&c->mu);
+    int vfin = c->vfinished_serial == p->serial;
+    int afin = c->afinished_serial == p->serial;
+    int vleft = 0;
+    for (int i = 0; i < c->vn; i++)
+        vleft += c->vring[(c->vr + i) % CLIP_VIDEO_RING].serial == p->serial;
+    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_lock(&c->amu);
+    int aleft = c->an;
+    int64_t a_end = c->aclk_valid && c->aclk_serial == p->serial ? c->aclk_p1_us : 0;
+    pthread_mutex_unlock(&c->amu);
+
+    int v_done = !p->has_video || (vfin && vleft == 0);
+    int a_done = !p->has_audio || (afin && aleft == 0);
+    if (p->audio_master && a_done) {
+        /* The sound is over (or never came): the wall clock carries on. */
+        p->audio_master = 0;
+        if (a_end > p->end_us)
+            p->end_us = a_end;
+        p->ext_pos_us = clock;
+        p->ext_time_us = now;
+    }
+    if (v_done && a_done && (p->cfg.free_run || clock >= p->end_us)) {
+        if (p->stats.frames_shown == 0 && atomic_load(&c->audio_samples) == 0) {
+            snprintf(p->message, sizeof p->message, "%s", player_message_for(MF_EMEDIA));
+            mf_log_warn(PLAYER_LOG, "%s: nothing could be decoded", c->media_path);
+            player_stop_at(p, PLAYER_FAILED, 0);
+        } else {
+            int64_t end = p->duration_us > 0 ? p->duration_us : p->end_us;
+            player_stop_at(p, PLAYER_ENDED, end);
+        }
+    }
+}
+
+/* ---- drawing ---------------------------------------------------------- */
+
+/* Takes the frame due now (dropping older ones) and uploads it. */
+static void player_upload_due(player_t *p)
+{
+    clip_t *c = p->clip;
+    int64_t clock = player_clock_us(p, clip_now_us());
+    clip_vframe_t pick = {0};
+    int got = 0, dropped = 0;
+    pthread_mutex_lock(&c->mu);
+    while (c->vn > 0) {
+        clip_vframe_t *f = &c->vring[c->vr];
+        int take = f->serial == p->serial &&
+                   (p->cfg.free_run || p->need_first || f->pts_us <= clock + PLAYER_DUE_SLACK_US);
+        if (f->serial == p->serial && !take)
+            break;
+        if (take) {
+            if (got) {
+                clip_vframe_clear(&pick);
+                dropped++;
+            }
+            pick = *f;
+            memset(f, 0, sizeof *f);
+            got = 1;
+        } else {
+            clip_vframe_clear(f);
+        }
+        c->vr = (c->vr + 1) % CLIP_VIDEO_RING;
+        c->vn--;
+        if (got && (p->need_first || p->cfg.free_run))
+            break;
+    }
+    if (got || dropped)
+        pthread_cond_broadcast(&c->cond);
+    pthread_mutex_unlock(&c->mu);
+    p->stats.frames_dropped += dropped;
+    if (!got)
+        return;
+
+    AVFrame *fr = pick.frame;
+    int nv12 = fr->format == AV_PIX_FMT_NV12;
+    if (!p->tex || p->tex_w != fr->width || p->tex_h != fr->height || p->tex_nv12 != nv12) {
+        if (p->tex)
+            SDL_DestroyTexture(p->tex);
+        p->tex = SDL_CreateTexture(p->r, nv12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV,
+                                   SDL_TEXTUREACCESS_STREAMING, fr->width, fr->height);
+        if (!p->tex) {
+            mf_log_error(PLAYER_LOG, "video texture %dx%d: %s", fr->width, fr->height,
+                         SDL_GetError());
+            clip_vframe_clear(&pick);
+            return;
+        }
+        SDL_SetTextureScaleMode(p->tex, SDL_ScaleModeLinear);
+        p->tex_w = fr->width;
+        p->tex_h = fr->height;
+        p->tex_nv12 = nv12;
+    }
+    int ret = nv12 ? SDL_UpdateNVTexture(p->tex, NULL, fr->data[0], fr->linesize[0], fr->data[1],
+                                         fr->linesize[1])
+                   : SDL_UpdateYUVTexture(p->tex, NULL, fr->data[0], fr->linesize[0], fr->data[1],
+                                          fr->linesize[1], fr->data[2], fr->linesize[2]);
+    if (ret != 0)
+        mf_log_warn(PLAYER_LOG, "texture upload: %s", SDL_GetError());
+    p->has_frame = 1;
+    p->stats.frames_shown++;
+    if (p->stats.first_frame_us < 0)
+        p->stats.first_frame_us = clip_now_us() - c->open_time_us;
+    if (p->state == PLAYER_PLAYING && !p->need_first && !p->cfg.free_run) {
+        int64_t d = (clock - pick.pts_us) / 1000;
+        if (d < 0)
+            d = -d;
+        if (d > p->stats.drift_max_ms)
+            p->stats.drift_max_ms = d;
+        p->stats.drift_sum_ms += d;
+        p->stats.drift_count++;
+    }
+    if (pick.pts_us + pick.dur_us > p->end_us)
+        p->end_us = pick.pts_us + pick.dur_us;
+    if (p->state != PLAYER_PLAYING)
+        p->pos_us = pick.pts_us;
+    p->need_first = 0;
+    clip_vframe_clear(&pick);
+}
+
+/* Largest rectangle of aspect W:H (times SAR) centred in DST. */
+static SDL_Rect player_fit(const SDL_Rect *dst, int w, int h, AVRational sar)
+{
+    double aspect = (double)w / (double)h;
+    if (sar.num > 0 && sar.den > 0)
+        aspect *= (double)sar.num / (double)sar.den;
+    SDL_Rect out = *dst;
+    out.h = (int)(dst->w / aspect + 0.5);
+    if (out.h > dst->h) {
+        out.h = dst->h;
+        out.w = (int)(dst->h * aspect + 0.5);
+    }
+    out.x = dst->x + (dst->w - out.w) / 2;
+    out.y = dst->y + (dst->h - out.h) / 2;
+    return out;
+}
+
+/* Copies TEXT without markup (<i>, </c>, <v Name>, {\an8}) and with the
+ * WebVTT entities decoded: the kiosk shows captions in one plain style. */
+static void player_plain_text(const char *text, char *out, size_t cap)
+{
+    static const struct {
+        const char *from, *to;
+    } ent[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", " "}, {"&lrm;", ""},
+               {"&rlm;", ""}};
+    size_t o = 0;
+    for (const char *s = text; *s && o + 1 < cap;) {
+        if (*s == '<' || *s == '{') {
+            const char *close = strchr(s, *s == '<' ? '>' : '}');
+            if (close) {
+                s = close + 1;
+                continue;
+            }
+        }
+        if (*s == '&') {
+            int done = 0;
+            for (size_t i = 0; i < sizeof ent / sizeof ent[0] && !done; i++) {
+                size_t n = strlen(ent[i].from);
+                if (strncmp(s, ent[i].from, n) == 0) {
+                    for (const char *t = ent[i].to; *t && o + 1 < cap; t++)
+                        out[o++] = *t;
+                    s += n;
+                    done = 1;
+                }
+            }
+            if (done)
+                continue;
+        }
+        out[o++] = *s++;
+    }
+    out[o] = '\0';
+}
+
+/* Renders TEXT white at PX, wrapped at WRAP pixels, into *TEX (replaced). */
+static int player_render_text(player_t *p, const char *text, int px, int wrap, SDL_Texture **tex,
+                              int *w, int *h)
+{
+    if (*tex)
+        SDL_DestroyTexture(*tex);
+    *tex = NULL;
+    if (!p->font || !text[0])
+        return MF_EINVAL;
+    if (px != p->font_px) {
+        if (TTF_SetFontSize(p->font, px) != 0)
+            return MF_EIO;
+        p->font_px = px;
+    }
+    SDL_Color white = {255, 255, 255, 255};
+    SDL_Surface *s = TTF_RenderUTF8_Blended_Wrapped(p->font, text, white, (Uint32)wrap);
+    if (!s)
+        return MF_EIO;
+    *tex = SDL_CreateTextureFromSurface(p->r, s);
+    *w = s->w;
+    *h = s->h;
+    SDL_FreeSurface(s);
+    return *tex ? 0 : MF_EIO;
+}
+
+/* Draws TEX (w x h) on a dark rounded-off box, centred horizontally in AREA,
+ * at vertical position Y (top of the box). */
+static void player_draw_boxed(player_t *p, SDL_Texture *tex, int w, int h, const SDL_Rect *area,
+                              int y, int pad)
+{
+    SDL_Rect box = {area->x + (area->w - w) / 2 - pad, y, w + 2 * pad, h + pad};
+    SDL_BlendMode mode;
+    Uint8 r, g, b, a;
+    SDL_GetRenderDrawBlendMode(p->r, &mode);
+    SDL_GetRenderDrawColor(p->r, &r, &g, &b, &a);
+    SDL_SetRenderDrawBlendMode(p->r, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(p->r, 0, 0, 0, 190);
+    SDL_RenderFillRect(p->r, &box);
+    SDL_SetRenderDrawBlendMode(p->r, mode);
+    SDL_SetRenderDrawColor(p->r, r, g, b, a);
+    SDL_Rect t = {box.x + pad, box.y + pad / 2, w, h};
+    SDL_RenderCopy(p->r, tex, NULL, &t);
+}
+
+static void player_draw_captions(player_t *p, const SDL_Rect *area, int64_t t_us)
+{
+    clip_t *c = p->clip;
+    if (!p->captions_on || !c->has_captions || !p->font)
+        return;
+    const captions_cue_t *cue = captions_at(&c->captions, t_us / 1000);
+    if (!cue)
+        return;
+    int px = area->h / 16;
+    px = px < 14 ? 14 : px > 72 ? 72 : px;
+    int wrap = area->w * 9 / 10;
+    if (cue != p->cap_cue || px != p->cap_px || wrap != p->cap_wrap) {
+        char plain[1024];
+        player_plain_text(cue->text, plain, sizeof plain);
+        player_render_text(p, plain, px, wrap, &p->cap_tex, &p->cap_w, &p->cap_h);
+        p->cap_cue = cue;
+        p->cap_px = px;
+        p->cap_wrap = wrap;
+    }
+    if (!p->cap_tex)
+        return;
+    int pad = px / 3;
+    int y = area->y + area->h - p->cap_h - pad - area->h / 24;
+    player_draw_boxed(p, p->cap_tex, p->cap_w, p->cap_h, area, y, pad);
+}
+
+static void player_draw_poster_or_black(player_t *p, const SDL_Rect *dst)
+{
+    clip_t *c = p->clip;
+    if (!p->poster_tried && p->state != PLAYER_LOADING) {
+        p->poster_tried = 1;
+        if (c->poster) {
+            p->poster_tex = SDL_CreateTextureFromSurface(p->r, c->poster);
+            p->poster_w = c->poster->w;
+            p->poster_h = c->poster->h;
+        }
+    }
+    if (p->poster_tex) {
+        SDL_Rect fit = player_fit(dst, p->poster_w, p->poster_h, (AVRational){1, 1});
+        SDL_RenderCopy(p->r, p->poster_tex, NULL, &fit);
+    }
+}
+
+void player_draw(player_t *p, const SDL_Rect *dst)
+{
+    if (!p || !p->clip || !dst || dst->w <= 0 || dst->h <= 0)
+        return;
+    player_tick(p);
+    Uint8 r, g, b, a;
+    SDL_GetRenderDrawColor(p->r, &r, &g, &b, &a);
+    SDL_SetRenderDrawColor(p->r, 0, 0, 0, 255);
+    SDL_RenderFillRect(p->r, dst);
+    SDL_SetRenderDrawColor(p->r, r, g, b, a);
+
+    if (p->state == PLAYER_LOADING)
+        return;
+    if (p->state != PLAYER_FAILED && p->has_video)
+        player_upload_due(p);
+    if (p->state == PLAYER_FAILED || !p->has_frame) {
+        player_draw_poster_or_black(p, dst);
+    } else {
+        SDL_Rect fit = player_fit(dst, p->tex_w, p->tex_h, p->sar);
+        SDL_RenderCopy(p->r, p->tex, NULL, &fit);
+    }
+    if (p->state == PLAYER_FAILED) {
+        if (p->font && p->message[0]) {
+            int px = dst->h / 14;
+            px = px < 16 ? 16 : px > 64 ? 64 : px;
+            int wrap = dst->w * 8 / 10;
+            if (!p->msg_tex || px != p->msg_px || wrap != p->msg_wrap) {
+                player_render_text(p, p->message, px, wrap, &p->msg_tex, &p->msg_w, &p->msg_h);
+                p->msg_px = px;
+                p->msg_wrap = wrap;
+            }
+            if (p->msg_tex)
+                player_draw_boxed(p, p->msg_tex, p->msg_w, p->msg_h, dst,
+                                  dst->y + (dst->h - p->msg_h) / 2, px / 2);
+        }
+        return;
+    }
+    player_draw_captions(p, dst, player_clock_us(p, clip_now_us()));
+}
+
+/* ---- queries ---------------------------------------------------------- */
+
+void player_get_status(player_t *p, player_status_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!p || !p->clip)
+        return;
+    player_tick(p);
+    out->state = p->state;
+    int64_t pos = player_clock_us(p, clip_now_us());
+    if (p->duration_us > 0 && pos > p->duration_us)
+        pos = p->duration_us;
+    out->position_ms = pos < 0 ? 0 : pos / 1000;
+    out->duration_ms = p->duration_us / 1000;
+    out->has_video = p->has_video;
+    out->has_audio = p->has_audio;
+    out->has_captions = p->state != PLAYER_LOADING && p->clip->has_captions;
+    out->captions_on = p->captions_on;
+    out->video_w = p->video_w;
+    out->video_h = p->video_h;
+    snprintf(out->message, sizeof out->message, "%s",
+             p->state == PLAYER_FAILED ? p->message : "");
+}
+
+void player_get_stats(player_t *p, player_stats_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!p)
+        return;
+    *out = p->stats;
+    if (p->clip) {
+        out->frames_decoded = atomic_load(&p->clip->frames_decoded);
+        out->audio_samples = atomic_load(&p->clip->audio_samples);
+    }
+}
+
+int player_set_volume(player_t *p, int percent)
+{
+    if (!p)
+        return MF_EINVAL;
+    if (percent < 0)
+        percent = 0;
+    if (percent > p->cfg.volume_max_percent)
+        percent = p->cfg.volume_max_percent;
+    atomic_store(&p->volume, percent);
+    return 0;
+}
+
+/* Time until the current caption ends or the next one starts, in us; -1 if none. */
+static int64_t player_next_caption_change_us(player_t *p, int64_t t_us)
+{
+    clip_t *c = p->clip;
+    if (!p->captions_on || !c->has_captions)
+        return -1;
+    int64_t t_ms = t_us / 1000, best = -1;
+    for (size_t i = 0; i < c->captions.count; i++) {
+        const captions_cue_t *cue = &c->captions.cues[i];
+        int64_t at = cue->start_ms > t_ms ? cue->start_ms : cue->end_ms > t_ms ? cue->end_ms : -1;
+        if (at >= 0 && (best < 0 || at < best))
+            best = at;
+    }
+    return best < 0 ? -1 : (best - t_ms) * 1000;
+}
+
+int player_next_frame_in_ms(player_t *p)
+{
+    if (!p || !p->clip)
+        return -1;
+    player_tick(p);
+    clip_t *c = p->clip;
+    if (p->state == PLAYER_LOADING)
+        return PLAYER_LOADING_POLL_MS;
+    if (p->state != PLAYER_PLAYING && p->state != PLAYER_PAUSED)
+        return -1;
+
+    int64_t clock = player_clock_us(p, clip_now_us());
+    int64_t next_us = -1;
+    pthread_mutex_lock(&c->mu);
+    for (int i = 0; i < c->vn; i++) {
+        clip_vframe_t *f = &c->vring[(c->vr + i) % CLIP_VIDEO_RING];
+        if (f->serial != p->serial)
+            continue;
+        if (p->need_first || p->cfg.free_run)
+            next_us = 0;
+        else if (p->state == PLAYER_PLAYING)
+            next_us = f->pts_us - clock - PLAYER_DUE_SLACK_US;
+        break;
+    }
+    pthread_mutex_unlock(&c->mu);
+
+    if (p->state == PLAYER_PAUSED) {
+        /* Paused: only a frame awaited after a seek can change the picture. */
+        if (next_us == 0)
+            return 0;
+        return p->need_first && p->has_video ? PLAYER_LOADING_POLL_MS : -1;
+    }
+    if (p->cfg.free_run)
+        return next_us == 0 ? 0 : 1;
+    int64_t wake = PLAYER_PROGRESS_TICK_MS * 1000LL;
+    if (next_us >= 0 && next_us < wake)
+        wake = next_us;
+    int64_t cap = player_next_caption_change_us(p, clock);
+    if (cap >= 0 && cap < wake)
+        wake = cap;
+    if (wake < 0)
+        wake = 0;
+    return (int)((wake + 999) / 1000);
+}
