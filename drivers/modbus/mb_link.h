@@ -35,7 +35,7 @@ typedef struct {
     void (*destroy)(void *ctx);
 } mb_link_ops_t;
 
-typedef struct {
+typedef struct mb_link {
     const mb_link_ops_t *ops;
     void *ctx;
 } mb_link_t;
