@@ -1,0 +1,303 @@
+/*
+ * test_update.c - core.update: kiosk_update() driven with events and a
+ * fast-forwarded clock, no window. Covers navigation by tap, swipe and key,
+ * the idle timeout, transitions, long press, and what the view shows.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kiosk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1920x1080 in units */
+#define W 177.7f
+#define H 100.0f
+
+static kiosk_t *make(int64_t now)
+{
+    kiosk_options_t opt = {.idle_timeout_ms = 90000, .language = "fr", .high_contrast = false};
+    kiosk_t *k = kiosk_create(&opt, W, H, now);
+    assert_non_null(k);
+    return k;
+}
+
+static void tap_at(kiosk_t *k, float x, float y, int64_t *now)
+{
+    mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 1, .x = x, .y = y};
+    mf_event_t up = {.type = MF_EV_POINTER_UP, .pointer = 1, .x = x, .y = y};
+    kiosk_update(k, &down, *now);
+    *now += 80;
+    kiosk_update(k, &up, *now);
+    *now += 400; /* let the transition finish */
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, *now);
+}
+
+static void tap_id(kiosk_t *k, const char *id, int64_t *now)
+{
+    view_t *v = malloc(sizeof *v);
+    assert_non_null(v);
+    kiosk_view(k, *now, v);
+    const view_widget_t *w = view_find_id(v, id);
+    if (!w)
+        fail_msg("no widget #%s on screen %s", id, v->screen);
+    float x = w->rect.x + w->rect.w / 2, y = w->rect.y + w->rect.h / 2;
+    free(v);
+    tap_at(k, x, y, now);
+}
+
+static void test_starts_on_attract(void **state)
+{
+    kiosk_t *k = make(1000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    assert_string_equal(kiosk_screen_id(kiosk_screen(k)), "attract");
+    kiosk_destroy(k);
+}
+
+static void test_tap_start_goes_home_and_back(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    tap_id(k, "back", &now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    kiosk_destroy(k);
+}
+
+static void test_tap_anywhere_on_attract_starts(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_at(k, 170.0f, 70.0f, &now); /* empty area at the right */
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    kiosk_destroy(k);
+}
+
+static void test_release_outside_does_not_activate(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now, v);
+    const view_widget_t *b = view_find_id(v, "settings");
+    assert_non_null(b);
+    mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 1,
+                       .x = b->rect.x + 1, .y = b->rect.y + 1};
+    mf_event_t move = {.type = MF_EV_POINTER_MOVE, .pointer = 1, .x = b->rect.x - 30, .y = 60};
+    mf_event_t up = move;
+    up.type = MF_EV_POINTER_UP;
+    kiosk_update(k, &down, now);
+    kiosk_view(k, now, v);
+    assert_true(view_find_id(v, "settings")->pressed);
+    kiosk_update(k, &move, now + 50);
+    kiosk_update(k, &up, now + 100);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_idle_timeout_returns_to_attract_and_resets(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    tap_id(k, "settings", &now);
+    tap_id(k, "lang-en", &now);
+    tap_id(k, "contrast", &now);
+    assert_string_equal(kiosk_language(k), "en");
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_SETTINGS);
+
+    /* the last touch (the release of the last tap) was 400 ms before NOW */
+    int64_t last = now - 400;
+    mf_event_t tick = {.type = MF_EV_TICK};
+    assert_int_equal(kiosk_next_deadline(k, now), last + 90000);
+    /* 89.9 s after it the visitor is still there */
+    kiosk_update(k, &tick, last + 89900);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_SETTINGS);
+    /* at 90 s the next visitor starts afresh */
+    kiosk_update(k, &tick, last + 90000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    assert_string_equal(kiosk_language(k), "fr");
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now + 90000 + 1000, v);
+    assert_false(v->high_contrast);
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_swipe_right_goes_back(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    tap_id(k, "settings", &now);
+    mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 3, .x = 20, .y = 80};
+    mf_event_t move = {.type = MF_EV_POINTER_MOVE, .pointer = 3, .x = 60, .y = 82};
+    mf_event_t up = {.type = MF_EV_POINTER_UP, .pointer = 3, .x = 90, .y = 83};
+    kiosk_update(k, &down, now);
+    kiosk_update(k, &move, now + 40);
+    kiosk_update(k, &up, now + 80);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    kiosk_destroy(k);
+}
+
+static void test_escape_key_goes_back(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    mf_event_t key = {.type = MF_EV_KEY};
+    snprintf(key.text, sizeof key.text, "Escape");
+    kiosk_update(k, &key, now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    kiosk_destroy(k);
+}
+
+static void test_second_finger_is_ignored(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now, v);
+    const view_widget_t *back = view_find_id(v, "back");
+    const view_widget_t *set = view_find_id(v, "settings");
+    mf_event_t d1 = {.type = MF_EV_POINTER_DOWN, .pointer = 1,
+                     .x = set->rect.x + 2, .y = set->rect.y + 2};
+    mf_event_t d2 = {.type = MF_EV_POINTER_DOWN, .pointer = 2,
+                     .x = back->rect.x + 2, .y = back->rect.y + 2};
+    mf_event_t u2 = d2, u1 = d1;
+    u2.type = MF_EV_POINTER_UP;
+    u1.type = MF_EV_POINTER_UP;
+    kiosk_update(k, &d1, now);
+    kiosk_update(k, &d2, now + 10);
+    kiosk_update(k, &u2, now + 20); /* the second finger's release does nothing */
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    kiosk_update(k, &u1, now + 30);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_SETTINGS);
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_transition_and_deadlines(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    view_t *v = malloc(sizeof *v);
+    /* attract animates: a deadline one frame away */
+    assert_int_equal(kiosk_next_deadline(k, now), now + KIOSK_ATTRACT_FRAME_MS);
+    mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 1, .x = 170, .y = 70};
+    mf_event_t up = down;
+    up.type = MF_EV_POINTER_UP;
+    kiosk_update(k, &down, now);
+    kiosk_update(k, &up, now + 50);
+    kiosk_view(k, now + 50 + KIOSK_TRANSITION_MS / 2, v);
+    assert_true(v->transition > 0.3f && v->transition < 0.7f);
+    assert_int_equal(v->transition_dir, 1);
+    kiosk_view(k, now + 50 + KIOSK_TRANSITION_MS, v);
+    assert_true(v->transition >= 1.0f);
+    /* a static screen: nothing to do until the idle timeout */
+    int64_t later = now + 50 + KIOSK_TRANSITION_MS + 100;
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, later);
+    assert_int_equal(kiosk_next_deadline(k, later), now + 50 + 90000);
+    /* and a tick on a static screen changes nothing to draw */
+    kiosk_update(k, &tick, later + 10);
+    uint64_t g = kiosk_generation(k);
+    assert_false(kiosk_update(k, &tick, later + 20));
+    assert_int_equal(kiosk_generation(k), g);
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_long_press_does_not_tap(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now, v);
+    const view_widget_t *set = view_find_id(v, "settings");
+    mf_event_t d = {.type = MF_EV_POINTER_DOWN, .pointer = 1, .x = set->rect.x + 2,
+                    .y = set->rect.y + 2};
+    mf_event_t u = d;
+    u.type = MF_EV_POINTER_UP;
+    kiosk_update(k, &d, now);
+    assert_int_equal(kiosk_next_deadline(k, now), now + KIOSK_LONGPRESS_MS);
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, now + KIOSK_LONGPRESS_MS);
+    kiosk_update(k, &u, now + KIOSK_LONGPRESS_MS + 100);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_language_switch_changes_labels(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now, v);
+    assert_true(view_has_text(v, "Touche l'écran pour commencer"));
+    tap_id(k, "lang-en", &now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    kiosk_view(k, now, v);
+    assert_true(view_has_text(v, "Touch the screen to start"));
+    assert_false(view_has_text(v, "Touche l'écran"));
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_stations_on_home_and_portrait_layout(void **state)
+{
+    int64_t now = 1000;
+    kiosk_options_t opt = {.idle_timeout_ms = 60000, .language = "fr"};
+    kiosk_t *k = kiosk_create(&opt, 100.0f, 177.7f, now); /* portrait */
+    kiosk_station_t st[3] = {0};
+    for (int i = 0; i < 3; i++) {
+        snprintf(st[i].id, sizeof st[i].id, "s%d", i);
+        snprintf(st[i].title[0], sizeof st[i].title[0], "Station %d", i);
+        snprintf(st[i].title[1], sizeof st[i].title[1], "Station EN %d", i);
+        st[i].line_number = i + 1;
+    }
+    kiosk_set_stations(k, st, 3);
+    tap_id(k, "start", &now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now, v);
+    for (size_t i = 0; i < v->count; i++) {
+        const view_rect_t r = v->widgets[i].rect;
+        /* everything inside the portrait screen */
+        assert_true(r.x >= 0 && r.y >= 0 && r.x + r.w <= 100.01f && r.y + r.h <= 177.71f);
+    }
+    assert_non_null(view_find_id(v, "station-s2"));
+    assert_true(view_has_text(v, "Station 1"));
+    free(v);
+    kiosk_destroy(k);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_starts_on_attract),
+        cmocka_unit_test(test_tap_start_goes_home_and_back),
+        cmocka_unit_test(test_tap_anywhere_on_attract_starts),
+        cmocka_unit_test(test_release_outside_does_not_activate),
+        cmocka_unit_test(test_idle_timeout_returns_to_attract_and_resets),
+        cmocka_unit_test(test_swipe_right_goes_back),
+        cmocka_unit_test(test_escape_key_goes_back),
+        cmocka_unit_test(test_second_finger_is_ignored),
+        cmocka_unit_test(test_transition_and_deadlines),
+        cmocka_unit_test(test_long_press_does_not_tap),
+        cmocka_unit_test(test_language_switch_changes_labels),
+        cmocka_unit_test(test_stations_on_home_and_portrait_layout),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

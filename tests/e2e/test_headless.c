@@ -1,0 +1,192 @@
+/*
+ * test_headless.c - e2e.headless: the real build/bin/minifab, run headless
+ * with scripts, as a developer or CI would. Checks that a script whose
+ * expects hold exits 0 and writes real (not blank) PNGs at the window's exact
+ * size, at 1920x1080, 1280x800 and portrait 1080x1920; that a false expect
+ * makes the run fail with FILE:LINE and the screen's content; and that a
+ * broken script is refused before anything starts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char bin[512];
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    const char *b = getenv("MINIFAB_BIN_DIR");
+    snprintf(bin, sizeof bin, "%s/minifab", b ? b : "build/bin");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/minifab-e2e-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs a shell command, captures stdout+stderr into OUT, returns the exit status. */
+static int run(const char *cmd, char *out, size_t size)
+{
+    char full[2048];
+    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* A real picture: the right size and many distinct colours (not one flat fill). */
+static void check_png(const char *path, int w, int h)
+{
+    SDL_Surface *s = IMG_Load(path);
+    if (!s)
+        fail_msg("cannot load %s: %s", path, IMG_GetError());
+    assert_int_equal(s->w, w);
+    assert_int_equal(s->h, h);
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    assert_non_null(c);
+    uint32_t seen[64];
+    int distinct = 0;
+    long bright = 0, total = 0;
+    for (int y = 0; y < c->h; y += 7) {
+        const uint32_t *row = (const uint32_t *)((const uint8_t *)c->pixels + y * c->pitch);
+        for (int x = 0; x < c->w; x += 7) {
+            uint32_t px = row[x] & 0xFFFFFF;
+            total++;
+            if (((px >> 16) & 0xFF) + ((px >> 8) & 0xFF) + (px & 0xFF) > 600)
+                bright++; /* white text */
+            int known = 0;
+            for (int i = 0; i < distinct; i++)
+                known |= seen[i] == px;
+            if (!known && distinct < 64)
+                seen[distinct++] = px;
+        }
+    }
+    SDL_FreeSurface(c);
+    SDL_FreeSurface(s);
+    if (distinct < 32)
+        fail_msg("%s looks blank: %d distinct colours", path, distinct);
+    if (bright * 200 < total)
+        fail_msg("%s shows no text: %ld bright samples of %ld", path, bright, total);
+}
+
+static void tour_at(int w, int h)
+{
+    char cmd[1024], out[65536], shots[256], png[300];
+    snprintf(shots, sizeof shots, "%s/%dx%d", tmpdir, w, h);
+    snprintf(cmd, sizeof cmd, "'%s' run --headless --size %dx%d --script tests/e2e/scripts/tour.txt --shots '%s'",
+             bin, w, h, shots);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+    const char *names[] = {"attract", "home", "settings-contrast"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(png, sizeof png, "%s/%s.png", shots, names[i]);
+        check_png(png, w, h);
+    }
+}
+
+static void test_tour_landscape_1920(void **state)
+{
+    tour_at(1920, 1080);
+}
+
+static void test_tour_landscape_1280(void **state)
+{
+    tour_at(1280, 800);
+}
+
+static void test_tour_portrait(void **state)
+{
+    tour_at(1080, 1920);
+}
+
+static void test_false_expect_fails(void **state)
+{
+    char cmd[1024], out[65536];
+    snprintf(cmd, sizeof cmd, "'%s' run --headless --size 1280x800 --script tests/e2e/scripts/false-expect.txt",
+             bin);
+    int st = run(cmd, out, sizeof out);
+    assert_int_not_equal(st, 0);
+    if (!strstr(out, "tests/e2e/scripts/false-expect.txt:3: expected screen 'home', but the screen is 'attract'"))
+        fail_msg("missing FILE:LINE message in:\n%s", out);
+    if (!strstr(out, "tests/e2e/scripts/false-expect.txt:4: expected text \"This text is nowhere\""))
+        fail_msg("missing second failure in:\n%s", out);
+    if (!strstr(out, "#start"))
+        fail_msg("what was on screen is not shown:\n%s", out);
+}
+
+static void test_broken_script_is_refused(void **state)
+{
+    char path[256], cmd[1024], out[8192];
+    snprintf(path, sizeof path, "%s/broken.txt", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("expect screen attract\ntap nowhere\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' run --headless --script '%s'", bin, path);
+    assert_int_not_equal(run(cmd, out, sizeof out), 0);
+    char want[400];
+    snprintf(want, sizeof want, "%s:2: expected X (a number from 0 to 100000), got 'nowhere'", path);
+    if (!strstr(out, want))
+        fail_msg("want \"%s\" in:\n%s", want, out);
+}
+
+static void test_missing_widget_fails(void **state)
+{
+    char path[256], cmd[1024], out[16384];
+    snprintf(path, sizeof path, "%s/missing.txt", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("tap #does-not-exist\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' run --headless --script '%s'", bin, path);
+    assert_int_not_equal(run(cmd, out, sizeof out), 0);
+    if (!strstr(out, ":1: no widget #does-not-exist on screen 'attract'"))
+        fail_msg("unexpected output:\n%s", out);
+}
+
+static void test_help_lists_subcommands(void **state)
+{
+    char cmd[600], out[8192];
+    snprintf(cmd, sizeof cmd, "'%s' --help", bin);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "run"));
+    snprintf(cmd, sizeof cmd, "'%s' run --help", bin);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "--headless"));
+    assert_non_null(strstr(out, "--script FILE"));
+    snprintf(cmd, sizeof cmd, "'%s' fly", bin);
+    assert_int_equal(run(cmd, out, sizeof out), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tour_landscape_1920),
+        cmocka_unit_test(test_tour_landscape_1280),
+        cmocka_unit_test(test_tour_portrait),
+        cmocka_unit_test(test_false_expect_fails),
+        cmocka_unit_test(test_broken_script_is_refused),
+        cmocka_unit_test(test_missing_widget_fails),
+        cmocka_unit_test(test_help_lists_subcommands),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
