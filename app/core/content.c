@@ -125,6 +125,8 @@ typedef struct {
     unsigned flags;
     const char *file; /* the file being read (arena copy) */
     bool bad;         /* an error was reported */
+    size_t missing_generated;  /* generated media missing with their whole folder */
+    char missing_folder[1024]; /* the first such folder */
 } ld_t;
 
 static void ld_err(ld_t *ld, struct fy_node *node, const char *fmt, ...)
@@ -508,11 +510,25 @@ static bool ld_generated_present(ld_t *ld, struct fy_node *node, const char *pat
 {
     if (file_exists(path))
         return true;
-    if (ld->flags & CONTENT_CHECK_STRICT)
+    if (ld->flags & CONTENT_CHECK_STRICT) {
         ld_err(ld, node, "%s '%s' is missing (run content/make-sample-media.sh)", what, path);
-    else
-        ld_warn(ld, node, "%s '%s' is not there yet (run content/make-sample-media.sh)", what,
-                path);
+        return false;
+    }
+    /* A fresh clone has no generated folder at all: one warning for the
+     * whole pack rather than one per trade (see ld_link). */
+    char folder[1024];
+    snprintf(folder, sizeof folder, "%s", path);
+    char *slash = strrchr(folder, '/');
+    if (slash)
+        *slash = '\0';
+    struct stat st;
+    if (slash && stat(folder, &st) != 0) {
+        if (!ld->missing_folder[0])
+            snprintf(ld->missing_folder, sizeof ld->missing_folder, "%s", folder);
+        ld->missing_generated++;
+        return false;
+    }
+    ld_warn(ld, node, "%s '%s' is not there yet (run content/make-sample-media.sh)", what, path);
     return false;
 }
 
@@ -1203,6 +1219,11 @@ static void ld_link(ld_t *ld)
             yamldoc_errors_add(ld->warns, s->src.file, s->src.line, s->src.col,
                                "warning: station '%s' has no quiz question", s->id);
     }
+    if (ld->missing_generated && ld->warns)
+        yamldoc_errors_add(ld->warns, ld->missing_folder, 0, 0,
+                           "warning: %zu videos and posters are not generated yet, the folder "
+                           "does not exist (run content/make-sample-media.sh)",
+                           ld->missing_generated);
     for (size_t ti = 0; ti < p->trade_count; ti++) {
         bool shown = false;
         for (size_t si = 0; si < p->station_count && !shown; si++) {
