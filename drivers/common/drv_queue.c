@@ -27,6 +27,14 @@ long long drv_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int drv_backoff_ms(int attempt)
+{
+    int ms = 100;
+    for (int i = 0; i < attempt && ms < 2000; i++)
+        ms *= 2;
+    return ms > 2000 ? 2000 : ms;
+}
+
 drv_queue_t *drv_queue_create(size_t item_size, size_t capacity)
 {
     drv_queue_t *q = calloc(1, sizeof *q);

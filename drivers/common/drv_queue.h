@@ -40,4 +40,9 @@ size_t drv_queue_count(drv_queue_t *q);
  * functions take "now" as a parameter. */
 long long drv_now_ms(void);
 
+/* Reconnect backoff of every driver: 100 ms doubled after each failed
+ * attempt, capped at 2000 ms. ATTEMPT counts failures so far (0 = first
+ * retry). Pure. */
+int drv_backoff_ms(int attempt);
+
 #endif

@@ -34,7 +34,7 @@ static const char *const words[] = {
 
 static const char *const stems[] = {
     "fuck", "fuk", "shit", "encul", "salop", "conard", "conase", "bitch", "asshole", "motherf",
-    "merde", "niquet", "nique", "putain", "batard", "pedophil", "hitler", "nazi", "hitle", "kkk",
+    "merde", "petase", "tagueule", "fermetagueule", "niquetamere", "putain", "batard", "pedophil", "hitler", "nazi", "hitle", "kkk",
     "gangbang", "blowjob", "cumshot", "pornhub", "sucemabite", "fdp", "ntm", "tamere", "tonpere",
     "nigg", "niga", "faggot", "fagot", "branlet", "trouduc", "gogol",
 };

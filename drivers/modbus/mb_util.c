@@ -4,6 +4,7 @@
  */
 #include "mb_link.h"
 
+#include "drv_queue.h"
 #include "mf_error.h"
 
 #include <stdio.h>
@@ -51,8 +52,5 @@ const char *mb_exception_name(int code)
 
 int mb_backoff_ms(int attempt)
 {
-    int ms = 100;
-    for (int i = 0; i < attempt && ms < 2000; i++)
-        ms *= 2;
-    return ms > 2000 ? 2000 : ms;
+    return drv_backoff_ms(attempt);
 }

@@ -1,0 +1,657 @@
+/*
+ * grbl_drv.c - the GRBL engraver's I/O thread: open with backoff, banner and
+ * unlock/home, character-counting streaming, status polling, hold/resume,
+ * abort and reset, alarms. See grbl_drv.h; the pure parts are grbl_proto.c.
+ */
+#include "grbl_drv.h"
+
+#include "drv_queue.h"
+#include "grbl_proto.h"
+#include "mf_error.h"
+#include "mf_log.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRBL_PLANNER_BLOCKS 15 /* GRBL 1.1 on an ATmega328p */
+
+typedef enum { CMD_START, CMD_HOLD, CMD_RESUME, CMD_ABORT, CMD_RESET } grbl_cmd_kind_t;
+
+typedef struct {
+    grbl_cmd_kind_t kind;
+    uint32_t job;
+    char *program; /* CMD_START: owned by the item until the thread takes it */
+} grbl_cmd_t;
+
+typedef enum { PH_BANNER, PH_UNLOCK, PH_IDLE } phase_t;
+
+typedef struct {
+    bool active;
+    uint32_t id;
+    char *text;
+    size_t len;
+    int nlines;
+    size_t *offsets; /* start of each line in text */
+    double *times;   /* cumulated motion time after each line */
+    int next;        /* next line to send */
+    long long started_ms;
+} job_t;
+
+struct grbl_drv {
+    grbl_open_fn open;
+    void *user;
+    char address[256];
+    grbl_opts_t o;
+    pthread_t thread;
+    int thread_started;
+    atomic_int stop;
+    pthread_mutex_t lock;
+    grbl_snapshot_t snap;
+    uint32_t next_job;
+    drv_queue_t *cmds, *events;
+
+    /* Thread-only. */
+    serial_port_t *port;
+    serial_linebuf_t lb;
+    grbl_snapshot_t work;
+    int attempt;
+    long long next_try_ms, last_rx_ms, last_status_ms, phase_deadline;
+    phase_t phase;
+    int resets_sent;
+    bool hold;
+    int planner_free;
+    grbl_window_t win;
+    job_t job;
+};
+
+void grbl_opts_default(grbl_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->mode = GRBL_STREAM_CHAR_COUNT;
+    o->status_ms = 200;          /* GRBL's own advice: no more than 5 Hz */
+    o->banner_timeout_ms = 3000; /* an Arduino reboots in ~1.5 s when the port opens */
+    o->silence_ms = 3000;        /* 15 unanswered status polls */
+    o->home_timeout_ms = 60000;
+    o->home_on_start = false;
+    o->rapid_mm_min = 3000;
+}
+
+const char *grbl_drv_state_name(grbl_drv_state_t s)
+{
+    static const char *const n[] = {"offline", "starting", "ready", "running", "held", "alarm"};
+    return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "?";
+}
+
+static void post(grbl_drv_t *d, const grbl_event_t *ev)
+{
+    if (drv_queue_push(d->events, ev) != 0)
+        mf_log_warn("engraver", "event queue full, event %d dropped", ev->kind);
+}
+
+static void post_simple(grbl_drv_t *d, grbl_event_kind_t k, int code, const char *text)
+{
+    grbl_event_t ev = {.kind = k, .code = code, .job = d->work.job};
+    snprintf(ev.text, sizeof ev.text, "%s", text ? text : "");
+    post(d, &ev);
+}
+
+static void job_wipe(job_t *j)
+{
+    if (j->text) {
+        volatile char *v = j->text;
+        for (size_t i = 0; i < j->len; i++)
+            v[i] = 0;
+    }
+    free(j->text);
+    free(j->offsets);
+    free(j->times);
+    memset(j, 0, sizeof *j);
+}
+
+static void job_end(grbl_drv_t *d, bool ok, const char *why)
+{
+    if (!d->job.active)
+        return;
+    grbl_event_t ev = {.kind = GRBL_EV_JOB_DONE, .job = d->job.id, .ok = ok};
+    ev.seconds = (double)(drv_now_ms() - d->job.started_ms) / 1000.0;
+    snprintf(ev.text, sizeof ev.text, "%s", ok ? "done" : why);
+    post(d, &ev);
+    if (ok)
+        mf_log_info("engraver", "job %u done in %.1f s", d->job.id, ev.seconds);
+    else
+        mf_log_warn("engraver", "job %u failed: %s", d->job.id, why);
+    job_wipe(&d->job);
+    d->work.seconds_left = 0;
+    d->hold = false;
+}
+
+static int send_bytes(grbl_drv_t *d, const char *buf, size_t len)
+{
+    return serial_write(d->port, buf, len, 500);
+}
+
+static void go_offline(grbl_drv_t *d, const char *why, long long now)
+{
+    if (d->port) {
+        serial_close(d->port);
+        d->port = NULL;
+    }
+    job_end(d, false, why);
+    if (d->work.state != GRBL_DRV_OFFLINE) {
+        post_simple(d, GRBL_EV_OFFLINE, 0, why);
+        mf_log_warn("engraver", "offline: %s", why);
+    }
+    d->work.state = GRBL_DRV_OFFLINE;
+    snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
+    d->next_try_ms = now + drv_backoff_ms(d->attempt++);
+}
+
+/* Soft reset and wait for the banner: the start of every session and the
+ * way out of an abort or an alarm. */
+static int begin_startup(grbl_drv_t *d, long long now)
+{
+    serial_flush_input(d->port);
+    d->lb.used = 0;
+    grbl_window_init(&d->win, GRBL_RX_USABLE, d->o.mode == GRBL_STREAM_SEND_WAIT ? 1 : GRBL_WINDOW_LINES);
+    d->work.bytes_in_flight = 0;
+    d->hold = false;
+    d->phase = PH_BANNER;
+    d->phase_deadline = now + d->o.banner_timeout_ms;
+    d->work.state = GRBL_DRV_STARTING;
+    d->last_rx_ms = now;
+    const char reset = 0x18;
+    return send_bytes(d, &reset, 1);
+}
+
+static int send_line(grbl_drv_t *d, const char *line, size_t len)
+{
+    char buf[GRBL_MAX_LINE + 2];
+    memcpy(buf, line, len);
+    buf[len] = '\n'; /* \n only: \r\n would count twice in GRBL's buffer */
+    int rc = send_bytes(d, buf, len + 1);
+    if (rc == 0) {
+        grbl_window_push(&d->win, (int)len + 1);
+        d->work.bytes_in_flight = d->win.used;
+        if (d->win.used > d->work.max_bytes_in_flight)
+            d->work.max_bytes_in_flight = d->win.used;
+    }
+    return rc;
+}
+
+static void update_eta(grbl_drv_t *d)
+{
+    job_t *j = &d->job;
+    if (!j->active || j->nlines == 0) {
+        d->work.seconds_left = 0;
+        return;
+    }
+    int executed = d->work.lines_acked;
+    if (d->planner_free >= 0)
+        executed -= GRBL_PLANNER_BLOCKS - d->planner_free;
+    if (executed < 0)
+        executed = 0;
+    double done = executed > 0 ? j->times[executed - 1] : 0;
+    d->work.seconds_left = j->times[j->nlines - 1] - done;
+}
+
+static void handle_reply(grbl_drv_t *d, const char *line, long long now)
+{
+    grbl_reply_t r;
+    grbl_parse_reply(line, &r);
+    switch (r.kind) {
+    case GRBL_REPLY_BANNER:
+        snprintf(d->work.version, sizeof d->work.version, "%.15s", r.text);
+        if (d->phase != PH_BANNER) {
+            job_end(d, false, "the engraver restarted by itself");
+            grbl_window_init(&d->win, GRBL_RX_USABLE, d->win.max_lines);
+        }
+        d->phase = PH_UNLOCK;
+        d->work.state = GRBL_DRV_STARTING;
+        d->phase_deadline = now + (d->o.home_on_start ? d->o.home_timeout_ms : d->o.banner_timeout_ms);
+        if (send_line(d, d->o.home_on_start ? "$H" : "$X", 2) != 0)
+            go_offline(d, "cannot write to the engraver", now);
+        break;
+    case GRBL_REPLY_OK:
+    case GRBL_REPLY_ERROR:
+        if (grbl_window_pop(&d->win) < 0)
+            break; /* not ours (a line answered before a reset) */
+        d->work.bytes_in_flight = d->win.used;
+        if (d->phase == PH_UNLOCK) {
+            if (r.kind == GRBL_REPLY_ERROR) {
+                snprintf(d->work.last_message, sizeof d->work.last_message, "%s refused: %s",
+                         d->o.home_on_start ? "homing" : "unlock", grbl_error_text(r.code));
+                d->work.state = GRBL_DRV_ALARM;
+                d->phase = PH_IDLE;
+                post_simple(d, GRBL_EV_ALARM, 0, d->work.last_message);
+                break;
+            }
+            d->phase = PH_IDLE;
+            d->work.state = GRBL_DRV_READY;
+            d->attempt = 0;
+            post_simple(d, GRBL_EV_READY, 0, d->work.version);
+            break;
+        }
+        if (d->job.active) {
+            d->work.lines_acked++;
+            if (r.kind == GRBL_REPLY_ERROR) {
+                char why[128];
+                snprintf(why, sizeof why, "line %d refused: error %d, %s", d->work.lines_acked,
+                         r.code, grbl_error_text(r.code));
+                snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
+                job_end(d, false, why);
+                /* Stop the laser and drop what GRBL still holds. */
+                if (begin_startup(d, now) != 0)
+                    go_offline(d, "cannot write to the engraver", now);
+            }
+        }
+        break;
+    case GRBL_REPLY_ALARM:
+        if (d->phase == PH_BANNER)
+            break; /* ALARM:3 after our own reset during motion: expected */
+        d->work.last_alarm = r.code;
+        snprintf(d->work.last_message, sizeof d->work.last_message, "alarm %d: %s", r.code,
+                 grbl_alarm_text(r.code));
+        d->work.state = GRBL_DRV_ALARM;
+        d->phase = PH_IDLE;
+        post_simple(d, GRBL_EV_ALARM, r.code, d->work.last_message);
+        job_end(d, false, d->work.last_message);
+        /* GRBL empties its buffers on an alarm: nothing is in flight. */
+        grbl_window_init(&d->win, GRBL_RX_USABLE, d->win.max_lines);
+        d->work.bytes_in_flight = 0;
+        break;
+    case GRBL_REPLY_STATUS:
+        snprintf(d->work.machine_state, sizeof d->work.machine_state, "%s", r.state);
+        memcpy(d->work.pos, r.pos, sizeof r.pos);
+        d->planner_free = r.planner_free;
+        if (d->phase == PH_IDLE && strncmp(r.state, "Alarm", 5) == 0 &&
+            d->work.state != GRBL_DRV_ALARM) {
+            d->work.state = GRBL_DRV_ALARM;
+            snprintf(d->work.last_message, sizeof d->work.last_message, "engraver locked in alarm");
+            job_end(d, false, d->work.last_message);
+        }
+        if (d->job.active && d->job.next == d->job.nlines &&
+            d->work.lines_acked == d->job.nlines && strcmp(r.state, "Idle") == 0) {
+            job_end(d, true, NULL);
+            d->work.state = GRBL_DRV_READY;
+        }
+        update_eta(d);
+        break;
+    case GRBL_REPLY_MSG:
+        snprintf(d->work.last_message, sizeof d->work.last_message, "%s", r.text);
+        break;
+    case GRBL_REPLY_SETTING:
+    case GRBL_REPLY_OTHER:
+    default:
+        mf_log_debug("engraver", "ignored line from GRBL (%zu bytes)", strlen(line));
+        break;
+    }
+}
+
+static void start_job(grbl_drv_t *d, grbl_cmd_t *c, long long now)
+{
+    job_t *j = &d->job;
+    char why[96] = "";
+    if (d->work.state != GRBL_DRV_READY || j->active) {
+        snprintf(why, sizeof why, "engraver not ready (%s)%s%.60s", grbl_drv_state_name(d->work.state),
+                 d->work.state == GRBL_DRV_ALARM ? ": " : "",
+                 d->work.state == GRBL_DRV_ALARM ? d->work.last_message : "");
+        goto refuse;
+    }
+    memset(j, 0, sizeof *j);
+    j->text = c->program;
+    c->program = NULL;
+    j->len = strlen(j->text);
+    int lines = 0;
+    for (size_t i = 0; i < j->len; i++)
+        if (j->text[i] == '\n')
+            lines++;
+    if (j->len && j->text[j->len - 1] != '\n')
+        lines++;
+    j->offsets = calloc((size_t)lines + 1, sizeof *j->offsets);
+    j->times = calloc((size_t)lines + 1, sizeof *j->times);
+    if (!j->offsets || !j->times) {
+        snprintf(why, sizeof why, "out of memory");
+        job_wipe(j);
+        goto refuse;
+    }
+    size_t pos = 0;
+    for (int i = 0; i < lines; i++) {
+        j->offsets[i] = pos;
+        const char *nl = strchr(j->text + pos, '\n');
+        pos = nl ? (size_t)(nl - j->text) + 1 : j->len;
+    }
+    j->offsets[lines] = j->len;
+    j->nlines = lines;
+    grbl_estimate_times(j->text, d->o.rapid_mm_min, j->times, lines + 1);
+    j->id = c->job;
+    j->active = true;
+    j->started_ms = now;
+    d->work.job = j->id;
+    d->work.lines_total = lines;
+    d->work.lines_sent = d->work.lines_acked = 0;
+    d->work.max_bytes_in_flight = 0;
+    d->work.state = GRBL_DRV_RUNNING;
+    update_eta(d);
+    return;
+refuse: {
+    grbl_event_t ev = {.kind = GRBL_EV_JOB_DONE, .job = c->job, .ok = false};
+    snprintf(ev.text, sizeof ev.text, "%s", why);
+    post(d, &ev);
+    if (c->program) {
+        memset(c->program, 0, strlen(c->program));
+        free(c->program);
+        c->program = NULL;
+    }
+}
+}
+
+static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
+{
+    if (c->kind == CMD_START) {
+        start_job(d, c, now);
+        return;
+    }
+    if (!d->port) {
+        post_simple(d, GRBL_EV_REFUSED, 0, "engraver offline");
+        return;
+    }
+    int rc = 0;
+    switch (c->kind) {
+    case CMD_HOLD:
+        if (!d->job.active) {
+            post_simple(d, GRBL_EV_REFUSED, 0, "no job to hold");
+            return;
+        }
+        rc = send_bytes(d, "!", 1);
+        d->hold = true;
+        d->work.state = GRBL_DRV_HELD;
+        break;
+    case CMD_RESUME:
+        if (!d->hold) {
+            post_simple(d, GRBL_EV_REFUSED, 0, "not on hold");
+            return;
+        }
+        rc = send_bytes(d, "~", 1);
+        d->hold = false;
+        d->work.state = GRBL_DRV_RUNNING;
+        break;
+    case CMD_ABORT:
+        job_end(d, false, "aborted");
+        rc = begin_startup(d, now);
+        break;
+    case CMD_RESET:
+        job_end(d, false, "reset");
+        d->work.last_alarm = 0;
+        rc = begin_startup(d, now);
+        break;
+    case CMD_START:
+    default:
+        break;
+    }
+    if (rc)
+        go_offline(d, "cannot write to the engraver", now);
+}
+
+static void stream(grbl_drv_t *d, long long now)
+{
+    job_t *j = &d->job;
+    while (j->active && !d->hold && d->phase == PH_IDLE && j->next < j->nlines) {
+        const char *line = j->text + j->offsets[j->next];
+        size_t len = j->offsets[j->next + 1] - j->offsets[j->next];
+        if (len && line[len - 1] == '\n')
+            len--;
+        if (len && line[len - 1] == '\r')
+            len--;
+        if (!grbl_window_fits(&d->win, (int)len + 1))
+            return;
+        if (send_line(d, line, len) != 0) {
+            go_offline(d, "cannot write to the engraver", now);
+            return;
+        }
+        j->next++;
+        d->work.lines_sent = j->next;
+    }
+}
+
+static void publish(grbl_drv_t *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->snap = d->work;
+    pthread_mutex_unlock(&d->lock);
+}
+
+static void *grbl_thread(void *arg)
+{
+    grbl_drv_t *d = arg;
+    while (!atomic_load(&d->stop)) {
+        long long now = drv_now_ms();
+        grbl_cmd_t c;
+        if (!d->port) {
+            /* Offline: refuse what comes, try to open when the backoff allows. */
+            while (drv_queue_pop(d->cmds, &c))
+                handle_cmd(d, &c, now);
+            if (now >= d->next_try_ms) {
+                char why[160] = "";
+                d->port = d->open(d->user, why, sizeof why);
+                if (!d->port) {
+                    snprintf(d->work.last_message, sizeof d->work.last_message, "%.127s", why);
+                    d->next_try_ms = now + drv_backoff_ms(d->attempt++);
+                } else {
+                    snprintf(d->work.port_kind, sizeof d->work.port_kind, "%s", serial_kind(d->port));
+                    d->resets_sent = 1;
+                    if (begin_startup(d, now) != 0)
+                        go_offline(d, "cannot write to the engraver", now);
+                }
+            }
+            publish(d);
+            if (!d->port) {
+                long long until = d->next_try_ms - drv_now_ms();
+                struct timespec ts = {0, (until > 50 ? 50 : (until < 1 ? 1 : until)) * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+            continue;
+        }
+        while (d->port && drv_queue_pop(d->cmds, &c))
+            handle_cmd(d, &c, now);
+        if (!d->port)
+            continue;
+        if (d->phase != PH_BANNER && now - d->last_status_ms >= d->o.status_ms) {
+            d->last_status_ms = now;
+            if (send_bytes(d, "?", 1) != 0) {
+                go_offline(d, "cannot write to the engraver", now);
+                continue;
+            }
+        }
+        stream(d, now);
+        if (!d->port)
+            continue;
+        char line[256];
+        int n = serial_read_line(d->port, &d->lb, line, sizeof line, 10);
+        now = drv_now_ms();
+        if (n < 0) {
+            go_offline(d, "engraver disconnected", now);
+            continue;
+        }
+        if (n > 0) {
+            d->last_rx_ms = now;
+            handle_reply(d, line, now);
+            /* Drain whatever else is already complete before writing again. */
+            while (d->port && serial_linebuf_take(&d->lb, line, sizeof line))
+                if (line[0])
+                    handle_reply(d, line, now);
+        }
+        if (!d->port)
+            continue;
+        if (d->phase == PH_BANNER && now > d->phase_deadline) {
+            if (d->resets_sent++ < 2) {
+                if (begin_startup(d, now) != 0)
+                    go_offline(d, "cannot write to the engraver", now);
+            } else {
+                go_offline(d, "no GRBL banner after a soft reset", now);
+            }
+        } else if (d->phase == PH_UNLOCK && now > d->phase_deadline) {
+            go_offline(d, d->o.home_on_start ? "homing did not finish" : "no answer to unlock", now);
+        } else if (d->phase != PH_BANNER && now - d->last_rx_ms > d->o.silence_ms) {
+            go_offline(d, "engraver not answering", now);
+        } else if (d->phase == PH_IDLE && d->work.state == GRBL_DRV_STARTING) {
+            d->work.state = GRBL_DRV_READY;
+        }
+        publish(d);
+    }
+    grbl_cmd_t c;
+    while (drv_queue_pop(d->cmds, &c)) {
+        if (c.program) {
+            memset(c.program, 0, strlen(c.program));
+            free(c.program);
+        }
+    }
+    if (d->port && d->job.active) {
+        const char reset = 0x18; /* never leave a laser burning */
+        serial_write(d->port, &reset, 1, 200);
+    }
+    job_end(d, false, "driver stopped");
+    if (d->port)
+        serial_close(d->port);
+    d->port = NULL;
+    return NULL;
+}
+
+static serial_port_t *open_address(void *user, char *why, size_t why_len)
+{
+    grbl_drv_t *d = user;
+    return serial_open(d->address, SERIAL_DEFAULT_BAUD, why, why_len);
+}
+
+/* Finishes D (zeroed, maybe with its address) and starts its thread. */
+static grbl_drv_t *grbl_drv_init(grbl_drv_t *d, grbl_open_fn open, void *user, const grbl_opts_t *opts)
+{
+    d->open = open;
+    d->user = user;
+    if (opts)
+        d->o = *opts;
+    else
+        grbl_opts_default(&d->o);
+    if (d->o.status_ms < 200)
+        d->o.status_ms = 200; /* never above 5 Hz */
+    d->next_job = 1;
+    d->planner_free = -1;
+    pthread_mutex_init(&d->lock, NULL);
+    d->cmds = drv_queue_create(sizeof(grbl_cmd_t), 16);
+    d->events = drv_queue_create(sizeof(grbl_event_t), 128);
+    if (!d->cmds || !d->events)
+        goto fail;
+    d->snap = d->work;
+    if (pthread_create(&d->thread, NULL, grbl_thread, d) != 0)
+        goto fail;
+    d->thread_started = 1;
+    return d;
+fail:
+    grbl_drv_destroy(d);
+    return NULL;
+}
+
+grbl_drv_t *grbl_drv_create_with(grbl_open_fn open, void *user, const grbl_opts_t *opts)
+{
+    grbl_drv_t *d = calloc(1, sizeof *d);
+    return d ? grbl_drv_init(d, open, user, opts) : NULL;
+}
+
+grbl_drv_t *grbl_drv_create(const char *address, const grbl_opts_t *opts)
+{
+    serial_addr_t a;
+    if (serial_addr_parse(address, &a) != 0)
+        return NULL;
+    grbl_drv_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    snprintf(d->address, sizeof d->address, "%s", address);
+    return grbl_drv_init(d, open_address, d, opts);
+}
+
+void grbl_drv_destroy(grbl_drv_t *d)
+{
+    if (!d)
+        return;
+    if (d->thread_started) {
+        atomic_store(&d->stop, 1);
+        pthread_join(d->thread, NULL);
+    }
+    drv_queue_destroy(d->cmds);
+    drv_queue_destroy(d->events);
+    pthread_mutex_destroy(&d->lock);
+    free(d);
+}
+
+void grbl_drv_snapshot(grbl_drv_t *d, grbl_snapshot_t *out)
+{
+    pthread_mutex_lock(&d->lock);
+    *out = d->snap;
+    pthread_mutex_unlock(&d->lock);
+}
+
+bool grbl_drv_poll_event(grbl_drv_t *d, grbl_event_t *ev)
+{
+    return drv_queue_pop(d->events, ev);
+}
+
+static int push_cmd(grbl_drv_t *d, grbl_cmd_t *c)
+{
+    return drv_queue_push(d->cmds, c);
+}
+
+int grbl_stream_start(grbl_drv_t *d, const char *program, uint32_t *job)
+{
+    if (!program)
+        return MF_EINVAL;
+    /* Reject lines GRBL would refuse before anything is sent. */
+    const char *p = program;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len > GRBL_MAX_LINE)
+            return MF_EINVAL;
+        p += len + (e ? 1 : 0);
+    }
+    grbl_cmd_t c = {.kind = CMD_START, .program = strdup(program)};
+    if (!c.program)
+        return MF_ENOMEM;
+    pthread_mutex_lock(&d->lock);
+    c.job = d->next_job++;
+    pthread_mutex_unlock(&d->lock);
+    int rc = push_cmd(d, &c);
+    if (rc) {
+        memset(c.program, 0, strlen(c.program));
+        free(c.program);
+        return rc;
+    }
+    if (job)
+        *job = c.job;
+    return 0;
+}
+
+int grbl_drv_hold(grbl_drv_t *d)
+{
+    grbl_cmd_t c = {.kind = CMD_HOLD};
+    return push_cmd(d, &c);
+}
+
+int grbl_drv_resume(grbl_drv_t *d)
+{
+    grbl_cmd_t c = {.kind = CMD_RESUME};
+    return push_cmd(d, &c);
+}
+
+int grbl_drv_abort(grbl_drv_t *d)
+{
+    grbl_cmd_t c = {.kind = CMD_ABORT};
+    return push_cmd(d, &c);
+}
+
+int grbl_drv_reset(grbl_drv_t *d)
+{
+    grbl_cmd_t c = {.kind = CMD_RESET};
+    return push_cmd(d, &c);
+}
