@@ -289,7 +289,8 @@ int captions_validate(const captions_t *caps, const char *name, int64_t duration
         if (c->end_ms <= c->start_ms) {
             fmt_time(a, sizeof a, c->start_ms);
             fmt_time(b, sizeof b, c->end_ms);
-            yamldoc_errors_add(errs, name, c->line, 1, "cue ends (%s) before it starts (%s)", b, a);
+            yamldoc_errors_add(errs, name, c->line, 1,
+                               "cue must end after it starts (starts %s, ends %s)", a, b);
             rc = MF_ERANGE;
         }
         if (i > 0 && c->start_ms < caps->cues[i - 1].start_ms) {

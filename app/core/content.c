@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* Raster pictures smaller than this look blurred on the kiosk's 1080p screen. */
@@ -126,6 +127,8 @@ typedef struct {
     const char *file; /* the file being read (arena copy) */
     bool bad;         /* an error was reported */
     size_t missing_generated;  /* generated media missing with their whole folder */
+    const char *unparsed[64];  /* trades whose file did not parse: not "unknown" too */
+    size_t unparsed_count;
     char missing_folder[1024]; /* the first such folder */
 } ld_t;
 
@@ -473,6 +476,12 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static bool is_svg(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && !strcasecmp(path + n - 4, ".svg");
+}
+
 static void ld_check_image(ld_t *ld, struct fy_node *node, const char *path, int min_w, int min_h,
                            const char *what)
 {
@@ -480,18 +489,15 @@ static void ld_check_image(ld_t *ld, struct fy_node *node, const char *path, int
     int rc = content_image_size(path, &w, &h);
     if (rc == MF_ENOENT) {
         ld_err(ld, node, "%s '%s' cannot be opened (missing file?)", what, path);
+    } else if (rc != MF_OK && is_svg(path)) {
+        ld_err(ld, node, "%s '%s' has no size: give its <svg> element a viewBox, or a width and "
+                         "height in pixels", what, path);
     } else if (rc != MF_OK) {
         ld_err(ld, node, "%s '%s' is not a readable PNG, JPEG or SVG image", what, path);
     } else if (w < min_w || h < min_h) {
         ld_err(ld, node, "%s '%s' is too small: %dx%d pixels, at least %dx%d needed", what, path,
                w, h, min_w, min_h);
     }
-}
-
-static bool is_svg(const char *path)
-{
-    size_t n = strlen(path);
-    return n > 4 && !strcasecmp(path + n - 4, ".svg");
 }
 
 static void ld_check_picture(ld_t *ld, struct fy_node *node, const char *path, const char *what)
@@ -733,7 +739,8 @@ static void ld_strings_file(ld_t *ld)
     if (p->string_count)
         qsort(p->strings, p->string_count, sizeof *p->strings, cmp_string);
     for (size_t i = 0; content_required_strings[i]; i++) {
-        if (!content_has_string(p, content_required_strings[i])) {
+        if (!content_has_string(p, content_required_strings[i]) &&
+            !fy_node_mapping_lookup_by_string(root, content_required_strings[i], FY_NT)) {
             yamldoc_errors_add(ld->errs, ld->file, 0, 0, "missing string '%s'",
                                content_required_strings[i]);
             ld->bad = true;
@@ -751,16 +758,19 @@ static void ld_trade(ld_t *ld, const char *fname)
     content_pack_t *p = ld->pack;
     char rel[300];
     snprintf(rel, sizeof rel, "trades/%s", fname);
-    struct fy_document *doc = ld_open(ld, rel, true);
-    struct fy_node *root = doc ? ld_root_map(ld, doc) : NULL;
-    if (!root)
-        goto fail;
     char id[CONTENT_ID_MAX + 8];
     snprintf(id, sizeof id, "%.*s", (int)(strlen(fname) - 5), fname);
+    struct fy_document *doc = ld_open(ld, rel, true);
+    struct fy_node *root = doc ? ld_root_map(ld, doc) : NULL;
+    if (!root) {
+        if (ld->unparsed_count < sizeof ld->unparsed / sizeof ld->unparsed[0])
+            ld->unparsed[ld->unparsed_count++] = ld_strdup(ld, id);
+        goto fail;
+    }
     if (!content_valid_id(id)) {
         yamldoc_errors_add(ld->errs, ld->file, 0, 0,
-                           "the file name is the trade's id: use lowercase letters, digits and "
-                           "dashes, like trades/welder.yaml");
+                           "'%s' cannot be a trade id: the file name is the id, use lowercase "
+                           "letters, digits and dashes, like trades/welder.yaml", id);
         ld->bad = true;
         goto fail;
     }
@@ -961,6 +971,11 @@ static void ld_station(ld_t *ld, struct fy_node *node)
             if (!tid)
                 continue;
             const content_trade_t *t = content_trade_find(p, tid);
+            bool unparsed = false;
+            for (size_t k = 0; k < ld->unparsed_count; k++)
+                unparsed = unparsed || !strcmp(ld->unparsed[k], tid);
+            if (!t && unparsed)
+                continue; /* its file's syntax error is already reported */
             if (!t) {
                 ld_err(ld, item, "unknown trade '%s' (no file trades/%s.yaml)", tid, tid);
                 continue;
