@@ -290,6 +290,13 @@ static void ld_check_keys(ld_t *ld, struct fy_node *map, const char *const *allo
     }
 }
 
+/* The key node of KEY in MAP (where to point at a whole list or group), else MAP. */
+static struct fy_node *ld_key(struct fy_node *map, const char *key)
+{
+    struct fy_node_pair *pair = fy_node_mapping_lookup_pair_by_string(map, key, FY_NT);
+    return pair ? fy_node_pair_key(pair) : map;
+}
+
 static struct fy_node *ld_get(ld_t *ld, struct fy_node *map, const char *key, bool required,
                               const char *what)
 {
@@ -304,7 +311,7 @@ static struct fy_node *ld_get_map(ld_t *ld, struct fy_node *map, const char *key
 {
     struct fy_node *v = ld_get(ld, map, key, required, what);
     if (v && !fy_node_is_mapping(v)) {
-        ld_err(ld, v, "'%s' expects a group of 'key: value' lines", key);
+        ld_err(ld, ld_key(map, key), "'%s' expects a group of 'key: value' lines", key);
         return NULL;
     }
     return v;
@@ -315,7 +322,7 @@ static struct fy_node *ld_get_seq(ld_t *ld, struct fy_node *map, const char *key
 {
     struct fy_node *v = ld_get(ld, map, key, required, what);
     if (v && !fy_node_is_sequence(v)) {
-        ld_err(ld, v, "'%s' expects a list ('- item' lines or [a, b])", key);
+        ld_err(ld, ld_key(map, key), "'%s' expects a list ('- item' lines or [a, b])", key);
         return NULL;
     }
     return v;
@@ -413,8 +420,8 @@ static const char *ld_text_value(ld_t *ld, struct fy_node *v, const char *what)
 
 /* A translated text: a group {fr: "...", en: "..."} with every pack
  * language; keys in EXTRA (NULL-terminated, may be NULL) are skipped. */
-static bool ld_text_node(ld_t *ld, struct fy_node *v, const char *what, const char *const *extra,
-                         content_text_t *out)
+static bool ld_text_node(ld_t *ld, struct fy_node *v, struct fy_node *where, const char *what,
+                         const char *const *extra, content_text_t *out)
 {
     memset(out, 0, sizeof *out);
     if (!v)
@@ -450,8 +457,8 @@ static bool ld_text_node(ld_t *ld, struct fy_node *v, const char *what, const ch
     bool ok = true;
     for (size_t i = 0; i < p->lang_count; i++) {
         if (!out->t[i] && !fy_node_mapping_lookup_by_string(v, p->langs[i], FY_NT)) {
-            ld_err(ld, v, "'%s' is missing its %s text ('%s')", what, lang_name(p->langs[i]),
-                   p->langs[i]);
+            ld_err(ld, where ? where : v, "'%s' is missing its %s text ('%s')", what,
+                   lang_name(p->langs[i]), p->langs[i]);
             ok = false;
         } else if (!out->t[i]) {
             ok = false;
@@ -465,7 +472,7 @@ static bool ld_text(ld_t *ld, struct fy_node *map, const char *key, bool require
 {
     memset(out, 0, sizeof *out);
     struct fy_node *v = ld_get(ld, map, key, required, what);
-    return v ? ld_text_node(ld, v, key, NULL, out) : false;
+    return v ? ld_text_node(ld, v, ld_key(map, key), key, NULL, out) : false;
 }
 
 /* ---- Media checks (content_check) --------------------------------------- */
@@ -693,7 +700,8 @@ static void ld_pack_file(ld_t *ld)
     }
     p->fr_index = content_language_index(p, "fr");
     if (p->fr_index < 0)
-        ld_err(ld, langs, "'languages' must include fr: French is the kiosk's default language");
+        ld_err(ld, ld_key(root, "languages"),
+               "'languages' must include fr: French is the kiosk's default language");
 fail:
     if (doc)
         fy_document_destroy(doc);
@@ -731,7 +739,7 @@ static void ld_strings_file(ld_t *ld)
             break;
         }
         content_string_t *s = &p->strings[p->string_count];
-        if (!ld_text_node(ld, fy_node_pair_value(pair), name, NULL, &s->text))
+        if (!ld_text_node(ld, fy_node_pair_value(pair), key, name, NULL, &s->text))
             continue;
         s->key = ld_strdup(ld, name);
         p->string_count++;
@@ -793,7 +801,7 @@ static void ld_trade(ld_t *ld, const char *fname)
     if (paths) {
         size_t n = (size_t)fy_node_sequence_item_count(paths);
         if (n == 0)
-            ld_err(ld, paths, "'paths' needs at least one way into the trade");
+            ld_err(ld, ld_key(root, "paths"), "'paths' needs at least one way into the trade");
         content_text_t *arr = n ? arena_alloc(p, n * sizeof *arr) : NULL;
         if (n && !arr) {
             ld_oom(ld);
@@ -801,7 +809,7 @@ static void ld_trade(ld_t *ld, const char *fname)
             void *it = NULL;
             struct fy_node *item;
             while ((item = fy_node_sequence_iterate(paths, &it)) != NULL)
-                ld_text_node(ld, item, "paths", NULL, &arr[t->path_count++]);
+                ld_text_node(ld, item, NULL, "paths", NULL, &arr[t->path_count++]);
             t->paths = arr;
         }
     }
@@ -817,7 +825,7 @@ static void ld_trade(ld_t *ld, const char *fname)
                         &hi) && ok;
         ld_get_int(ld, sal, "year", 2000, 2100, true, "'salary'", &year);
         if (ok && lo > hi)
-            ld_err(ld, sal, "'salary': min (%ld) is above max (%ld)", lo, hi);
+            ld_err(ld, ld_key(root, "salary"), "'salary': min (%ld) is above max (%ld)", lo, hi);
         t->salary_min = (int)lo;
         t->salary_max = (int)hi;
         t->salary_year = (int)year;
@@ -869,7 +877,7 @@ static void ld_trade(ld_t *ld, const char *fname)
         }
         for (size_t i = 0; i < p->lang_count; i++) {
             if (!t->captions[i] && !fy_node_mapping_lookup_by_string(caps, p->langs[i], FY_NT))
-                ld_err(ld, caps, "'captions' is missing the %s caption file ('%s')",
+                ld_err(ld, ld_key(root, "captions"), "'captions' is missing the %s caption file ('%s')",
                        lang_name(p->langs[i]), p->langs[i]);
         }
     }
@@ -1021,9 +1029,10 @@ static void ld_answers(ld_t *ld, struct fy_node *node, content_question_t *q)
     struct fy_node *answers = ld_get_seq(ld, node, "answers", true, "a choice question");
     if (!answers)
         return;
+    struct fy_node *where = ld_key(node, "answers");
     int n = fy_node_sequence_item_count(answers);
     if (n < 2 || n > CONTENT_ANSWERS_MAX) {
-        ld_err(ld, answers, "a choice question needs 2 to %d answers, this one has %d",
+        ld_err(ld, where, "a choice question needs 2 to %d answers, this one has %d",
                CONTENT_ANSWERS_MAX, n);
         return;
     }
@@ -1032,7 +1041,7 @@ static void ld_answers(ld_t *ld, struct fy_node *node, content_question_t *q)
     struct fy_node *item;
     while ((item = fy_node_sequence_iterate(answers, &it)) != NULL) {
         size_t i = q->answer_count++;
-        if (!ld_text_node(ld, item, "answers", extra, &q->answers[i]))
+        if (!ld_text_node(ld, item, NULL, "answers", extra, &q->answers[i]))
             continue;
         bool correct = false;
         ld_get_bool(ld, item, "correct", &correct);
@@ -1041,12 +1050,12 @@ static void ld_answers(ld_t *ld, struct fy_node *node, content_question_t *q)
     }
     int correct = __builtin_popcount(q->correct_mask);
     if (q->type == CONTENT_Q_SINGLE && correct != 1) {
-        ld_err(ld, answers,
+        ld_err(ld, where,
                "a single choice question needs exactly one answer with 'correct: true', "
                "this one has %d", correct);
     } else if (q->type == CONTENT_Q_MULTIPLE &&
                (correct < 2 || correct == (int)q->answer_count)) {
-        ld_err(ld, answers,
+        ld_err(ld, where,
                "a multiple choice question needs at least two correct answers and one wrong "
                "answer, this one has %d correct out of %zu", correct, q->answer_count);
     }
@@ -1103,7 +1112,8 @@ static void ld_question(ld_t *ld, struct fy_node *node, size_t station)
     if (!strcmp(type, "true-false")) {
         q->type = CONTENT_Q_TRUEFALSE;
         if (answers)
-            ld_err(ld, answers, "a true-false question has 'answer: true' or 'answer: false', "
+            ld_err(ld, ld_key(node, "answers"),
+                   "a true-false question has 'answer: true' or 'answer: false', "
                                 "not a list of answers");
         bool value = false;
         if (!answer)
@@ -1184,14 +1194,14 @@ static void ld_survey(ld_t *ld, struct fy_node *root, const char *key, content_s
         return;
     int n = fy_node_sequence_item_count(opts);
     if (n < 2 || n > CONTENT_SCALE_MAX) {
-        ld_err(ld, opts, "'options' needs 2 to %d points, from the lowest to the highest",
+        ld_err(ld, ld_key(node, "options"), "'options' needs 2 to %d points, from the lowest to the highest",
                CONTENT_SCALE_MAX);
         return;
     }
     void *it = NULL;
     struct fy_node *item;
     while ((item = fy_node_sequence_iterate(opts, &it)) != NULL)
-        ld_text_node(ld, item, "options", NULL, &out->options[out->option_count++]);
+        ld_text_node(ld, item, NULL, "options", NULL, &out->options[out->option_count++]);
 }
 
 static void ld_survey_file(ld_t *ld)

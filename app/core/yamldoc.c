@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libfyaml exports this but does not declare it in 0.7's header. */
-struct fy_token *fy_node_token(struct fy_node *fyn);
-
 void yamldoc_errors_init(yamldoc_errors_t *errs)
 {
     memset(errs, 0, sizeof *errs);
@@ -27,6 +24,8 @@ void yamldoc_errors_deinit(yamldoc_errors_t *errs)
     memset(errs, 0, sizeof *errs);
 }
 
+static void errors_vadd(yamldoc_errors_t *errs, const char *file, int line, int col,
+                        const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 static void errors_vadd(yamldoc_errors_t *errs, const char *file, int line, int col,
                         const char *fmt, va_list ap)
 {
@@ -70,21 +69,58 @@ void yamldoc_errors_at(yamldoc_errors_t *errs, const char *file, struct fy_node 
     va_end(ap);
 }
 
+/* Position of a scalar's own token. */
+static bool scalar_pos(struct fy_node *node, int *line, int *col)
+{
+    struct fy_token *tok = fy_node_get_scalar_token(node);
+    const struct fy_mark *m = tok ? fy_token_start_mark(tok) : NULL;
+    if (!m)
+        return false;
+    *line = m->line + 1;
+    *col = m->column + 1;
+    return true;
+}
+
+/* A collection is placed at its first scalar (its first key or item): asking
+ * libfyaml for a collection's token (fy_node_token) allocates a token this
+ * version gives no way to release, which leaked on every call. An empty
+ * collection is placed at the key that names it, else at its parent. */
+static bool node_pos(struct fy_node *node, int depth, int *line, int *col)
+{
+    if (!node || depth > 64)
+        return false;
+    if (fy_node_is_scalar(node))
+        return scalar_pos(node, line, col);
+    void *it = NULL;
+    if (fy_node_is_mapping(node)) {
+        struct fy_node_pair *pair = fy_node_mapping_iterate(node, &it);
+        if (pair)
+            return node_pos(fy_node_pair_key(pair), depth + 1, line, col) ||
+                   node_pos(fy_node_pair_value(pair), depth + 1, line, col);
+    } else {
+        struct fy_node *item = fy_node_sequence_iterate(node, &it);
+        if (item)
+            return node_pos(item, depth + 1, line, col);
+    }
+    struct fy_node *parent = fy_node_get_parent(node);
+    if (!parent)
+        return false;
+    if (fy_node_is_mapping(parent)) {
+        it = NULL;
+        struct fy_node_pair *pair;
+        while ((pair = fy_node_mapping_iterate(parent, &it)) != NULL) {
+            if (fy_node_pair_value(pair) == node)
+                return node_pos(fy_node_pair_key(pair), depth + 1, line, col);
+        }
+    }
+    return node_pos(parent, depth + 1, line, col);
+}
+
 void yamldoc_node_pos(struct fy_node *node, int *line, int *col)
 {
     *line = 0;
     *col = 0;
-    if (!node)
-        return;
-    struct fy_token *tok = fy_node_is_scalar(node) ? fy_node_get_scalar_token(node)
-                                                    : fy_node_token(node);
-    if (!tok)
-        return;
-    const struct fy_mark *m = fy_token_start_mark(tok);
-    if (m) {
-        *line = m->line + 1;
-        *col = m->column + 1;
-    }
+    node_pos(node, 0, line, col);
 }
 
 const char *yamldoc_scalar(struct fy_node *node)
