@@ -38,7 +38,17 @@ void *grbl_port_thread(void *arg)
             continue;
         }
         uint64_t now = sim_now_us();
-        if (boot_at && now >= boot_at) {
+        if (boot_at) {
+            /* Booting: what the host sends now is lost, nothing is sent. */
+            char junk[256];
+            while (read(master, junk, sizeof junk) > 0) {
+            }
+            if (now < boot_at) {
+                struct pollfd p = {.fd = w->stop_fd, .events = POLLIN};
+                if (poll(&p, 1, 1) > 0)
+                    break;
+                continue;
+            }
             boot_at = 0;
             pthread_mutex_lock(&w->lock);
             grbl_sim_power_cycle(w->grbl, now);
@@ -48,9 +58,7 @@ void *grbl_port_thread(void *arg)
         uint64_t next = grbl_sim_next_event_us(w->grbl, now);
         pthread_mutex_unlock(&w->lock);
         int timeout = 20;
-        if (boot_at)
-            timeout = 1;
-        else if (next != UINT64_MAX)
+        if (next != UINT64_MAX)
             timeout = next <= now ? 0 : (int)((next - now + 999) / 1000);
         if (timeout > 20)
             timeout = 20;
@@ -68,7 +76,7 @@ void *grbl_port_thread(void *arg)
             n = read(master, buf, sizeof buf);
         pthread_mutex_lock(&w->lock);
         int muted = sim_dropped(w, SIM_DEV_ENGRAVER, now / 1000u) != SIM_DROP_NONE;
-        if (n > 0 && !muted && !boot_at)
+        if (n > 0 && !muted)
             grbl_sim_feed(w->grbl, buf, (size_t)n, now);
         grbl_sim_advance(w->grbl, now);
         size_t out = grbl_sim_take_output(w->grbl, buf, sizeof buf, now);

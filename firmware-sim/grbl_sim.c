@@ -482,17 +482,35 @@ static void status_report(grbl_sim_t *g)
 
 /* ---- $ commands --------------------------------------------------------- */
 
+/* GRBL's read_float: optional sign, digits, at most one point. No exponent,
+ * no hex (strtod would read "0X5" of "G0X5" as hexadecimal). */
 static int parse_number(const char *s, size_t *i, double *out)
 {
-    char *end;
-    const char *start = s + *i;
-    if (!(isdigit((unsigned char)*start) || *start == '-' || *start == '+' || *start == '.'))
+    size_t p = *i;
+    int neg = 0;
+    if (s[p] == '-' || s[p] == '+')
+        neg = s[p++] == '-';
+    double v = 0.0, scale = 0.0;
+    int digits = 0;
+    for (;; p++) {
+        char c = s[p];
+        if (c >= '0' && c <= '9') {
+            v = v * 10.0 + (c - '0');
+            if (scale > 0)
+                scale *= 10.0;
+            digits++;
+        } else if (c == '.' && scale == 0.0) {
+            scale = 1.0;
+        } else {
+            break;
+        }
+    }
+    if (!digits)
         return 0;
-    double v = strtod(start, &end);
-    if (end == start)
-        return 0;
-    *i += (size_t)(end - start);
-    *out = v;
+    if (scale > 0)
+        v /= scale;
+    *out = neg ? -v : v;
+    *i = p;
     return 1;
 }
 

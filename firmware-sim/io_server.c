@@ -149,8 +149,21 @@ void *io_server_thread(void *arg)
             modbus_flush(ctx);
             continue;
         }
-        if (len == 0)
-            continue; /* another slave's request */
+        if (len == 0) {
+            /* Another slave's request. libmodbus now expects that slave's
+             * answer on the bus and would swallow the next frame; nobody
+             * else answers on this pty, so start from a fresh context. */
+            modbus_t *fresh = modbus_new_rtu("/dev/null", MF_IO_BAUD, 'N', 8, 1);
+            if (fresh) {
+                modbus_set_socket(ctx, -1);
+                modbus_free(ctx);
+                ctx = fresh;
+                modbus_set_slave(ctx, MF_IO_UNIT_ID);
+                modbus_set_byte_timeout(ctx, 0, 50000);
+                modbus_set_socket(ctx, master);
+            }
+            continue;
+        }
         uint64_t now = sim_now_ms();
         pthread_mutex_lock(&w->lock);
         int muted = sim_dropped(w, SIM_DEV_IO, now) != SIM_DROP_NONE;
