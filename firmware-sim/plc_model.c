@@ -13,6 +13,7 @@
 #include "mf_error.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -913,14 +914,20 @@ static const char *alarm_name(unsigned code)
     return code <= MF_ALARM_CODE_MAX ? names[code] : "?";
 }
 
-#define STATUS_PUT(...)                                                                            \
-    do {                                                                                           \
-        if (n < size) {                                                                            \
-            int w_ = snprintf(buf + n, size - n, __VA_ARGS__);                                     \
-            if (w_ > 0)                                                                            \
-                n += (size_t)w_ < size - n ? (size_t)w_ : size - n - 1;                            \
-        }                                                                                          \
-    } while (0)
+__attribute__((format(printf, 4, 5))) static void status_put(char *buf, size_t size, size_t *n,
+                                                             const char *fmt, ...)
+{
+    if (*n + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *n, size - *n, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        *n += (size_t)w < size - *n ? (size_t)w : size - *n - 1;
+}
+
+#define STATUS_PUT(...) status_put(buf, size, &n, __VA_ARGS__)
 
 size_t plc_model_format_status(const plc_model_t *m, char *buf, size_t size)
 {

@@ -73,11 +73,20 @@ class Sim:
             os.rmdir(self.dir)
         except OSError:
             pass
+        # 0 after SIGTERM; anything else is a crash or a sanitizer report.
+        if self.proc.returncode != 0:
+            raise AssertionError("minifab-sim exited with status %d" % self.proc.returncode)
         return self.proc.returncode
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            self.stop()
+        else:
+            try:
+                self.stop()
+            except AssertionError as e:
+                print("also:", e)
         return False
