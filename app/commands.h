@@ -23,4 +23,9 @@ int cmd_run(int argc, char **argv);
 /* minifab content: check a content pack, list its trades. app/cmd_content.c */
 int cmd_content(int argc, char **argv);
 
+/* minifab bench: measurements (a table of benchmarks). app/cmd_bench.c */
+int cmd_bench(int argc, char **argv);
+/* minifab bench video FILE: the job-video player's costs. app/cmd_bench_video.c */
+int bench_video(int argc, char **argv);
+
 #endif

@@ -25,6 +25,11 @@
 #define PLAYER_DUE_SLACK_US 2000      /* a frame this close to due is shown now */
 #define PLAYER_PROGRESS_TICK_MS 250   /* wake-up period for the progress bar */
 #define PLAYER_LOADING_POLL_MS 10     /* wake-up period while a clip is loading */
+#define PLAYER_STARVED_POLL_US 4000   /* wake-up period while waiting for a late frame */
+#define PLAYER_AUDIO_STALL_US 600000  /* audio device silent this long: follow the wall clock */
+#define PLAYER_AUDIO_GAP_US 30000     /* sound due this much later than the clock: silence first */
+#define PLAYER_PREROLL_FRAMES 2       /* frames decoded ahead before the clock starts... */
+#define PLAYER_PREROLL_MAX_US 250000  /* ...or at most this long */
 
 struct player {
     SDL_Renderer *r;
@@ -54,6 +59,9 @@ struct player {
     /* Clocks. pos_us is the position while not playing (and the fallback while
      * the audio device has not started yet); ext_* is the wall clock. */
     int audio_master;
+    int audio_dead;       /* the device stopped calling back: audio follows the wall clock */
+    int64_t play_time_us; /* when playing last started */
+    int prerolling;       /* playing, but the clock waits for a few decoded frames */
     int64_t pos_us;
     int64_t ext_pos_us, ext_time_us;
     int64_t end_us; /* end of the last thing shown/heard */
@@ -99,13 +107,14 @@ static void player_audio_cb(void *userdata, Uint8 *stream, int len)
     memset(stream, 0, (size_t)len);
     if (!c)
         return;
-    int64_t bytes_per_s = (int64_t)p->dev_rate * p->dev_channels * 2;
+    int frame_bytes = p->dev_channels * 2;
+    int64_t bytes_per_s = (int64_t)p->dev_rate * frame_bytes;
     int vol = atomic_load(&p->volume);
     int serial = atomic_load(&c->serial);
     int written = 0;
-    int64_t p0 = -1;
 
     pthread_mutex_lock(&c->amu);
+    int64_t next = c->aclk_next_us, p0 = -1;
     while (written < len && c->an > 0) {
         clip_achunk_t *ch = &c->aring[c->ar];
         if (ch->serial != serial) {
@@ -115,18 +124,38 @@ static void player_audio_cb(void *userdata, Uint8 *stream, int len)
             c->an--;
             continue;
         }
+        int64_t at = ch->pts_us + ch->pos * 1000000LL / bytes_per_s;
+        if (!c->aclk_started) {
+            c->aclk_started = 1;
+            next = at;
+        }
         if (p0 < 0)
-            p0 = ch->pts_us + ch->pos * 1000000LL / bytes_per_s;
+            p0 = next;
+        if (at > next + PLAYER_AUDIO_GAP_US) {
+            /* The sound starts later than the picture (or has a hole): play
+             * silence until it is due, so the clock keeps the file's timing. */
+            int64_t gap = (at - next) * bytes_per_s / 1000000;
+            int n = len - written;
+            if (gap < n)
+                n = (int)gap;
+            n -= n % frame_bytes;
+            if (n <= 0)
+                n = frame_bytes;
+            written += n;
+            next += n * 1000000LL / bytes_per_s;
+            continue;
+        }
         int n = ch->size - ch->pos;
         if (n > len - written)
             n = len - written;
-        n &= ~1;
+        n -= n % 2;
         const int16_t *src = (const int16_t *)(ch->data + ch->pos);
         int16_t *dst = (int16_t *)(stream + written);
         for (int i = 0; i < n / 2; i++)
             dst[i] = (int16_t)(src[i] * vol / 100);
         written += n;
         ch->pos += n;
+        next = at + n * 1000000LL / bytes_per_s;
         if (ch->pos >= ch->size || n == 0) {
             c->abuffered_us -= ch->size * 1000000LL / bytes_per_s;
             clip_achunk_clear(ch);
@@ -134,13 +163,14 @@ static void player_audio_cb(void *userdata, Uint8 *stream, int len)
             c->an--;
         }
     }
-    if (written > 0) {
+    if (written > 0 && p0 >= 0) {
         c->aclk_p0_us = p0;
-        c->aclk_p1_us = p0 + written * 1000000LL / bytes_per_s;
+        c->aclk_p1_us = next;
         c->aclk_time_us = clip_now_us();
         c->aclk_serial = serial;
         c->aclk_valid = 1;
     }
+    c->aclk_next_us = next;
     pthread_cond_broadcast(&c->acond);
     pthread_mutex_unlock(&c->amu);
 }
@@ -293,6 +323,7 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
         return MF_ENOMEM;
     p->state = PLAYER_LOADING;
     p->play_requested = 0;
+    p->audio_dead = 0;
     p->serial = 0;
     p->has_video = p->has_audio = 0;
     p->video_w = p->video_h = 0;
@@ -312,7 +343,7 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
 
 static int64_t player_clock_us(player_t *p, int64_t now)
 {
-    if (p->state != PLAYER_PLAYING)
+    if (p->state != PLAYER_PLAYING || p->prerolling)
         return p->pos_us;
     if (p->audio_master) {
         clip_t *c = p->clip;
@@ -329,17 +360,33 @@ static int64_t player_clock_us(player_t *p, int64_t now)
     return p->ext_pos_us + (now - p->ext_time_us);
 }
 
-static void player_start(player_t *p)
+/* The clock starts: the wall clock from now, the audio device unpaused. */
+static void player_start_clock(player_t *p)
 {
-    p->state = PLAYER_PLAYING;
+    p->prerolling = 0;
     p->ext_pos_us = p->pos_us;
     p->ext_time_us = clip_now_us();
+    p->play_time_us = p->ext_time_us;
     if (p->audio_master) {
         pthread_mutex_lock(&p->clip->amu);
         p->clip->aclk_valid = 0;
+        p->clip->aclk_next_us = p->pos_us;
+        p->clip->aclk_started = 1;
         pthread_mutex_unlock(&p->clip->amu);
         SDL_PauseAudioDevice(p->dev, 0);
     }
+}
+
+/* Playing starts with a preroll: the clock stays still until a few frames
+ * are decoded (or a short while passed), so sound and picture start together
+ * instead of the picture catching up while the decoder warms up. */
+static void player_start(player_t *p)
+{
+    p->state = PLAYER_PLAYING;
+    p->play_time_us = clip_now_us();
+    p->prerolling = p->has_video && !p->cfg.free_run;
+    if (!p->prerolling)
+        player_start_clock(p);
 }
 
 static void player_stop_at(player_t *p, player_state_t state, int64_t pos_us)
@@ -396,7 +443,7 @@ int player_seek(player_t *p, int64_t ms)
     p->serial = clip_request_seek(p->clip, t);
     p->need_first = 1;
     p->end_us = t;
-    p->audio_master = p->dev && p->has_audio;
+    p->audio_master = p->dev && p->has_audio && !p->audio_dead;
     if (p->state == PLAYER_LOADING) {
         p->pos_us = t;
         return 0;
@@ -446,7 +493,7 @@ static void player_tick(player_t *p)
         if (loaded < 0) {
             player_stop_at(p, PLAYER_FAILED, 0);
         } else if (loaded > 0) {
-            p->audio_master = p->dev && p->has_audio;
+            p->audio_master = p->dev && p->has_audio && !p->audio_dead;
             player_stop_at(p, PLAYER_PAUSED, p->pos_us);
             if (p->play_requested)
                 player_start(p);
@@ -455,11 +502,40 @@ static void player_tick(player_t *p)
     if (p->state != PLAYER_PLAYING)
         return;
 
+    if (p->prerolling) {
+        pthread_mutex_lock(&c->mu);
+        int ready = c->vfinished_serial == p->serial;
+        for (int i = 0; i < c->vn; i++)
+            ready += c->vring[(c->vr + i) % CLIP_VIDEO_RING].serial == p->serial;
+        pthread_mutex_unlock(&c->mu);
+        if (ready >= PLAYER_PREROLL_FRAMES || now - p->play_time_us > PLAYER_PREROLL_MAX_US)
+            player_start_clock(p);
+        else
+            return;
+    }
+
     int64_t clock = player_clock_us(p, now);
     int64_t bytes_per_s = (int64_t)p->dev_rate * p->dev_channels * 2;
 
+    /* A device that never plays (a card that is gone, a stuck driver) must not
+     * freeze the picture: after a while the wall clock takes over. */
+    if (p->audio_master) {
+        pthread_mutex_lock(&c->amu);
+        int valid = c->aclk_valid && c->aclk_serial == p->serial;
+        int64_t last = valid ? c->aclk_time_us : p->play_time_us;
+        int waiting = c->an > 0;
+        pthread_mutex_unlock(&c->amu);
+        if (waiting && now - last > PLAYER_AUDIO_STALL_US) {
+            mf_log_warn(PLAYER_LOG, "the audio device does not play; going on without sound");
+            p->audio_master = 0;
+            p->audio_dead = 1;
+            p->ext_pos_us = clock;
+            p->ext_time_us = now;
+        }
+    }
+
     /* Without a device, audio is "played" on the wall clock: dropped when due. */
-    if (p->has_audio && !p->dev) {
+    if (p->has_audio && (!p->dev || p->audio_dead)) {
         pthread_mutex_lock(&c->amu);
         while (c->an > 0) {
             clip_achunk_t *ch = &c->aring[c->ar];
@@ -823,6 +899,15 @@ int player_set_volume(player_t *p, int percent)
     return 0;
 }
 
+/* True when the video decoder has output everything for the current serial. */
+static int player_video_finished(player_t *p)
+{
+    pthread_mutex_lock(&p->clip->mu);
+    int fin = p->clip->vfinished_serial == p->serial;
+    pthread_mutex_unlock(&p->clip->mu);
+    return fin;
+}
+
 /* Time until the current caption ends or the next one starts, in us; -1 if none. */
 static int64_t player_next_caption_change_us(player_t *p, int64_t t_us)
 {
@@ -873,9 +958,13 @@ int player_next_frame_in_ms(player_t *p)
     }
     if (p->cfg.free_run)
         return next_us == 0 ? 0 : 1;
+    if (p->prerolling)
+        return next_us == 0 ? 0 : PLAYER_STARVED_POLL_US / 1000;
     int64_t wake = PLAYER_PROGRESS_TICK_MS * 1000LL;
     if (next_us >= 0 && next_us < wake)
         wake = next_us;
+    if (next_us < 0 && p->has_video && !player_video_finished(p))
+        wake = PLAYER_STARVED_POLL_US; /* the decoder is behind: take its frames as they come */
     int64_t cap = player_next_caption_change_us(p, clock);
     if (cap >= 0 && cap < wake)
         wake = cap;

@@ -806,6 +806,7 @@ int clip_request_seek(clip_t *c, int64_t t_us)
     }
     c->abuffered_us = 0;
     c->aclk_valid = 0;
+    c->aclk_started = 0;
     pthread_cond_broadcast(&c->acond);
     pthread_mutex_unlock(&c->amu);
     return serial;

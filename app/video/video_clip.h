@@ -112,6 +112,8 @@ typedef struct clip {
     int64_t abuffered_us;
     int aclk_valid, aclk_serial;
     int64_t aclk_p0_us, aclk_p1_us, aclk_time_us;
+    int64_t aclk_next_us; /* position of the next sample the device gets */
+    int aclk_started;     /* aclk_next_us is set (by the UI thread when play starts) */
 
     atomic_llong frames_decoded, audio_samples;
 
