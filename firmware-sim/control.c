@@ -42,7 +42,9 @@ static const char control_help[] =
     "scan CODE                      the scanner reads a ticket (CODE + CR LF on its port)\n"
     "drop plc|io|engraver|scanner SECONDS [mute|close]\n"
     "                               off the bus for SECONDS: mute = stop answering\n"
-    "                               (default), close = PLC closes its sockets\n"
+    "                               (default); close = the PLC closes its sockets,\n"
+    "                               a serial device is unplugged (pty and link gone,\n"
+    "                               a new pty behind the same link afterwards)\n"
     "speed X                        line speed factor (1 = real time)\n"
     "order COLOUR [engrave]         submit an order as a kiosk would; prints its id\n"
     "engrave-done ORDER [failed]    report the engraving of ORDER\n"
@@ -252,8 +254,10 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
         }
         if (n > 64)
             err = "code longer than 64 characters";
-        else if (w->scanner_master < 0)
+        else if (!w->opt.scanner_pty)
             err = "no scanner played";
+        else if (w->scanner_master < 0)
+            out(o, "scanner is unplugged: code lost\n");
         else if (sim_dropped(w, SIM_DEV_SCANNER, now) != SIM_DROP_NONE)
             out(o, "scanner is off the bus: code lost\n");
         else if (!err && sim_pty_peer_open(w->scanner_master) != 1)
@@ -276,12 +280,21 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             err = "device plc|io|engraver|scanner expected";
         else if (!parse_uint(a2, 0, 3600, &u))
             err = "seconds 0..3600 expected";
-        else if (strcmp(mode, "mute") != 0 && !(strcmp(mode, "close") == 0 && dev == SIM_DEV_PLC))
-            err = "mode mute (any device) or close (plc) expected";
+        else if (strcmp(mode, "mute") != 0 && strcmp(mode, "close") != 0)
+            err = "mode mute or close expected";
         else {
             w->drop[dev].mode = strcmp(mode, "close") == 0 ? SIM_DROP_CLOSE : SIM_DROP_MUTE;
             w->drop[dev].until_ms = now + (uint64_t)u * 1000u;
             mf_log_info("control", "%s off the bus (%s) for %u s", a1, mode, u);
+            if (dev == SIM_DEV_SCANNER && w->drop[dev].mode == SIM_DROP_CLOSE &&
+                w->scanner_master >= 0) {
+                /* The scanner has no thread: it is unplugged here and
+                 * plugged back by control_thread's timer. */
+                sim_pty_unlink(w->opt.scanner_pty);
+                close(w->scanner_master);
+                w->scanner_master = -1;
+                mf_log_info("scanner", "unplugged: %s removed", w->opt.scanner_pty);
+            }
         }
     } else if (strcmp(cmd, "speed") == 0 && a1) {
         char *end;
@@ -381,7 +394,18 @@ void *control_thread(void *arg)
         pfd[1] = (struct pollfd){.fd = lfd, .events = POLLIN};
         for (unsigned i = 0; i < n; i++)
             pfd[2 + i] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
-        int rc = poll(pfd, 2 + n, -1);
+        pthread_mutex_lock(&w->lock);
+        int scanner_out = w->opt.scanner_pty && w->scanner_master < 0;
+        if (scanner_out && sim_dropped(w, SIM_DEV_SCANNER, sim_now_ms()) != SIM_DROP_CLOSE) {
+            int fd = sim_pty_create(w->opt.scanner_pty);
+            if (fd >= 0) {
+                w->scanner_master = fd;
+                mf_log_info("scanner", "plugged back in");
+            }
+        }
+        scanner_out = w->opt.scanner_pty && w->scanner_master < 0;
+        pthread_mutex_unlock(&w->lock);
+        int rc = poll(pfd, 2 + n, scanner_out ? 50 : -1);
         if (rc < 0 && errno != EINTR)
             break;
         if (rc <= 0)

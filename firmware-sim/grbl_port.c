@@ -25,6 +25,17 @@ void *grbl_port_thread(void *arg)
     uint64_t boot_at = 0;
     mf_log_info("engraver", "GRBL 1.1 on %s", w->opt.engraver_pty);
     for (;;) {
+        pthread_mutex_lock(&w->lock);
+        sim_drop_mode_t drop = sim_dropped(w, SIM_DEV_ENGRAVER, sim_now_ms());
+        pthread_mutex_unlock(&w->lock);
+        if (sim_pty_unplug_step(w, drop, w->opt.engraver_pty, &master, &w->engraver_master,
+                                "engraver") != 0) {
+            struct pollfd p = {.fd = w->stop_fd, .events = POLLIN};
+            if (poll(&p, 1, 20) > 0)
+                break;
+            peer_was_open = 0;
+            continue;
+        }
         int peer = sim_pty_peer_open(master);
         if (peer != peer_was_open) {
             mf_log_info("engraver", "%s", peer ? "port opened: controller resets" : "port closed");
@@ -75,7 +86,7 @@ void *grbl_port_thread(void *arg)
         if (rc > 0 && (pfd[1].revents & POLLIN))
             n = read(master, buf, sizeof buf);
         pthread_mutex_lock(&w->lock);
-        int muted = sim_dropped(w, SIM_DEV_ENGRAVER, now / 1000u) != SIM_DROP_NONE;
+        int muted = sim_dropped(w, SIM_DEV_ENGRAVER, now / 1000u) == SIM_DROP_MUTE;
         if (n > 0 && !muted)
             grbl_sim_feed(w->grbl, buf, (size_t)n, now);
         grbl_sim_advance(w->grbl, now);

@@ -124,6 +124,15 @@ void *io_server_thread(void *arg)
 
     int peer_was_open = 0;
     for (;;) {
+        pthread_mutex_lock(&w->lock);
+        sim_drop_mode_t drop = sim_dropped(w, SIM_DEV_IO, sim_now_ms());
+        pthread_mutex_unlock(&w->lock);
+        if (sim_pty_unplug_step(w, drop, w->opt.io_pty, &master, &w->io_master, "io") != 0) {
+            if (io_wait_stop(w, 20))
+                break;
+            continue;
+        }
+        modbus_set_socket(ctx, master);
         int peer = sim_pty_peer_open(master);
         if (peer != peer_was_open) {
             mf_log_info("io", "%s", peer ? "port opened by a client" : "port closed by its client");
@@ -160,7 +169,6 @@ void *io_server_thread(void *arg)
                 ctx = fresh;
                 modbus_set_slave(ctx, MF_IO_UNIT_ID);
                 modbus_set_byte_timeout(ctx, 0, 50000);
-                modbus_set_socket(ctx, master);
             }
             continue;
         }

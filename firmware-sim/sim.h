@@ -23,7 +23,9 @@ typedef enum { SIM_DEV_PLC = 0, SIM_DEV_IO, SIM_DEV_ENGRAVER, SIM_DEV_SCANNER, S
 typedef enum {
     SIM_DROP_NONE = 0,
     SIM_DROP_MUTE,  /* keeps the link, reads and ignores every request */
-    SIM_DROP_CLOSE, /* PLC: closes its sockets and refuses connections */
+    SIM_DROP_CLOSE, /* PLC: closes its sockets and refuses connections; a serial
+                       device is unplugged: pty closed, link removed, a new pty
+                       behind the same link when it comes back */
 } sim_drop_mode_t;
 
 /* The remote I/O module's image (REGISTERS.md). */
@@ -76,6 +78,13 @@ sim_drop_mode_t sim_dropped(sim_world_t *w, sim_dev_t dev, uint64_t now_ms);
 /* Sets the e-stop chain (1 = open / pressed); updates the I/O module and the
  * PLC together, as the hardware wiring does. Under world->lock. */
 void sim_set_estop(sim_world_t *w, int open, uint64_t now_ms);
+
+/* For a serial device's thread, once per loop: applies SIM_DROP_CLOSE
+ * (closes *master, removes the link, sets *world_fd = -1) and plugs the
+ * device back when the drop ends (new pty, *master and *world_fd set under
+ * the lock). Returns 0 when *master is usable, 1 while unplugged. */
+int sim_pty_unplug_step(sim_world_t *w, sim_drop_mode_t drop, const char *link, int *master,
+                        int *world_fd, const char *name);
 
 /* Asks every thread to stop (async-signal-safe: writes the eventfd). */
 void sim_request_stop(sim_world_t *w);

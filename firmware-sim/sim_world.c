@@ -4,6 +4,10 @@
  * and the stop signal every thread watches.
  */
 #include "sim.h"
+#include "sim_pty.h"
+
+#include "mf_error.h"
+#include "mf_log.h"
 
 #include <stdint.h>
 #include <time.h>
@@ -42,4 +46,34 @@ void sim_request_stop(sim_world_t *w)
     uint64_t one = 1;
     ssize_t r = write(w->stop_fd, &one, sizeof one);
     (void)r;
+}
+
+int sim_pty_unplug_step(sim_world_t *w, sim_drop_mode_t drop, const char *link, int *master,
+                        int *world_fd, const char *name)
+{
+    if (drop == SIM_DROP_CLOSE) {
+        if (*master >= 0) {
+            pthread_mutex_lock(&w->lock);
+            *world_fd = -1;
+            pthread_mutex_unlock(&w->lock);
+            sim_pty_unlink(link);
+            close(*master);
+            *master = -1;
+            mf_log_info(name, "unplugged: %s removed", link);
+        }
+        return 1;
+    }
+    if (*master >= 0)
+        return 0;
+    int fd = sim_pty_create(link);
+    if (fd < 0) {
+        mf_log_warn(name, "cannot plug back in: %s", mf_strerror(fd));
+        return 1;
+    }
+    *master = fd;
+    pthread_mutex_lock(&w->lock);
+    *world_fd = fd;
+    pthread_mutex_unlock(&w->lock);
+    mf_log_info(name, "plugged back in");
+    return 0;
 }

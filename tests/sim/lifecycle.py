@@ -113,6 +113,43 @@ def main():
         check(read_until(fd, b">").startswith(b"<Idle"), "engraver answers again")
         os.close(fd)
 
+        # Unplugged serial devices: pty closed and link gone, then back.
+        fd = os.open(sim.engraver, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(fd)
+        read_until(fd, b"help]\r\n")
+        sim.cmd("drop engraver 1 close")
+        time.sleep(0.2)
+        check(not os.path.lexists(sim.engraver), "drop engraver close: link removed")
+        r, _, _ = select.select([fd], [], [], 0.5)
+        hung_up = False
+        if r:
+            try:
+                hung_up = os.read(fd, 100) == b""
+            except OSError:
+                hung_up = True
+        check(hung_up, "the open port hangs up (EIO or EOF)")
+        os.close(fd)
+        time.sleep(1.0)
+        check(os.path.lexists(sim.engraver), "engraver link back after 1 s")
+        fd = os.open(sim.engraver, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(fd)
+        check(b"Grbl 1.1h" in read_until(fd, b"help]\r\n"), "banner from the plugged-back engraver")
+        os.close(fd)
+        sim.cmd("drop scanner 1 close")
+        check(not os.path.lexists(sim.scanner), "drop scanner close: link removed")
+        check(sim.cmd("scan T-0004") == ["scanner is unplugged: code lost"], "scan while unplugged is lost")
+        time.sleep(1.2)
+        fd = os.open(sim.scanner, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(fd)
+        sim.cmd("scan T-0005")
+        check(read_until(fd, b"\r\n") == b"T-0005\r\n", "scanner plugged back in works")
+        os.close(fd)
+        sim.cmd("drop io 1 close")
+        time.sleep(0.2)
+        check(not os.path.lexists(sim.io), "drop io close: link removed")
+        time.sleep(1.0)
+        check(os.path.lexists(sim.io), "io link back after 1 s")
+
         # e-stop and reset through the control socket, as staff training does.
         sim.cmd("plc reset")
         sim.cmd("estop press")
