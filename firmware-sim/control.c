@@ -92,6 +92,15 @@ int control_prepare(sim_world_t *w)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return mf_error_from_errno(errno);
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
+        close(probe);
+        close(fd);
+        mf_log_error("control", "%s is in use by a running simulator", path);
+        return MF_EBUSY;
+    }
+    if (probe >= 0)
+        close(probe);
     unlink(path); /* a socket left by a killed simulator */
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 8) != 0) {
         int err = errno;

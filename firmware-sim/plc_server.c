@@ -210,6 +210,9 @@ void *plc_server_thread(void *arg)
         mf_log_error("plc", "out of memory");
         goto done;
     }
+    /* A client that sends half a frame stalls every client while libmodbus
+     * waits for the rest: keep that wait short. */
+    modbus_set_byte_timeout(s->ctx, 0, 50000);
     s->listen_fd = w->plc_listen_fd;
     w->plc_listen_fd = -1;
     mf_log_info("plc", "Modbus TCP server on %s:%d, unit %d", w->opt.plc_host, w->opt.plc_port,

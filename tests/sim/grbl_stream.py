@@ -6,6 +6,8 @@ then with character counting (127 usable bytes of RX buffer), and checks:
     program and the controller's own $$ settings (independent of the sim's
     planner: straight runs between stops, trapezoid profiles),
   - every line got an ok, and the burned path has one segment per G1 line.
+The timing pair is run a second time if the first misses (a machine too busy
+to schedule a real-time host); both attempts are printed.
 """
 import math
 import os
@@ -165,10 +167,27 @@ def stream(port, lines, counting):
     return time.monotonic() - start
 
 
+def attempt(sim, port, lines, expected):
+    """One send-and-wait run and one character-counting run; returns the
+    list of failed checks (empty when all hold)."""
+    sim.cmd("engraver clear")
+    t_wait = stream(port, lines, counting=False)
+    port.command("G0 X0 Y0")
+    port.wait_idle()
+    sim.cmd("engraver clear")
+    t_count = stream(port, lines, counting=True)
+    print("send-and-wait %.3f s, character counting %.3f s (%.0f %% faster), computed %.3f s"
+          % (t_wait, t_count, 100 * (t_wait - t_count) / t_wait, expected))
+    failed = []
+    if not t_count < 0.85 * t_wait:
+        failed.append("character counting not measurably faster")
+    if abs(t_count - expected) > 0.10 * expected:
+        failed.append("streamed duration %.3f s not within 10 %% of %.3f s" % (t_count, expected))
+    return failed
+
+
 def main():
-    log_path = None
-    with Sim("--engraver-log", "/dev/null") as sim:
-        log_path = os.path.join(sim.dir, "burn.log")
+    with Sim() as sim:
         port = Port(sim.engraver)
         port.wait_banner()
         settings = {}
@@ -177,33 +196,32 @@ def main():
             settings[int(k)] = float(v)
         lines = program()
         expected = motion_time(lines, settings)
-        sim.cmd("engraver clear")
-        t_wait = stream(port, lines, counting=False)
-        port.command("G0 X0 Y0")
-        port.wait_idle()
-        sim.cmd("engraver clear")
-        t_count = stream(port, lines, counting=True)
-        sim.cmd("engraver svg %s" % os.path.join(sim.dir, "path.svg"))
+        print("lines %d, motion time computed from the program %.3f s" % (len(lines), expected))
+        # The simulator runs in real time: a CI machine too busy to schedule
+        # this host or the simulator for tens of ms starves the planner. One
+        # more try tells that apart from a simulator that is wrong.
+        failed = attempt(sim, port, lines, expected)
+        if failed:
+            print("first attempt: %s; trying once more" % "; ".join(failed))
+            port.command("G0 X0 Y0")
+            port.wait_idle()
+            failed = attempt(sim, port, lines, expected)
+        svg_path = os.path.join(sim.dir, "path.svg")
+        sim.cmd("engraver svg %s" % svg_path)
         burns = int(sim.status()["engraver.burns"])
         g1 = sum(1 for l in lines if l.startswith("G1 X"))
-        svg = open(os.path.join(sim.dir, "path.svg")).read()
-        os.unlink(os.path.join(sim.dir, "path.svg"))
+        with open(svg_path) as f:
+            svg = f.read()
+        os.unlink(svg_path)
         port.close()
-        print("lines %d, motion time computed %.3f s" % (len(lines), expected))
-        print("send-and-wait %.3f s, character counting %.3f s (%.0f %% faster)"
-              % (t_wait, t_count, 100 * (t_wait - t_count) / t_wait))
         print("burned segments %d (G1 lines %d)" % (burns, g1))
-        ok = True
-        if not t_count < 0.85 * t_wait:
-            print("FAIL: character counting not measurably faster"); ok = False
-        if abs(t_count - expected) > 0.10 * expected:
-            print("FAIL: streamed duration %.3f s not within 10 %% of %.3f s" % (t_count, expected)); ok = False
         if burns != g1:
-            print("FAIL: %d burned segments for %d G1 lines" % (burns, g1)); ok = False
+            failed.append("%d burned segments for %d G1 lines" % (burns, g1))
         if svg.count("<line") != burns:
-            print("FAIL: SVG has %d lines" % svg.count("<line")); ok = False
-    del log_path
-    return 0 if ok else 1
+            failed.append("SVG has %d lines" % svg.count("<line"))
+    for f in failed:
+        print("FAIL:", f)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

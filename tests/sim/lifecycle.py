@@ -62,6 +62,11 @@ def main():
                             "--scanner-pty", "none", "--control", "none"], capture_output=True, text=True,
                            timeout=10)
         check(p.returncode != 0 and "cannot listen" in p.stderr, "port in use: exits non-zero with a reason")
+        p = subprocess.run([BIN, "--plc-port", "0", "--io-pty", "none", "--engraver-pty", "none",
+                            "--scanner-pty", "none", "--control", sim.control], capture_output=True, text=True,
+                           timeout=10)
+        check(p.returncode != 0 and "in use" in p.stderr, "control socket in use: exits non-zero, socket kept")
+        check(sim.cmd("help") != [], "the first simulator's control socket still answers")
 
         # Scanner.
         try:
