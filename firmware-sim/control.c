@@ -45,6 +45,8 @@ static const char control_help[] =
     "                               (default); close = the PLC closes its sockets,\n"
     "                               a serial device is unplugged (pty and link gone,\n"
     "                               a new pty behind the same link afterwards)\n"
+    "delay plc|io MS                every answer comes MS milliseconds later (0 = off)\n"
+    "corrupt io N                   the next N answers of the I/O module have a bad CRC\n"
     "speed X                        line speed factor (1 = real time)\n"
     "order COLOUR [engrave]         submit an order as a kiosk would; prints its id\n"
     "engrave-done ORDER [failed]    report the engraving of ORDER\n"
@@ -305,6 +307,21 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
                 mf_log_info("scanner", "unplugged: %s removed", w->opt.scanner_pty);
             }
         }
+    } else if (strcmp(cmd, "delay") == 0 && a1 && a2) {
+        int dev = strcmp(a1, "plc") == 0 ? SIM_DEV_PLC : strcmp(a1, "io") == 0 ? SIM_DEV_IO : -1;
+        if (dev < 0)
+            err = "device plc|io expected";
+        else if (!parse_uint(a2, 0, 10000, &u))
+            err = "milliseconds 0..10000 expected";
+        else
+            w->delay_ms[dev] = u;
+    } else if (strcmp(cmd, "corrupt") == 0 && a1 && a2) {
+        if (strcmp(a1, "io") != 0)
+            err = "device io expected";
+        else if (!parse_uint(a2, 0, 1000000, &u))
+            err = "a count expected";
+        else
+            w->corrupt_left[SIM_DEV_IO] = u;
     } else if (strcmp(cmd, "speed") == 0 && a1) {
         char *end;
         double x = strtod(a1, &end);

@@ -20,32 +20,15 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define IO_T35_US 1750u
 
-/* Bytes of the normal answer to a request (slave, fc, data, CRC). */
-static unsigned io_answer_len(const uint8_t *q, int len)
+static void io_line_delay(unsigned bytes, unsigned extra_ms)
 {
-    if (len < 6)
-        return 5;
-    unsigned count = (unsigned)((q[4] << 8) | q[5]);
-    switch (q[1]) {
-    case MODBUS_FC_READ_COILS:
-    case MODBUS_FC_READ_DISCRETE_INPUTS:
-        return 5 + (count + 7) / 8;
-    case MODBUS_FC_READ_HOLDING_REGISTERS:
-    case MODBUS_FC_READ_INPUT_REGISTERS:
-        return 5 + 2 * count;
-    default:
-        return 8;
-    }
-}
-
-static void io_line_delay(unsigned bytes)
-{
-    uint64_t us = (uint64_t)bytes * 10u * 1000000u / MF_IO_BAUD + IO_T35_US;
+    uint64_t us = (uint64_t)bytes * 10u * 1000000u / MF_IO_BAUD + IO_T35_US + extra_ms * 1000u;
     struct timespec ts = {.tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
@@ -109,12 +92,17 @@ void *io_server_thread(void *arg)
 {
     sim_world_t *w = arg;
     int master = w->io_master;
+    int pair[2] = {-1, -1};
     uint8_t *query = malloc(MODBUS_RTU_MAX_ADU_LENGTH);
     modbus_t *ctx = modbus_new_rtu("/dev/null", MF_IO_BAUD, 'N', 8, 1);
     modbus_mapping_t *map =
         modbus_mapping_new(MF_IO_CO_COUNT, MF_IO_DI_COUNT, MF_IO_HR_COUNT, MF_IO_IR_COUNT);
     if (!query || !ctx || !map) {
         mf_log_error("io", "out of memory");
+        goto done;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+        mf_log_error("io", "socketpair: %s", strerror(errno));
         goto done;
     }
     modbus_set_slave(ctx, MF_IO_UNIT_ID);
@@ -175,16 +163,29 @@ void *io_server_thread(void *arg)
         uint64_t now = sim_now_ms();
         pthread_mutex_lock(&w->lock);
         int muted = sim_dropped(w, SIM_DEV_IO, now) != SIM_DROP_NONE;
+        unsigned extra_ms = w->delay_ms[SIM_DEV_IO];
+        int corrupt = w->corrupt_left[SIM_DEV_IO] > 0;
+        if (corrupt && !muted)
+            w->corrupt_left[SIM_DEV_IO]--;
+        io_load(&w->io, map);
         pthread_mutex_unlock(&w->lock);
         if (muted)
             continue;
-        if (!w->opt.no_rtu_timing)
-            io_line_delay((unsigned)len + io_answer_len(query, len));
-        pthread_mutex_lock(&w->lock);
-        io_load(&w->io, map);
-        pthread_mutex_unlock(&w->lock);
-        if (modbus_reply(ctx, query, len, map) < 0)
+        /* The answer is made into a socket pair, so it can be timed as the
+         * line would carry it, and damaged when a test asks for it. */
+        modbus_set_socket(ctx, pair[0]);
+        int sent = modbus_reply(ctx, query, len, map);
+        modbus_set_socket(ctx, master);
+        uint8_t answer[MODBUS_RTU_MAX_ADU_LENGTH];
+        ssize_t alen = sent > 0 ? recv(pair[1], answer, sizeof answer, MSG_DONTWAIT) : -1;
+        if (alen <= 0)
             continue;
+        if (corrupt)
+            answer[alen - 1] ^= 0x5A; /* CRC high byte */
+        if (!w->opt.no_rtu_timing || extra_ms)
+            io_line_delay(w->opt.no_rtu_timing ? 0 : (unsigned)len + (unsigned)alen, extra_ms);
+        if (write(master, answer, (size_t)alen) != alen)
+            mf_log_warn("io", "answer lost on the pty");
         uint8_t fc = query[1];
         if (fc == MODBUS_FC_WRITE_SINGLE_COIL || fc == MODBUS_FC_WRITE_MULTIPLE_COILS ||
             fc == MODBUS_FC_WRITE_SINGLE_REGISTER || fc == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) {
@@ -194,6 +195,10 @@ void *io_server_thread(void *arg)
         }
     }
 done:
+    if (pair[0] >= 0) {
+        close(pair[0]);
+        close(pair[1]);
+    }
     if (ctx) {
         modbus_set_socket(ctx, -1);
         modbus_free(ctx);

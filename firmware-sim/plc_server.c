@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PLC_MAX_CLIENTS 64
@@ -137,6 +138,15 @@ static void plc_handle(plc_server_t *s, const uint8_t *q, int len)
     if (unit != MF_PLC_UNIT_ID && unit != 0xFF) {
         modbus_reply_exception(s->ctx, q, MODBUS_EXCEPTION_GATEWAY_TARGET);
         return;
+    }
+    pthread_mutex_lock(&s->w->lock);
+    unsigned delay = s->w->delay_ms[SIM_DEV_PLC];
+    pthread_mutex_unlock(&s->w->lock);
+    if (delay) {
+        /* An overloaded PLC: every client waits, as behind one CPU. */
+        struct timespec ts = {.tv_sec = delay / 1000, .tv_nsec = (long)(delay % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
     }
     uint64_t now = sim_now_ms();
     switch (fc) {

@@ -58,6 +58,8 @@ typedef struct {
         sim_drop_mode_t mode;
         uint64_t until_ms;
     } drop[SIM_DEV_COUNT];
+    unsigned delay_ms[SIM_DEV_COUNT];    /* added before every answer (plc, io) */
+    unsigned corrupt_left[SIM_DEV_COUNT]; /* io: answers still to send with a bad CRC */
     int plc_listen_fd;      /* listening socket, made by plc_server_prepare */
     int control_fd;         /* listening Unix socket, made by control_prepare */
     int io_master;          /* pty masters, -1 when that device is not played */

@@ -79,6 +79,11 @@ def plc(sim):
     p, _ = mbpoll(tcp + ["-t", "3", "-r", "359", "-c", "2"], host, expect_ok=False)
     check(p.returncode != 0 or "Illegal data address" in (p.stdout + p.stderr),
           "reading past IR 359 refused")
+    sim.cmd("delay plc 500")
+    p, _ = mbpoll(tcp + ["-o", "0.2", "-t", "3", "-r", "0"], host, expect_ok=False)
+    check(p.returncode != 0, "delay plc 500: a 0.2 s timeout expires")
+    sim.cmd("delay plc 0")
+    time.sleep(0.5)
     # The e-stop through the control socket shows in DI 2 and aborts the line.
     sim.cmd("estop press")
     time.sleep(0.1)
@@ -114,6 +119,18 @@ def rtu(sim):
           "another slave id gets no answer")
     _, v = mbpoll(rtu_args + ["-t", "3", "-r", "3"], port)
     check(v == [1], "slave 2 still answers after a request for slave 7")
+    sim.cmd("corrupt io 1")
+    p, _ = mbpoll(rtu_args + ["-t", "3", "-r", "1"], port, expect_ok=False)
+    check(p.returncode != 0 and "crc" in (p.stdout + p.stderr).lower(), "corrupt io 1: mbpoll sees a CRC error")
+    _, v = mbpoll(rtu_args + ["-t", "3", "-r", "1"], port)
+    check(v == [0x4D46], "the answer after it is good again")
+    sim.cmd("delay io 600")
+    p, _ = mbpoll(rtu_args + ["-o", "0.3", "-t", "3", "-r", "1"], port, expect_ok=False)
+    check(p.returncode != 0, "delay io 600: a 0.3 s timeout expires")
+    sim.cmd("delay io 0")
+    time.sleep(0.5)
+    _, v = mbpoll(rtu_args + ["-t", "3", "-r", "1"], port)
+    check(v == [0x4D46], "no delay: answers again")
 
 
 def main():
