@@ -1436,6 +1436,45 @@ const char *content_string(const content_pack_t *pack, const char *lang, const c
     return *t ? t : key;
 }
 
+static void format_put(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+    if (*len < size) {
+        size_t room = size - 1 - *len;
+        memcpy(buf + *len, s, n < room ? n : room);
+    }
+    *len += n;
+}
+
+size_t content_format(char *buf, size_t size, const char *tmpl, const char *const *names,
+                      const char *const *values, size_t count)
+{
+    size_t len = 0;
+    const char *p = tmpl;
+    while (*p) {
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!close) {
+            format_put(buf, size, &len, p, strlen(p));
+            break;
+        }
+        format_put(buf, size, &len, p, (size_t)(open - p));
+        size_t n = (size_t)(close - open - 1);
+        const char *value = NULL;
+        for (size_t i = 0; i < count && !value; i++) {
+            if (strlen(names[i]) == n && !strncmp(names[i], open + 1, n))
+                value = values[i] ? values[i] : "";
+        }
+        if (value)
+            format_put(buf, size, &len, value, strlen(value));
+        else
+            format_put(buf, size, &len, open, n + 2);
+        p = close + 1;
+    }
+    if (size > 0)
+        buf[len < size ? len : size - 1] = '\0';
+    return len;
+}
+
 bool content_has_string(const content_pack_t *pack, const char *key)
 {
     return string_find(pack, key) != NULL;

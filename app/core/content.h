@@ -155,6 +155,12 @@ const char *content_text(const content_pack_t *pack, const char *lang, const con
 /* A UI string by key (strings.yaml): LANG, else French, else KEY itself.
  * Never NULL; a binary search over the sorted keys. */
 const char *content_string(const content_pack_t *pack, const char *lang, const char *key);
+/* Fills the {name} fields of TMPL (a pack string such as "Question {n} sur
+ * {total}") into BUF: each {NAMES[i]} becomes VALUES[i]; an unknown {field}
+ * is copied as written. Always NUL-terminates (when SIZE > 0) and returns
+ * the length the whole result needs, like snprintf. */
+size_t content_format(char *buf, size_t size, const char *tmpl, const char *const *names,
+                      const char *const *values, size_t count);
 /* True when strings.yaml defines KEY. */
 bool content_has_string(const content_pack_t *pack, const char *key);
 

@@ -176,6 +176,24 @@ static void survey(void **state)
     assert_string_equal(content_text(p, "fr", &sat->prompt), "As-tu aimé la visite ?");
 }
 
+static void format_fields(void **state)
+{
+    const char *names[] = {"min", "max", "year"};
+    const char *values[] = {"1850", "2300", "2025"};
+    char buf[64];
+    size_t n = content_format(buf, sizeof buf, "de {min} à {max} € ({year})", names, values, 3);
+    assert_string_equal(buf, "de 1850 à 2300 € (2025)");
+    assert_int_equal(n, strlen(buf));
+    /* Unknown fields and lone braces stay as written. */
+    content_format(buf, sizeof buf, "{max}{who} { {min", names, values, 3);
+    assert_string_equal(buf, "2300{who} { {min");
+    /* Truncated like snprintf, returning the length needed. */
+    char small[6];
+    assert_int_equal(content_format(small, sizeof small, "{min}-{max}", names, values, 3), 9);
+    assert_string_equal(small, "1850-");
+    assert_int_equal(content_format(NULL, 0, "{year}!", names, values, 3), 5);
+}
+
 static void trailing_slash_in_dir(void **state)
 {
     yamldoc_errors_t errs;
@@ -195,6 +213,7 @@ int main(void)
         cmocka_unit_test(text_falls_back_to_french), cmocka_unit_test(stations),
         cmocka_unit_test(trades),           cmocka_unit_test(questions),
         cmocka_unit_test(survey),           cmocka_unit_test(trailing_slash_in_dir),
+        cmocka_unit_test(format_fields),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
