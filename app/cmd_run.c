@@ -30,12 +30,14 @@ static void run_usage(FILE *out)
             "                       default $XDG_DATA_HOME/minifab)\n"
             "  --content DIR        content pack folder (default: the pack in the sources)\n"
             "  --language fr|en     language of the attract screen (default fr)\n"
+            "  --idle-timeout S     back to the attract screen after S seconds untouched (90)\n"
             "  --fullscreen         full screen, for a real kiosk (F11 toggles)\n"
             "  --high-contrast      start in the high-contrast theme\n"
             "  --size WxH           window size in pixels (default 1280x720)\n"
             "  --headless           no window: SDL's dummy video driver, software renderer\n"
             "  --script FILE        run a test script, then exit (0 when every expect held)\n"
             "  --shots DIR          where the script's 'shot NAME' writes NAME.png\n"
+            "  --stay               after the script, go on as an ordinary kiosk (demos, benchmarks)\n"
             "  --sim                use the simulated line (started as child processes)\n"
             "  --plc URI            line PLC, e.g. tcp://192.168.0.10:502\n"
             "  --io PORT            remote I/O module (Modbus RTU serial port)\n"
@@ -93,17 +95,19 @@ static void print_errors(const yamldoc_errors_t *errs)
 
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_CONFIG = 256, OPT_SIZE, OPT_HEADLESS, OPT_SCRIPT, OPT_SHOTS, OPT_HELP, OPT_FLAG };
+    enum { OPT_CONFIG = 256, OPT_SIZE, OPT_HEADLESS, OPT_SCRIPT, OPT_SHOTS, OPT_STAY, OPT_HELP, OPT_FLAG };
     static const struct option opts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"size", required_argument, NULL, OPT_SIZE},
         {"headless", no_argument, NULL, OPT_HEADLESS},
         {"script", required_argument, NULL, OPT_SCRIPT},
         {"shots", required_argument, NULL, OPT_SHOTS},
+        {"stay", no_argument, NULL, OPT_STAY},
         {"help", no_argument, NULL, OPT_HELP},
         {"data-dir", required_argument, NULL, OPT_FLAG},
         {"content", required_argument, NULL, OPT_FLAG},
         {"language", required_argument, NULL, OPT_FLAG},
+        {"idle-timeout", required_argument, NULL, OPT_FLAG},
         {"log-level", required_argument, NULL, OPT_FLAG},
         {"plc", required_argument, NULL, OPT_FLAG},
         {"io", required_argument, NULL, OPT_FLAG},
@@ -120,6 +124,7 @@ int cmd_run(int argc, char **argv)
         const char *value;
     } flags[32];
     int nflags = 0, status = 1;
+    bool explicit_sim = false;
     const char *config_path = getenv("MINIFAB_CONFIG");
     app_options_t app = {0};
     int size_w = 0, size_h = 0;
@@ -151,12 +156,17 @@ int cmd_run(int argc, char **argv)
         case OPT_SHOTS:
             app.shots_dir = optarg;
             break;
+        case OPT_STAY:
+            app.stay = true;
+            break;
         case OPT_HELP:
         case 'h':
             run_usage(stdout);
             status = 0;
             goto done;
         case OPT_FLAG:
+            if (strcmp(opts[idx].name, "sim") == 0)
+                explicit_sim = true;
             if (nflags < (int)(sizeof flags / sizeof flags[0])) {
                 flags[nflags].name = opts[idx].name;
                 flags[nflags].value = optarg;
@@ -201,7 +211,8 @@ int cmd_run(int argc, char **argv)
         mf_log_warn("run", "cannot create the data directory %s", cfg.data_dir);
     }
 
-    if (config_uses_sim(&cfg) && !app.script_path) {
+    /* Scripted runs (tests) start the simulated line only when asked to. */
+    if (config_uses_sim(&cfg) && (!app.script_path || explicit_sim)) {
         char bin_dir[512];
         simproc_addresses_t addr;
         if (simproc_self_dir(bin_dir, sizeof bin_dir) == MF_OK &&

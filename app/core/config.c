@@ -278,6 +278,18 @@ int config_apply_flag(config_t *cfg, const char *name, const char *value, yamldo
             cfg->sim = false;
         return check_values(cfg, "command line", errs) == MF_OK ? MF_OK : MF_EINVAL;
     }
+    if (strcmp(name, "idle-timeout") == 0) {
+        char *end = NULL;
+        long v = value ? strtol(value, &end, 10) : -1;
+        if (!value || !*value || *end || v < 10 || v > 3600) {
+            yamldoc_errors_add(errs, "command line", 0, 0,
+                               "--idle-timeout expects seconds from 10 to 3600, got '%s'",
+                               value ? value : "");
+            return MF_EINVAL;
+        }
+        cfg->idle_timeout_s = (int)v;
+        return MF_OK;
+    }
     if (strcmp(name, "sim") == 0) {
         cfg->sim = true;
         cfg->plc_uri[0] = cfg->io_port[0] = cfg->engraver_port[0] = cfg->scanner_port[0] = '\0';

@@ -429,9 +429,11 @@ static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
                  VIEW_STYLE_BODY, 5.0f * ts)->align = VIEW_ALIGN_LEFT;
         c = view_add(v, VIEW_CONVEYOR, NULL, NULL, view_rect(w * 0.62f, 8.0f, w * 0.34f, 48.0f));
         c->value = (float)(now % 6000) / 6000.0f;
+        c->animated = true;
         c = add_button(v, "start", kiosk_text(k, "attract.start"),
                        view_rect(m, 60.0f, w * 0.52f, 17.0f), VIEW_STYLE_PRIMARY, VIEW_ICON_HAND);
         c->value = pulse;
+        c->animated = true;
         c->font = 5.5f * ts;
         add_button(v, "lang-fr", kiosk_text(k, "lang.fr"), view_rect(w - m - 58.0f, 82.0f, 28.0f, 11.0f),
                    strcmp(k->language, "fr") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
@@ -448,9 +450,11 @@ static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
                  VIEW_STYLE_BODY, 5.0f * ts);
         c = view_add(v, VIEW_CONVEYOR, NULL, NULL, view_rect(m, 66.0f, w - 2 * m, 52.0f));
         c->value = (float)(now % 6000) / 6000.0f;
+        c->animated = true;
         c = add_button(v, "start", kiosk_text(k, "attract.start"),
                        view_rect(m, 126.0f, w - 2 * m, 20.0f), VIEW_STYLE_PRIMARY, VIEW_ICON_HAND);
         c->value = pulse;
+        c->animated = true;
         c->font = 5.5f * ts;
         float bw = (w - 2 * m - 8.0f) / 3.0f;
         add_button(v, "settings", kiosk_text(k, "common.settings"),

@@ -26,7 +26,8 @@ typedef enum {
 #define KIOSK_MAX_STATIONS 16
 #define KIOSK_TRANSITION_MS 280
 #define KIOSK_LONGPRESS_MS 600
-#define KIOSK_ATTRACT_FRAME_MS 50 /* 20 frames a second for the attract animation */
+/* 15 frames a second: smooth enough for a slow conveyor, cheap for a fanless PC. */
+#define KIOSK_ATTRACT_FRAME_MS 66
 
 /* What the kiosk needs to know of a station to list it (filled from content). */
 typedef struct {

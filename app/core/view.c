@@ -81,8 +81,48 @@ bool view_has_text(const view_t *v, const char *text)
     return false;
 }
 
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+uint64_t view_static_hash(const view_t *v)
+{
+    uint64_t h = 1469598103934665603ULL;
+    h = fnv(h, v->screen, strlen(v->screen));
+    h = fnv(h, &v->w, sizeof v->w);
+    h = fnv(h, &v->h, sizeof v->h);
+    h = fnv(h, &v->high_contrast, sizeof v->high_contrast);
+    h = fnv(h, &v->text_scale, sizeof v->text_scale);
+    for (size_t i = 0; i < v->count; i++) {
+        const view_widget_t *w = &v->widgets[i];
+        if (w->animated)
+            continue;
+        h = fnv(h, &w->kind, sizeof w->kind);
+        h = fnv(h, &w->style, sizeof w->style);
+        h = fnv(h, w->id, strlen(w->id) + 1);
+        h = fnv(h, w->label, strlen(w->label) + 1);
+        h = fnv(h, w->path, strlen(w->path) + 1);
+        h = fnv(h, &w->rect, sizeof w->rect);
+        h = fnv(h, &w->font, sizeof w->font);
+        h = fnv(h, &w->align, sizeof w->align);
+        h = fnv(h, &w->icon, sizeof w->icon);
+        h = fnv(h, &w->accent, sizeof w->accent);
+        h = fnv(h, &w->value, sizeof w->value);
+        h = fnv(h, &w->pressed, sizeof w->pressed);
+    }
+    return h;
+}
+
 static const char *const kind_names[] = {"panel", "text",     "button", "image",
                                          "icon",  "progress", "video",  "conveyor"};
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == VIEW_CONVEYOR + 1,
+               "a name for every widget kind");
 
 void view_dump(const view_t *v, char *buf, size_t size)
 {

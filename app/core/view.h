@@ -77,6 +77,7 @@ typedef struct {
     float value;                   /* progress 0..1, pulse 0..1, conveyor phase */
     bool interactive;
     bool pressed;                  /* finger currently down on it */
+    bool animated;                 /* changes with time alone (redrawn each frame) */
 } view_widget_t;
 
 typedef struct {
@@ -103,6 +104,10 @@ const view_widget_t *view_find_id(const view_t *v, const char *id);
 const view_widget_t *view_find_label(const view_t *v, const char *label);
 /* True when some widget shows TEXT (as its whole label or inside it). */
 bool view_has_text(const view_t *v, const char *text);
+
+/* A fingerprint of everything drawn except animated widgets: when it does not
+ * change, the renderer reuses its cached picture of the static part. */
+uint64_t view_static_hash(const view_t *v);
 
 /* Writes the screen id, then one line per widget: id, kind, label, rect. */
 void view_dump(const view_t *v, char *buf, size_t size);

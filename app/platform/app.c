@@ -27,8 +27,10 @@
 struct app {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *prev; /* last frame of the previous screen, for transitions */
-    SDL_Texture *cur;  /* this screen, drawn once per redraw */
+    SDL_Texture *prev;  /* still picture of the previous screen, for transitions */
+    SDL_Texture *still; /* this screen without its animated widgets */
+    uint64_t still_hash; /* view_static_hash() of what `still` holds */
+    bool still_valid;
     int tex_w, tex_h;
     ui_t *ui;
     kiosk_t *kiosk;
@@ -81,19 +83,20 @@ void app_feed(app_t *a, const mf_event_t *ev)
 
 static bool ensure_textures(app_t *a)
 {
-    if (a->cur && a->tex_w == a->out_w && a->tex_h == a->out_h)
+    if (a->still && a->tex_w == a->out_w && a->tex_h == a->out_h)
         return true;
-    if (a->cur)
-        SDL_DestroyTexture(a->cur);
+    if (a->still)
+        SDL_DestroyTexture(a->still);
     if (a->prev)
         SDL_DestroyTexture(a->prev);
-    a->cur = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
-                               a->out_w, a->out_h);
+    a->still_valid = false;
+    a->still = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                 a->out_w, a->out_h);
     a->prev = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
                                 a->out_w, a->out_h);
     a->tex_w = a->out_w;
     a->tex_h = a->out_h;
-    if (!a->cur || !a->prev) {
+    if (!a->still || !a->prev) {
         mf_log_error("app", "cannot create frame textures: %s", SDL_GetError());
         return false;
     }
@@ -105,34 +108,45 @@ static float ease_out(float t)
     return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t);
 }
 
+/* Draws the frame: the still picture of the screen (re-rendered only when
+ * what it shows changed), then the animated widgets over it. During a screen
+ * transition the previous screen's still picture slides out. */
 void app_draw(app_t *a)
 {
     int64_t now = app_now(a);
     kiosk_view(a->kiosk, now, a->view);
     if (!ensure_textures(a))
         return;
-    /* A new screen: what was shown becomes the outgoing picture. */
     if (strcmp(a->drawn_screen, a->view->screen) != 0) {
         SDL_Texture *t = a->prev;
-        a->prev = a->cur;
-        a->cur = t;
+        a->prev = a->still;
+        a->still = t;
+        a->still_valid = false;
         snprintf(a->drawn_screen, sizeof a->drawn_screen, "%s", a->view->screen);
     }
-    SDL_SetRenderTarget(a->ren, a->cur);
-    ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f);
-    SDL_SetRenderTarget(a->ren, NULL);
+    uint64_t hash = view_static_hash(a->view);
+    if (!a->still_valid || hash != a->still_hash) {
+        SDL_SetRenderTarget(a->ren, a->still);
+        ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f, UI_LAYER_STATIC);
+        SDL_SetRenderTarget(a->ren, NULL);
+        a->still_hash = hash;
+        a->still_valid = true;
+    }
 
     float t = a->view->transition;
+    float in_x = 0.0f;
     if (t < 1.0f) {
         float e = ease_out(t);
         float dir = (float)a->view->transition_dir;
+        in_x = dir * (1.0f - e) * (float)a->out_w;
         SDL_Rect out = {(int)lroundf(-dir * e * (float)a->out_w), 0, a->out_w, a->out_h};
-        SDL_Rect in = {(int)lroundf(dir * (1.0f - e) * (float)a->out_w), 0, a->out_w, a->out_h};
+        SDL_Rect in = {(int)lroundf(in_x), 0, a->out_w, a->out_h};
         SDL_RenderCopy(a->ren, a->prev, NULL, &out);
-        SDL_RenderCopy(a->ren, a->cur, NULL, &in);
+        SDL_RenderCopy(a->ren, a->still, NULL, &in);
     } else {
-        SDL_RenderCopy(a->ren, a->cur, NULL, NULL);
+        SDL_RenderCopy(a->ren, a->still, NULL, NULL);
     }
+    ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
     a->drawn_generation = kiosk_generation(a->kiosk);
     a->need_redraw = false;
 }
@@ -257,8 +271,8 @@ static void app_destroy(app_t *a)
 {
     if (!a)
         return;
-    if (a->cur)
-        SDL_DestroyTexture(a->cur);
+    if (a->still)
+        SDL_DestroyTexture(a->still);
     if (a->prev)
         SDL_DestroyTexture(a->prev);
     ui_destroy(a->ui);
@@ -350,13 +364,16 @@ int app_run(const app_options_t *opt)
         script_destroy(script);
         return 2;
     }
-    mf_log_info("app", "kiosk started: %dx%d px%s", a->out_w, a->out_h,
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(a->ren, &info) != 0)
+        info.name = "unknown";
+    mf_log_info("app", "kiosk started: %dx%d px, %s renderer%s", a->out_w, a->out_h, info.name,
                 opt->headless ? ", headless" : "");
     app_draw(a);
     app_present(a);
-    if (script) {
+    if (script)
         status = script_run(a, script, opt->shots_dir) == MF_OK ? 0 : 1;
-    } else {
+    if (!script || opt->stay) {
         while (!kiosk_quit_requested(a->kiosk)) {
             int64_t now = app_now(a);
             int64_t next = kiosk_next_deadline(a->kiosk, now);

@@ -19,6 +19,7 @@ typedef struct {
     int width, height;       /* window size in pixels */
     const char *script_path; /* run this script, then exit with its verdict */
     const char *shots_dir;   /* where `shot NAME` writes NAME.png */
+    bool stay;               /* after the script, go on as an ordinary kiosk */
     kiosk_options_t kiosk;
     const kiosk_station_t *stations;
     int station_count;

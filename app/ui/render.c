@@ -369,18 +369,23 @@ static void draw_image(ui_t *ui, const view_widget_t *w)
     SDL_RenderCopyF(ui->r, img->tex, NULL, &d);
 }
 
-void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x)
+void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x,
+               ui_layer_t layers)
 {
     ui->px = ui_units_scale(out_w, out_h);
     ui->off_x = offset_x;
     ui->th = ui_theme_get(v->high_contrast);
     ui->text_scale = v->text_scale > 0 ? v->text_scale : 1.0f;
 
-    ui_frect_t all = {offset_x, 0, (float)out_w, (float)out_h};
-    ui_fill_gradient(ui->r, all, ui->th->ground_top, ui->th->ground_bottom);
+    if (layers & UI_LAYER_STATIC) {
+        ui_frect_t all = {offset_x, 0, (float)out_w, (float)out_h};
+        ui_fill_gradient(ui->r, all, ui->th->ground_top, ui->th->ground_bottom);
+    }
 
     for (size_t i = 0; i < v->count; i++) {
         const view_widget_t *w = &v->widgets[i];
+        if (!(layers & (w->animated ? UI_LAYER_ANIMATED : UI_LAYER_STATIC)))
+            continue;
         switch (w->kind) {
         case VIEW_PANEL:
             ui_fill_rounded(ui->r, to_px(ui, w->rect), ui->th->radius * ui->px, ui->th->surface);

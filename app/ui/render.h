@@ -23,9 +23,19 @@ void ui_destroy(ui_t *ui);
 
 void ui_set_video_hook(ui_t *ui, ui_video_draw_fn fn, void *ctx);
 
-/* Draws V into the renderer's current target, which is OUT_W x OUT_H pixels,
- * shifted horizontally by OFFSET_X pixels (used by screen transitions). */
-void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x);
+/* What ui_render() draws: the background and still widgets (cached by the
+ * caller between frames), the animated widgets, or both. */
+typedef enum {
+    UI_LAYER_STATIC = 1,
+    UI_LAYER_ANIMATED = 2,
+    UI_LAYER_ALL = 3,
+} ui_layer_t;
+
+/* Draws the LAYERS of V into the renderer's current target, which is
+ * OUT_W x OUT_H pixels, shifted horizontally by OFFSET_X pixels (used by
+ * screen transitions). */
+void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x,
+               ui_layer_t layers);
 
 /* Pixels per layout unit for an output of W x H pixels. */
 float ui_units_scale(int w, int h);

@@ -1,0 +1,48 @@
+# scripts/lib.sh - shared by run-demo.sh and run-tests.sh: installs the Debian
+# packages listed in scripts/packages.txt that are missing, and configures and
+# builds into build/ (every executable lands in build/bin/).
+# Sourced, not run.
+
+MINIFAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '\033[1m[minifab]\033[0m %s\n' "$*"; }
+
+# Installs what is missing; idempotent; says what it installs.
+install_packages() {
+    local wanted missing=()
+    wanted=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MINIFAB_ROOT/scripts/packages.txt")
+    for p in $wanted; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$p")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        say "all Debian packages are installed"
+        return 0
+    fi
+    say "installing: ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# configure_and_build BUILD_TYPE [extra cmake args...]
+configure_and_build() {
+    local type="$1"
+    shift
+    say "configuring ($type) in build/"
+    cmake -S "$MINIFAB_ROOT" -B "$MINIFAB_ROOT/build" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+    say "building"
+    cmake --build "$MINIFAB_ROOT/build" -j"$(nproc)"
+}
+
+# Generates the sample job videos when they are missing (not committed).
+sample_media() {
+    if [ -x "$MINIFAB_ROOT/content/make-sample-media.sh" ]; then
+        "$MINIFAB_ROOT/content/make-sample-media.sh" "$MINIFAB_ROOT/build/bin/minifab"
+    fi
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# scripts/run-tests.sh - installs what is missing, builds a Debug build with
+# AddressSanitizer and UndefinedBehaviorSanitizer into build/, and runs every
+# CTest test. Exits non-zero on any failure. Extra arguments go to ctest
+# (e.g. scripts/run-tests.sh -R core).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+install_packages
+configure_and_build Debug -DMINIFAB_SANITIZE=ON
+sample_media
+
+# Leaks inside system libraries (fontconfig, X11) are not ours.
+export LSAN_OPTIONS="suppressions=$MINIFAB_ROOT/tests/lsan.supp:print_suppressions=0"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+say "running the tests"
+cd "$MINIFAB_ROOT/build"
+ctest --output-on-failure -j"$(nproc)" "$@"
