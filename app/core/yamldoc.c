@@ -160,7 +160,9 @@ static struct fy_document *load_common(const char *name, const char *path, const
         struct fy_diag_error *e;
         int any = 0;
         while ((e = fy_diag_errors_iterate(diag, &it)) != NULL) {
-            yamldoc_errors_add(errs, name, e->line + 1, e->column + 1, "%s", e->msg);
+            /* Collected errors carry 1-based positions already (their
+             * token's 0-based mark plus one). */
+            yamldoc_errors_add(errs, name, e->line, e->column, "%s", e->msg);
             any = 1;
         }
         if (!any)
