@@ -141,9 +141,9 @@ static int colour_arg(const char *s, unsigned *out)
 
 static const char *result_text(int r)
 {
-    static const char *names[] = {"pending",   "ok",          "bad command", "bad argument",
-                                  "queue full", "bad state",  "no such order waiting",
-                                  "emergency stop open"};
+    static const char *names[] = {
+        "pending",    "ok",        "bad command",           "bad argument",
+        "queue full", "bad state", "no such order waiting", "emergency stop open"};
     return r >= 0 && r <= MF_PLC_RES_MAX ? names[r] : "?";
 }
 
@@ -205,7 +205,10 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
         static const char *devs[] = {"plc", "io", "engraver", "scanner"};
         for (int d = 0; d < SIM_DEV_COUNT; d++) {
             sim_drop_mode_t m = sim_dropped(w, (sim_dev_t)d, now);
-            out(o, "bus.%s %s\n", devs[d], m == SIM_DROP_NONE ? "on" : m == SIM_DROP_MUTE ? "muted" : "closed");
+            out(o, "bus.%s %s\n", devs[d],
+                m == SIM_DROP_NONE   ? "on"
+                : m == SIM_DROP_MUTE ? "muted"
+                                     : "closed");
         }
         out(o, "sim.plc_port %d\n", w->opt.plc_port);
     } else if (strcmp(cmd, "estop") == 0 && a1 &&
@@ -230,7 +233,8 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             if (!parse_uint(a2, MF_STATION_FIRST, MF_STATION_LAST, &u))
                 err = "station 2..7 expected";
             else
-                plc_model_set_fault(w->plc, strcmp(a1, "jam") == 0 ? MF_ALARM_JAM : MF_ALARM_SENSOR_FAULT,
+                plc_model_set_fault(w->plc,
+                                    strcmp(a1, "jam") == 0 ? MF_ALARM_JAM : MF_ALARM_SENSOR_FAULT,
                                     u, active, now);
         } else if (strcmp(a1, "robot") == 0) {
             plc_model_set_fault(w->plc, MF_ALARM_ROBOT_FAULT, MF_STATION_ROBOT, active, now);
@@ -342,7 +346,7 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
         else {
             uint16_t args[4] = {(uint16_t)(v >> 16), (uint16_t)(v & 0xFFFF),
                                 (uint16_t)(a2 && strcmp(a2, "failed") == 0 ? MF_PLC_ENGRAVE_FAILED
-                                                                          : MF_PLC_ENGRAVE_OK),
+                                                                           : MF_PLC_ENGRAVE_OK),
                                 0};
             plc_cmd(w, o, MF_PLC_CMD_ENGRAVE_DONE, args, now);
         }

@@ -61,19 +61,19 @@ typedef struct {
 } grbl_setting_t;
 
 static const grbl_setting_t default_settings[] = {
-    {0, 10, 1},        {1, 25, 1},       {2, 0, 1},       {3, 0, 1},       {4, 0, 1},
-    {5, 0, 1},         {6, 0, 1},        {10, 1, 1},      {11, 0.010, 0},  {12, 0.002, 0},
-    {13, 0, 1},        {20, 0, 1},       {21, 0, 1},      {22, 0, 1},      {23, 0, 1},
-    {24, 25.0, 0},     {25, 500.0, 0},   {26, 250, 1},    {27, 1.0, 0},    {30, 1000, 1},
-    {31, 0, 1},        {32, 1, 1},       {100, 80.0, 0},  {101, 80.0, 0},  {102, 250.0, 0},
-    {110, 6000.0, 0},  {111, 6000.0, 0}, {112, 500.0, 0}, {120, 1000.0, 0}, {121, 1000.0, 0},
-    {122, 100.0, 0},   {130, 300.0, 0},  {131, 200.0, 0}, {132, 50.0, 0},
+    {0, 10, 1},       {1, 25, 1},       {2, 0, 1},       {3, 0, 1},        {4, 0, 1},
+    {5, 0, 1},        {6, 0, 1},        {10, 1, 1},      {11, 0.010, 0},   {12, 0.002, 0},
+    {13, 0, 1},       {20, 0, 1},       {21, 0, 1},      {22, 0, 1},       {23, 0, 1},
+    {24, 25.0, 0},    {25, 500.0, 0},   {26, 250, 1},    {27, 1.0, 0},     {30, 1000, 1},
+    {31, 0, 1},       {32, 1, 1},       {100, 80.0, 0},  {101, 80.0, 0},   {102, 250.0, 0},
+    {110, 6000.0, 0}, {111, 6000.0, 0}, {112, 500.0, 0}, {120, 1000.0, 0}, {121, 1000.0, 0},
+    {122, 100.0, 0},  {130, 300.0, 0},  {131, 200.0, 0}, {132, 50.0, 0},
 };
 #define SETTINGS_COUNT (sizeof default_settings / sizeof default_settings[0])
 
 struct grbl_sim {
     grbl_sim_config_t cfg;
-    uint64_t t;        /* controller time, us */
+    uint64_t t; /* controller time, us */
     uint64_t byte_us_x1000;
 
     /* host -> controller bytes in flight */
@@ -109,12 +109,12 @@ struct grbl_sim {
     int dwell_started;
 
     /* modal state */
-    int motion;    /* 0 1 2 3 */
-    int inches;    /* G20 */
-    int relative;  /* G91 */
-    double feed;   /* mm/min */
+    int motion;   /* 0 1 2 3 */
+    int inches;   /* G20 */
+    int relative; /* G91 */
+    double feed;  /* mm/min */
     double spindle_s;
-    int spindle;   /* 0 off, 3 M3, 4 M4 */
+    int spindle; /* 0 off, 3 M3, 4 M4 */
 
     grbl_state_t state;
     int hold_complete;
@@ -126,12 +126,12 @@ struct grbl_sim {
     /* planner and motion */
     grbl_block_t blocks[GRBL_SIM_PLANNER_BLOCKS];
     size_t bhead, bcount;
-    double plan_pos[3];      /* end of the last planned block */
+    double plan_pos[3]; /* end of the last planned block */
     double prev_unit[3];
     double prev_nominal;
     int have_prev;
-    double exec_s, exec_v;   /* distance into the head block, speed */
-    double pos[3];           /* machine position */
+    double exec_s, exec_v; /* distance into the head block, speed */
+    double pos[3];         /* machine position */
 
     FILE *burn_log;
     grbl_burn_t *burns;
@@ -523,7 +523,8 @@ static int idle_or_alarm(const grbl_sim_t *g)
 static int system_execute(grbl_sim_t *g, const char *l)
 {
     if (l[1] == '\0') {
-        out_printf(g, "[HLP:$$ $# $G $I $N $x=val $Nx=line $J=line $SLP $C $X $H ~ ! ? ctrl-x]\r\n");
+        out_printf(g,
+                   "[HLP:$$ $# $G $I $N $x=val $Nx=line $J=line $SLP $C $X $H ~ ! ? ctrl-x]\r\n");
         return 0;
     }
     if (strcmp(l, "$$") == 0) {
@@ -538,7 +539,8 @@ static int system_execute(grbl_sim_t *g, const char *l)
         return 0;
     }
     if (strcmp(l, "$#") == 0) {
-        static const char *names[] = {"G54", "G55", "G56", "G57", "G58", "G59", "G28", "G30", "G92"};
+        static const char *names[] = {"G54", "G55", "G56", "G57", "G58",
+                                      "G59", "G28", "G30", "G92"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             out_printf(g, "[%s:0.000,0.000,0.000]\r\n", names[i]);
         out_printf(g, "[TLO:0.000]\r\n[PRB:0.000,0.000,0.000:0]\r\n");
@@ -634,7 +636,7 @@ static int arc_moves(grbl_sim_t *g, const double target[3], const double centre[
 {
     const double *p = g->plan_pos;
     double r0[2] = {p[0] - centre[0], p[1] - centre[1]};
-    double r1[2] = {target[0] - centre[0], target[1] - centre[1]};
+    const double r1[2] = {target[0] - centre[0], target[1] - centre[1]};
     double radius = hypot(r0[0], r0[1]);
     double angle = atan2(r0[0] * r1[1] - r0[1] * r1[0], r0[0] * r1[0] + r0[1] * r1[1]);
     if (cw) {
@@ -644,9 +646,9 @@ static int arc_moves(grbl_sim_t *g, const double target[3], const double centre[
         angle += 2 * M_PI;
     }
     double tol = setting(g, 12);
-    unsigned segments = (unsigned)floor(fabs(0.5 * angle * radius) /
-                                        sqrt(tol * (2 * radius - tol) > 0 ? tol * (2 * radius - tol)
-                                                                          : 1e-9));
+    unsigned segments =
+        (unsigned)floor(fabs(0.5 * angle * radius) /
+                        sqrt(tol * (2 * radius - tol) > 0 ? tol * (2 * radius - tol) : 1e-9));
     if (segments > 20000)
         segments = 20000;
     double z0 = p[2];
@@ -684,7 +686,10 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
                 return 20;
             int gv = (int)iv, group;
             switch (gv) {
-            case 0: case 1: case 2: case 3:
+            case 0:
+            case 1:
+            case 2:
+            case 3:
                 group = 1;
                 g_motion = gv;
                 break;
@@ -695,11 +700,13 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
             case 17:
                 group = 2;
                 break;
-            case 20: case 21:
+            case 20:
+            case 21:
                 group = 6;
                 g_units = gv;
                 break;
-            case 90: case 91:
+            case 90:
+            case 91:
                 group = 3;
                 g_dist = gv;
                 break;
@@ -1199,8 +1206,8 @@ size_t grbl_sim_format_status(const grbl_sim_t *g, char *buf, size_t size)
                      "engraver.state %s\nengraver.alarm %u\nengraver.pos %.3f %.3f %.3f\n"
                      "engraver.planner %zu\nengraver.rx %zu\nengraver.rx_overflows %zu\n"
                      "engraver.burns %zu\n",
-                     state_text(g), g->alarm, g->pos[0], g->pos[1], g->pos[2], g->bcount,
-                     g->rx_len, g->rx_overflows, g->burns_len);
+                     state_text(g), g->alarm, g->pos[0], g->pos[1], g->pos[2], g->bcount, g->rx_len,
+                     g->rx_overflows, g->burns_len);
     if (n < 0)
         return 0;
     return (size_t)n < size ? (size_t)n : size - 1;

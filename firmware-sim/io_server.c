@@ -29,7 +29,8 @@
 static void io_line_delay(unsigned bytes, unsigned extra_ms)
 {
     uint64_t us = (uint64_t)bytes * 10u * 1000000u / MF_IO_BAUD + IO_T35_US + extra_ms * 1000u;
-    struct timespec ts = {.tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000};
+    struct timespec ts = {.tv_sec = (time_t)(us / 1000000u),
+                          .tv_nsec = (long)(us % 1000000u) * 1000};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
@@ -78,8 +79,8 @@ static void io_store(sim_io_t *io, const modbus_mapping_t *map, uint8_t fc)
         after |= (uint16_t)(io->coils[i] ? 1u << i : 0);
     if (after != before)
         mf_log_debug("io", "stack light green=%d orange=%d red=%d buzzer=%d",
-                     io->coils[MF_IO_CO_GREEN], io->coils[MF_IO_CO_ORANGE],
-                     io->coils[MF_IO_CO_RED], io->coils[MF_IO_CO_BUZZER]);
+                     io->coils[MF_IO_CO_GREEN], io->coils[MF_IO_CO_ORANGE], io->coils[MF_IO_CO_RED],
+                     io->coils[MF_IO_CO_BUZZER]);
 }
 
 static int io_wait_stop(sim_world_t *w, int ms)

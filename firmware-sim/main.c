@@ -31,30 +31,31 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "minifab-sim %s - plays the mini line's devices on loopback and pseudo-terminals\n\n"
-            "usage: minifab-sim [OPTIONS]\n\n"
-            "  --plc-host ADDR        PLC listen address (default 127.0.0.1)\n"
-            "  --plc-port N           PLC Modbus TCP port, unit 1 (default 1502; 0 = any free)\n"
-            "  --io-pty PATH          I/O module (Modbus RTU, unit 2) link (default /tmp/minifab-io)\n"
-            "  --engraver-pty PATH    GRBL 1.1 engraver link (default /tmp/minifab-engraver)\n"
-            "  --scanner-pty PATH     ticket scanner link (default /tmp/minifab-scanner)\n"
-            "  --control PATH         control socket (default /tmp/minifab-sim.sock)\n"
-            "                         PATH 'none' leaves a device out\n"
-            "  --speed X              line time factor (default 1; 10 = ten times faster)\n"
-            "  --seed N               quality-control draws (default 1)\n"
-            "  --reject-rate P        quality reject rate in %% (default 5)\n"
-            "  --engrave-timeout S    real seconds the PLC waits for ENGRAVE_DONE (default 120)\n"
-            "  --engraver-log PATH    append the burned path, one segment a line\n"
-            "  --grbl-latency US      one-way USB-serial latency of the engraver (default 1000)\n"
-            "  --no-rtu-timing        answer the I/O module at once (no 115200-baud delays)\n"
-            "  --log-level L          debug|info|warn|error|off (default info)\n"
-            "  --log-file PATH        also log to PATH\n"
-            "  --help, --version\n\n"
-            "Once every device is up it prints one line on stdout:\n"
-            "  ready plc=HOST:PORT io=PATH engraver=PATH scanner=PATH control=PATH\n\n"
-            "Control socket commands (one a line; answer ends with 'ok' or 'error: ...'):\n%s",
-            MINIFAB_VERSION, control_help_text());
+    fprintf(
+        f,
+        "minifab-sim %s - plays the mini line's devices on loopback and pseudo-terminals\n\n"
+        "usage: minifab-sim [OPTIONS]\n\n"
+        "  --plc-host ADDR        PLC listen address (default 127.0.0.1)\n"
+        "  --plc-port N           PLC Modbus TCP port, unit 1 (default 1502; 0 = any free)\n"
+        "  --io-pty PATH          I/O module (Modbus RTU, unit 2) link (default /tmp/minifab-io)\n"
+        "  --engraver-pty PATH    GRBL 1.1 engraver link (default /tmp/minifab-engraver)\n"
+        "  --scanner-pty PATH     ticket scanner link (default /tmp/minifab-scanner)\n"
+        "  --control PATH         control socket (default /tmp/minifab-sim.sock)\n"
+        "                         PATH 'none' leaves a device out\n"
+        "  --speed X              line time factor (default 1; 10 = ten times faster)\n"
+        "  --seed N               quality-control draws (default 1)\n"
+        "  --reject-rate P        quality reject rate in %% (default 5)\n"
+        "  --engrave-timeout S    real seconds the PLC waits for ENGRAVE_DONE (default 120)\n"
+        "  --engraver-log PATH    append the burned path, one segment a line\n"
+        "  --grbl-latency US      one-way USB-serial latency of the engraver (default 1000)\n"
+        "  --no-rtu-timing        answer the I/O module at once (no 115200-baud delays)\n"
+        "  --log-level L          debug|info|warn|error|off (default info)\n"
+        "  --log-file PATH        also log to PATH\n"
+        "  --help, --version\n\n"
+        "Once every device is up it prints one line on stdout:\n"
+        "  ready plc=HOST:PORT io=PATH engraver=PATH scanner=PATH control=PATH\n\n"
+        "Control socket commands (one a line; answer ends with 'ok' or 'error: ...'):\n%s",
+        MINIFAB_VERSION, control_help_text());
 }
 
 static const char *none_to_null(const char *s)
@@ -84,25 +85,50 @@ int main(int argc, char **argv)
     FILE *burn_log = NULL;
     int status = 1;
 
-    enum { O_HOST = 256, O_PORT, O_IO, O_ENG, O_SCAN, O_CTL, O_SPEED, O_SEED, O_REJECT, O_ETO,
-           O_ELOG, O_LAT, O_NORTU, O_LEVEL, O_LOGF, O_HELP, O_VERSION };
-    static const struct option opts[] = {
-        {"plc-host", required_argument, 0, O_HOST},  {"plc-port", required_argument, 0, O_PORT},
-        {"io-pty", required_argument, 0, O_IO},      {"engraver-pty", required_argument, 0, O_ENG},
-        {"scanner-pty", required_argument, 0, O_SCAN}, {"control", required_argument, 0, O_CTL},
-        {"speed", required_argument, 0, O_SPEED},    {"seed", required_argument, 0, O_SEED},
-        {"reject-rate", required_argument, 0, O_REJECT},
-        {"engrave-timeout", required_argument, 0, O_ETO},
-        {"engraver-log", required_argument, 0, O_ELOG},
-        {"grbl-latency", required_argument, 0, O_LAT}, {"no-rtu-timing", no_argument, 0, O_NORTU},
-        {"log-level", required_argument, 0, O_LEVEL}, {"log-file", required_argument, 0, O_LOGF},
-        {"help", no_argument, 0, O_HELP},            {"version", no_argument, 0, O_VERSION},
-        {0, 0, 0, 0}};
+    enum {
+        O_HOST = 256,
+        O_PORT,
+        O_IO,
+        O_ENG,
+        O_SCAN,
+        O_CTL,
+        O_SPEED,
+        O_SEED,
+        O_REJECT,
+        O_ETO,
+        O_ELOG,
+        O_LAT,
+        O_NORTU,
+        O_LEVEL,
+        O_LOGF,
+        O_HELP,
+        O_VERSION
+    };
+    static const struct option opts[] = {{"plc-host", required_argument, 0, O_HOST},
+                                         {"plc-port", required_argument, 0, O_PORT},
+                                         {"io-pty", required_argument, 0, O_IO},
+                                         {"engraver-pty", required_argument, 0, O_ENG},
+                                         {"scanner-pty", required_argument, 0, O_SCAN},
+                                         {"control", required_argument, 0, O_CTL},
+                                         {"speed", required_argument, 0, O_SPEED},
+                                         {"seed", required_argument, 0, O_SEED},
+                                         {"reject-rate", required_argument, 0, O_REJECT},
+                                         {"engrave-timeout", required_argument, 0, O_ETO},
+                                         {"engraver-log", required_argument, 0, O_ELOG},
+                                         {"grbl-latency", required_argument, 0, O_LAT},
+                                         {"no-rtu-timing", no_argument, 0, O_NORTU},
+                                         {"log-level", required_argument, 0, O_LEVEL},
+                                         {"log-file", required_argument, 0, O_LOGF},
+                                         {"help", no_argument, 0, O_HELP},
+                                         {"version", no_argument, 0, O_VERSION},
+                                         {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end = NULL;
         switch (c) {
-        case O_HOST: w->opt.plc_host = optarg; break;
+        case O_HOST:
+            w->opt.plc_host = optarg;
+            break;
         case O_PORT: {
             long p = strtol(optarg, &end, 10);
             if (*end || p < 0 || p > 65535) {
@@ -112,10 +138,18 @@ int main(int argc, char **argv)
             w->opt.plc_port = (int)p;
             break;
         }
-        case O_IO: w->opt.io_pty = none_to_null(optarg); break;
-        case O_ENG: w->opt.engraver_pty = none_to_null(optarg); break;
-        case O_SCAN: w->opt.scanner_pty = none_to_null(optarg); break;
-        case O_CTL: w->opt.control_path = none_to_null(optarg); break;
+        case O_IO:
+            w->opt.io_pty = none_to_null(optarg);
+            break;
+        case O_ENG:
+            w->opt.engraver_pty = none_to_null(optarg);
+            break;
+        case O_SCAN:
+            w->opt.scanner_pty = none_to_null(optarg);
+            break;
+        case O_CTL:
+            w->opt.control_path = none_to_null(optarg);
+            break;
         case O_SPEED:
             pcfg.speed = strtod(optarg, &end);
             if (*end || !(pcfg.speed > 0) || pcfg.speed > 1000) {
@@ -123,7 +157,9 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case O_SEED: pcfg.seed = strtoull(optarg, &end, 10); break;
+        case O_SEED:
+            pcfg.seed = strtoull(optarg, &end, 10);
+            break;
         case O_REJECT: {
             double r = strtod(optarg, &end);
             if (*end || r < 0 || r > 100) {
@@ -133,10 +169,18 @@ int main(int argc, char **argv)
             pcfg.reject_permille = (unsigned)(r * 10.0 + 0.5);
             break;
         }
-        case O_ETO: pcfg.engrave_timeout_s = (unsigned)strtoul(optarg, &end, 10); break;
-        case O_ELOG: w->opt.engraver_log = optarg; break;
-        case O_LAT: gcfg.latency_us = (unsigned)strtoul(optarg, &end, 10); break;
-        case O_NORTU: w->opt.no_rtu_timing = 1; break;
+        case O_ETO:
+            pcfg.engrave_timeout_s = (unsigned)strtoul(optarg, &end, 10);
+            break;
+        case O_ELOG:
+            w->opt.engraver_log = optarg;
+            break;
+        case O_LAT:
+            gcfg.latency_us = (unsigned)strtoul(optarg, &end, 10);
+            break;
+        case O_NORTU:
+            w->opt.no_rtu_timing = 1;
+            break;
         case O_LEVEL: {
             mf_log_level_t lv;
             if (mf_log_level_parse(optarg, &lv) != 0) {
@@ -146,10 +190,19 @@ int main(int argc, char **argv)
             mf_log_set_level(lv);
             break;
         }
-        case O_LOGF: log_file = optarg; break;
-        case O_HELP: case 'h': usage(stdout); return 0;
-        case O_VERSION: printf("minifab-sim %s\n", MINIFAB_VERSION); return 0;
-        default: usage(stderr); return 2;
+        case O_LOGF:
+            log_file = optarg;
+            break;
+        case O_HELP:
+        case 'h':
+            usage(stdout);
+            return 0;
+        case O_VERSION:
+            printf("minifab-sim %s\n", MINIFAB_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
         if (end && *end && c != O_SPEED && c != O_REJECT) {
             fprintf(stderr, "minifab-sim: bad number '%s'\n", optarg);
@@ -262,15 +315,16 @@ int main(int argc, char **argv)
     }
     w->control_fd = -1;
     status = 0;
-out:
+out : {
+    const char *links[3] = {w->opt.io_pty, w->opt.engraver_pty, w->opt.scanner_pty};
+    int *masters[3] = {&w->io_master, &w->engraver_master, &w->scanner_master};
     for (size_t i = 0; i < 3; i++) {
-        const char *paths[3] = {w->opt.io_pty, w->opt.engraver_pty, w->opt.scanner_pty};
-        int *fds[3] = {&w->io_master, &w->engraver_master, &w->scanner_master};
-        if (*fds[i] >= 0) {
-            sim_pty_unlink(paths[i]);
-            close(*fds[i]);
+        if (*masters[i] >= 0) {
+            sim_pty_unlink(links[i]);
+            close(*masters[i]);
         }
     }
+}
     if (w->plc_listen_fd >= 0)
         close(w->plc_listen_fd);
     if (w->control_fd >= 0) {

@@ -47,9 +47,9 @@ typedef struct {
 typedef struct {
     int has_piece;
     plc_order_t piece;
-    double elapsed;  /* line seconds of work done on the piece */
-    double arrived;  /* line clock when the piece arrived */
-    int done;        /* cycle complete, waiting for the next station */
+    double elapsed; /* line seconds of work done on the piece */
+    double arrived; /* line clock when the piece arrived */
+    int done;       /* cycle complete, waiting for the next station */
     int engrave_wait;
     uint64_t engrave_deadline_ms;
     double last_cycle, sum_cycle;
@@ -257,7 +257,8 @@ static void store_try_start(plc_model_t *m)
         return;
     plc_order_t head = m->queue[0];
     if (m->magazine[head.colour] == 0) {
-        const plc_alarm_t *a = alarm_find(m, MF_ALARM_MAGAZINE_EMPTY, MF_STATION_STORE, head.colour);
+        const plc_alarm_t *a =
+            alarm_find(m, MF_ALARM_MAGAZINE_EMPTY, MF_STATION_STORE, head.colour);
         if (!a || !a->active)
             alarm_raise(m, MF_ALARM_MAGAZINE_EMPTY, MF_STATION_STORE, head.colour);
         return;
@@ -282,8 +283,7 @@ static void station_complete(plc_model_t *m, unsigned st)
     s->cycles++;
     s->done = 1;
     if (st == MF_STATION_QUALITY) {
-        int reject = s->piece.failed ||
-                     (rng_next(m) % 1000) < (uint64_t)m->cfg.reject_permille;
+        int reject = s->piece.failed || (rng_next(m) % 1000) < (uint64_t)m->cfg.reject_permille;
         if (reject) {
             piece_finish(m, &s->piece, MF_PLC_OUTCOME_REJECTED);
             s->has_piece = 0;
@@ -898,19 +898,23 @@ unsigned plc_model_alarm_count(const plc_model_t *m)
 
 static const char *packml_name(unsigned s)
 {
-    static const char *names[] = {"Undefined",  "Clearing",   "Stopped",      "Starting",
-                                  "Idle",       "Suspended",  "Execute",      "Stopping",
-                                  "Aborting",   "Aborted",    "Holding",      "Held",
-                                  "Unholding",  "Suspending", "Unsuspending", "Resetting",
-                                  "Completing", "Complete"};
+    static const char *names[] = {
+        "Undefined", "Clearing",   "Stopped",      "Starting",  "Idle",       "Suspended",
+        "Execute",   "Stopping",   "Aborting",     "Aborted",   "Holding",    "Held",
+        "Unholding", "Suspending", "Unsuspending", "Resetting", "Completing", "Complete"};
     return s <= MF_PACKML_STATE_MAX ? names[s] : "?";
 }
 
 static const char *alarm_name(unsigned code)
 {
-    static const char *names[] = {"none",  "estop",           "jam",
-                                  "sensor-fault", "robot-fault", "quality-rejects",
-                                  "engraver-timeout", "magazine-empty"};
+    static const char *names[] = {"none",
+                                  "estop",
+                                  "jam",
+                                  "sensor-fault",
+                                  "robot-fault",
+                                  "quality-rejects",
+                                  "engraver-timeout",
+                                  "magazine-empty"};
     return code <= MF_ALARM_CODE_MAX ? names[code] : "?";
 }
 

@@ -243,9 +243,10 @@ void *plc_server_thread(void *arg)
         if (stopping)
             break;
         if (drop != was) {
-            mf_log_info("plc", "%s", drop == SIM_DROP_CLOSE  ? "off the bus: sockets closed"
-                                     : drop == SIM_DROP_MUTE ? "off the bus: not answering"
-                                                             : "back on the bus");
+            mf_log_info("plc", "%s",
+                        drop == SIM_DROP_CLOSE  ? "off the bus: sockets closed"
+                        : drop == SIM_DROP_MUTE ? "off the bus: not answering"
+                                                : "back on the bus");
             was = drop;
         }
         if (drop == SIM_DROP_CLOSE && s->listen_fd >= 0)

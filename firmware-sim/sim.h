@@ -18,7 +18,13 @@
 #include <pthread.h>
 #include <stdint.h>
 
-typedef enum { SIM_DEV_PLC = 0, SIM_DEV_IO, SIM_DEV_ENGRAVER, SIM_DEV_SCANNER, SIM_DEV_COUNT } sim_dev_t;
+typedef enum {
+    SIM_DEV_PLC = 0,
+    SIM_DEV_IO,
+    SIM_DEV_ENGRAVER,
+    SIM_DEV_SCANNER,
+    SIM_DEV_COUNT
+} sim_dev_t;
 
 typedef enum {
     SIM_DROP_NONE = 0,
@@ -58,14 +64,14 @@ typedef struct {
         sim_drop_mode_t mode;
         uint64_t until_ms;
     } drop[SIM_DEV_COUNT];
-    unsigned delay_ms[SIM_DEV_COUNT];    /* added before every answer (plc, io) */
+    unsigned delay_ms[SIM_DEV_COUNT];     /* added before every answer (plc, io) */
     unsigned corrupt_left[SIM_DEV_COUNT]; /* io: answers still to send with a bad CRC */
-    int plc_listen_fd;      /* listening socket, made by plc_server_prepare */
-    int control_fd;         /* listening Unix socket, made by control_prepare */
-    int io_master;          /* pty masters, -1 when that device is not played */
+    int plc_listen_fd;                    /* listening socket, made by plc_server_prepare */
+    int control_fd;                       /* listening Unix socket, made by control_prepare */
+    int io_master;                        /* pty masters, -1 when that device is not played */
     int engraver_master;
     int scanner_master;
-    int stop_fd;        /* eventfd: readable once the simulator stops */
+    int stop_fd; /* eventfd: readable once the simulator stops */
     int stopping;
     uint64_t started_ms;
 } sim_world_t;

@@ -44,7 +44,8 @@ int sim_pty_create(const char *link_path)
     struct stat st;
     if (lstat(link_path, &st) == 0) {
         if (!S_ISLNK(st.st_mode)) {
-            mf_log_error("sim", "%s exists and is not a symbolic link; not replacing it", link_path);
+            mf_log_error("sim", "%s exists and is not a symbolic link; not replacing it",
+                         link_path);
             close(master);
             return MF_EINVAL;
         }
@@ -58,7 +59,7 @@ int sim_pty_create(const char *link_path)
     }
     mf_log_info("sim", "serial device %s -> %s", link_path, name);
     return master;
-fail: {
+fail : {
     int err = errno;
     close(master);
     return mf_error_from_errno(err ? err : EIO);

@@ -21,12 +21,12 @@
 /* Devices                                                                  */
 /* ------------------------------------------------------------------------ */
 
-#define MF_PLC_UNIT_ID 1        /* Modbus TCP unit id of the line PLC */
+#define MF_PLC_UNIT_ID 1         /* Modbus TCP unit id of the line PLC */
 #define MF_PLC_DEFAULT_PORT 1502 /* firmware-sim default, 127.0.0.1 */
-#define MF_IO_UNIT_ID 2         /* Modbus RTU slave id of the remote I/O module */
-#define MF_IO_BAUD 115200       /* 8N1 */
+#define MF_IO_UNIT_ID 2          /* Modbus RTU slave id of the remote I/O module */
+#define MF_IO_BAUD 115200        /* 8N1 */
 
-#define MF_PLC_MAP_VERSION 1 /* read from MF_PLC_IR_MAP_VERSION */
+#define MF_PLC_MAP_VERSION 1        /* read from MF_PLC_IR_MAP_VERSION */
 #define MF_MODBUS_MAX_READ_REGS 125 /* protocol limit of one FC03/FC04 read */
 
 /* Stations of the line (PRODUCT.md); station 1 is the kiosk itself. */
@@ -94,13 +94,13 @@ typedef enum {
  * goes; all are latched until acknowledged. */
 typedef enum {
     MF_ALARM_NONE = 0,
-    MF_ALARM_ESTOP = 1,           /* abort: emergency-stop chain open (station 0) */
-    MF_ALARM_JAM = 2,             /* abort: piece jammed at a station */
-    MF_ALARM_SENSOR_FAULT = 3,    /* abort: a station's sensor disagrees */
-    MF_ALARM_ROBOT_FAULT = 4,     /* abort: robot arm fault (station 5) */
-    MF_ALARM_QUALITY_REJECTS = 5, /* hold: N rejects in a row at quality control */
+    MF_ALARM_ESTOP = 1,            /* abort: emergency-stop chain open (station 0) */
+    MF_ALARM_JAM = 2,              /* abort: piece jammed at a station */
+    MF_ALARM_SENSOR_FAULT = 3,     /* abort: a station's sensor disagrees */
+    MF_ALARM_ROBOT_FAULT = 4,      /* abort: robot arm fault (station 5) */
+    MF_ALARM_QUALITY_REJECTS = 5,  /* hold: N rejects in a row at quality control */
     MF_ALARM_ENGRAVER_TIMEOUT = 6, /* hold: no ENGRAVE_DONE in time (station 4) */
-    MF_ALARM_MAGAZINE_EMPTY = 7,  /* hold: the store has no blank of a colour (param) */
+    MF_ALARM_MAGAZINE_EMPTY = 7,   /* hold: the store has no blank of a colour (param) */
 } mf_alarm_code_t;
 #define MF_ALARM_CODE_MAX 7
 
@@ -125,9 +125,9 @@ typedef enum {
 #define MF_PLC_DI_HEARTBEAT 4       /* toggles every second while the PLC runs */
 #define MF_PLC_DI_QUEUE_FULL 5      /* SUBMIT_ORDER would be refused */
 #define MF_PLC_DI_ALARM_UNACKED 6   /* at least one alarm waits for acknowledge */
-#define MF_PLC_DI_PART_PRESENT(st) (8 + ((st) - MF_STATION_FIRST))  /* 8..13 */
-#define MF_PLC_DI_STATION_BUSY(st) (16 + ((st) - MF_STATION_FIRST)) /* 16..21 */
-#define MF_PLC_DI_MAGAZINE_EMPTY(c) (24 + ((c) - 1))                /* 24..29 */
+#define MF_PLC_DI_PART_PRESENT(st) (8 + ((st)-MF_STATION_FIRST))  /* 8..13 */
+#define MF_PLC_DI_STATION_BUSY(st) (16 + ((st)-MF_STATION_FIRST)) /* 16..21 */
+#define MF_PLC_DI_MAGAZINE_EMPTY(c) (24 + ((c)-1))                /* 24..29 */
 #define MF_PLC_DI_COUNT 32
 
 /* Holding registers (FC03 read, FC06/FC16 write): the client mailboxes.
@@ -135,7 +135,7 @@ typedef enum {
  * the handshake. Slot k occupies MF_PLC_HR_MBOX(k) .. +7. */
 #define MF_PLC_MBOX_COUNT 8
 #define MF_PLC_MBOX_STRIDE 8
-#define MF_PLC_HR_MBOX(k) ((k) * MF_PLC_MBOX_STRIDE)
+#define MF_PLC_HR_MBOX(k) ((k)*MF_PLC_MBOX_STRIDE)
 #define MF_PLC_MBOX_OWNER 0 /* +0,+1 u32 owner token, 0 = free (claim: see doc) */
 #define MF_PLC_MBOX_SEQ 2   /* +2 request sequence chosen by the owner, never 0 */
 #define MF_PLC_MBOX_CMD 3   /* +3 mf_plc_cmd_t */
@@ -202,12 +202,12 @@ typedef enum {
 #define MF_PLC_IR_FINISHED 24       /* u32, pieces finished (good + rejected) */
 #define MF_PLC_IR_RUN_TIME_S 26     /* u32, line seconds spent in Execute */
 /* 28..31 reserved (0) */
-#define MF_PLC_IR_MAGAZINE(c) (32 + ((c) - 1)) /* 32..37 blanks left per colour */
-#define MF_PLC_MAGAZINE_FULL 20               /* blanks after a refill */
+#define MF_PLC_IR_MAGAZINE(c) (32 + ((c)-1)) /* 32..37 blanks left per colour */
+#define MF_PLC_MAGAZINE_FULL 20              /* blanks after a refill */
 
 /* Alarm table: entries 0..ALARM_COUNT-1 valid, oldest first. */
 #define MF_PLC_ALARM_SLOTS 8
-#define MF_PLC_IR_ALARM(i) (40 + (i) * 4)
+#define MF_PLC_IR_ALARM(i) (40 + (i)*4)
 #define MF_PLC_ALARM_CODE 0    /* +0 mf_alarm_code_t */
 #define MF_PLC_ALARM_STATION 1 /* +1 station 2..7, 0 = whole line */
 #define MF_PLC_ALARM_PARAM 2   /* +2 colour for MAGAZINE_EMPTY, else 0 */
@@ -217,21 +217,21 @@ typedef enum {
 
 /* Station blocks, 16 registers per station. */
 #define MF_PLC_STATION_STRIDE 16
-#define MF_PLC_IR_STATION(st) (72 + ((st) - MF_STATION_FIRST) * MF_PLC_STATION_STRIDE)
-#define MF_PLC_ST_STATE 0       /* +0 mf_packml_state_t */
-#define MF_PLC_ST_ORDER 1       /* +1,+2 u32 order id of the piece there, 0 = none */
-#define MF_PLC_ST_COLOUR 3      /* +3 colour of that piece */
-#define MF_PLC_ST_PROGRESS 4    /* +4 0..100 % of the current cycle */
-#define MF_PLC_ST_LAST_CYCLE 5  /* +5 last cycle time, tenths of line seconds */
-#define MF_PLC_ST_AVG_CYCLE 6   /* +6 mean cycle time, tenths of line seconds */
-#define MF_PLC_ST_CYCLES 7      /* +7,+8 u32 cycles completed */
-#define MF_PLC_ST_ALARM 9       /* +9 code of the active alarm at the station */
-#define MF_PLC_ST_NOMINAL 10    /* +10 nominal cycle time, tenths of line seconds */
+#define MF_PLC_IR_STATION(st) (72 + ((st)-MF_STATION_FIRST) * MF_PLC_STATION_STRIDE)
+#define MF_PLC_ST_STATE 0      /* +0 mf_packml_state_t */
+#define MF_PLC_ST_ORDER 1      /* +1,+2 u32 order id of the piece there, 0 = none */
+#define MF_PLC_ST_COLOUR 3     /* +3 colour of that piece */
+#define MF_PLC_ST_PROGRESS 4   /* +4 0..100 % of the current cycle */
+#define MF_PLC_ST_LAST_CYCLE 5 /* +5 last cycle time, tenths of line seconds */
+#define MF_PLC_ST_AVG_CYCLE 6  /* +6 mean cycle time, tenths of line seconds */
+#define MF_PLC_ST_CYCLES 7     /* +7,+8 u32 cycles completed */
+#define MF_PLC_ST_ALARM 9      /* +9 code of the active alarm at the station */
+#define MF_PLC_ST_NOMINAL 10   /* +10 nominal cycle time, tenths of line seconds */
 /* +11..+15 reserved (0) */
 
 /* Order queue: orders accepted and not yet started, oldest first. */
 #define MF_PLC_QUEUE_CAP 16
-#define MF_PLC_IR_QUEUE(i) (168 + (i) * 4)
+#define MF_PLC_IR_QUEUE(i) (168 + (i)*4)
 #define MF_PLC_Q_ORDER 0   /* +0,+1 u32 order id */
 #define MF_PLC_Q_COLOUR 2  /* +2 colour */
 #define MF_PLC_Q_ENGRAVE 3 /* +3 1 = to be engraved */
@@ -239,7 +239,7 @@ typedef enum {
 /* Finished ring: the last MF_PLC_FINISHED_SLOTS finished pieces. Piece number
  * n (n = 1.. as counted by MF_PLC_IR_FINISHED) sits at entry (n-1) % SLOTS. */
 #define MF_PLC_FINISHED_SLOTS 16
-#define MF_PLC_IR_FINISHED_LOG(i) (232 + (i) * 4)
+#define MF_PLC_IR_FINISHED_LOG(i) (232 + (i)*4)
 #define MF_PLC_F_ORDER 0   /* +0,+1 u32 order id */
 #define MF_PLC_F_OUTCOME 2 /* +2 mf_plc_outcome_t */
 #define MF_PLC_F_COLOUR 3  /* +3 colour */
@@ -250,13 +250,13 @@ typedef enum {
 } mf_plc_outcome_t;
 
 /* Mailbox answers, 8 registers per slot. */
-#define MF_PLC_IR_MBOX(k) (296 + (k) * 8)
-#define MF_PLC_MBOXR_ACK_SEQ 0  /* +0 SEQ of the last request handled */
-#define MF_PLC_MBOXR_RESULT 1   /* +1 mf_plc_result_t for ACK_SEQ */
-#define MF_PLC_MBOXR_ORDER 2    /* +2,+3 u32 order id given by SUBMIT_ORDER */
-#define MF_PLC_MBOXR_OWNER 4    /* +4,+5 u32 copy of the owner token, 0 = free */
-#define MF_PLC_MBOXR_LEASE_S 6  /* +6 seconds left on the lease */
-#define MF_PLC_MBOXR_HANDLED 7  /* +7 requests handled in this slot, wraps */
+#define MF_PLC_IR_MBOX(k) (296 + (k)*8)
+#define MF_PLC_MBOXR_ACK_SEQ 0 /* +0 SEQ of the last request handled */
+#define MF_PLC_MBOXR_RESULT 1  /* +1 mf_plc_result_t for ACK_SEQ */
+#define MF_PLC_MBOXR_ORDER 2   /* +2,+3 u32 order id given by SUBMIT_ORDER */
+#define MF_PLC_MBOXR_OWNER 4   /* +4,+5 u32 copy of the owner token, 0 = free */
+#define MF_PLC_MBOXR_LEASE_S 6 /* +6 seconds left on the lease */
+#define MF_PLC_MBOXR_HANDLED 7 /* +7 requests handled in this slot, wraps */
 #define MF_PLC_IR_COUNT (MF_PLC_IR_MBOX(MF_PLC_MBOX_COUNT)) /* 360 */
 
 /* ------------------------------------------------------------------------ */
@@ -273,8 +273,9 @@ typedef enum {
 
 /* Discrete inputs. */
 #define MF_IO_DI_START_BUTTON 0 /* 1 while the start button is held */
-#define MF_IO_DI_ESTOP_OK 1     /* 1 = emergency-stop chain closed (healthy);
-                                   0 = pressed or wire broken (fail-safe) */
+#define MF_IO_DI_ESTOP_OK                                                                          \
+    1 /* 1 = emergency-stop chain closed (healthy);                                                \
+         0 = pressed or wire broken (fail-safe) */
 #define MF_IO_DI_COUNT 8
 
 /* Holding registers. */
@@ -282,10 +283,11 @@ typedef enum {
 #define MF_IO_HR_COUNT 4   /* 1..3 spare */
 
 /* Input registers. */
-#define MF_IO_IR_INPUTS 0      /* bit n mirrors discrete input n */
-#define MF_IO_IR_MODULE_ID 1   /* MF_IO_MODULE_ID */
-#define MF_IO_IR_FIRMWARE 2    /* firmware version, 0x0100 = 1.0 */
-#define MF_IO_IR_START_COUNT 3 /* start-button presses since power-up, wraps:
+#define MF_IO_IR_INPUTS 0    /* bit n mirrors discrete input n */
+#define MF_IO_IR_MODULE_ID 1 /* MF_IO_MODULE_ID */
+#define MF_IO_IR_FIRMWARE 2  /* firmware version, 0x0100 = 1.0 */
+#define MF_IO_IR_START_COUNT                                                                       \
+    3                          /* start-button presses since power-up, wraps:                      \
                                   a press shorter than a poll is not lost */
 #define MF_IO_IR_ESTOP_COUNT 4 /* e-stop openings since power-up, wraps */
 #define MF_IO_IR_COUNT 8
@@ -320,7 +322,8 @@ _Static_assert(MF_PLC_CO_CMD_ACK < MF_PLC_CO_COUNT, "coil table too small");
 _Static_assert(MF_PLC_MBOX_ARG3 < MF_PLC_MBOX_STRIDE, "mailbox fields exceed stride");
 _Static_assert(MF_PLC_MBOX_STRIDE <= MF_MODBUS_MAX_READ_REGS, "one mailbox in one write");
 _Static_assert(MF_PLC_IR_RUN_TIME_S + 1 < MF_PLC_IR_MAGAZINE(1), "header overlaps magazines");
-_Static_assert(MF_PLC_IR_MAGAZINE(MF_COLOUR_COUNT) < MF_PLC_IR_ALARM(0), "magazines overlap alarms");
+_Static_assert(MF_PLC_IR_MAGAZINE(MF_COLOUR_COUNT) < MF_PLC_IR_ALARM(0),
+               "magazines overlap alarms");
 _Static_assert(MF_PLC_IR_ALARM(MF_PLC_ALARM_SLOTS) <= MF_PLC_IR_STATION(MF_STATION_FIRST),
                "alarm table overlaps stations");
 _Static_assert(MF_PLC_ST_NOMINAL < MF_PLC_STATION_STRIDE, "station fields exceed stride");

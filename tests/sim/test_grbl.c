@@ -245,7 +245,8 @@ static void test_character_counting_beats_send_and_wait(void **state)
     double t_wait = stream(h, lines, N, 0);
     double t_count = stream(h, lines, N, 1);
     double motion = N * 2 * M_PI * 10 / N / 50.0 + 50.0 / 1000.0;
-    print_message("send-and-wait %.3f s, counting %.3f s, motion %.3f s\n", t_wait, t_count, motion);
+    print_message("send-and-wait %.3f s, counting %.3f s, motion %.3f s\n", t_wait, t_count,
+                  motion);
     assert_true(t_count < 0.85 * t_wait);
     assert_true(fabs(t_count - motion) < 0.10 * motion);
     host_free(h);

@@ -354,7 +354,8 @@ static void test_mailbox_lease_expires(void **state)
     assert_int_equal(f->r.ir[MF_PLC_IR_MBOX(4) + MF_PLC_MBOXR_LEASE_S], 1);
     assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(4), 2, t), 0); /* renew */
     run(f, (MF_PLC_MBOX_LEASE_S - 1) * 1000);
-    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(4) + MF_PLC_MBOXR_OWNER]), 0x30000003u);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(4) + MF_PLC_MBOXR_OWNER]),
+                     0x30000003u);
     run(f, 2000);
     assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(4) + MF_PLC_MBOXR_OWNER]), 0);
     const uint16_t other[2] = {0x4000, 4};
@@ -415,7 +416,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_order_is_delivered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pallets_queue_behind_a_slow_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engraving_handshake_and_timeout, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_estop_aborts_until_released_and_reset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_estop_aborts_until_released_and_reset, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_fault_needs_clear_ack_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_magazine_empty_holds_until_refill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_refusals, setup, teardown),
