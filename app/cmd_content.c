@@ -69,8 +69,8 @@ static int content_check_cmd(const char *dir, unsigned flags)
     print_list(stdout, &warns);
     print_list(stdout, &errs);
     if (errs.count || warns.count)
-        printf("%zu error%s, %zu warning%s\n", errs.count, errs.count == 1 ? "" : "s",
-               warns.count, warns.count == 1 ? "" : "s");
+        printf("%zu error%s, %zu warning%s\n", errs.count, errs.count == 1 ? "" : "s", warns.count,
+               warns.count == 1 ? "" : "s");
     printf("%zu stations, %zu trades, %zu questions\n", counts.stations, counts.trades,
            counts.questions);
     yamldoc_errors_deinit(&errs);
@@ -85,8 +85,10 @@ static int content_trades_cmd(const char *dir)
     content_pack_t *pack = content_load(dir, &errs);
     if (!pack) {
         print_list(stderr, &errs);
-        fprintf(stderr, "minifab content trades: the pack is invalid "
-                        "(run 'minifab content check %s')\n", dir);
+        fprintf(stderr,
+                "minifab content trades: the pack is invalid "
+                "(run 'minifab content check %s')\n",
+                dir);
         yamldoc_errors_deinit(&errs);
         return 1;
     }

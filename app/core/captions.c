@@ -28,10 +28,11 @@ static bool next_line(line_reader_t *r, const char **s, size_t *n)
         return false;
     const char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
     const char *stop = nl ? nl : r->end;
+    // cppcheck-suppress knownConditionTrueFalse ; false positive: an empty line has stop == p
+    if (stop > r->p && stop[-1] == '\r')
+        stop--;
     *s = r->p;
     *n = (size_t)(stop - r->p);
-    if (*n > 0 && (*s)[*n - 1] == '\r')
-        (*n)--;
     r->p = nl ? nl + 1 : r->end;
     r->line++;
     return true;

@@ -114,6 +114,8 @@ static int grow(void *itemsp, size_t *cap, size_t count, size_t size)
     memset((char *)n + *cap * size, 0, (ncap - *cap) * size);
     memcpy(itemsp, &n, sizeof n);
     *cap = ncap;
+    /* n is now owned through *itemsp (cppcheck cannot follow the memcpy) */
+    // cppcheck-suppress memleak
     return MF_OK;
 }
 
@@ -124,10 +126,10 @@ typedef struct {
     yamldoc_errors_t *errs;
     yamldoc_errors_t *warns;
     unsigned flags;
-    const char *file; /* the file being read (arena copy) */
-    bool bad;         /* an error was reported */
-    size_t missing_generated;  /* generated media missing with their whole folder */
-    const char *unparsed[64];  /* trades whose file did not parse: not "unknown" too */
+    const char *file;         /* the file being read (arena copy) */
+    bool bad;                 /* an error was reported */
+    size_t missing_generated; /* generated media missing with their whole folder */
+    const char *unparsed[64]; /* trades whose file did not parse: not "unknown" too */
     size_t unparsed_count;
     char missing_folder[1024]; /* the first such folder */
 } ld_t;
@@ -284,8 +286,7 @@ static void ld_check_keys(ld_t *ld, struct fy_node *map, const char *const *allo
                 strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
                 strncat(list, allowed[i], sizeof list - strlen(list) - 1);
             }
-            ld_err(ld, key, "unknown key '%s' in %s (expected: %s)", name ? name : "?", what,
-                   list);
+            ld_err(ld, key, "unknown key '%s' in %s (expected: %s)", name ? name : "?", what, list);
         }
     }
 }
@@ -389,8 +390,10 @@ static const char *ld_get_media(ld_t *ld, struct fy_node *map, const char *key, 
     if (!s)
         return NULL;
     if (s[0] == '/' || strstr(s, "..") || strchr(s, '\\')) {
-        ld_err(ld, *node, "'%s' must be a path inside the pack, like media/stations/press.svg "
-                          "(no leading '/', no '..')", key);
+        ld_err(ld, *node,
+               "'%s' must be a path inside the pack, like media/stations/press.svg "
+               "(no leading '/', no '..')",
+               key);
         return NULL;
     }
     return ld_path(ld, s);
@@ -411,8 +414,7 @@ static const char *ld_text_value(ld_t *ld, struct fy_node *v, const char *what)
     }
     const char *ph = content_placeholder(s);
     if (ph) {
-        ld_err(ld, v, "placeholder text '%s' is not allowed in the pack (write the real text)",
-               ph);
+        ld_err(ld, v, "placeholder text '%s' is not allowed in the pack (write the real text)", ph);
         return NULL;
     }
     return ld_strdup(ld, s);
@@ -467,8 +469,8 @@ static bool ld_text_node(ld_t *ld, struct fy_node *v, struct fy_node *where, con
     return ok;
 }
 
-static bool ld_text(ld_t *ld, struct fy_node *map, const char *key, bool required,
-                    const char *what, content_text_t *out)
+static bool ld_text(ld_t *ld, struct fy_node *map, const char *key, bool required, const char *what,
+                    content_text_t *out)
 {
     memset(out, 0, sizeof *out);
     struct fy_node *v = ld_get(ld, map, key, required, what);
@@ -497,13 +499,15 @@ static void ld_check_image(ld_t *ld, struct fy_node *node, const char *path, int
     if (rc == MF_ENOENT) {
         ld_err(ld, node, "%s '%s' cannot be opened (missing file?)", what, path);
     } else if (rc != MF_OK && is_svg(path)) {
-        ld_err(ld, node, "%s '%s' has no size: give its <svg> element a viewBox, or a width and "
-                         "height in pixels", what, path);
+        ld_err(ld, node,
+               "%s '%s' has no size: give its <svg> element a viewBox, or a width and "
+               "height in pixels",
+               what, path);
     } else if (rc != MF_OK) {
         ld_err(ld, node, "%s '%s' is not a readable PNG, JPEG or SVG image", what, path);
     } else if (w < min_w || h < min_h) {
-        ld_err(ld, node, "%s '%s' is too small: %dx%d pixels, at least %dx%d needed", what, path,
-               w, h, min_w, min_h);
+        ld_err(ld, node, "%s '%s' is too small: %dx%d pixels, at least %dx%d needed", what, path, w,
+               h, min_w, min_h);
     }
 }
 
@@ -518,8 +522,7 @@ static void ld_check_picture(ld_t *ld, struct fy_node *node, const char *path, c
 
 /* Generated media (video, poster) may be absent in a fresh clone: a warning
  * unless CONTENT_CHECK_STRICT. */
-static bool ld_generated_present(ld_t *ld, struct fy_node *node, const char *path,
-                                 const char *what)
+static bool ld_generated_present(ld_t *ld, struct fy_node *node, const char *path, const char *what)
 {
     if (file_exists(path))
         return true;
@@ -778,7 +781,8 @@ static void ld_trade(ld_t *ld, const char *fname)
     if (!content_valid_id(id)) {
         yamldoc_errors_add(ld->errs, ld->file, 0, 0,
                            "'%s' cannot be a trade id: the file name is the id, use lowercase "
-                           "letters, digits and dashes, like trades/welder.yaml", id);
+                           "letters, digits and dashes, like trades/welder.yaml",
+                           id);
         ld->bad = true;
         goto fail;
     }
@@ -791,7 +795,7 @@ static void ld_trade(ld_t *ld, const char *fname)
     t->id = ld_strdup(ld, id);
     t->src = ld_src(ld, root);
     t->src.line = t->src.line ? t->src.line : 1;
-    static const char *const keys[] = {"name",  "day",   "paths",    "salary",        "link",
+    static const char *const keys[] = {"name",  "day",    "paths",    "salary",        "link",
                                        "video", "poster", "captions", "video_seconds", NULL};
     ld_check_keys(ld, root, keys, "a trade");
     ld_text(ld, root, "name", true, "a trade", &t->name);
@@ -822,7 +826,8 @@ static void ld_trade(ld_t *ld, const char *fname)
         bool ok = ld_get_int(ld, sal, "min", CONTENT_SALARY_MIN, CONTENT_SALARY_MAX, true,
                              "'salary'", &lo);
         ok = ld_get_int(ld, sal, "max", CONTENT_SALARY_MIN, CONTENT_SALARY_MAX, true, "'salary'",
-                        &hi) && ok;
+                        &hi) &&
+             ok;
         ld_get_int(ld, sal, "year", 2000, 2100, true, "'salary'", &year);
         if (ok && lo > hi)
             ld_err(ld, ld_key(root, "salary"), "'salary': min (%ld) is above max (%ld)", lo, hi);
@@ -877,8 +882,9 @@ static void ld_trade(ld_t *ld, const char *fname)
         }
         for (size_t i = 0; i < p->lang_count; i++) {
             if (!t->captions[i] && !fy_node_mapping_lookup_by_string(caps, p->langs[i], FY_NT))
-                ld_err(ld, ld_key(root, "captions"), "'captions' is missing the %s caption file ('%s')",
-                       lang_name(p->langs[i]), p->langs[i]);
+                ld_err(ld, ld_key(root, "captions"),
+                       "'captions' is missing the %s caption file ('%s')", lang_name(p->langs[i]),
+                       p->langs[i]);
         }
     }
 fail:
@@ -1052,12 +1058,13 @@ static void ld_answers(ld_t *ld, struct fy_node *node, content_question_t *q)
     if (q->type == CONTENT_Q_SINGLE && correct != 1) {
         ld_err(ld, where,
                "a single choice question needs exactly one answer with 'correct: true', "
-               "this one has %d", correct);
-    } else if (q->type == CONTENT_Q_MULTIPLE &&
-               (correct < 2 || correct == (int)q->answer_count)) {
+               "this one has %d",
+               correct);
+    } else if (q->type == CONTENT_Q_MULTIPLE && (correct < 2 || correct == (int)q->answer_count)) {
         ld_err(ld, where,
                "a multiple choice question needs at least two correct answers and one wrong "
-               "answer, this one has %d correct out of %zu", correct, q->answer_count);
+               "answer, this one has %d correct out of %zu",
+               correct, q->answer_count);
     }
 }
 
@@ -1068,8 +1075,9 @@ static void ld_question(ld_t *ld, struct fy_node *node, size_t station)
         ld_err(ld, node, "each question is a group of 'key: value' lines starting with '- id:'");
         return;
     }
-    static const char *const keys[] = {"id",     "version", "type",        "difficulty", "question",
-                                       "answers", "answer", "explanation", "image",      NULL};
+    static const char *const keys[] = {"id",       "version", "type",   "difficulty",
+                                       "question", "answers", "answer", "explanation",
+                                       "image",    NULL};
     ld_check_keys(ld, node, keys, "a question");
     const char *id = ld_get_str(ld, node, "id", true, "this question");
     if (!id)
@@ -1114,7 +1122,7 @@ static void ld_question(ld_t *ld, struct fy_node *node, size_t station)
         if (answers)
             ld_err(ld, ld_key(node, "answers"),
                    "a true-false question has 'answer: true' or 'answer: false', "
-                                "not a list of answers");
+                   "not a list of answers");
         bool value = false;
         if (!answer)
             ld_err(ld, node, "a true-false question is missing 'answer' (true or false)");
@@ -1128,8 +1136,9 @@ static void ld_question(ld_t *ld, struct fy_node *node, size_t station)
     } else if (!strcmp(type, "single") || !strcmp(type, "multiple")) {
         q->type = !strcmp(type, "single") ? CONTENT_Q_SINGLE : CONTENT_Q_MULTIPLE;
         if (answer)
-            ld_err(ld, answer, "'answer' is only for true-false questions; mark the right "
-                               "answers with 'correct: true'");
+            ld_err(ld, answer,
+                   "'answer' is only for true-false questions; mark the right "
+                   "answers with 'correct: true'");
         ld_answers(ld, node, q);
     } else {
         ld_err(ld, tn, "'type' expects single, multiple or true-false, got '%s'", type);
@@ -1194,8 +1203,8 @@ static void ld_survey(ld_t *ld, struct fy_node *root, const char *key, content_s
         return;
     int n = fy_node_sequence_item_count(opts);
     if (n < 2 || n > CONTENT_SCALE_MAX) {
-        ld_err(ld, ld_key(node, "options"), "'options' needs 2 to %d points, from the lowest to the highest",
-               CONTENT_SCALE_MAX);
+        ld_err(ld, ld_key(node, "options"),
+               "'options' needs 2 to %d points, from the lowest to the highest", CONTENT_SCALE_MAX);
         return;
     }
     void *it = NULL;
@@ -1257,8 +1266,7 @@ static void ld_link(ld_t *ld)
         }
         if (!shown && ld->warns)
             yamldoc_errors_add(ld->warns, p->trades[ti].src.file, 1, 1,
-                               "warning: trade '%s' is not shown at any station",
-                               p->trades[ti].id);
+                               "warning: trade '%s' is not shown at any station", p->trades[ti].id);
     }
 }
 
@@ -1335,8 +1343,8 @@ content_pack_t *content_load_checked(const char *dir, unsigned flags, yamldoc_er
     return p;
 }
 
-int content_check(const char *dir, unsigned flags, yamldoc_errors_t *errs,
-                  yamldoc_errors_t *warns, content_counts_t *counts)
+int content_check(const char *dir, unsigned flags, yamldoc_errors_t *errs, yamldoc_errors_t *warns,
+                  content_counts_t *counts)
 {
     bool ok = false;
     content_pack_t *p = content_load_internal(dir, flags, errs, warns, &ok);

@@ -54,12 +54,12 @@ typedef enum { CONTENT_STATION_LINE = 0, CONTENT_STATION_EXHIBIT = 1 } content_s
 typedef struct {
     const char *id;
     content_station_kind_t kind;
-    int plc_station;         /* line stations: the PLC's station number (1 = order desk); exhibit: 0 */
-    content_text_t title;    /* a few words */
-    content_text_t summary;  /* one sentence: what happens here */
-    const char *picture;     /* path of an SVG/PNG/JPEG drawing (pack dir prepended) */
-    uint32_t colour;         /* 0xRRGGBB */
-    const size_t *trades;    /* indices into content_trade() */
+    int plc_station;      /* line stations: the PLC's station number (1 = order desk); exhibit: 0 */
+    content_text_t title; /* a few words */
+    content_text_t summary; /* one sentence: what happens here */
+    const char *picture;    /* path of an SVG/PNG/JPEG drawing (pack dir prepended) */
+    uint32_t colour;        /* 0xRRGGBB */
+    const size_t *trades;   /* indices into content_trade() */
     size_t trade_count;
     const size_t *questions; /* indices into content_question(), in file order */
     size_t question_count;
@@ -67,18 +67,18 @@ typedef struct {
 } content_station_t;
 
 typedef struct {
-    const char *id;          /* the file name: trades/<id>.yaml */
-    content_text_t name;     /* French with both genders: "soudeur / soudeuse" */
-    content_text_t day;      /* what the person does in a day */
+    const char *id;              /* the file name: trades/<id>.yaml */
+    content_text_t name;         /* French with both genders: "soudeur / soudeuse" */
+    content_text_t day;          /* what the person does in a day */
     const content_text_t *paths; /* ways into the trade, from CAP to engineer, retraining... */
     size_t path_count;
-    int salary_min, salary_max;  /* starting salary, gross euros per month */
-    int salary_year;             /* the year these figures are for */
-    const char *link;            /* QR code target: an official job sheet (https://) */
-    const char *video;           /* path of the job video (pack dir prepended) */
-    const char *poster;          /* path of the video's poster image */
+    int salary_min, salary_max;             /* starting salary, gross euros per month */
+    int salary_year;                        /* the year these figures are for */
+    const char *link;                       /* QR code target: an official job sheet (https://) */
+    const char *video;                      /* path of the job video (pack dir prepended) */
+    const char *poster;                     /* path of the video's poster image */
     const char *captions[CONTENT_LANG_MAX]; /* caption file per pack language (SRT or WebVTT) */
-    int video_ms;                /* length of the video: captions must end before */
+    int video_ms;                           /* length of the video: captions must end before */
     content_src_t src;
 } content_trade_t;
 
@@ -89,17 +89,17 @@ typedef enum {
 } content_qtype_t;
 
 typedef struct {
-    const char *id;          /* stable across edits: statistics are keyed on it */
-    unsigned version;        /* bump when the meaning of the question changes */
-    size_t station;          /* index into content_station() */
+    const char *id;   /* stable across edits: statistics are keyed on it */
+    unsigned version; /* bump when the meaning of the question changes */
+    size_t station;   /* index into content_station() */
     content_qtype_t type;
-    int difficulty;          /* 1 easy, 2 medium, 3 hard */
+    int difficulty; /* 1 easy, 2 medium, 3 hard */
     content_text_t prompt;
     content_text_t explanation; /* shown after answering */
     content_text_t answers[CONTENT_ANSWERS_MAX];
     size_t answer_count;
-    uint32_t correct_mask;   /* bit i set: answers[i] is correct */
-    const char *image;       /* optional picture (pack dir prepended) or NULL */
+    uint32_t correct_mask; /* bit i set: answers[i] is correct */
+    const char *image;     /* optional picture (pack dir prepended) or NULL */
     content_src_t src;
 } content_question_t;
 
@@ -122,8 +122,9 @@ content_pack_t *content_load(const char *dir, yamldoc_errors_t *errs);
 void content_destroy(content_pack_t *pack);
 
 /* content_check flags. */
-#define CONTENT_CHECK_MEDIA 0x1u    /* open pictures, posters and captions (check's default) */
-#define CONTENT_CHECK_STRICT 0x2u   /* a missing generated video/poster is an error, not a warning */
+#define CONTENT_CHECK_MEDIA 0x1u  /* open pictures, posters and captions (check's default) */
+#define CONTENT_CHECK_STRICT 0x2u /* a missing generated video/poster is an error, not a warning   \
+                                   */
 
 typedef struct {
     size_t stations, trades, questions;
@@ -133,8 +134,8 @@ typedef struct {
  * do not make a pack invalid) to WARNS (may be NULL). COUNTS (may be NULL)
  * receives what was read even when the pack is invalid. Returns 0 when the
  * pack is valid, MF_ECONTENT when not. */
-int content_check(const char *dir, unsigned flags, yamldoc_errors_t *errs,
-                  yamldoc_errors_t *warns, content_counts_t *counts);
+int content_check(const char *dir, unsigned flags, yamldoc_errors_t *errs, yamldoc_errors_t *warns,
+                  content_counts_t *counts);
 
 /* Same as content_check but keeps the pack when valid (the kiosk's start-up
  * path: refuse a broken pack with the same messages). NULL when invalid. */

@@ -65,8 +65,8 @@ static int jpeg_size(FILE *f, int *w, int *h)
         unsigned len = be16(b);
         if (len < 2)
             return MF_EMEDIA;
-        bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                   marker != 0xCC;
+        bool sof =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
         if (sof) {
             if (len < 7 || fread(b, 1, 5, f) != 5)
                 return MF_EMEDIA;
@@ -141,8 +141,8 @@ static int svg_size(FILE *f, int *w, int *h)
                     svg_attr(tag + 4, end, "height", val, sizeof val) && svg_length(val, &dh);
         if (!have && svg_attr(tag + 4, end, "viewBox", val, sizeof val)) {
             double x, y;
-            have = sscanf(val, "%lf%*[ ,]%lf%*[ ,]%lf%*[ ,]%lf", &x, &y, &dw, &dh) == 4 &&
-                   dw > 0 && dh > 0;
+            have = sscanf(val, "%lf%*[ ,]%lf%*[ ,]%lf%*[ ,]%lf", &x, &y, &dw, &dh) == 4 && dw > 0 &&
+                   dh > 0;
         }
         if (have && dw < 100000 && dh < 100000) {
             *w = (int)(dw + 0.5);

@@ -35,7 +35,7 @@ struct quiz {
 
     /* The running round. */
     const content_station_t *station;
-    size_t *pool;        /* unseen candidates of the station, shuffled */
+    size_t *pool; /* unseen candidates of the station, shuffled */
     size_t pool_count;
     size_t round_len, round_pos;
     const content_question_t *current;

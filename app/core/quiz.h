@@ -51,19 +51,19 @@ typedef enum {
  * changing its meaning keeps its history; bumping the version starts anew. */
 typedef struct {
     quiz_event_kind_t kind;
-    uint64_t visitor;                 /* the anonymous session number given to quiz_create */
+    uint64_t visitor; /* the anonymous session number given to quiz_create */
     quiz_audience_t audience;
     char station_id[CONTENT_ID_MAX];
     /* QUIZ_EVENT_ANSWER */
     char question_id[CONTENT_ID_MAX];
     unsigned question_version;
-    int difficulty;                   /* 1..3 */
-    uint32_t chosen_mask;             /* bit i: answers[i] (pack order) was chosen */
+    int difficulty;       /* 1..3 */
+    uint32_t chosen_mask; /* bit i: answers[i] (pack order) was chosen */
     uint32_t correct_mask;
     bool correct;
-    int points;                       /* 0 when wrong, 10 x difficulty when right */
-    int64_t at_ms;                    /* the caller's clock when answered */
-    int64_t response_ms;              /* from the question shown to the answer */
+    int points;          /* 0 when wrong, 10 x difficulty when right */
+    int64_t at_ms;       /* the caller's clock when answered */
+    int64_t response_ms; /* from the question shown to the answer */
     /* QUIZ_EVENT_ROUND_END (and running totals in ANSWER events) */
     unsigned round_asked, round_answered, round_correct;
     int round_points, round_max_points;

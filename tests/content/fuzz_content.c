@@ -26,9 +26,15 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const fuzz_files[] = {
-    "pack.yaml",          "strings.yaml",          "stations.yaml",
-    "survey.yaml",        "trades/welder.yaml",    "quiz/press.yaml",
-    "captions/welder.fr.srt", "captions/welder.en.vtt", "media/pictures/desk.svg",
+    "pack.yaml",
+    "strings.yaml",
+    "stations.yaml",
+    "survey.yaml",
+    "trades/welder.yaml",
+    "quiz/press.yaml",
+    "captions/welder.fr.srt",
+    "captions/welder.en.vtt",
+    "media/pictures/desk.svg",
     "media/pictures/press.png",
 };
 #define FUZZ_FILE_COUNT (sizeof fuzz_files / sizeof fuzz_files[0])
@@ -64,8 +70,8 @@ static int fuzz_init(void)
 
 static void fuzz_quiz(const content_pack_t *pack, uint64_t seed)
 {
-    quiz_t *q = quiz_create(pack, (quiz_audience_t)(seed % QUIZ_AUDIENCE_COUNT), seed, 1, NULL,
-                            NULL);
+    quiz_t *q =
+        quiz_create(pack, (quiz_audience_t)(seed % QUIZ_AUDIENCE_COUNT), seed, 1, NULL, NULL);
     if (!q)
         return;
     for (size_t s = 0; s < content_station_count(pack); s++) {
@@ -110,8 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     yamldoc_errors_init(&errs);
     yamldoc_errors_init(&warns);
-    content_pack_t *pack = content_load_checked(
-        fuzz_dir, CONTENT_CHECK_MEDIA | CONTENT_CHECK_STRICT, &errs, &warns);
+    content_pack_t *pack =
+        content_load_checked(fuzz_dir, CONTENT_CHECK_MEDIA | CONTENT_CHECK_STRICT, &errs, &warns);
     if (pack) {
         /* Accessors must hold for anything that loads. */
         for (size_t i = 0; i < content_station_count(pack); i++)

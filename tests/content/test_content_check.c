@@ -101,8 +101,8 @@ static void check_case(const char *name)
     /* content_load refuses the same pack with the same messages. */
     yamldoc_errors_t again;
     yamldoc_errors_init(&again);
-    assert_null(content_load_checked(tmp, CONTENT_CHECK_MEDIA | CONTENT_CHECK_STRICT, &again,
-                                     NULL));
+    assert_null(
+        content_load_checked(tmp, CONTENT_CHECK_MEDIA | CONTENT_CHECK_STRICT, &again, NULL));
     assert_int_equal(again.count, errs.count);
     yamldoc_errors_deinit(&again);
     free(got);
@@ -120,7 +120,7 @@ static void broken_cases_report_every_problem(void **state)
 {
     DIR *d = opendir(FIXTURE_DIR "/broken");
     assert_non_null(d);
-    char *names[64];
+    char *names[64] = {0};
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < 64) {
@@ -161,9 +161,9 @@ static void missing_generated_media(void **state)
     yamldoc_errors_deinit(&warns);
 
     yamldoc_errors_init(&errs);
-    assert_int_equal(content_check(tmp, CONTENT_CHECK_MEDIA | CONTENT_CHECK_STRICT, &errs, NULL,
-                                   NULL),
-                     MF_ECONTENT);
+    assert_int_equal(
+        content_check(tmp, CONTENT_CHECK_MEDIA | CONTENT_CHECK_STRICT, &errs, NULL, NULL),
+        MF_ECONTENT);
     char *e = join_messages(&errs, tmp);
     assert_string_equal(
         e, "PACK/trades/tester.yaml:8:8: video 'PACK/media/generated/tester.mp4' is missing (run "

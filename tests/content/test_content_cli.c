@@ -65,9 +65,9 @@ static void check_good_pack(void **state)
     char *out;
     assert_int_equal(run(&out, 3, "check", "--strict", FIXTURE_DIR "/good"), 0);
     assert_string_equal(out, FIXTURE_DIR "/good/stations.yaml:18:9: warning: station "
-                             "'vr-welding' has no quiz question\n"
-                             "0 errors, 1 warning\n"
-                             "3 stations, 2 trades, 7 questions\n");
+                                         "'vr-welding' has no quiz question\n"
+                                         "0 errors, 1 warning\n"
+                                         "3 stations, 2 trades, 7 questions\n");
     free(out);
 }
 
@@ -82,8 +82,10 @@ static void check_broken_pack(void **state)
     /* The duplicate station is not counted. */
     assert_string_equal(last_line(out), "2 stations, 2 trades, 7 questions\n");
     char want[4096];
-    snprintf(want, sizeof want, "%s/stations.yaml:9:22: unknown trade 'welderr' (no file "
-                                "trades/welderr.yaml)\n", tmp);
+    snprintf(want, sizeof want,
+             "%s/stations.yaml:9:22: unknown trade 'welderr' (no file "
+             "trades/welderr.yaml)\n",
+             tmp);
     assert_non_null(strstr(out, want));
     assert_non_null(strstr(out, "\n5 errors, "));
     /* Every problem line is FILE:LINE:COL: message. */
@@ -146,10 +148,8 @@ static void usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(check_good_pack),
-        cmocka_unit_test(check_broken_pack),
-        cmocka_unit_test(trades_list),
-        cmocka_unit_test(default_dir_from_environment),
+        cmocka_unit_test(check_good_pack), cmocka_unit_test(check_broken_pack),
+        cmocka_unit_test(trades_list),     cmocka_unit_test(default_dir_from_environment),
         cmocka_unit_test(usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -209,10 +209,14 @@ static void trailing_slash_in_dir(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(languages),        cmocka_unit_test(strings_with_fallbacks),
-        cmocka_unit_test(text_falls_back_to_french), cmocka_unit_test(stations),
-        cmocka_unit_test(trades),           cmocka_unit_test(questions),
-        cmocka_unit_test(survey),           cmocka_unit_test(trailing_slash_in_dir),
+        cmocka_unit_test(languages),
+        cmocka_unit_test(strings_with_fallbacks),
+        cmocka_unit_test(text_falls_back_to_french),
+        cmocka_unit_test(stations),
+        cmocka_unit_test(trades),
+        cmocka_unit_test(questions),
+        cmocka_unit_test(survey),
+        cmocka_unit_test(trailing_slash_in_dir),
         cmocka_unit_test(format_fields),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -161,9 +161,8 @@ static void image_sizes(void **state)
     int w, h;
 
     /* PNG: signature, then IHDR with width 300 and height 200. */
-    static const unsigned char png[] = {0x89, 'P',  'N',  'G',  '\r', '\n', 0x1a, '\n',
-                                        0,    0,    0,    13,   'I',  'H',  'D',  'R',
-                                        0,    0,    0x01, 0x2c, 0,    0,    0,    0xc8};
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+                                        'I',  'H', 'D', 'R', 0,    0,    0x01, 0x2c, 0, 0, 0, 0xc8};
     char *p = tmp_file(dir, "a.png", png, sizeof png);
     assert_int_equal(content_image_size(p, &w, &h), MF_OK);
     assert_int_equal(w, 300);
@@ -171,8 +170,8 @@ static void image_sizes(void **state)
     free(p);
 
     /* JPEG: SOI, an APP0 segment to skip, then SOF0 with height 480, width 640. */
-    static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 'J', 'F', 0xFF, 0xC0,
-                                        0,    11,   8,    0x01, 0xE0, 0x02, 0x80, 3, 0, 0, 0};
+    static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0,    4,    'J', 'F', 0xFF, 0xC0, 0,
+                                        11,   8,    0x01, 0xE0, 0x02, 0x80, 3,   0,   0,    0};
     p = tmp_file(dir, "a.jpg", jpg, sizeof jpg);
     assert_int_equal(content_image_size(p, &w, &h), MF_OK);
     assert_int_equal(w, 640);
@@ -213,9 +212,9 @@ static void image_sizes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(srt_cues),    cmocka_unit_test(webvtt_cues),
+        cmocka_unit_test(srt_cues),      cmocka_unit_test(webvtt_cues),
         cmocka_unit_test(syntax_errors), cmocka_unit_test(validation),
-        cmocka_unit_test(cue_at_time), cmocka_unit_test(image_sizes),
+        cmocka_unit_test(cue_at_time),   cmocka_unit_test(image_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

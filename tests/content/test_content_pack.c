@@ -80,10 +80,18 @@ static void stations_of_the_brief(void **state)
 static void hardest_to_fill_trades_are_there(void **state)
 {
     const content_pack_t *p = *state;
-    static const char *const ids[] = {
-        "maintenance-technician", "cnc-machinist", "electrical-maintenance-technician",
-        "boilermaker", "sheet-metal-worker", "welder", "pipefitter", "mechanical-draughtsman",
-        "robotics-technician", "quality-technician", "logistics-operator", "line-operator"};
+    static const char *const ids[] = {"maintenance-technician",
+                                      "cnc-machinist",
+                                      "electrical-maintenance-technician",
+                                      "boilermaker",
+                                      "sheet-metal-worker",
+                                      "welder",
+                                      "pipefitter",
+                                      "mechanical-draughtsman",
+                                      "robotics-technician",
+                                      "quality-technician",
+                                      "logistics-operator",
+                                      "line-operator"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         const content_trade_t *t = content_trade_find(p, ids[i]);
         if (!t)
@@ -147,9 +155,9 @@ static void captions_cover_each_video(void **state)
 static void kiosk_strings_exist(void **state)
 {
     const content_pack_t *p = *state;
-    static const char *const keys[] = {"app.title", "home.start", "nav.back", "quiz.validate",
-                                       "quiz.right", "quiz.wrong", "trade.salary_range",
-                                       "order.title", "survey.thanks", "error.content"};
+    static const char *const keys[] = {
+        "app.title",  "home.start",         "nav.back",    "quiz.validate", "quiz.right",
+        "quiz.wrong", "trade.salary_range", "order.title", "survey.thanks", "error.content"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         assert_true(content_has_string(p, keys[i]));
         assert_string_not_equal(content_string(p, "fr", keys[i]), content_string(p, "en", keys[i]));
