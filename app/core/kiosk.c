@@ -46,38 +46,6 @@ struct kiosk {
 
 /* ---- text -------------------------------------------------------------- */
 
-typedef struct {
-    const char *key;
-    const char *fr;
-    const char *en;
-} kiosk_string_t;
-
-/* UI strings of the kiosk's own screens, in French and English. */
-static const kiosk_string_t kiosk_strings[] = {
-    {"attract.title", "Bienvenue dans la mini-usine !", "Welcome to the mini-factory!"},
-    {"attract.tagline",
-     "Découvre les métiers de l'industrie et fabrique ton porte-téléphone en métal.",
-     "Discover the jobs of industry and make your own metal phone holder."},
-    {"attract.start", "Touche l'écran pour commencer", "Touch the screen to start"},
-    {"home.title", "Choisis une station", "Choose a station"},
-    {"home.subtitle", "Chaque station de la ligne cache des métiers. Touche-en une !",
-     "Every station of the line hides real jobs. Tap one!"},
-    {"home.empty", "Les stations arrivent : demande à l'équipe de charger le contenu.",
-     "Stations are on their way: ask the staff to load the content."},
-    {"home.line", "Sur la ligne", "On the line"},
-    {"home.exhibit", "À essayer", "Try it"},
-    {"settings.title", "Réglages", "Settings"},
-    {"settings.language", "Langue", "Language"},
-    {"settings.contrast", "Contraste élevé", "High contrast"},
-    {"settings.bigtext", "Texte plus grand", "Bigger text"},
-    {"common.back", "Retour", "Back"},
-    {"common.settings", "Réglages", "Settings"},
-    {"common.on", "Activé", "On"},
-    {"common.off", "Désactivé", "Off"},
-    {"lang.fr", "Français", "Français"},
-    {"lang.en", "English", "English"},
-};
-
 static int lang_index(const kiosk_t *k)
 {
     return strcmp(k->language, "en") == 0 ? 1 : 0;
@@ -85,11 +53,8 @@ static int lang_index(const kiosk_t *k)
 
 static const char *kiosk_text(const kiosk_t *k, const char *key)
 {
-    for (size_t i = 0; i < sizeof kiosk_strings / sizeof kiosk_strings[0]; i++) {
-        if (strcmp(kiosk_strings[i].key, key) == 0)
-            return lang_index(k) ? kiosk_strings[i].en : kiosk_strings[i].fr;
-    }
-    return key; /* a missing string shows its key, never crashes */
+    const char *t = k->opt.text ? k->opt.text(k->opt.text_ctx, k->language, key) : NULL;
+    return t ? t : key; /* a missing string shows its key, never crashes */
 }
 
 /* ---- life cycle ------------------------------------------------------- */
@@ -405,12 +370,12 @@ static view_widget_t *add_text(view_t *v, const char *label, view_rect_t r, view
 static void layout_top_bar(const kiosk_t *k, view_t *v, const char *title)
 {
     float m = 4.0f, bh = 11.0f;
-    add_button(v, "back", kiosk_text(k, "common.back"), view_rect(m, m, 26.0f, bh),
+    add_button(v, "back", kiosk_text(k, "nav.back"), view_rect(m, m, 26.0f, bh),
                VIEW_STYLE_GHOST, VIEW_ICON_BACK);
     add_text(v, title, view_rect(m + 30.0f, m, v->w - 2 * m - 60.0f, bh), VIEW_STYLE_TITLE,
              7.0f * text_scale(k));
     if (kiosk_screen(k) != KIOSK_SCREEN_SETTINGS)
-        add_button(v, "settings", kiosk_text(k, "common.settings"),
+        add_button(v, "settings", kiosk_text(k, "settings.title"),
                    view_rect(v->w - m - 26.0f, m, 26.0f, bh), VIEW_STYLE_GHOST,
                    VIEW_ICON_SETTINGS);
 }
@@ -423,14 +388,14 @@ static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
     view_widget_t *c;
 
     if (!portrait(k)) {
-        add_text(v, kiosk_text(k, "attract.title"), view_rect(m, 10.0f, w * 0.58f, 26.0f),
+        add_text(v, kiosk_text(k, "app.title"), view_rect(m, 10.0f, w * 0.58f, 26.0f),
                  VIEW_STYLE_TITLE, 11.0f * ts)->align = VIEW_ALIGN_LEFT;
-        add_text(v, kiosk_text(k, "attract.tagline"), view_rect(m, 37.0f, w * 0.52f, 16.0f),
+        add_text(v, kiosk_text(k, "app.tagline"), view_rect(m, 37.0f, w * 0.52f, 16.0f),
                  VIEW_STYLE_BODY, 5.0f * ts)->align = VIEW_ALIGN_LEFT;
         c = view_add(v, VIEW_CONVEYOR, NULL, NULL, view_rect(w * 0.62f, 8.0f, w * 0.34f, 48.0f));
         c->value = (float)(now % 6000) / 6000.0f;
         c->animated = true;
-        c = add_button(v, "start", kiosk_text(k, "attract.start"),
+        c = add_button(v, "start", kiosk_text(k, "home.start"),
                        view_rect(m, 60.0f, w * 0.52f, 17.0f), VIEW_STYLE_PRIMARY, VIEW_ICON_HAND);
         c->value = pulse;
         c->animated = true;
@@ -441,23 +406,23 @@ static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
         add_button(v, "lang-en", kiosk_text(k, "lang.en"), view_rect(w - m - 28.0f, 82.0f, 28.0f, 11.0f),
                    strcmp(k->language, "en") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
                    VIEW_ICON_NONE);
-        add_button(v, "settings", kiosk_text(k, "common.settings"),
+        add_button(v, "settings", kiosk_text(k, "settings.title"),
                    view_rect(m, 82.0f, 30.0f, 11.0f), VIEW_STYLE_GHOST, VIEW_ICON_SETTINGS);
     } else {
-        add_text(v, kiosk_text(k, "attract.title"), view_rect(m, 12.0f, w - 2 * m, 30.0f),
+        add_text(v, kiosk_text(k, "app.title"), view_rect(m, 12.0f, w - 2 * m, 30.0f),
                  VIEW_STYLE_TITLE, 11.0f * ts);
-        add_text(v, kiosk_text(k, "attract.tagline"), view_rect(m, 44.0f, w - 2 * m, 18.0f),
+        add_text(v, kiosk_text(k, "app.tagline"), view_rect(m, 44.0f, w - 2 * m, 18.0f),
                  VIEW_STYLE_BODY, 5.0f * ts);
         c = view_add(v, VIEW_CONVEYOR, NULL, NULL, view_rect(m, 66.0f, w - 2 * m, 52.0f));
         c->value = (float)(now % 6000) / 6000.0f;
         c->animated = true;
-        c = add_button(v, "start", kiosk_text(k, "attract.start"),
+        c = add_button(v, "start", kiosk_text(k, "home.start"),
                        view_rect(m, 126.0f, w - 2 * m, 20.0f), VIEW_STYLE_PRIMARY, VIEW_ICON_HAND);
         c->value = pulse;
         c->animated = true;
         c->font = 5.5f * ts;
         float bw = (w - 2 * m - 8.0f) / 3.0f;
-        add_button(v, "settings", kiosk_text(k, "common.settings"),
+        add_button(v, "settings", kiosk_text(k, "settings.title"),
                    view_rect(m, h - 18.0f, bw, 11.0f), VIEW_STYLE_GHOST, VIEW_ICON_SETTINGS);
         add_button(v, "lang-fr", kiosk_text(k, "lang.fr"),
                    view_rect(m + bw + 4.0f, h - 18.0f, bw, 11.0f),
@@ -475,15 +440,12 @@ static void layout_home(const kiosk_t *k, view_t *v)
     float m = 4.0f, top = 19.0f;
     float ts = text_scale(k);
     int li = lang_index(k);
-    layout_top_bar(k, v, kiosk_text(k, "home.title"));
+    layout_top_bar(k, v, kiosk_text(k, "home.choose_station"));
     add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m, 7.0f),
              VIEW_STYLE_CAPTION, 4.0f * ts);
     top += 9.0f;
-    if (k->station_count == 0) {
-        add_text(v, kiosk_text(k, "home.empty"), view_rect(m, top + 10.0f, v->w - 2 * m, 20.0f),
-                 VIEW_STYLE_BODY, 5.0f * ts);
+    if (k->station_count == 0)
         return;
-    }
     int cols = portrait(k) ? 2 : (k->station_count > 8 ? 5 : 4);
     int rows = (k->station_count + cols - 1) / cols;
     float gap = 3.0f;
@@ -529,14 +491,14 @@ static void layout_settings(const kiosk_t *k, view_t *v)
     top += rh + gap;
     add_text(v, kiosk_text(k, "settings.contrast"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
              5.0f * ts)->align = VIEW_ALIGN_LEFT;
-    add_button(v, "contrast", kiosk_text(k, k->high_contrast ? "common.on" : "common.off"),
+    add_button(v, "contrast", kiosk_text(k, k->high_contrast ? "settings.on" : "settings.off"),
                view_rect(x + lw, top, bw, rh),
                k->high_contrast ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY,
                VIEW_ICON_CONTRAST);
     top += rh + gap;
     add_text(v, kiosk_text(k, "settings.bigtext"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
              5.0f * ts)->align = VIEW_ALIGN_LEFT;
-    add_button(v, "bigtext", kiosk_text(k, k->big_text ? "common.on" : "common.off"),
+    add_button(v, "bigtext", kiosk_text(k, k->big_text ? "settings.on" : "settings.off"),
                view_rect(x + lw, top, bw, rh),
                k->big_text ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_TEXT_SIZE);
 }

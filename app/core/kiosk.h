@@ -38,7 +38,13 @@ typedef struct {
     int line_number; /* 1..7 on the line, 0 for exhibit stations */
 } kiosk_station_t;
 
+/* Looks up a UI string by key in a language ("fr", "en"); never NULL. The
+ * kiosk's texts live in the content pack (content/strings.yaml). */
+typedef const char *(*kiosk_text_fn)(void *ctx, const char *lang, const char *key);
+
 typedef struct {
+    kiosk_text_fn text;     /* NULL: every text shows its key */
+    void *text_ctx;
     int idle_timeout_ms;    /* back to attract after this long without input */
     const char *language;   /* "fr" or "en" at the attract screen */
     bool high_contrast;     /* theme at the attract screen */

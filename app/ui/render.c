@@ -256,8 +256,10 @@ static void draw_card(ui_t *ui, const view_widget_t *w)
     /* picture area, tinted with the station's colour */
     ui_frect_t pic = {rc.x, rc.y, rc.w, rc.h * 0.62f};
     ui_fill_rounded(ui->r, pic, radius, ui_mix(accent, bg, th->outline_width > 0 ? 0.0f : 0.25f));
-    ui_frect_t flat = {rc.x, rc.y + pic.h - radius, rc.w, radius};
-    ui_fill_rounded(ui->r, flat, 0, bg);
+    /* square off the picture's lower corners: a plain fill, no feathered seam */
+    SDL_FRect flat = {rc.x, rc.y + pic.h - radius, rc.w, radius + 1.0f};
+    SDL_SetRenderDrawColor(ui->r, bg.r, bg.g, bg.b, bg.a);
+    SDL_RenderFillRectF(ui->r, &flat);
     if (w->path[0]) {
         render_image_t *img = image_get(ui, w->path);
         if (img->tex) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "content.h"
 #include "kiosk.h"
 
 #include <stdio.h>
@@ -19,9 +20,35 @@
 #define W 177.7f
 #define H 100.0f
 
+/* The kiosk's texts come from the real content pack. */
+static content_pack_t *pack;
+
+static const char *pack_text(void *ctx, const char *lang, const char *key)
+{
+    return content_string(ctx, lang, key);
+}
+
+static int load_pack(void **state)
+{
+    yamldoc_errors_t e;
+    yamldoc_errors_init(&e);
+    pack = content_load(MINIFAB_SOURCE_DIR "/content", &e);
+    for (size_t i = 0; i < e.count; i++)
+        fprintf(stderr, "%s\n", e.items[i]);
+    yamldoc_errors_deinit(&e);
+    return pack ? 0 : -1;
+}
+
+static int free_pack(void **state)
+{
+    content_destroy(pack);
+    return 0;
+}
+
 static kiosk_t *make(int64_t now)
 {
-    kiosk_options_t opt = {.idle_timeout_ms = 90000, .language = "fr", .high_contrast = false};
+    kiosk_options_t opt = {.idle_timeout_ms = 90000, .language = "fr", .high_contrast = false,
+                           .text = pack_text, .text_ctx = pack};
     kiosk_t *k = kiosk_create(&opt, W, H, now);
     assert_non_null(k);
     return k;
@@ -246,12 +273,12 @@ static void test_language_switch_changes_labels(void **state)
     kiosk_t *k = make(now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
-    assert_true(view_has_text(v, "Touche l'écran pour commencer"));
+    assert_true(view_has_text(v, "Touche l’écran pour commencer"));
     tap_id(k, "lang-en", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
     kiosk_view(k, now, v);
     assert_true(view_has_text(v, "Touch the screen to start"));
-    assert_false(view_has_text(v, "Touche l'écran"));
+    assert_false(view_has_text(v, "Touche l’écran"));
     free(v);
     kiosk_destroy(k);
 }
@@ -259,7 +286,8 @@ static void test_language_switch_changes_labels(void **state)
 static void test_stations_on_home_and_portrait_layout(void **state)
 {
     int64_t now = 1000;
-    kiosk_options_t opt = {.idle_timeout_ms = 60000, .language = "fr"};
+    kiosk_options_t opt = {.idle_timeout_ms = 60000, .language = "fr", .text = pack_text,
+                           .text_ctx = pack};
     kiosk_t *k = kiosk_create(&opt, 100.0f, 177.7f, now); /* portrait */
     kiosk_station_t st[3] = {0};
     for (int i = 0; i < 3; i++) {
@@ -299,5 +327,5 @@ int main(void)
         cmocka_unit_test(test_language_switch_changes_labels),
         cmocka_unit_test(test_stations_on_home_and_portrait_layout),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, load_pack, free_pack);
 }
