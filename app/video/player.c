@@ -18,6 +18,8 @@
 #include "video_clip.h"
 
 #include <SDL_ttf.h>
+#include <libavutil/log.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +179,21 @@ static void player_audio_cb(void *userdata, Uint8 *stream, int len)
 
 /* ---- create / destroy ------------------------------------------------- */
 
+/* FFmpeg's own messages (a damaged file makes the decoder chatty) go to our
+ * log at debug level instead of the kiosk's stderr. */
+static void player_ffmpeg_log(void *avcl, int level, const char *fmt, va_list vl)
+{
+    if (level > AV_LOG_WARNING || mf_log_get_level() > MF_LOG_DEBUG)
+        return;
+    char line[512];
+    int prefix = 1;
+    av_log_format_line(avcl, level, fmt, vl, line, sizeof line, &prefix);
+    size_t n = strlen(line);
+    if (n && line[n - 1] == '\n')
+        line[n - 1] = '\0';
+    mf_log_debug("ffmpeg", "%s", line);
+}
+
 static void player_open_audio(player_t *p)
 {
     if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
@@ -213,6 +230,7 @@ player_t *player_create(SDL_Renderer *r, const player_config_t *cfg)
     p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    av_log_set_callback(player_ffmpeg_log);
     p->r = r;
     p->cfg = *cfg;
     if (p->cfg.volume_max_percent < 0)
@@ -306,6 +324,10 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
 {
     if (!p || !media_path)
         return MF_EINVAL;
+    if (captions_path && !captions_path[0])
+        captions_path = NULL;
+    if (poster_path && !poster_path[0])
+        poster_path = NULL;
     player_close(p);
     clip_params_t prm = {
         .media_path = media_path,
@@ -844,7 +866,7 @@ void player_draw(player_t *p, const SDL_Rect *dst)
             }
             if (p->msg_tex)
                 player_draw_boxed(p, p->msg_tex, p->msg_w, p->msg_h, dst,
-                                  dst->y + (dst->h - p->msg_h) / 2, px / 2);
+                                  dst->y + dst->h * 2 / 3 - p->msg_h / 2, px / 2);
         }
         return;
     }

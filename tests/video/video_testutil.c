@@ -84,8 +84,11 @@ player_state_t vtu_run(player_t *p, vtu_screen_t *s, int timeout_ms, int stop_on
         if (SDL_GetTicks64() > end)
             return st.state;
         int wait = player_next_frame_in_ms(p);
+        Uint64 left = end - SDL_GetTicks64();
         if (wait < 0 || wait > 50)
             wait = 50;
+        if ((Uint64)wait > left)
+            wait = (int)left + 1;
         SDL_Delay((Uint32)wait);
     }
 }
