@@ -548,7 +548,7 @@ static bool ld_generated_present(ld_t *ld, struct fy_node *node, const char *pat
     return false;
 }
 
-static void ld_check_video(ld_t *ld, struct fy_node *node, const char *path)
+static void ld_check_video(ld_t *ld, struct fy_node *node, const char *path, int video_ms)
 {
     if (!(ld->flags & CONTENT_CHECK_MEDIA) || !ld_generated_present(ld, node, path, "video"))
         return;
@@ -559,8 +559,20 @@ static void ld_check_video(ld_t *ld, struct fy_node *node, const char *path)
         fclose(f);
     bool mp4 = n == sizeof head && !memcmp(head + 4, "ftyp", 4);
     bool webm = n >= 4 && !memcmp(head, "\x1a\x45\xdf\xa3", 4);
-    if (!mp4 && !webm)
+    if (!mp4 && !webm) {
         ld_err(ld, node, "video '%s' is not an MP4 or WebM file", path);
+        return;
+    }
+    /* Captions are checked against the declared length: it must be the real
+     * one (a second's rounding allowed). */
+    int64_t real_ms = 0;
+    if (mp4 && content_video_duration(path, &real_ms) == MF_OK &&
+        (real_ms < video_ms - 1000 || real_ms > video_ms + 1000))
+        ld_err(ld, node,
+               "video '%s' lasts %lld.%01lld s but the pack says %d s: set 'video_seconds' "
+               "for this trade",
+               path, (long long)(real_ms / 1000), (long long)(real_ms % 1000 / 100),
+               video_ms / 1000);
 }
 
 static void ld_check_captions(ld_t *ld, struct fy_node *node, const char *path, int video_ms)
@@ -852,7 +864,7 @@ static void ld_trade(ld_t *ld, const char *fname)
     t->video = video ? video : "";
     t->poster = poster ? poster : "";
     if (video)
-        ld_check_video(ld, vnode, video);
+        ld_check_video(ld, vnode, video, t->video_ms);
     if (poster && (ld->flags & CONTENT_CHECK_MEDIA) &&
         ld_generated_present(ld, pnode, poster, "poster"))
         ld_check_image(ld, pnode, poster, CONTENT_POSTER_MIN_W, CONTENT_POSTER_MIN_H, "poster");

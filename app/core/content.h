@@ -192,4 +192,8 @@ const content_survey_t *content_satisfaction(const content_pack_t *pack);
  * height attributes, else the viewBox). 0 or MF_ENOENT / MF_EMEDIA. */
 int content_image_size(const char *path, int *w, int *h);
 
+/* Length of an MP4 video from its 'mvhd' header, in milliseconds.
+ * 0, MF_ENOENT, or MF_EMEDIA when the file has no readable movie header. */
+int content_video_duration(const char *path, int64_t *ms);
+
 #endif

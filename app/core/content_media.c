@@ -5,11 +5,14 @@
  *   JPEG  the first SOFn marker segment (height, width BE16)
  *   SVG   the width/height attributes of <svg>, else its viewBox
  * Enough to catch a missing file, a wrong format or a thumbnail-sized picture.
+ * Likewise the length of an MP4 video, from the movie header box ('mvhd'
+ * inside 'moov', ISO/IEC 14496-12), to hold captions to the real video.
  */
 #include "content.h"
 
 #include "mf_error.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +154,74 @@ static int svg_size(FILE *f, int *w, int *h)
         }
     }
     free(buf);
+    return rc;
+}
+
+/* Reads a box header at the current position: its type and the size of its
+ * body. false at the end of the file or on a malformed header. */
+static bool mp4_box(FILE *f, char type[5], uint64_t *body)
+{
+    unsigned char b[8];
+    if (fread(b, 1, 8, f) != 8)
+        return false;
+    uint64_t size = be32(b);
+    memcpy(type, b + 4, 4);
+    type[4] = '\0';
+    uint64_t header = 8;
+    if (size == 1) {
+        if (fread(b, 1, 8, f) != 8)
+            return false;
+        size = (uint64_t)be32(b) << 32 | be32(b + 4);
+        header = 16;
+    } else if (size == 0) {
+        return false; /* "to the end of the file": no movie header after it */
+    }
+    if (size < header)
+        return false;
+    *body = size - header;
+    return true;
+}
+
+int content_video_duration(const char *path, int64_t *ms)
+{
+    *ms = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return MF_ENOENT;
+    int rc = MF_EMEDIA;
+    char type[5];
+    uint64_t body;
+    /* Top-level boxes, then the children of 'moov'; a bounded walk. */
+    for (int guard = 0; guard < 4096 && mp4_box(f, type, &body); guard++) {
+        if (!strcmp(type, "moov"))
+            continue; /* descend: its children follow */
+        if (strcmp(type, "mvhd") != 0) {
+            if (body > (uint64_t)INT32_MAX || fseek(f, (long)body, SEEK_CUR) != 0)
+                break;
+            continue;
+        }
+        unsigned char b[32];
+        if (body < 20 || fread(b, 1, 4, f) != 4)
+            break;
+        uint64_t scale, duration;
+        if (b[0] == 1) {
+            if (body < 32 || fread(b, 1, 28, f) != 28)
+                break;
+            scale = be32(b + 16);
+            duration = (uint64_t)be32(b + 20) << 32 | be32(b + 24);
+        } else {
+            if (fread(b, 1, 16, f) != 16)
+                break;
+            scale = be32(b + 8);
+            duration = be32(b + 12);
+        }
+        if (scale > 0 && duration != UINT32_MAX && duration < UINT64_MAX / 1000) {
+            *ms = (int64_t)(duration * 1000 / scale);
+            rc = MF_OK;
+        }
+        break;
+    }
+    fclose(f);
     return rc;
 }
 

@@ -209,12 +209,80 @@ static void image_sizes(void **state)
     free(dir);
 }
 
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static void video_durations(void **state)
+{
+    char *dir = fixture_tmpdir();
+    assert_non_null(dir);
+    int64_t ms;
+    /* ftyp, a 64-bit-sized 'free' box to skip, then moov > (udta, mvhd v0). */
+    unsigned char v0[16 + 24 + 8 + 8 + 8 + 108];
+    memset(v0, 0, sizeof v0);
+    put32(v0, 16);
+    memcpy(v0 + 4, "ftypisom", 8);
+    unsigned char *b = v0 + 16;
+    put32(b, 1);
+    memcpy(b + 4, "free", 4);
+    put32(b + 12, 24); /* largesize 24: 16 of header, 8 of body */
+    b += 24;
+    put32(b, 8 + 8 + 108);
+    memcpy(b + 4, "moov", 4);
+    b += 8;
+    put32(b, 8);
+    memcpy(b + 4, "udta", 4);
+    b += 8;
+    put32(b, 108);
+    memcpy(b + 4, "mvhd", 4);
+    put32(b + 8 + 12, 90000);           /* timescale */
+    put32(b + 8 + 16, 90000 * 24 + 45); /* duration: 24.0005 s */
+    char *p = tmp_file(dir, "v0.mp4", v0, sizeof v0);
+    assert_int_equal(content_video_duration(p, &ms), MF_OK);
+    assert_int_equal(ms, 24000);
+    free(p);
+
+    /* Version 1: 64-bit times and duration. */
+    unsigned char v1[8 + 8 + 120];
+    memset(v1, 0, sizeof v1);
+    put32(v1, 8 + 120);
+    memcpy(v1 + 4, "moov", 4);
+    put32(v1 + 8, 120);
+    memcpy(v1 + 12, "mvhd", 4);
+    v1[16] = 1;
+    put32(v1 + 16 + 20, 1000); /* timescale */
+    put32(v1 + 16 + 24, 1);    /* duration, high word: 2^32 ms */
+    put32(v1 + 16 + 28, 5);
+    p = tmp_file(dir, "v1.mp4", v1, sizeof v1);
+    assert_int_equal(content_video_duration(p, &ms), MF_OK);
+    assert_int_equal(ms, 4294967301LL);
+    free(p);
+
+    /* No movie header (the fixtures' stand-in videos), or a broken box. */
+    p = tmp_file(dir, "none.mp4", v0, 16);
+    assert_int_equal(content_video_duration(p, &ms), MF_EMEDIA);
+    free(p);
+    unsigned char bad[8] = {0, 0, 0, 4, 'f', 'r', 'e', 'e'};
+    p = tmp_file(dir, "bad.mp4", bad, sizeof bad);
+    assert_int_equal(content_video_duration(p, &ms), MF_EMEDIA);
+    free(p);
+    assert_int_equal(content_video_duration("/nonexistent.mp4", &ms), MF_ENOENT);
+    fixture_rm_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(srt_cues),      cmocka_unit_test(webvtt_cues),
-        cmocka_unit_test(syntax_errors), cmocka_unit_test(validation),
-        cmocka_unit_test(cue_at_time),   cmocka_unit_test(image_sizes),
+        cmocka_unit_test(srt_cues),        cmocka_unit_test(webvtt_cues),
+        cmocka_unit_test(syntax_errors),   cmocka_unit_test(validation),
+        cmocka_unit_test(cue_at_time),     cmocka_unit_test(image_sizes),
+        cmocka_unit_test(video_durations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
