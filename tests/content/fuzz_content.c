@@ -36,6 +36,7 @@ static const char *const fuzz_files[] = {
     "captions/welder.en.vtt",
     "media/pictures/desk.svg",
     "media/pictures/press.png",
+    "media/generated/welder.mp4",
 };
 #define FUZZ_FILE_COUNT (sizeof fuzz_files / sizeof fuzz_files[0])
 
