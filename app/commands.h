@@ -28,4 +28,7 @@ int cmd_bench(int argc, char **argv);
 /* minifab bench video FILE: the job-video player's costs. app/cmd_bench_video.c */
 int bench_video(int argc, char **argv);
 
+/* minifab diag: the technician's view of the devices. app/cmd_diag.c */
+int cmd_diag(int argc, char **argv);
+
 #endif

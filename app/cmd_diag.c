@@ -1,0 +1,732 @@
+/*
+ * cmd_diag.c - `minifab diag`: the technician's view of the truck's devices,
+ * through the very drivers the kiosk uses (drivers/). Each subcommand opens
+ * one device, shows what it sees, and exits 0 on success or non-zero with a
+ * one-line reason:
+ *   diag ports                      serial ports with their USB ids
+ *   diag line --plc URI             one snapshot of the PLC, --watch to follow
+ *   diag io --port P                the I/O module's inputs, --light to test
+ *   diag engrave --text T           G-code for a text (--dry-run) or engrave it
+ *   diag scan --port P              ticket codes as they are scanned
+ */
+#include "commands.h"
+
+#include "gcode_text.h"
+#include "grbl_drv.h"
+#include "io_drv.h"
+#include "line_drv.h"
+#include "mf_error.h"
+#include "mf_log.h"
+#include "scanner_drv.h"
+#include "serial.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile sig_atomic_t diag_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    diag_stop = 1;
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static const char *env_or(const char *value, const char *env)
+{
+    if (value)
+        return value;
+    const char *e = getenv(env);
+    return e && *e ? e : NULL;
+}
+
+/* ---- diag ports ----------------------------------------------------------- */
+
+static int diag_ports(int argc, char **argv)
+{
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: minifab diag ports [--json]\n\n"
+                   "Lists the serial ports with their USB vendor:product ids and serial numbers,\n"
+                   "to write an address such as usb:1a86:7523 (see drivers/README.md).\n");
+            return 0;
+        } else {
+            fprintf(stderr, "minifab diag ports: unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    serial_port_info_t ports[64];
+    int n = serial_list_ports(ports, 64);
+    if (n < 0) {
+        fprintf(stderr, "minifab diag ports: cannot list ports: %s\n", mf_strerror(n));
+        return 1;
+    }
+    if (json)
+        printf("[");
+    for (int i = 0; i < n; i++) {
+        serial_port_info_t *p = &ports[i];
+        if (json) {
+            printf("%s{\"name\":\"%s\",\"usb\":%s,\"vid\":\"%04x\",\"pid\":\"%04x\",\"serial\":\"%s\","
+                   "\"description\":\"%s\"}",
+                   i ? "," : "", p->name, p->is_usb ? "true" : "false", p->vid, p->pid,
+                   p->usb_serial, p->description);
+        } else if (p->is_usb) {
+            printf("%-20s usb:%04x:%04x%s%s  %s %s\n", p->name, p->vid, p->pid,
+                   p->usb_serial[0] ? ":" : "", p->usb_serial, p->manufacturer, p->product);
+        } else {
+            printf("%-20s %s\n", p->name, p->description);
+        }
+    }
+    if (json)
+        printf("]\n");
+    else if (n == 0)
+        printf("no serial port found (pseudo-terminals of minifab-sim are not listed)\n");
+    return 0;
+}
+
+/* ---- diag line ------------------------------------------------------------ */
+
+static void line_print_text(const line_snapshot_t *s)
+{
+    printf("connection  %s%s%s%s\n", line_conn_name(s->conn), s->stale ? " (stale)" : "",
+           s->last_error[0] ? ": " : "", s->last_error);
+    if (s->last_good_ms == 0)
+        return;
+    printf("line        %s, mode %s%s%s\n", line_packml_name(s->line_state), line_mode_name(s->line_mode),
+           s->estop ? ", EMERGENCY STOP" : "", s->running ? ", running" : "");
+    printf("counters    submitted %u, good %u, rejected %u, finished %u, uptime %u s\n", s->submitted,
+           s->good, s->rejected, s->finished, s->uptime_s);
+    for (int i = 0; i < MF_STATION_COUNT; i++) {
+        const line_station_t *st = &s->stations[i];
+        printf("station %d   %-10s", i + MF_STATION_FIRST, line_packml_name(st->state));
+        if (st->order)
+            printf(" order %u (%s) %u%%", st->order, line_colour_name(st->colour), st->progress);
+        if (st->alarm)
+            printf(" ALARM %s", line_alarm_name(st->alarm));
+        printf("\n");
+    }
+    printf("queue       %d order(s)", s->queue_len);
+    for (int i = 0; i < s->queue_len; i++)
+        printf(" %u(%s%s)", s->queue[i].order, line_colour_name(s->queue[i].colour),
+               s->queue[i].engrave ? ",engrave" : "");
+    printf("\n");
+    for (int i = 0; i < s->alarm_count; i++)
+        printf("alarm       %s at station %u%s%s\n", line_alarm_name(s->alarms[i].code),
+               s->alarms[i].station, s->alarms[i].active ? ", active" : ", cleared",
+               s->alarms[i].unacked ? ", not acknowledged" : "");
+    if (s->engrave_order)
+        printf("engraver    order %u waits, %u s left\n", s->engrave_order, s->engrave_left_s);
+    printf("magazines  ");
+    for (int c = 0; c < MF_COLOUR_COUNT; c++)
+        printf(" %s=%u", line_colour_name((uint16_t)(c + 1)), s->magazine[c]);
+    printf("\n");
+}
+
+static void line_print_json(const line_snapshot_t *s)
+{
+    printf("{\"connection\":\"%s\",\"stale\":%s,\"error\":\"%s\",\"map_version\":%u,"
+           "\"state\":\"%s\",\"mode\":\"%s\",\"estop\":%s,\"running\":%s,"
+           "\"submitted\":%u,\"good\":%u,\"rejected\":%u,\"finished\":%u,\"uptime_s\":%u,"
+           "\"queue_len\":%d,\"alarms\":%d,\"engrave_order\":%u,\"stations\":[",
+           line_conn_name(s->conn), s->stale ? "true" : "false", s->last_error, s->map_version,
+           line_packml_name(s->line_state), line_mode_name(s->line_mode), s->estop ? "true" : "false",
+           s->running ? "true" : "false", s->submitted, s->good, s->rejected, s->finished,
+           s->uptime_s, s->queue_len, s->alarm_count, s->engrave_order);
+    for (int i = 0; i < MF_STATION_COUNT; i++)
+        printf("%s{\"station\":%d,\"state\":\"%s\",\"order\":%u,\"progress\":%u,\"alarm\":%u}",
+               i ? "," : "", i + MF_STATION_FIRST, line_packml_name(s->stations[i].state),
+               s->stations[i].order, s->stations[i].progress, s->stations[i].alarm);
+    printf("]}\n");
+}
+
+static int parse_colour(const char *name)
+{
+    for (int c = 1; c <= MF_COLOUR_COUNT; c++)
+        if (strcmp(name, line_colour_name((uint16_t)c)) == 0)
+            return c;
+    return 0;
+}
+
+/* Sends one command named SPEC and waits for its result. */
+static int line_send(line_drv_t *d, const char *spec)
+{
+    uint32_t tag = 0;
+    int rc;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", spec);
+    if (strcmp(buf, "start") == 0)
+        rc = line_drv_start(d, &tag);
+    else if (strcmp(buf, "stop") == 0)
+        rc = line_drv_stop(d, &tag);
+    else if (strcmp(buf, "reset") == 0)
+        rc = line_drv_reset(d, &tag);
+    else if (strcmp(buf, "ack") == 0)
+        rc = line_drv_ack(d, &tag);
+    else if (strncmp(buf, "order:", 6) == 0) {
+        char *colour = buf + 6, *flag = strchr(colour, ':');
+        if (flag)
+            *flag++ = '\0';
+        int c = parse_colour(colour);
+        if (!c || (flag && strcmp(flag, "engrave") != 0)) {
+            fprintf(stderr, "minifab diag line: --send order:COLOUR[:engrave], COLOUR one of "
+                            "red blue green yellow black silver\n");
+            return 2;
+        }
+        rc = line_drv_submit_order(d, (mf_colour_t)c, flag != NULL, &tag);
+    } else {
+        fprintf(stderr, "minifab diag line: --send start|stop|reset|ack|order:COLOUR[:engrave]\n");
+        return 2;
+    }
+    if (rc) {
+        fprintf(stderr, "minifab diag line: %s\n", mf_strerror(rc));
+        return 1;
+    }
+    long long end = now_ms() + 5000;
+    line_event_t ev;
+    while (now_ms() < end && !diag_stop) {
+        if (!line_drv_poll_event(d, &ev)) {
+            sleep_ms(5);
+            continue;
+        }
+        if (ev.kind != LINE_EV_RESULT || ev.tag != tag)
+            continue;
+        if (ev.result == LINE_RESULT_ACCEPTED) {
+            if (ev.cmd == LINE_CMD_SUBMIT_ORDER)
+                printf("%s: accepted, order %u\n", line_cmd_name(ev.cmd), ev.order);
+            else
+                printf("%s: accepted\n", line_cmd_name(ev.cmd));
+            return 0;
+        }
+        fprintf(stderr, "minifab diag line: %s %s: %s\n", line_cmd_name(ev.cmd),
+                ev.result == LINE_RESULT_REFUSED ? "refused" : "timed out", ev.text);
+        return 1;
+    }
+    fprintf(stderr, "minifab diag line: no result\n");
+    return 1;
+}
+
+static int diag_line(int argc, char **argv)
+{
+    static const struct option opts[] = {{"plc", required_argument, 0, 'p'},
+                                         {"watch", no_argument, 0, 'w'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"send", required_argument, 0, 's'},
+                                         {"poll-ms", required_argument, 0, 'P'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *plc = NULL, *send = NULL;
+    int watch = 0, json = 0, poll_ms = 50, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': plc = optarg; break;
+        case 'w': watch = 1; break;
+        case 'j': json = 1; break;
+        case 's': send = optarg; break;
+        case 'P': poll_ms = atoi(optarg); break;
+        case 'h':
+            printf("usage: minifab diag line --plc URI [--watch] [--json] [--send CMD] [--poll-ms N]\n\n"
+                   "  --plc URI      tcp://HOST[:PORT] (default port 502; $MINIFAB_PLC if absent)\n"
+                   "  --watch        follow the line until Ctrl-C: one status line every 0.5 s,\n"
+                   "                 disconnections and recoveries as they happen\n"
+                   "  --json         print the snapshot as one JSON object (with --watch: one a line)\n"
+                   "  --send CMD     send start, stop, reset, ack or order:COLOUR[:engrave] through\n"
+                   "                 the mailbox handshake and print its result\n"
+                   "  --poll-ms N    polling period (default 50)\n");
+            return 0;
+        default: return 2;
+        }
+    }
+    plc = env_or(plc, "MINIFAB_PLC");
+    if (!plc) {
+        fprintf(stderr, "minifab diag line: --plc URI is required\n");
+        return 2;
+    }
+    line_drv_opts_t o;
+    line_drv_opts_default(&o);
+    o.poll_ms = poll_ms > 0 ? poll_ms : 50;
+    line_drv_t *d = line_drv_create(plc, &o);
+    if (!d) {
+        fprintf(stderr, "minifab diag line: bad PLC address '%s'\n", plc);
+        return 2;
+    }
+    catch_signals();
+    line_snapshot_t s;
+    int rc = 0;
+    long long end = now_ms() + 2000;
+    do {
+        sleep_ms(10);
+        line_drv_snapshot(d, &s);
+    } while (s.last_good_ms == 0 && now_ms() < end && !diag_stop);
+    if (!watch) {
+        if (s.last_good_ms == 0) {
+            fprintf(stderr, "minifab diag line: PLC %s unreachable: %s\n", plc,
+                    s.last_error[0] ? s.last_error : "no answer");
+            rc = 1;
+        } else if (send) {
+            rc = line_send(d, send);
+        } else if (json) {
+            line_print_json(&s);
+        } else {
+            line_print_text(&s);
+        }
+        line_drv_destroy(d);
+        return rc;
+    }
+    if (send && s.last_good_ms)
+        line_send(d, send);
+    long long next = 0;
+    while (!diag_stop) {
+        line_event_t ev;
+        while (line_drv_poll_event(d, &ev)) {
+            if (ev.kind == LINE_EV_CONNECTED)
+                printf("-- connected\n");
+            else if (ev.kind == LINE_EV_DISCONNECTED)
+                printf("-- disconnected: %s\n", ev.text);
+            else if (ev.kind == LINE_EV_PIECE_FINISHED)
+                printf("-- order %u finished: %s\n", ev.order,
+                       ev.outcome == MF_PLC_OUTCOME_DELIVERED ? "delivered" : "rejected");
+        }
+        if (now_ms() >= next) {
+            next = now_ms() + 500;
+            line_drv_snapshot(d, &s);
+            if (json) {
+                line_print_json(&s);
+            } else {
+                printf("%-12s %-9s %s good=%u rejected=%u queue=%d alarms=%d%s%s\n",
+                       line_conn_name(s.conn), s.stale ? "stale" : "fresh",
+                       line_packml_name(s.line_state), s.good, s.rejected, s.queue_len,
+                       s.alarm_count, s.last_error[0] ? "  " : "", s.last_error);
+            }
+            fflush(stdout);
+        }
+        sleep_ms(20);
+    }
+    line_drv_destroy(d);
+    return 0;
+}
+
+/* ---- diag io -------------------------------------------------------------- */
+
+static int parse_lamp(const char *v, io_lamp_pattern_t *out)
+{
+    if (strcmp(v, "on") == 0)
+        *out = IO_LAMP_ON;
+    else if (strcmp(v, "off") == 0)
+        *out = IO_LAMP_OFF;
+    else if (strcmp(v, "blink") == 0)
+        *out = IO_LAMP_BLINK_SLOW;
+    else if (strcmp(v, "fast") == 0)
+        *out = IO_LAMP_BLINK_FAST;
+    else
+        return -1;
+    return 0;
+}
+
+/* "green=on,orange=blink,red=off,buzzer=3" */
+static int parse_light(const char *spec, io_light_t *l)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", spec);
+    memset(l, 0, sizeof *l);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            return -1;
+        *eq++ = '\0';
+        if (strcmp(tok, "green") == 0) {
+            if (parse_lamp(eq, &l->green))
+                return -1;
+        } else if (strcmp(tok, "orange") == 0) {
+            if (parse_lamp(eq, &l->orange))
+                return -1;
+        } else if (strcmp(tok, "red") == 0) {
+            if (parse_lamp(eq, &l->red))
+                return -1;
+        } else if (strcmp(tok, "buzzer") == 0) {
+            if (strcmp(eq, "on") == 0) {
+                l->buzzer = IO_BUZZER_ON;
+            } else if (strcmp(eq, "off") == 0) {
+                l->buzzer = IO_BUZZER_OFF;
+            } else {
+                l->buzzer = IO_BUZZER_BURSTS;
+                l->bursts = atoi(eq);
+                if (l->bursts < 1 || l->bursts > 10)
+                    return -1;
+            }
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int diag_io(int argc, char **argv)
+{
+    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
+                                         {"watch", no_argument, 0, 'w'},
+                                         {"light", required_argument, 0, 'l'},
+                                         {"seconds", required_argument, 0, 's'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *port = NULL, *light = NULL;
+    int watch = 0, seconds = 3, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': port = optarg; break;
+        case 'w': watch = 1; break;
+        case 'l': light = optarg; break;
+        case 's': seconds = atoi(optarg); break;
+        case 'h':
+            printf("usage: minifab diag io --port ADDRESS [--watch] [--light SPEC [--seconds N]]\n\n"
+                   "  --port ADDRESS  the I/O module's serial port (drivers/README.md syntax;\n"
+                   "                  $MINIFAB_IO if absent), Modbus RTU 115200 8N1, unit 2\n"
+                   "  --watch         print start-button and emergency-stop events until Ctrl-C\n"
+                   "  --light SPEC    show a stack-light pattern for N seconds (default 3), e.g.\n"
+                   "                  green=on,orange=blink,red=fast,buzzer=2 (on|off|blink|fast;\n"
+                   "                  buzzer on|off|N bursts)\n");
+            return 0;
+        default: return 2;
+        }
+    }
+    port = env_or(port, "MINIFAB_IO");
+    if (!port) {
+        fprintf(stderr, "minifab diag io: --port ADDRESS is required\n");
+        return 2;
+    }
+    io_light_t l;
+    if (light && parse_light(light, &l) != 0) {
+        fprintf(stderr, "minifab diag io: bad --light '%s'\n", light);
+        return 2;
+    }
+    io_drv_t *d = io_drv_create(port, NULL);
+    if (!d) {
+        fprintf(stderr, "minifab diag io: cannot use port '%s'\n", port);
+        return 2;
+    }
+    catch_signals();
+    io_snapshot_t s;
+    long long end = now_ms() + 2000;
+    do {
+        sleep_ms(10);
+        io_drv_snapshot(d, &s);
+    } while (s.last_good_ms == 0 && now_ms() < end && !diag_stop);
+    if (s.last_good_ms == 0) {
+        fprintf(stderr, "minifab diag io: no answer from the I/O module on %s: %s\n", port,
+                s.last_error[0] ? s.last_error : "timed out");
+        io_drv_destroy(d);
+        return 1;
+    }
+    printf("module 0x%04x firmware %u.%u: start button %s, emergency stop %s (presses %u, e-stops %u)\n",
+           s.module_id, s.firmware >> 8, s.firmware & 0xFF, s.start_button ? "pressed" : "released",
+           s.estop_ok ? "closed (ok)" : "OPEN", s.start_count, s.estop_count);
+    if (light) {
+        io_drv_set_light(d, &l);
+        long long until = now_ms() + (long long)seconds * 1000;
+        while (now_ms() < until && !diag_stop)
+            sleep_ms(20);
+    }
+    while (watch && !diag_stop) {
+        io_event_t ev;
+        while (io_drv_poll_event(d, &ev)) {
+            static const char *const names[] = {"", "connected", "disconnected", "start pressed",
+                                                "emergency stop opened", "emergency stop closed"};
+            printf("-- %s%s%s\n", names[ev.kind], ev.text[0] ? ": " : "", ev.text);
+            fflush(stdout);
+        }
+        sleep_ms(20);
+    }
+    io_drv_destroy(d);
+    return 0;
+}
+
+/* ---- diag engrave --------------------------------------------------------- */
+
+static int diag_engrave(int argc, char **argv)
+{
+    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
+                                         {"text", required_argument, 0, 't'},
+                                         {"dry-run", no_argument, 0, 'n'},
+                                         {"send-wait", no_argument, 0, 'W'},
+                                         {"power", required_argument, 0, 'S'},
+                                         {"feed", required_argument, 0, 'F'},
+                                         {"area", required_argument, 0, 'a'},
+                                         {"home", no_argument, 0, 'H'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *port = NULL, *text = NULL;
+    int dry = 0, send_wait = 0, home = 0, c;
+    gcode_text_cfg_t cfg;
+    gcode_text_cfg_default(&cfg);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': port = optarg; break;
+        case 't': text = optarg; break;
+        case 'n': dry = 1; break;
+        case 'W': send_wait = 1; break;
+        case 'H': home = 1; break;
+        case 'S': cfg.power = atoi(optarg); break;
+        case 'F': cfg.feed = atoi(optarg); break;
+        case 'a':
+            if (sscanf(optarg, "%lfx%lf", &cfg.area_w, &cfg.area_h) != 2) {
+                fprintf(stderr, "minifab diag engrave: --area WxH in mm, e.g. 60x20\n");
+                return 2;
+            }
+            break;
+        case 'h':
+            printf("usage: minifab diag engrave --text TEXT [--dry-run | --port ADDRESS] [OPTIONS]\n\n"
+                   "  --text TEXT     what to engrave (UTF-8; French accents are drawn)\n"
+                   "  --dry-run       print the G-code on stdout; no port needed\n"
+                   "  --port ADDRESS  the GRBL engraver's serial port ($MINIFAB_ENGRAVER if absent)\n"
+                   "  --power S       laser power, S word (default %d)\n"
+                   "  --feed F        burning feed, mm/min (default %d)\n"
+                   "  --area WxH      engraving area in mm (default %.0fx%.0f)\n"
+                   "  --home          home ($H) instead of unlocking ($X) at start\n"
+                   "  --send-wait     stream line by line instead of character counting\n",
+                   cfg.power, cfg.feed, cfg.area_w, cfg.area_h);
+            return 0;
+        default: return 2;
+        }
+    }
+    if (!text) {
+        fprintf(stderr, "minifab diag engrave: --text TEXT is required\n");
+        return 2;
+    }
+    gcode_font_t *font = gcode_font_load(cfg.font);
+    if (!font) {
+        fprintf(stderr, "minifab diag engrave: Hershey font '%s' not found (hershey-fonts-data)\n", cfg.font);
+        return 1;
+    }
+    gcode_program_t prog;
+    gcode_text_check_t chk;
+    int rc = gcode_text_render(font, &cfg, text, &prog, &chk);
+    gcode_font_destroy(font);
+    if (rc == MF_EREFUSED) {
+        fprintf(stderr, "minifab diag engrave: refused: %s\n", chk.message);
+        return 1;
+    }
+    if (rc) {
+        fprintf(stderr, "minifab diag engrave: %s\n", mf_strerror(rc));
+        return 1;
+    }
+    if (dry) {
+        fwrite(prog.text, 1, prog.len, stdout);
+        fprintf(stderr, "%d lines, letters %.1f mm high, %.0f mm burned, %.0f mm travel\n", prog.lines,
+                prog.cap_h_mm, prog.burn_mm, prog.travel_mm);
+        gcode_program_free(&prog);
+        return 0;
+    }
+    port = env_or(port, "MINIFAB_ENGRAVER");
+    if (!port) {
+        gcode_program_free(&prog);
+        fprintf(stderr, "minifab diag engrave: --port ADDRESS or --dry-run is required\n");
+        return 2;
+    }
+    grbl_opts_t o;
+    grbl_opts_default(&o);
+    o.mode = send_wait ? GRBL_STREAM_SEND_WAIT : GRBL_STREAM_CHAR_COUNT;
+    o.home_on_start = home;
+    grbl_drv_t *d = grbl_drv_create(port, &o);
+    if (!d) {
+        gcode_program_free(&prog);
+        fprintf(stderr, "minifab diag engrave: bad port address '%s'\n", port);
+        return 2;
+    }
+    catch_signals();
+    rc = 1;
+    grbl_event_t ev;
+    grbl_snapshot_t s;
+    long long end = now_ms() + 5000;
+    int ready = 0;
+    while (!ready && now_ms() < end && !diag_stop) {
+        while (grbl_drv_poll_event(d, &ev))
+            ready |= ev.kind == GRBL_EV_READY;
+        sleep_ms(10);
+    }
+    if (!ready) {
+        grbl_drv_snapshot(d, &s);
+        fprintf(stderr, "minifab diag engrave: engraver on %s not ready: %s\n", port,
+                s.last_message[0] ? s.last_message : "no answer");
+        goto done;
+    }
+    grbl_drv_snapshot(d, &s);
+    fprintf(stderr, "GRBL %s on %s (%s)\n", s.version, port, s.port_kind);
+    uint32_t job;
+    if ((rc = grbl_stream_start(d, prog.text, &job)) != 0) {
+        fprintf(stderr, "minifab diag engrave: %s\n", mf_strerror(rc));
+        rc = 1;
+        goto done;
+    }
+    rc = 1;
+    long long next = 0;
+    for (;;) {
+        if (diag_stop) {
+            grbl_drv_abort(d);
+            diag_stop = 0; /* wait for the abort's JOB_DONE */
+        }
+        if (grbl_drv_poll_event(d, &ev)) {
+            if (ev.kind == GRBL_EV_JOB_DONE && ev.job == job) {
+                if (ev.ok) {
+                    fprintf(stderr, "\ndone in %.1f s\n", ev.seconds);
+                    rc = 0;
+                } else {
+                    fprintf(stderr, "\nminifab diag engrave: job failed: %s\n", ev.text);
+                }
+                break;
+            }
+            continue;
+        }
+        if (now_ms() >= next) {
+            next = now_ms() + 250;
+            grbl_drv_snapshot(d, &s);
+            fprintf(stderr, "\r%-8s %d/%d lines, %.0f s left   ", grbl_drv_state_name(s.state),
+                    s.lines_acked, s.lines_total, s.seconds_left);
+        }
+        sleep_ms(10);
+    }
+done:
+    grbl_drv_destroy(d);
+    gcode_program_free(&prog);
+    return rc;
+}
+
+/* ---- diag scan ------------------------------------------------------------ */
+
+static int diag_scan(int argc, char **argv)
+{
+    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
+                                         {"count", required_argument, 0, 'c'},
+                                         {"timeout", required_argument, 0, 't'},
+                                         {"pattern", required_argument, 0, 'r'},
+                                         {"baud", required_argument, 0, 'b'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *port = NULL;
+    int count = 0, timeout = 0, c;
+    scanner_opts_t o;
+    scanner_opts_default(&o);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': port = optarg; break;
+        case 'c': count = atoi(optarg); break;
+        case 't': timeout = atoi(optarg); break;
+        case 'r': o.pattern = optarg; break;
+        case 'b': o.baud = atoi(optarg); break;
+        case 'h':
+            printf("usage: minifab diag scan --port ADDRESS [--count N] [--timeout S] [--pattern RE]\n\n"
+                   "  --port ADDRESS  the scanner's serial port ($MINIFAB_SCANNER if absent)\n"
+                   "  --count N       exit 0 after N tickets (default: until Ctrl-C)\n"
+                   "  --timeout S     exit 1 if no ticket within S seconds\n"
+                   "  --pattern RE    POSIX extended regex of a valid ticket code\n"
+                   "                  (default ^[A-Z0-9-]{4,32}$)\n"
+                   "  --baud N        default 9600 (or @BAUD in the address)\n");
+            return 0;
+        default: return 2;
+        }
+    }
+    port = env_or(port, "MINIFAB_SCANNER");
+    if (!port) {
+        fprintf(stderr, "minifab diag scan: --port ADDRESS is required\n");
+        return 2;
+    }
+    scanner_drv_t *d = scanner_drv_create(port, &o);
+    if (!d) {
+        fprintf(stderr, "minifab diag scan: bad port address or pattern\n");
+        return 2;
+    }
+    catch_signals();
+    int got = 0, rc = 0;
+    long long end = timeout > 0 ? now_ms() + (long long)timeout * 1000 : 0;
+    while (!diag_stop && (count == 0 || got < count)) {
+        scanner_event_t ev;
+        if (scanner_drv_poll_event(d, &ev)) {
+            if (ev.kind == SCANNER_EV_TICKET) {
+                printf("%s\n", ev.code);
+                got++;
+            } else if (ev.kind == SCANNER_EV_INVALID) {
+                fprintf(stderr, "-- ignored: %s\n", ev.text);
+            } else if (ev.kind == SCANNER_EV_ONLINE) {
+                fprintf(stderr, "-- scanner on %s ready\n", port);
+            } else {
+                fprintf(stderr, "-- scanner offline: %s\n", ev.text);
+            }
+            fflush(stdout);
+            continue;
+        }
+        if (end && now_ms() > end) {
+            scanner_snapshot_t s;
+            scanner_drv_snapshot(d, &s);
+            fprintf(stderr, "minifab diag scan: no ticket within %d s%s%s\n", timeout,
+                    s.online ? "" : "; port: ", s.online ? "" : s.last_error);
+            rc = 1;
+            break;
+        }
+        sleep_ms(10);
+    }
+    scanner_drv_destroy(d);
+    return rc;
+}
+
+/* ---- dispatch ------------------------------------------------------------- */
+
+static const mf_command_t diag_commands[] = {
+    {"ports", "serial ports with their USB vendor:product ids", diag_ports},
+    {"line", "the line PLC (Modbus TCP): one snapshot, --watch, --send", diag_line},
+    {"io", "the I/O module (Modbus RTU): inputs, events, stack-light test", diag_io},
+    {"engrave", "text to G-code (--dry-run) or engraved on the GRBL laser", diag_engrave},
+    {"scan", "ticket codes read by the scanner", diag_scan},
+};
+
+static void diag_usage(FILE *out)
+{
+    fprintf(out, "usage: minifab diag DEVICE [OPTIONS]\n\ndevices:\n");
+    for (size_t i = 0; i < sizeof diag_commands / sizeof diag_commands[0]; i++)
+        fprintf(out, "  %-9s %s\n", diag_commands[i].name, diag_commands[i].summary);
+    fprintf(out, "\n'minifab diag DEVICE --help' lists its options. Addresses: drivers/README.md.\n"
+                 "Exit status 0 on success, 1 when the device fails, 2 on a usage error.\n");
+}
+
+int cmd_diag(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        diag_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    mf_log_set_level(MF_LOG_WARN);
+    for (size_t i = 0; i < sizeof diag_commands / sizeof diag_commands[0]; i++)
+        if (strcmp(argv[1], diag_commands[i].name) == 0)
+            return diag_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "minifab diag: unknown device '%s'\n\n", argv[1]);
+    diag_usage(stderr);
+    return 2;
+}
