@@ -170,8 +170,10 @@ static int fk_read(void *ctx, void *buf, size_t cap, int timeout_ms)
         pthread_cond_timedwait(&f->cond, &f->lock, &dl);
     }
     size_t n = f->rx_len < cap ? f->rx_len : cap;
-    memcpy(buf, f->rx, n);
-    memmove(f->rx, f->rx + n, f->rx_len - n);
+    if (n) {
+        memcpy(buf, f->rx, n);
+        memmove(f->rx, f->rx + n, f->rx_len - n);
+    }
     f->rx_len -= n;
     pthread_mutex_unlock(&f->lock);
     return (int)n;
