@@ -28,6 +28,10 @@ int cmd_bench(int argc, char **argv);
 /* minifab bench video FILE: the job-video player's costs. app/cmd_bench_video.c */
 int bench_video(int argc, char **argv);
 
+/* minifab bench line|engrave: the drivers' figures. app/cmd_bench_drivers.c */
+int bench_drivers_line(int argc, char **argv);
+int bench_drivers_engrave(int argc, char **argv);
+
 /* minifab diag: the technician's view of the devices. app/cmd_diag.c */
 int cmd_diag(int argc, char **argv);
 
