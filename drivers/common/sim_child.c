@@ -41,7 +41,9 @@ static int find_bin(const char *bin_dir, char *path, size_t cap)
             *slash = '\0';
         dir = self;
     }
-    snprintf(path, cap, "%s/minifab-sim", dir);
+    int n = snprintf(path, cap, "%s/minifab-sim", dir);
+    if (n < 0 || (size_t)n >= cap)
+        return MF_ENOENT;
     return access(path, X_OK) == 0 ? 0 : MF_ENOENT;
 }
 
