@@ -482,6 +482,32 @@ static void clip_load_sidecars(clip_t *c)
     }
 }
 
+/* MP4/MOV and Matroska/WebM headers describe their streams completely; for
+ * them avformat_find_stream_info() only decodes frames ahead (to guess the
+ * decoder's delay), which costs 100 ms or more on a 1080p clip before the
+ * first picture. Other containers, or incomplete headers, go through it. */
+static int clip_header_is_enough(AVFormatContext *fmt)
+{
+    const char *name = fmt->iformat ? fmt->iformat->name : "";
+    if (strncmp(name, "mov,", 4) != 0 && strncmp(name, "matroska", 8) != 0)
+        return 0;
+    int usable = 0;
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        const AVCodecParameters *par = fmt->streams[i]->codecpar;
+        if (par->codec_type == AVMEDIA_TYPE_VIDEO) {
+            if (par->codec_id == AV_CODEC_ID_NONE || par->width <= 0 || par->height <= 0)
+                return 0;
+            usable++;
+        } else if (par->codec_type == AVMEDIA_TYPE_AUDIO) {
+            if (par->codec_id == AV_CODEC_ID_NONE || par->sample_rate <= 0 ||
+                par->ch_layout.nb_channels <= 0)
+                return 0;
+            usable++;
+        }
+    }
+    return usable > 0 && fmt->duration > 0;
+}
+
 /* Reads packets until aborted; handles seeks; waits when queues are full. */
 static void clip_read_loop(clip_t *c, int use_video, int use_audio)
 {
@@ -592,10 +618,12 @@ static void *clip_thread(void *arg)
         clip_fail(c, MF_EMEDIA, av_err2str(ret));
         goto done;
     }
-    ret = avformat_find_stream_info(c->fmt, NULL);
-    if (ret < 0) {
-        clip_fail(c, MF_EMEDIA, av_err2str(ret));
-        goto done;
+    if (!clip_header_is_enough(c->fmt)) {
+        ret = avformat_find_stream_info(c->fmt, NULL);
+        if (ret < 0) {
+            clip_fail(c, MF_EMEDIA, av_err2str(ret));
+            goto done;
+        }
     }
     c->start_us = c->fmt->start_time != AV_NOPTS_VALUE ? c->fmt->start_time : 0;
     c->vidx = av_find_best_stream(c->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
