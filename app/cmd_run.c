@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "config.h"
 #include "content.h"
+#include "line_drv.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "simproc.h"
@@ -162,6 +163,7 @@ int cmd_run(int argc, char **argv)
     yamldoc_errors_t errs;
     simproc_t *sim = NULL;
     content_pack_t *pack = NULL;
+    line_drv_t *line = NULL;
     kiosk_station_t stations[KIOSK_MAX_STATIONS];
 
     yamldoc_errors_init(&errs);
@@ -274,7 +276,20 @@ int cmd_run(int argc, char **argv)
         }
     }
 
+    /* The line: its driver runs on its own thread; an unreachable PLC is not an
+     * error (the visitor side goes on, the screens say the line is down). */
+    if (cfg.plc_uri[0]) {
+        line_drv_opts_t lo;
+        line_drv_opts_default(&lo);
+        lo.poll_ms = cfg.line_poll_ms;
+        line = line_drv_create(cfg.plc_uri, &lo);
+        if (!line)
+            mf_log_error("run", "cannot use the PLC address '%s'", cfg.plc_uri);
+    }
+
     app.fullscreen = cfg.fullscreen;
+    app.line = line;
+    app.line_poll_ms = cfg.line_poll_ms;
     app.width = size_w ? size_w : cfg.window_w;
     app.height = size_h ? size_h : cfg.window_h;
     app.kiosk.idle_timeout_ms = cfg.idle_timeout_s * 1000;
@@ -291,6 +306,7 @@ int cmd_run(int argc, char **argv)
                         "or start a virtual display: xvfb-run -a minifab run\n");
 
 done:
+    line_drv_destroy(line);
     simproc_stop(sim);
     content_destroy(pack);
     yamldoc_errors_deinit(&errs);

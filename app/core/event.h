@@ -10,6 +10,7 @@
 #ifndef MF_EVENT_H
 #define MF_EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef enum {
@@ -22,7 +23,17 @@ typedef enum {
     MF_EV_RESIZE,       /* new screen size in units (x = width, y = height) */
     MF_EV_TICK,         /* time passed; no input (drives timeouts and animations) */
     MF_EV_QUIT,         /* window closed or SIGTERM: leave the loop */
+    MF_EV_LINE,         /* the line's state as the PLC driver last saw it */
 } mf_event_type_t;
+
+/* What the visitor side needs to know of the line (from the PLC driver's
+ * snapshot, translated at the platform's edge). */
+typedef struct {
+    bool online;  /* the PLC answers and the data is fresh */
+    bool running; /* the line is producing */
+    bool estop;   /* an emergency stop is pressed (shown, never overridden) */
+    bool fault;   /* an alarm is active */
+} mf_line_status_t;
 
 #define MF_POINTER_MOUSE (-1) /* pointer id of the mouse; fingers use their SDL id */
 
@@ -31,6 +42,7 @@ typedef struct {
     int64_t pointer; /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
     float x, y;      /* position in layout units for POINTER_*, size for RESIZE */
     char text[64];   /* key name for KEY, UTF-8 for TEXT */
+    mf_line_status_t line; /* LINE */
 } mf_event_t;
 
 #endif

@@ -39,6 +39,8 @@ struct kiosk {
     kiosk_pointer_t ptr;
     bool quit;
     uint64_t generation;
+    bool line_known; /* a line driver reports (false: kiosk without a line) */
+    mf_line_status_t line;
     kiosk_station_t stations[KIOSK_MAX_STATIONS];
     int station_count;
     view_t scratch; /* the view used for hit-testing inside update */
@@ -271,6 +273,13 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
         k->quit = true;
         k->generation++;
         break;
+    case MF_EV_LINE:
+        if (!k->line_known || memcmp(&k->line, &ev->line, sizeof k->line) != 0) {
+            k->line = ev->line;
+            k->line_known = true;
+            k->generation++;
+        }
+        break;
     case MF_EV_TICK:
     case MF_EV_NONE:
         break;
@@ -435,14 +444,56 @@ static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
     }
 }
 
+/* The line's state in a pill: visitors see at once whether their object can
+ * be made now; when the line is down, they are told the rest still works. */
+static void add_line_status(const kiosk_t *k, view_t *v, view_rect_t r)
+{
+    const char *key;
+    uint32_t colour;
+    if (!k->line.online) {
+        key = "line.offline";
+        colour = 0x9AA5CE;
+    } else if (k->line.estop) {
+        key = "line.estop";
+        colour = 0xE63946;
+    } else if (k->line.fault) {
+        key = "line.fault";
+        colour = 0xFF7A1A;
+    } else if (k->line.running) {
+        key = "line.running";
+        colour = 0x2EC4B6;
+    } else {
+        key = "line.stopped";
+        colour = 0xFFD23F;
+    }
+    view_widget_t *w = view_add(v, VIEW_TEXT, "line-status", kiosk_text(k, key), r);
+    if (w) {
+        w->style = VIEW_STYLE_STATUS;
+        w->accent = colour;
+        w->font = 3.6f * text_scale(k);
+    }
+}
+
 static void layout_home(const kiosk_t *k, view_t *v)
 {
     float m = 4.0f, top = 19.0f;
     float ts = text_scale(k);
     int li = lang_index(k);
     layout_top_bar(k, v, kiosk_text(k, "home.choose_station"));
-    add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m, 7.0f),
-             VIEW_STYLE_CAPTION, 4.0f * ts);
+    if (!k->line_known) {
+        add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m, 7.0f),
+                 VIEW_STYLE_CAPTION, 4.0f * ts);
+    } else if (portrait(k)) {
+        add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m, 7.0f),
+                 VIEW_STYLE_CAPTION, 4.0f * ts);
+        top += 8.0f;
+        add_line_status(k, v, view_rect(m, top, v->w - 2 * m, 7.0f));
+    } else {
+        float sw = v->w * 0.42f;
+        add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m - sw - 2.0f, 7.0f),
+                 VIEW_STYLE_CAPTION, 4.0f * ts)->align = VIEW_ALIGN_LEFT;
+        add_line_status(k, v, view_rect(v->w - m - sw, top, sw, 7.0f));
+    }
     top += 9.0f;
     if (k->station_count == 0)
         return;

@@ -47,6 +47,7 @@ typedef enum {
     VIEW_STYLE_CAPTION,   /* small, muted text */
     VIEW_STYLE_CARD,      /* a tappable card (station, trade) */
     VIEW_STYLE_TOGGLE_ON, /* a toggle in its "on" state */
+    VIEW_STYLE_STATUS,    /* a status pill: a coloured dot (accent) and a short text */
 } view_style_t;
 
 typedef enum {

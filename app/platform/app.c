@@ -15,6 +15,7 @@
 #include "render.h"
 #include "script.h"
 #include "app_loop.h"
+#include "line_drv.h"
 #include "script_run.h"
 
 #include <SDL.h>
@@ -41,6 +42,10 @@ struct app {
     bool need_redraw;
     bool headless;
     int out_w, out_h;
+    line_drv_t *line;
+    int line_poll_ms;
+    uint32_t line_serial;   /* serial of the last snapshot handed to the kiosk */
+    line_snapshot_t *snap;  /* scratch copy of the driver's snapshot */
 };
 
 int64_t app_now(const app_t *a)
@@ -247,6 +252,24 @@ static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
     }
 }
 
+/* The line driver's latest snapshot, turned into the kiosk's own event at
+ * this edge (the kiosk keeps only what the screens show). */
+static void feed_line(app_t *a)
+{
+    if (!a->line)
+        return;
+    line_drv_snapshot(a->line, a->snap);
+    if (a->snap->serial == a->line_serial && a->line_serial != 0)
+        return;
+    a->line_serial = a->snap->serial;
+    mf_event_t ev = {.type = MF_EV_LINE};
+    ev.line.online = a->snap->conn == LINE_CONN_CONNECTED && !a->snap->stale;
+    ev.line.running = a->snap->running;
+    ev.line.estop = a->snap->estop;
+    ev.line.fault = a->snap->alarm_active;
+    app_feed(a, &ev);
+}
+
 void app_pump(app_t *a, int wait_ms)
 {
     SDL_Event e;
@@ -257,6 +280,7 @@ void app_pump(app_t *a, int wait_ms)
             app_feed(a, &ev);
         got = SDL_PollEvent(&e);
     }
+    feed_line(a);
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
     if (a->need_redraw || kiosk_generation(a->kiosk) != a->drawn_generation) {
@@ -278,6 +302,7 @@ static void app_destroy(app_t *a)
     ui_destroy(a->ui);
     kiosk_destroy(a->kiosk);
     free(a->view);
+    free(a->snap);
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
@@ -331,8 +356,11 @@ static app_t *app_create(const app_options_t *opt)
     SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
     a->ui = ui_create(a->ren);
     a->view = malloc(sizeof *a->view);
-    if (!a->ui || !a->view)
+    a->snap = calloc(1, sizeof *a->snap);
+    if (!a->ui || !a->view || !a->snap)
         goto fail;
+    a->line = opt->line;
+    a->line_poll_ms = opt->line_poll_ms > 0 ? opt->line_poll_ms : 50;
     float k = app_units_per_pixel(a);
     a->kiosk = kiosk_create(&opt->kiosk, (float)a->out_w * k, (float)a->out_h * k,
                             app_now(a));
@@ -382,6 +410,8 @@ int app_run(const app_options_t *opt)
                 wait = 1;
             if (wait > 60000)
                 wait = 60000;
+            if (a->line && wait > a->line_poll_ms)
+                wait = a->line_poll_ms; /* the driver has no way to wake us: look */
             app_pump(a, (int)wait);
         }
     }

@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+struct line_drv; /* drivers/line/line_drv.h */
+
 typedef struct {
     bool headless;           /* SDL dummy video driver + software renderer */
     bool fullscreen;         /* borderless full screen (a real kiosk) */
@@ -23,6 +25,8 @@ typedef struct {
     kiosk_options_t kiosk;
     const kiosk_station_t *stations;
     int station_count;
+    struct line_drv *line;   /* the line PLC driver (caller owns it), or NULL */
+    int line_poll_ms;        /* how often the loop reads the line's snapshot */
 } app_options_t;
 
 /* Runs until the window closes (or the script ends). Returns the process

@@ -173,6 +173,23 @@ static void draw_text_widget(ui_t *ui, const view_widget_t *w)
                  w->align == VIEW_ALIGN_LEFT ? UI_TEXT_LEFT : UI_TEXT_CENTER);
 }
 
+static void draw_status(ui_t *ui, const view_widget_t *w)
+{
+    const ui_theme_t *th = ui->th;
+    ui_frect_t rc = to_px(ui, w->rect);
+    ui_colour_t accent = w->accent ? ui_rgb(w->accent) : th->primary;
+    ui_colour_t bg = ui_mix(th->surface, accent, th->outline_width > 0 ? 0.0f : 0.18f);
+    ui_fill_rounded(ui->r, rc, rc.h / 2, bg);
+    if (th->outline_width > 0)
+        ui_stroke_rounded(ui->r, rc, rc.h / 2, th->outline_width * ui->px, accent);
+    float d = rc.h * 0.42f;
+    ui_fill_circle(ui->r, rc.x + rc.h * 0.55f, rc.y + rc.h / 2, d / 2, accent);
+    SDL_Rect box = {(int)(rc.x + rc.h), (int)rc.y, (int)(rc.w - rc.h * 1.3f), (int)rc.h};
+    float size = w->font > 0 ? w->font : th->font_caption;
+    ui_text_draw(ui->text, w->label, box, font_px(ui, size), UI_WEIGHT_BOLD, th->text,
+                 UI_TEXT_LEFT);
+}
+
 static void draw_button(ui_t *ui, const view_widget_t *w)
 {
     const ui_theme_t *th = ui->th;
@@ -393,7 +410,10 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x,
             ui_fill_rounded(ui->r, to_px(ui, w->rect), ui->th->radius * ui->px, ui->th->surface);
             break;
         case VIEW_TEXT:
-            draw_text_widget(ui, w);
+            if (w->style == VIEW_STYLE_STATUS)
+                draw_status(ui, w);
+            else
+                draw_text_widget(ui, w);
             break;
         case VIEW_BUTTON:
             if (w->style == VIEW_STYLE_CARD)

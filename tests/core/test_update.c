@@ -311,6 +311,44 @@ static void test_stations_on_home_and_portrait_layout(void **state)
     kiosk_destroy(k);
 }
 
+static void test_line_status_shown_and_deduplicated(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    tap_id(k, "start", &now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now, v);
+    assert_null(view_find_id(v, "line-status")); /* no line driver: nothing said */
+
+    mf_event_t ev = {.type = MF_EV_LINE};
+    ev.line.online = true;
+    ev.line.running = true;
+    assert_true(kiosk_update(k, &ev, now));
+    kiosk_view(k, now, v);
+    assert_string_equal(view_find_id(v, "line-status")->label, "La ligne fabrique en ce moment");
+    /* the same state again (every poll): nothing to redraw */
+    uint64_t g = kiosk_generation(k);
+    kiosk_update(k, &ev, now + 50);
+    assert_int_equal(kiosk_generation(k), g);
+    /* e-stop outranks running; offline outranks everything */
+    ev.line.estop = true;
+    kiosk_update(k, &ev, now + 100);
+    kiosk_view(k, now + 100, v);
+    assert_string_equal(view_find_id(v, "line-status")->label,
+                        "Arrêt d’urgence : l’équipe s’en occupe");
+    ev.line.online = false;
+    kiosk_update(k, &ev, now + 150);
+    kiosk_view(k, now + 150, v);
+    assert_string_equal(view_find_id(v, "line-status")->label,
+                        "Ligne à l’arrêt : les vidéos et les quiz marchent toujours");
+    /* line events are not a visitor's touch: the idle timeout still runs */
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, now - 400 + 90000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    free(v);
+    kiosk_destroy(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_long_press_does_not_tap),
         cmocka_unit_test(test_language_switch_changes_labels),
         cmocka_unit_test(test_stations_on_home_and_portrait_layout),
+        cmocka_unit_test(test_line_status_shown_and_deduplicated),
     };
     return cmocka_run_group_tests(tests, load_pack, free_pack);
 }

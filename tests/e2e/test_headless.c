@@ -177,6 +177,32 @@ static void test_help_lists_subcommands(void **state)
     assert_int_equal(run(cmd, out, sizeof out), 2);
 }
 
+static void test_line_state_from_simulator(void **state)
+{
+    char cmd[1024], out[65536];
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --sim --headless --data-dir '%s/data' --script tests/e2e/scripts/line-sim.txt",
+             bin, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+    /* the simulator was started and stopped with the kiosk */
+    assert_non_null(strstr(out, "simulated line started"));
+    assert_non_null(strstr(out, "simulated line stopped"));
+}
+
+static void test_line_down_is_said_not_fatal(void **state)
+{
+    char cmd[1024], out[65536];
+    /* port 9 (discard) on loopback: nothing listens there */
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --plc tcp://127.0.0.1:9 --headless --data-dir '%s/data' --script tests/e2e/scripts/line-down.txt",
+             bin, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +213,8 @@ int main(void)
         cmocka_unit_test(test_broken_script_is_refused),
         cmocka_unit_test(test_missing_widget_fails),
         cmocka_unit_test(test_help_lists_subcommands),
+        cmocka_unit_test(test_line_state_from_simulator),
+        cmocka_unit_test(test_line_down_is_said_not_fatal),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
