@@ -599,11 +599,15 @@ static int system_execute(grbl_sim_t *g, const char *l)
         return 2;
     if (!idle_or_alarm(g))
         return 8;
+    if (id < 0 || id > 1000 || id != floor(id))
+        return 3;
     grbl_setting_t *s = setting_find(g, (unsigned)id);
-    if (!s || id != floor(id))
+    if (!s)
         return 3;
     if (value < 0)
         return 4;
+    if (value > 1e6)
+        return 3; /* no setting of this board goes that far */
     if ((unsigned)id == 20 && value != 0.0 && setting(g, 22) == 0.0)
         return 10;
     s->value = s->integer ? floor(value) : value;
@@ -646,11 +650,9 @@ static int arc_moves(grbl_sim_t *g, const double target[3], const double centre[
         angle += 2 * M_PI;
     }
     double tol = setting(g, 12);
-    unsigned segments =
-        (unsigned)floor(fabs(0.5 * angle * radius) /
-                        sqrt(tol * (2 * radius - tol) > 0 ? tol * (2 * radius - tol) : 1e-9));
-    if (segments > 20000)
-        segments = 20000;
+    double chord_room = tol * (2 * radius - tol);
+    double nseg = floor(fabs(0.5 * angle * radius) / sqrt(chord_room > 0 ? chord_room : 1e-9));
+    unsigned segments = nseg > 20000.0 ? 20000u : (unsigned)nseg; /* bounded before the cast */
     double z0 = p[2];
     for (unsigned k = 1; k < segments; k++) {
         double a = angle * k / segments;
@@ -682,7 +684,7 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
         int idx = c - 'A';
         if (c == 'G') {
             double iv = floor(v);
-            if (v - iv > 1e-6)
+            if (v - iv > 1e-6 || v < 0 || v > 1000)
                 return 20;
             int gv = (int)iv, group;
             switch (gv) {
@@ -725,7 +727,7 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
             continue;
         }
         if (c == 'M') {
-            if (v != floor(v))
+            if (v != floor(v) || v < 0 || v > 1000)
                 return 20;
             int mv = (int)v;
             if (mv == 3 || mv == 4 || mv == 5) {
@@ -831,7 +833,8 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
     g->motion = motion;
 
     if (g_dwell) {
-        g->dwell_us = (uint64_t)(word['P' - 'A'] * 1e6);
+        double p = word['P' - 'A'];
+        g->dwell_us = (uint64_t)((p > 1e6 ? 1e6 : p) * 1e6); /* bounded before the cast */
         g->dwell_started = 0;
         g->phase = P_DWELL;
         return -1;
