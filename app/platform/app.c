@@ -291,7 +291,7 @@ void app_pump(app_t *a, int wait_ms)
 
 /* ---- set-up ---------------------------------------------------------------- */
 
-static void app_destroy(app_t *a)
+void app_destroy(app_t *a)
 {
     if (!a)
         return;
@@ -311,7 +311,7 @@ static void app_destroy(app_t *a)
     SDL_Quit();
 }
 
-static app_t *app_create(const app_options_t *opt)
+app_t *app_create(const app_options_t *opt)
 {
     app_t *a = calloc(1, sizeof *a);
     if (!a)

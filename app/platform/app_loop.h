@@ -6,12 +6,18 @@
 #ifndef MF_APP_LOOP_H
 #define MF_APP_LOOP_H
 
+#include "app.h"
 #include "kiosk.h"
 #include "view.h"
 
 #include <stdint.h>
 
 typedef struct app app_t;
+
+/* The window, renderer and kiosk of app_run(), without the loop (tests and
+ * other platform tools drive it). NULL when the display cannot start. */
+app_t *app_create(const app_options_t *opt);
+void app_destroy(app_t *a);
 
 /* The kiosk's clock: monotonic milliseconds plus what `advance` added. */
 int64_t app_now(const app_t *a);
