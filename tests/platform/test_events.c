@@ -112,8 +112,8 @@ static void test_finger_tap_handled_once(void **state)
      * on the attract screen. */
     centre(a, "back", &nx, &ny, &px, &py);
     push_finger(SDL_FINGERDOWN, nx, ny);
-    push_mouse(SDL_MOUSEBUTTONDOWN, SDL_TOUCH_MOUSEID, px, py);
     push_finger(SDL_FINGERUP, nx, ny);
+    push_mouse(SDL_MOUSEBUTTONDOWN, SDL_TOUCH_MOUSEID, px, py);
     push_mouse(SDL_MOUSEBUTTONUP, SDL_TOUCH_MOUSEID, px, py);
     app_pump(a, 0);
     settle(a);
