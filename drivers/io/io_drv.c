@@ -99,6 +99,14 @@ static void set_error(io_drv_t *d, int rc)
         snprintf(d->work.last_error, sizeof d->work.last_error, "%s", mf_strerror(rc));
 }
 
+static void publish(io_drv_t *d, long long now)
+{
+    d->work.stale = d->work.last_good_ms <= 0 || now - d->work.last_good_ms > d->o.stale_ms;
+    pthread_mutex_lock(&d->lock);
+    d->snap = d->work;
+    pthread_mutex_unlock(&d->lock);
+}
+
 static void link_failed(io_drv_t *d, int rc, long long now)
 {
     set_error(d, rc);
@@ -108,6 +116,8 @@ static void link_failed(io_drv_t *d, int rc, long long now)
     d->outputs_valid = 0;
     if (rc == MF_ECLOSED || d->failures >= 2) {
         if (d->work.conn != IO_CONN_DISCONNECTED) {
+            d->work.conn = IO_CONN_DISCONNECTED;
+            publish(d, now);
             post(d, IO_EV_DISCONNECTED, d->work.last_error);
             mf_log_warn("io", "I/O module disconnected: %s", d->work.last_error);
         }
@@ -126,29 +136,27 @@ static int poll_inputs(io_drv_t *d, long long now)
         return rc;
     bool start = (ir[MF_IO_IR_INPUTS] >> MF_IO_DI_START_BUTTON) & 1u;
     bool ok = (ir[MF_IO_IR_INPUTS] >> MF_IO_DI_ESTOP_OK) & 1u;
-    if (d->work.conn != IO_CONN_CONNECTED) {
+    /* Events are decided first, posted after the snapshot is published, so a
+     * caller that reacts to an event reads a snapshot at least as new. */
+    bool connected_now = d->work.conn != IO_CONN_CONNECTED;
+    int presses = 0, opened = 0, closed = 0;
+    if (d->have_inputs) {
+        uint16_t n = (uint16_t)(ir[MF_IO_IR_START_COUNT] - d->work.start_count);
+        presses = n > 16 ? 1 : n; /* more: the module restarted, count one */
+        uint16_t openings = (uint16_t)(ir[MF_IO_IR_ESTOP_COUNT] - d->work.estop_count);
+        if (ok != d->work.estop_ok || openings) {
+            opened = openings || !ok;
+            closed = ok;
+        }
+    } else {
+        opened = !ok;
+    }
+    if (connected_now) {
         if (d->ever)
             d->work.reconnects++;
         d->ever = 1;
         d->work.conn = IO_CONN_CONNECTED;
         d->work.last_error[0] = '\0';
-        post(d, IO_EV_CONNECTED, "");
-    }
-    if (d->have_inputs) {
-        uint16_t presses = (uint16_t)(ir[MF_IO_IR_START_COUNT] - d->work.start_count);
-        if (presses > 16)
-            presses = 1; /* the module restarted: count one */
-        for (uint16_t i = 0; i < presses; i++)
-            post(d, IO_EV_START_PRESSED, "");
-        uint16_t openings = (uint16_t)(ir[MF_IO_IR_ESTOP_COUNT] - d->work.estop_count);
-        if (ok != d->work.estop_ok || openings) {
-            if (openings || !ok)
-                post(d, IO_EV_ESTOP_OPENED, "emergency stop pressed");
-            if (ok)
-                post(d, IO_EV_ESTOP_CLOSED, "emergency stop released");
-        }
-    } else if (!ok) {
-        post(d, IO_EV_ESTOP_OPENED, "emergency stop pressed");
     }
     d->have_inputs = 1;
     d->work.start_button = start;
@@ -160,6 +168,15 @@ static int poll_inputs(io_drv_t *d, long long now)
     d->work.last_good_ms = now;
     d->failures = 0;
     d->attempt = 0;
+    publish(d, now);
+    if (connected_now)
+        post(d, IO_EV_CONNECTED, "");
+    for (int i = 0; i < presses; i++)
+        post(d, IO_EV_START_PRESSED, "");
+    if (opened)
+        post(d, IO_EV_ESTOP_OPENED, "emergency stop pressed");
+    if (closed)
+        post(d, IO_EV_ESTOP_CLOSED, "emergency stop released");
     return 0;
 }
 
@@ -206,11 +223,7 @@ static void *io_thread(void *arg)
             else if (rc)
                 link_failed(d, rc, drv_now_ms());
         }
-        long long now = drv_now_ms();
-        d->work.stale = d->work.last_good_ms <= 0 || now - d->work.last_good_ms > d->o.stale_ms;
-        pthread_mutex_lock(&d->lock);
-        d->snap = d->work;
-        pthread_mutex_unlock(&d->lock);
+        publish(d, drv_now_ms());
         int wait = d->o.poll_ms - (int)(drv_now_ms() - start);
         if (wait > 0) {
             struct timespec ts = {0, (long)wait * 1000000L};

@@ -227,6 +227,15 @@ static int run_mailbox(line_drv_t *d, long long now)
     return 0;
 }
 
+static void publish(line_drv_t *d, long long now)
+{
+    d->work.stale = line_snapshot_is_stale(d->work.last_good_ms, now, d->o.stale_ms);
+    d->work.serial++;
+    pthread_mutex_lock(&d->lock);
+    d->snap = d->work;
+    pthread_mutex_unlock(&d->lock);
+}
+
 static void link_failed(line_drv_t *d, int rc, long long now)
 {
     set_error(d, rc);
@@ -237,6 +246,8 @@ static void link_failed(line_drv_t *d, int rc, long long now)
      * one immediate retry before the line is shown offline. */
     if (rc == MF_ECLOSED || d->failures >= 2) {
         if (d->work.conn != LINE_CONN_DISCONNECTED) {
+            d->work.conn = LINE_CONN_DISCONNECTED;
+            publish(d, now); /* the snapshot says so before the event does */
             line_event_t ev = {.kind = LINE_EV_DISCONNECTED};
             snprintf(ev.text, sizeof ev.text, "%s", d->work.last_error);
             post(d, &ev);
@@ -275,6 +286,7 @@ static void on_good_poll(line_drv_t *d, long long now)
         d->ever_connected = 1;
         d->work.conn = LINE_CONN_CONNECTED;
         d->work.last_error[0] = '\0';
+        publish(d, now); /* the snapshot is connected before the event says so */
         line_event_t ev = {.kind = LINE_EV_CONNECTED};
         post(d, &ev);
         mf_log_info("line", "PLC connected (map version %u)", d->work.map_version);
@@ -284,15 +296,6 @@ static void on_good_poll(line_drv_t *d, long long now)
                  "PLC register map version %u, this kiosk knows %d", d->work.map_version,
                  MF_PLC_MAP_VERSION);
     track_finished(d);
-}
-
-static void publish(line_drv_t *d, long long now)
-{
-    d->work.stale = line_snapshot_is_stale(d->work.last_good_ms, now, d->o.stale_ms);
-    d->work.serial++;
-    pthread_mutex_lock(&d->lock);
-    d->snap = d->work;
-    pthread_mutex_unlock(&d->lock);
 }
 
 static void thread_sleep(line_drv_t *d, int ms)

@@ -6,12 +6,16 @@
  *     leaked thread or file descriptor;
  *   - two line drivers submitting orders at once: every order delivered once;
  *   - an engraver alarm mid-job: the job fails with the alarm's text and the
- *     next job succeeds after a reset.
+ *     next job succeeds after a reset;
+ *   - the I/O module over Modbus RTU on the simulator's pty (button, e-stop,
+ *     stack light) and the scanner (a scanned ticket, a duplicate).
  * Each test uses its own port and pty paths (named after the pid), and stops
  * its simulator whatever happens.
  */
 #include "grbl_drv.h"
+#include "io_drv.h"
 #include "line_drv.h"
+#include "scanner_drv.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "sim_child.h"
@@ -29,7 +33,7 @@
 #include <cmocka.h>
 
 static sim_child_t sim;
-static char engraver_path[64], control_path[64];
+static char engraver_path[64], control_path[64], io_path[64], scanner_path[64];
 
 static int count_threads(void)
 {
@@ -46,7 +50,9 @@ static int start_sim(int port, const char *const *extra)
 {
     snprintf(engraver_path, sizeof engraver_path, "/tmp/mf-drvtest-%d-grbl", (int)getpid());
     snprintf(control_path, sizeof control_path, "/tmp/mf-drvtest-%d.sock", (int)getpid());
-    return sim_child_start(&sim, NULL, port, "none", engraver_path, "none", control_path, extra, 5000);
+    snprintf(io_path, sizeof io_path, "/tmp/mf-drvtest-%d-io", (int)getpid());
+    snprintf(scanner_path, sizeof scanner_path, "/tmp/mf-drvtest-%d-scan", (int)getpid());
+    return sim_child_start(&sim, NULL, port, io_path, engraver_path, scanner_path, control_path, extra, 5000);
 }
 
 static int teardown(void **state)
@@ -248,6 +254,69 @@ static void test_engraver_alarm_then_next_job(void **state)
     sim_child_stop(&sim, 0);
 }
 
+static bool wait_io(io_drv_t *d, io_event_kind_t kind, int timeout_ms)
+{
+    long long end = tu_now_ms() + timeout_ms;
+    io_event_t ev;
+    while (tu_now_ms() < end) {
+        if (io_drv_poll_event(d, &ev)) {
+            if (ev.kind == kind)
+                return true;
+            continue;
+        }
+        tu_sleep_ms(5);
+    }
+    return false;
+}
+
+static void test_io_and_scanner(void **state)
+{
+    int rc = start_sim(0, NULL);
+    if (rc == MF_ENOENT)
+        skip();
+    assert_int_equal(rc, 0);
+    int fds = tu_count_fds();
+    io_drv_t *io = io_drv_create(io_path, NULL);
+    assert_non_null(io);
+    assert_true(wait_io(io, IO_EV_CONNECTED, 3000));
+    io_snapshot_t s;
+    io_drv_snapshot(io, &s);
+    assert_int_equal(s.module_id, MF_IO_MODULE_ID);
+    assert_true(s.estop_ok);
+    char answer[4096];
+    assert_int_equal(sim_child_control(control_path, "button click", answer, sizeof answer), 0);
+    assert_true(wait_io(io, IO_EV_START_PRESSED, 2000));
+    assert_int_equal(sim_child_control(control_path, "estop press", answer, sizeof answer), 0);
+    assert_true(wait_io(io, IO_EV_ESTOP_OPENED, 2000));
+    assert_int_equal(sim_child_control(control_path, "estop release", answer, sizeof answer), 0);
+    assert_true(wait_io(io, IO_EV_ESTOP_CLOSED, 2000));
+    io_light_t l = {.green = IO_LAMP_ON, .red = IO_LAMP_ON};
+    io_drv_set_light(io, &l);
+    assert_true(TU_WAIT(sim_child_control(control_path, "status", answer, sizeof answer) == 0 &&
+                            strstr(answer, "io.light green=1 orange=0 red=1"),
+                        2000));
+    /* The module drops off the bus and comes back. */
+    assert_int_equal(sim_child_control(control_path, "drop io 1 mute", answer, sizeof answer), 0);
+    assert_true(wait_io(io, IO_EV_DISCONNECTED, 2000));
+    assert_true(wait_io(io, IO_EV_CONNECTED, 4000));
+    io_drv_destroy(io);
+
+    scanner_drv_t *sc = scanner_drv_create(scanner_path, NULL);
+    assert_non_null(sc);
+    scanner_event_t ev;
+    assert_true(TU_WAIT(scanner_drv_poll_event(sc, &ev) && ev.kind == SCANNER_EV_ONLINE, 2000));
+    assert_int_equal(sim_child_control(control_path, "scan MF-000777", answer, sizeof answer), 0);
+    assert_int_equal(sim_child_control(control_path, "scan MF-000777", answer, sizeof answer), 0);
+    assert_true(TU_WAIT(scanner_drv_poll_event(sc, &ev), 2000));
+    assert_int_equal(ev.kind, SCANNER_EV_TICKET);
+    assert_string_equal(ev.code, "MF-000777");
+    tu_sleep_ms(200);
+    assert_false(scanner_drv_poll_event(sc, &ev)); /* the duplicate was dropped */
+    scanner_drv_destroy(sc);
+    assert_int_equal(tu_count_fds(), fds);
+    sim_child_stop(&sim, 0);
+}
+
 int main(void)
 {
     mf_log_set_level(MF_LOG_ERROR);
@@ -255,6 +324,7 @@ int main(void)
         cmocka_unit_test_teardown(test_kill_and_restart, teardown),
         cmocka_unit_test_teardown(test_two_kiosks_orders_once, teardown),
         cmocka_unit_test_teardown(test_engraver_alarm_then_next_job, teardown),
+        cmocka_unit_test_teardown(test_io_and_scanner, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
