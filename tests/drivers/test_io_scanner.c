@@ -47,6 +47,14 @@ static void test_light_patterns(void **state)
     assert_int_equal(io_light_outputs(&off, 0, 12345), 0);
 }
 
+static uint16_t coil(mb_fake_t *f, int i)
+{
+    mb_fake_lock(f);
+    uint16_t v = mb_fake_table(f, MB_COILS)[i];
+    mb_fake_unlock(f);
+    return v;
+}
+
 static void set_inputs(mb_fake_t *f, bool start, bool estop_ok, uint16_t starts, uint16_t estops)
 {
     mb_fake_lock(f);
@@ -102,10 +110,8 @@ static void test_io_driver(void **state)
     /* The light pattern reaches the coils. */
     io_light_t l = {.green = IO_LAMP_ON, .red = IO_LAMP_ON};
     io_drv_set_light(d, &l);
-    assert_true(TU_WAIT((mb_fake_lock(f), mb_fake_unlock(f),
-                         mb_fake_table(f, MB_COILS)[MF_IO_CO_GREEN] == 1 &&
-                             mb_fake_table(f, MB_COILS)[MF_IO_CO_RED] == 1 &&
-                             mb_fake_table(f, MB_COILS)[MF_IO_CO_ORANGE] == 0),
+    assert_true(TU_WAIT(coil(f, MF_IO_CO_GREEN) == 1 && coil(f, MF_IO_CO_RED) == 1 &&
+                            coil(f, MF_IO_CO_ORANGE) == 0,
                         1000));
 
     /* A CRC error is one bad poll; a disconnection is reported and recovered. */
@@ -124,12 +130,10 @@ static void test_io_driver(void **state)
     mb_fake_disconnect_after(f, 1);
     assert_int_equal(count_events(d, IO_EV_DISCONNECTED, 1000, 1), 1);
     mb_fake_set_online(f, true);
-    assert_true(TU_WAIT((mb_fake_lock(f), mb_fake_unlock(f),
-                         mb_fake_table(f, MB_COILS)[MF_IO_CO_GREEN] == 1),
-                        3000));
+    assert_true(TU_WAIT(coil(f, MF_IO_CO_GREEN) == 1, 3000));
     io_drv_destroy(d);
     /* Destroy turned the light off. */
-    assert_int_equal(mb_fake_table(f, MB_COILS)[MF_IO_CO_GREEN], 0);
+    assert_int_equal(coil(f, MF_IO_CO_GREEN), 0);
     mb_fake_destroy(f);
 }
 

@@ -22,6 +22,7 @@
 #include "test_util.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,9 +318,19 @@ static void test_io_and_scanner(void **state)
     sim_child_stop(&sim, 0);
 }
 
+static void *noop(void *arg)
+{
+    return arg;
+}
+
 int main(void)
 {
     mf_log_set_level(MF_LOG_ERROR);
+    /* Start and join one thread first: some runtimes (ThreadSanitizer) add a
+     * helper thread at the first pthread_create, which is not a leak. */
+    pthread_t t;
+    pthread_create(&t, NULL, noop, NULL);
+    pthread_join(t, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_kill_and_restart, teardown),
         cmocka_unit_test_teardown(test_two_kiosks_orders_once, teardown),
