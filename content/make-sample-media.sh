@@ -5,8 +5,9 @@
 # the ffmpeg command-line tool, a 24-second clip content/media/generated/<id>.mp4
 # (a title card with the trade's French name, motion, a soft tone; H.264 High +
 # AAC in MP4 with the index at the front, 1280x720 at 25 fps) and its poster
-# content/media/generated/<id>.poster.png. It also makes one 1080p30 clip,
-# bench-1080p30.mp4, for `minifab bench video` (docs/BENCHMARKS.md).
+# content/media/generated/<id>.poster.png. With --bench it also makes one
+# 1080p30 clip, bench-1080p30.mp4, for scripts/bench-video.sh (docs/BENCHMARKS.md);
+# it is left out otherwise because it takes longer than all the others.
 # Captions are not made here: they are written by hand in content/captions/.
 #
 # Idempotent: files that exist are kept (delete one to remake it). Files are
@@ -18,8 +19,14 @@
 # build/bin/minifab. Without a working binary, the file names of
 # content/trades/*.yaml are used, and the id is shown as the title.
 #
-# usage: content/make-sample-media.sh [PATH/TO/minifab]
+# usage: content/make-sample-media.sh [--bench] [PATH/TO/minifab]
 set -euo pipefail
+
+bench_clip=0
+if [ "${1:-}" = "--bench" ]; then
+    bench_clip=1
+    shift
+fi
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$here/media/generated"
@@ -64,22 +71,34 @@ make_clip() {
     local dst="$1" w="$2" h="$3" fps="$4" secs="$5" title="$6" subtitle="$7"
     local extra="${8:-null}" rate="${9:--crf 23}"
     local part="$dst.part.mp4"
-    printf '%s' "$title" >"$tmp/title.txt"
+    # Long names ("opérateur / opératrice sur machine à commande numérique")
+    # go on two lines at the " / ", and the type shrinks to fit the width.
+    local longest
+    if [ "${#title}" -gt 28 ] && [[ "$title" == *" / "* ]]; then
+        printf '%s\n%s' "${title%% / *} /" "${title#* / }" >"$tmp/title.txt"
+    else
+        printf '%s' "$title" >"$tmp/title.txt"
+    fi
+    longest="$(awk '{ if (length($0) > n) n = length($0) } END { print n }' "$tmp/title.txt")"
     printf '%s' "$subtitle" >"$tmp/subtitle.txt"
     local big=$((h / 10)) small=$((h / 24)) bar=$((h / 18))
+    local fit=$((w * 16 / 10 / (longest + 1)))
+    [ "$fit" -lt "$big" ] && big=$fit
     # Background: a slow colour gradient; a bar sweeps across (motion that shows
     # dropped frames), a running clock top right (shows A/V sync with the beeps:
     # a short beep on every whole second).
-    ffq -f lavfi -i "gradients=s=${w}x${h}:r=${fps}:d=${secs}:c0=0x0b3c5d:c1=0x328cc1:speed=0.01" \
+    # (The gradient is computed small and scaled up: smooth anyway, and 4x
+    # cheaper, which matters when CI makes all the clips on 2 cores.)
+    ffq -f lavfi -i "gradients=s=$((w / 8))x$((h / 8)):r=${fps}:d=${secs}:c0=0x0b3c5d:c1=0x328cc1:speed=0.01,scale=${w}:${h}" \
         -f lavfi -i "color=c=0xf2a900:s=$((w / 8))x${bar}:r=${fps}:d=${secs}" \
         -f lavfi -i "sine=frequency=330:sample_rate=48000:duration=${secs}" \
         -f lavfi -i "sine=frequency=880:sample_rate=48000:duration=${secs}" \
         -filter_complex "\
 [0:v][1:v]overlay=x='mod(t*${w}/4,${w}+overlay_w)-overlay_w':y=${h}*3/4:shortest=1,\
 drawtext=fontfile=${font}:textfile=$tmp/title.txt:fontsize=${big}:fontcolor=white:\
-x=(w-tw)/2:y=(h-th)/2-${big}/2:shadowx=3:shadowy=3:shadowcolor=black@0.5,\
+x=(w-tw)/2:y=h/2-th-${small}/2:line_spacing=${small}/2:shadowx=3:shadowy=3:shadowcolor=black@0.5,\
 drawtext=fontfile=${font_light}:textfile=$tmp/subtitle.txt:fontsize=${small}:fontcolor=white:\
-x=(w-tw)/2:y=(h/2)+${big}/2,\
+x=(w-tw)/2:y=h/2+${small},\
 drawtext=fontfile=${font}:text='%{pts\:hms}':fontsize=${small}:fontcolor=white@0.8:\
 x=w-tw-${small}:y=${small},${extra},format=yuv420p[v];\
 [2:a]volume=0.15[hum];[3:a]volume='if(lt(mod(t,1),0.08),0.3,0)':eval=frame[beep];\
@@ -108,7 +127,7 @@ while IFS=$'\t' read -r id fr en; do
 done <"$trades"
 
 bench="$out/bench-1080p30.mp4"
-if [ ! -s "$bench" ]; then
+if [ "$bench_clip" = 1 ] && [ ! -s "$bench" ]; then
     echo "make-sample-media: bench-1080p30.mp4 (for minifab bench video)"
     # Film grain (temporal noise) and 8 Mb/s: as hard to decode as real camera
     # footage at a usual 1080p bit rate, not a flat picture that decodes for free.

@@ -20,8 +20,11 @@ if [ ! -x "$bin" ]; then
     echo "  cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build build-rel --target minifab -j2" >&2
     exit 2
 fi
+if [ ! -f "$file" ] && [ -z "${1:-}" ]; then
+    "$root/content/make-sample-media.sh" --bench "$bin"
+fi
 if [ ! -f "$file" ]; then
-    echo "bench-video: no $file; make it with content/make-sample-media.sh $bin" >&2
+    echo "bench-video: no $file" >&2
     exit 2
 fi
 export SDL_AUDIODRIVER="${SDL_AUDIODRIVER:-dummy}" SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}"
