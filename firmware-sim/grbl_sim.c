@@ -1168,12 +1168,30 @@ int grbl_sim_write_svg(const grbl_sim_t *g, const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         return MF_EIO;
-    double w = setting(g, 130), h = setting(g, 131);
+    /* The view is the burned area plus 2 mm (the machine's travel when
+     * nothing was burned); y grows upwards as on the machine. */
+    double x0 = 0, y0 = 0, x1 = setting(g, 130), y1 = setting(g, 131);
+    if (g->burns_len > 0) {
+        x0 = y0 = INFINITY;
+        x1 = y1 = -INFINITY;
+        for (size_t i = 0; i < g->burns_len; i++) {
+            const grbl_burn_t *b = &g->burns[i];
+            x0 = fmin(x0, fmin(b->x0, b->x1));
+            x1 = fmax(x1, fmax(b->x0, b->x1));
+            y0 = fmin(y0, fmin(b->y0, b->y1));
+            y1 = fmax(y1, fmax(b->y0, b->y1));
+        }
+        x0 -= 2;
+        y0 -= 2;
+        x1 += 2;
+        y1 += 2;
+    }
+    double w = x1 - x0, h = y1 - y0;
     fprintf(f,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0fmm\" height=\"%.0fmm\" "
-            "viewBox=\"0 0 %.3f %.3f\">\n<g transform=\"translate(0,%.3f) scale(1,-1)\" "
-            "stroke=\"black\" stroke-width=\"0.1\" fill=\"none\">\n",
-            w, h, w, h, h);
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.3fmm\" height=\"%.3fmm\" "
+            "viewBox=\"%.3f %.3f %.3f %.3f\">\n<g transform=\"scale(1,-1)\" "
+            "stroke=\"black\" stroke-width=\"0.2\" stroke-linecap=\"round\" fill=\"none\">\n",
+            w, h, x0, -y1, w, h);
     for (size_t i = 0; i < g->burns_len; i++) {
         const grbl_burn_t *b = &g->burns[i];
         fprintf(f, "<line x1=\"%.3f\" y1=\"%.3f\" x2=\"%.3f\" y2=\"%.3f\"/>\n", b->x0, b->y0, b->x1,
