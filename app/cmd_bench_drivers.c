@@ -48,6 +48,10 @@ static int cmp_ll(const void *a, const void *b)
 /* Median and p99 of N samples (sorted in place), in microseconds. */
 static void stats(long long *v, int n, double *median, double *p99)
 {
+    if (n <= 0) {
+        *median = *p99 = 0;
+        return;
+    }
     qsort(v, (size_t)n, sizeof *v, cmp_ll);
     *median = n ? (double)v[n / 2] : 0;
     int i = (int)((double)n * 0.99);
@@ -80,7 +84,8 @@ static long long mbpoll_once(const char *host, int port)
 
 /* Runs mbpoll polling every PERIOD_MS for about SECONDS and returns the
  * intervals between polls minus the period (its per-poll cost) in V. */
-static int mbpoll_cycles(const char *host, int port, int period_ms, int seconds, long long *v, int cap)
+static int mbpoll_cycles(const char *host, int port, int period_ms, int seconds, long long *v,
+                         int cap)
 {
     char p[16], l[16];
     snprintf(p, sizeof p, "%d", port);
@@ -135,15 +140,20 @@ static int bench_line(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': plc = optarg; break;
-        case 'n': count = atoi(optarg); break;
+        case 'p':
+            plc = optarg;
+            break;
+        case 'n':
+            count = atoi(optarg);
+            break;
         case 'h':
             printf("usage: minifab bench line [--plc URI] [--count N]\n\n"
                    "Round trips of the line driver's Modbus TCP reads (median, p99) beside mbpoll\n"
                    "reading the same 125 input registers. Without --plc, minifab-sim is started\n"
                    "on a free port (next to this binary, or in $MINIFAB_BIN_DIR).\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     if (count < 10)
@@ -198,7 +208,7 @@ static int bench_line(int argc, char **argv)
     mb_link_deinit(&link);
 
     int once_n = 0;
-    long long once[60];
+    long long once[60] = {0};
     for (int i = 0; i < 60; i++) {
         long long t = mbpoll_once(host, port);
         if (t > 0)
@@ -215,15 +225,17 @@ static int bench_line(int argc, char **argv)
            plc ? "" : " (minifab-sim started for this run)", count, fails);
     printf("| what | median | p99 |\n|---|---|---|\n");
     printf("| driver: one FC04 read of 125 input registers | %.0f us | %.0f us |\n", med1, p991);
-    printf("| driver: one full poll (3 x FC04 = 360 registers + FC02 32 bits) | %.0f us | %.0f us |\n",
-           med2, p992);
+    printf(
+        "| driver: one full poll (3 x FC04 = 360 registers + FC02 32 bits) | %.0f us | %.0f us |\n",
+        med2, p992);
     if (once_n)
-        printf("| mbpoll -1: whole process, same 125 registers (%d runs) | %.0f us | %.0f us |\n", once_n,
-               med3, p993);
+        printf("| mbpoll -1: whole process, same 125 registers (%d runs) | %.0f us | %.0f us |\n",
+               once_n, med3, p993);
     else
         printf("| mbpoll -1 | not run (mbpoll missing?) | |\n");
     if (cyc_n > 0)
-        printf("| mbpoll -l 20: poll interval minus 20 ms, same 125 registers (%d polls) | %.0f us | %.0f us |\n",
+        printf("| mbpoll -l 20: poll interval minus 20 ms, same 125 registers (%d polls) | %.0f us "
+               "| %.0f us |\n",
                cyc_n, med4, p994);
     rc = 0;
 out:
@@ -282,38 +294,50 @@ done:
 
 static int bench_engrave(int argc, char **argv)
 {
-    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
-                                         {"text", required_argument, 0, 't'},
-                                         {"feed", required_argument, 0, 'F'},
-                                         {"latency-us", required_argument, 0, 'L'},
-                                         {"gcode", required_argument, 0, 'g'},
-                                         {"spiral", no_argument, 0, 's'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"port", required_argument, 0, 'p'},  {"text", required_argument, 0, 't'},
+        {"feed", required_argument, 0, 'F'},  {"latency-us", required_argument, 0, 'L'},
+        {"gcode", required_argument, 0, 'g'}, {"spiral", no_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     const char *port = NULL, *text = "Fabrique 4.0", *latency = NULL, *gfile = NULL;
     int c, feed = 0, spiral = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': port = optarg; break;
-        case 't': text = optarg; break;
-        case 'F': feed = atoi(optarg); break;
-        case 'L': latency = optarg; break;
-        case 'g': gfile = optarg; break;
-        case 's': spiral = 1; break;
+        case 'p':
+            port = optarg;
+            break;
+        case 't':
+            text = optarg;
+            break;
+        case 'F':
+            feed = atoi(optarg);
+            break;
+        case 'L':
+            latency = optarg;
+            break;
+        case 'g':
+            gfile = optarg;
+            break;
+        case 's':
+            spiral = 1;
+            break;
         case 'h':
-            printf("usage: minifab bench engrave [--port ADDRESS] [--text TEXT | --gcode FILE | --spiral]\n"
-                   "                             [--feed F]\n"
-                   "                             [--latency-us US]\n\n"
-                   "Engraves TEXT (default \"Fabrique 4.0\") twice on the GRBL engraver: character\n"
-                   "counting, then send-and-wait; prints both wall times. Without --port,\n"
-                   "minifab-sim is started and its simulated GRBL is used, with --latency-us as its\n"
-                   "one-way USB-serial latency (its default otherwise). --feed overrides the\n"
-                   "burning feed of the text-to-G-code defaults (mm/min). --gcode streams a G-code\n"
-                   "file instead of a text; --spiral a built-in job of 600 chords of 0.1 mm at\n"
-                   "F3000 (short segments, where the difference shows).\n");
+            printf(
+                "usage: minifab bench engrave [--port ADDRESS] [--text TEXT | --gcode FILE | "
+                "--spiral]\n"
+                "                             [--feed F]\n"
+                "                             [--latency-us US]\n\n"
+                "Engraves TEXT (default \"Fabrique 4.0\") twice on the GRBL engraver: character\n"
+                "counting, then send-and-wait; prints both wall times. Without --port,\n"
+                "minifab-sim is started and its simulated GRBL is used, with --latency-us as its\n"
+                "one-way USB-serial latency (its default otherwise). --feed overrides the\n"
+                "burning feed of the text-to-G-code defaults (mm/min). --gcode streams a G-code\n"
+                "file instead of a text; --spiral a built-in job of 600 chords of 0.1 mm at\n"
+                "F3000 (short segments, where the difference shows).\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     mf_log_set_level(MF_LOG_ERROR);
@@ -368,10 +392,12 @@ static int bench_engrave(int argc, char **argv)
     if (!port) {
         snprintf(path, sizeof path, "/tmp/minifab-bench-%d-grbl", (int)getpid());
         const char *extra[] = {"--grbl-latency", latency, NULL};
-        int rc = sim_child_start(&sim, NULL, 0, "none", path, "none", "none", latency ? extra : NULL, 5000);
+        int rc = sim_child_start(&sim, NULL, 0, "none", path, "none", "none",
+                                 latency ? extra : NULL, 5000);
         if (rc) {
             gcode_program_free(&prog);
-            fprintf(stderr, "minifab bench engrave: cannot start minifab-sim: %s\n", mf_strerror(rc));
+            fprintf(stderr, "minifab bench engrave: cannot start minifab-sim: %s\n",
+                    mf_strerror(rc));
             return 1;
         }
         port = path;
@@ -381,8 +407,8 @@ static int bench_engrave(int argc, char **argv)
     double cc = run_job(port, GRBL_STREAM_CHAR_COUNT, prog.text, &lines1, &fl1, err1, sizeof err1);
     double sw = run_job(port, GRBL_STREAM_SEND_WAIT, prog.text, &lines2, &fl2, err2, sizeof err2);
     printf("job \"%s\"%s: %d G-code lines, engraver %s%s%s%s\n\n", text,
-           gfile || spiral ? "" : (feed > 0 ? " (text, feed overridden)" : " (text)"), prog.lines, port,
-           sim.pid > 0 ? " (minifab-sim, --grbl-latency " : "",
+           gfile || spiral ? "" : (feed > 0 ? " (text, feed overridden)" : " (text)"), prog.lines,
+           port, sim.pid > 0 ? " (minifab-sim, --grbl-latency " : "",
            sim.pid > 0 ? (latency ? latency : "default") : "", sim.pid > 0 ? " us)" : "");
     printf("| streaming | wall time | most bytes in GRBL's buffer |\n|---|---|---|\n");
     if (cc >= 0)

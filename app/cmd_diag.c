@@ -92,10 +92,11 @@ static int diag_ports(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         serial_port_info_t *p = &ports[i];
         if (json) {
-            printf("%s{\"name\":\"%s\",\"usb\":%s,\"vid\":\"%04x\",\"pid\":\"%04x\",\"serial\":\"%s\","
-                   "\"description\":\"%s\"}",
-                   i ? "," : "", p->name, p->is_usb ? "true" : "false", p->vid, p->pid,
-                   p->usb_serial, p->description);
+            printf(
+                "%s{\"name\":\"%s\",\"usb\":%s,\"vid\":\"%04x\",\"pid\":\"%04x\",\"serial\":\"%s\","
+                "\"description\":\"%s\"}",
+                i ? "," : "", p->name, p->is_usb ? "true" : "false", p->vid, p->pid, p->usb_serial,
+                p->description);
         } else if (p->is_usb) {
             printf("%-20s usb:%04x:%04x%s%s  %s %s\n", p->name, p->vid, p->pid,
                    p->usb_serial[0] ? ":" : "", p->usb_serial, p->manufacturer, p->product);
@@ -118,10 +119,11 @@ static void line_print_text(const line_snapshot_t *s)
            s->last_error[0] ? ": " : "", s->last_error);
     if (s->last_good_ms == 0)
         return;
-    printf("line        %s, mode %s%s%s\n", line_packml_name(s->line_state), line_mode_name(s->line_mode),
-           s->estop ? ", EMERGENCY STOP" : "", s->running ? ", running" : "");
-    printf("counters    submitted %u, good %u, rejected %u, finished %u, uptime %u s\n", s->submitted,
-           s->good, s->rejected, s->finished, s->uptime_s);
+    printf("line        %s, mode %s%s%s\n", line_packml_name(s->line_state),
+           line_mode_name(s->line_mode), s->estop ? ", EMERGENCY STOP" : "",
+           s->running ? ", running" : "");
+    printf("counters    submitted %u, good %u, rejected %u, finished %u, uptime %u s\n",
+           s->submitted, s->good, s->rejected, s->finished, s->uptime_s);
     for (int i = 0; i < MF_STATION_COUNT; i++) {
         const line_station_t *st = &s->stations[i];
         printf("station %d   %-10s", i + MF_STATION_FIRST, line_packml_name(st->state));
@@ -155,9 +157,9 @@ static void line_print_json(const line_snapshot_t *s)
            "\"submitted\":%u,\"good\":%u,\"rejected\":%u,\"finished\":%u,\"uptime_s\":%u,"
            "\"queue_len\":%d,\"alarms\":%d,\"engrave_order\":%u,\"stations\":[",
            line_conn_name(s->conn), s->stale ? "true" : "false", s->last_error, s->map_version,
-           line_packml_name(s->line_state), line_mode_name(s->line_mode), s->estop ? "true" : "false",
-           s->running ? "true" : "false", s->submitted, s->good, s->rejected, s->finished,
-           s->uptime_s, s->queue_len, s->alarm_count, s->engrave_order);
+           line_packml_name(s->line_state), line_mode_name(s->line_mode),
+           s->estop ? "true" : "false", s->running ? "true" : "false", s->submitted, s->good,
+           s->rejected, s->finished, s->uptime_s, s->queue_len, s->alarm_count, s->engrave_order);
     for (int i = 0; i < MF_STATION_COUNT; i++)
         printf("%s{\"station\":%d,\"state\":\"%s\",\"order\":%u,\"progress\":%u,\"alarm\":%u}",
                i ? "," : "", i + MF_STATION_FIRST, line_packml_name(s->stations[i].state),
@@ -245,22 +247,36 @@ static int diag_line(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': plc = optarg; break;
-        case 'w': watch = 1; break;
-        case 'j': json = 1; break;
-        case 's': send = optarg; break;
-        case 'P': poll_ms = atoi(optarg); break;
+        case 'p':
+            plc = optarg;
+            break;
+        case 'w':
+            watch = 1;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 's':
+            send = optarg;
+            break;
+        case 'P':
+            poll_ms = atoi(optarg);
+            break;
         case 'h':
-            printf("usage: minifab diag line --plc URI [--watch] [--json] [--send CMD] [--poll-ms N]\n\n"
-                   "  --plc URI      tcp://HOST[:PORT] (default port 502; $MINIFAB_PLC if absent)\n"
-                   "  --watch        follow the line until Ctrl-C: one status line every 0.5 s,\n"
-                   "                 disconnections and recoveries as they happen\n"
-                   "  --json         print the snapshot as one JSON object (with --watch: one a line)\n"
-                   "  --send CMD     send start, stop, reset, ack or order:COLOUR[:engrave] through\n"
-                   "                 the mailbox handshake and print its result\n"
-                   "  --poll-ms N    polling period (default 50)\n");
+            printf(
+                "usage: minifab diag line --plc URI [--watch] [--json] [--send CMD] [--poll-ms "
+                "N]\n\n"
+                "  --plc URI      tcp://HOST[:PORT] (default port 502; $MINIFAB_PLC if absent)\n"
+                "  --watch        follow the line until Ctrl-C: one status line every 0.5 s,\n"
+                "                 disconnections and recoveries as they happen\n"
+                "  --json         print the snapshot as one JSON object (with --watch: one a "
+                "line)\n"
+                "  --send CMD     send start, stop, reset, ack or order:COLOUR[:engrave] through\n"
+                "                 the mailbox handshake and print its result\n"
+                "  --poll-ms N    polling period (default 50)\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     plc = env_or(plc, "MINIFAB_PLC");
@@ -390,31 +406,39 @@ static int parse_light(const char *spec, io_light_t *l)
 
 static int diag_io(int argc, char **argv)
 {
-    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
-                                         {"watch", no_argument, 0, 'w'},
-                                         {"light", required_argument, 0, 'l'},
-                                         {"seconds", required_argument, 0, 's'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"port", required_argument, 0, 'p'},  {"watch", no_argument, 0, 'w'},
+        {"light", required_argument, 0, 'l'}, {"seconds", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     const char *port = NULL, *light = NULL;
     int watch = 0, seconds = 3, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': port = optarg; break;
-        case 'w': watch = 1; break;
-        case 'l': light = optarg; break;
-        case 's': seconds = atoi(optarg); break;
+        case 'p':
+            port = optarg;
+            break;
+        case 'w':
+            watch = 1;
+            break;
+        case 'l':
+            light = optarg;
+            break;
+        case 's':
+            seconds = atoi(optarg);
+            break;
         case 'h':
-            printf("usage: minifab diag io --port ADDRESS [--watch] [--light SPEC [--seconds N]]\n\n"
-                   "  --port ADDRESS  the I/O module's serial port (drivers/README.md syntax;\n"
-                   "                  $MINIFAB_IO if absent), Modbus RTU 115200 8N1, unit 2\n"
-                   "  --watch         print start-button and emergency-stop events until Ctrl-C\n"
-                   "  --light SPEC    show a stack-light pattern for N seconds (default 3), e.g.\n"
-                   "                  green=on,orange=blink,red=fast,buzzer=2 (on|off|blink|fast;\n"
-                   "                  buzzer on|off|N bursts)\n");
+            printf(
+                "usage: minifab diag io --port ADDRESS [--watch] [--light SPEC [--seconds N]]\n\n"
+                "  --port ADDRESS  the I/O module's serial port (drivers/README.md syntax;\n"
+                "                  $MINIFAB_IO if absent), Modbus RTU 115200 8N1, unit 2\n"
+                "  --watch         print start-button and emergency-stop events until Ctrl-C\n"
+                "  --light SPEC    show a stack-light pattern for N seconds (default 3), e.g.\n"
+                "                  green=on,orange=blink,red=fast,buzzer=2 (on|off|blink|fast;\n"
+                "                  buzzer on|off|N bursts)\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     port = env_or(port, "MINIFAB_IO");
@@ -445,7 +469,8 @@ static int diag_io(int argc, char **argv)
         io_drv_destroy(d);
         return 1;
     }
-    printf("module 0x%04x firmware %u.%u: start button %s, emergency stop %s (presses %u, e-stops %u)\n",
+    printf("module 0x%04x firmware %u.%u: start button %s, emergency stop %s (presses %u, e-stops "
+           "%u)\n",
            s.module_id, s.firmware >> 8, s.firmware & 0xFF, s.start_button ? "pressed" : "released",
            s.estop_ok ? "closed (ok)" : "OPEN", s.start_count, s.estop_count);
     if (light) {
@@ -457,8 +482,12 @@ static int diag_io(int argc, char **argv)
     while (watch && !diag_stop) {
         io_event_t ev;
         while (io_drv_poll_event(d, &ev)) {
-            static const char *const names[] = {"", "connected", "disconnected", "start pressed",
-                                                "emergency stop opened", "emergency stop closed"};
+            static const char *const names[] = {"",
+                                                "connected",
+                                                "disconnected",
+                                                "start pressed",
+                                                "emergency stop opened",
+                                                "emergency stop closed"};
             printf("-- %s%s%s\n", names[ev.kind], ev.text[0] ? ": " : "", ev.text);
             fflush(stdout);
         }
@@ -472,16 +501,12 @@ static int diag_io(int argc, char **argv)
 
 static int diag_engrave(int argc, char **argv)
 {
-    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
-                                         {"text", required_argument, 0, 't'},
-                                         {"dry-run", no_argument, 0, 'n'},
-                                         {"send-wait", no_argument, 0, 'W'},
-                                         {"power", required_argument, 0, 'S'},
-                                         {"feed", required_argument, 0, 'F'},
-                                         {"area", required_argument, 0, 'a'},
-                                         {"home", no_argument, 0, 'H'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"port", required_argument, 0, 'p'},  {"text", required_argument, 0, 't'},
+        {"dry-run", no_argument, 0, 'n'},     {"send-wait", no_argument, 0, 'W'},
+        {"power", required_argument, 0, 'S'}, {"feed", required_argument, 0, 'F'},
+        {"area", required_argument, 0, 'a'},  {"home", no_argument, 0, 'H'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     const char *port = NULL, *text = NULL;
     int dry = 0, send_wait = 0, home = 0, c;
     gcode_text_cfg_t cfg;
@@ -489,13 +514,27 @@ static int diag_engrave(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': port = optarg; break;
-        case 't': text = optarg; break;
-        case 'n': dry = 1; break;
-        case 'W': send_wait = 1; break;
-        case 'H': home = 1; break;
-        case 'S': cfg.power = atoi(optarg); break;
-        case 'F': cfg.feed = atoi(optarg); break;
+        case 'p':
+            port = optarg;
+            break;
+        case 't':
+            text = optarg;
+            break;
+        case 'n':
+            dry = 1;
+            break;
+        case 'W':
+            send_wait = 1;
+            break;
+        case 'H':
+            home = 1;
+            break;
+        case 'S':
+            cfg.power = atoi(optarg);
+            break;
+        case 'F':
+            cfg.feed = atoi(optarg);
+            break;
         case 'a':
             if (sscanf(optarg, "%lfx%lf", &cfg.area_w, &cfg.area_h) != 2) {
                 fprintf(stderr, "minifab diag engrave: --area WxH in mm, e.g. 60x20\n");
@@ -503,18 +542,20 @@ static int diag_engrave(int argc, char **argv)
             }
             break;
         case 'h':
-            printf("usage: minifab diag engrave --text TEXT [--dry-run | --port ADDRESS] [OPTIONS]\n\n"
-                   "  --text TEXT     what to engrave (UTF-8; French accents are drawn)\n"
-                   "  --dry-run       print the G-code on stdout; no port needed\n"
-                   "  --port ADDRESS  the GRBL engraver's serial port ($MINIFAB_ENGRAVER if absent)\n"
-                   "  --power S       laser power, S word (default %d)\n"
-                   "  --feed F        burning feed, mm/min (default %d)\n"
-                   "  --area WxH      engraving area in mm (default %.0fx%.0f)\n"
-                   "  --home          home ($H) instead of unlocking ($X) at start\n"
-                   "  --send-wait     stream line by line instead of character counting\n",
-                   cfg.power, cfg.feed, cfg.area_w, cfg.area_h);
+            printf(
+                "usage: minifab diag engrave --text TEXT [--dry-run | --port ADDRESS] [OPTIONS]\n\n"
+                "  --text TEXT     what to engrave (UTF-8; French accents are drawn)\n"
+                "  --dry-run       print the G-code on stdout; no port needed\n"
+                "  --port ADDRESS  the GRBL engraver's serial port ($MINIFAB_ENGRAVER if absent)\n"
+                "  --power S       laser power, S word (default %d)\n"
+                "  --feed F        burning feed, mm/min (default %d)\n"
+                "  --area WxH      engraving area in mm (default %.0fx%.0f)\n"
+                "  --home          home ($H) instead of unlocking ($X) at start\n"
+                "  --send-wait     stream line by line instead of character counting\n",
+                cfg.power, cfg.feed, cfg.area_w, cfg.area_h);
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     if (!text) {
@@ -523,7 +564,8 @@ static int diag_engrave(int argc, char **argv)
     }
     gcode_font_t *font = gcode_font_load(cfg.font);
     if (!font) {
-        fprintf(stderr, "minifab diag engrave: Hershey font '%s' not found (hershey-fonts-data)\n", cfg.font);
+        fprintf(stderr, "minifab diag engrave: Hershey font '%s' not found (hershey-fonts-data)\n",
+                cfg.font);
         return 1;
     }
     gcode_program_t prog;
@@ -540,8 +582,8 @@ static int diag_engrave(int argc, char **argv)
     }
     if (dry) {
         fwrite(prog.text, 1, prog.len, stdout);
-        fprintf(stderr, "%d lines, letters %.1f mm high, %.0f mm burned, %.0f mm travel\n", prog.lines,
-                prog.cap_h_mm, prog.burn_mm, prog.travel_mm);
+        fprintf(stderr, "%d lines, letters %.1f mm high, %.0f mm burned, %.0f mm travel\n",
+                prog.lines, prog.cap_h_mm, prog.burn_mm, prog.travel_mm);
         gcode_program_free(&prog);
         return 0;
     }
@@ -637,13 +679,24 @@ static int diag_scan(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': port = optarg; break;
-        case 'c': count = atoi(optarg); break;
-        case 't': timeout = atoi(optarg); break;
-        case 'r': o.pattern = optarg; break;
-        case 'b': o.baud = atoi(optarg); break;
+        case 'p':
+            port = optarg;
+            break;
+        case 'c':
+            count = atoi(optarg);
+            break;
+        case 't':
+            timeout = atoi(optarg);
+            break;
+        case 'r':
+            o.pattern = optarg;
+            break;
+        case 'b':
+            o.baud = atoi(optarg);
+            break;
         case 'h':
-            printf("usage: minifab diag scan --port ADDRESS [--count N] [--timeout S] [--pattern RE]\n\n"
+            printf("usage: minifab diag scan --port ADDRESS [--count N] [--timeout S] [--pattern "
+                   "RE]\n\n"
                    "  --port ADDRESS  the scanner's serial port ($MINIFAB_SCANNER if absent)\n"
                    "  --count N       exit 0 after N tickets (default: until Ctrl-C)\n"
                    "  --timeout S     exit 1 if no ticket within S seconds\n"
@@ -651,7 +704,8 @@ static int diag_scan(int argc, char **argv)
                    "                  (default ^[A-Z0-9-]{4,32}$)\n"
                    "  --baud N        default 9600 (or @BAUD in the address)\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     port = env_or(port, "MINIFAB_SCANNER");

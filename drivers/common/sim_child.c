@@ -60,9 +60,10 @@ int sim_child_start(sim_child_t *c, const char *bin_dir, int plc_port, const cha
         return rc;
     char port[16];
     snprintf(port, sizeof port, "%d", plc_port);
-    const char *argv[64] = {bin,         "--plc-port",  port,    "--io-pty",  io,
-                            "--engraver-pty", engraver, "--scanner-pty", scanner, "--control",
-                            control,     "--log-level", "warn"};
+    const char *argv[64] = {bin,     "--plc-port",     port,     "--io-pty",
+                            io,      "--engraver-pty", engraver, "--scanner-pty",
+                            scanner, "--control",      control,  "--log-level",
+                            "warn"};
     int argc = 13;
     for (int i = 0; extra && extra[i] && argc < 62; i++)
         argv[argc++] = extra[i];

@@ -155,7 +155,8 @@ static int begin_startup(grbl_drv_t *d, long long now)
 {
     serial_flush_input(d->port);
     d->lb.used = 0;
-    grbl_window_init(&d->win, GRBL_RX_USABLE, d->o.mode == GRBL_STREAM_SEND_WAIT ? 1 : GRBL_WINDOW_LINES);
+    grbl_window_init(&d->win, GRBL_RX_USABLE,
+                     d->o.mode == GRBL_STREAM_SEND_WAIT ? 1 : GRBL_WINDOW_LINES);
     d->work.bytes_in_flight = 0;
     d->hold = false;
     d->phase = PH_BANNER;
@@ -210,7 +211,8 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
         }
         d->phase = PH_UNLOCK;
         d->work.state = GRBL_DRV_STARTING;
-        d->phase_deadline = now + (d->o.home_on_start ? d->o.home_timeout_ms : d->o.banner_timeout_ms);
+        d->phase_deadline =
+            now + (d->o.home_on_start ? d->o.home_timeout_ms : d->o.banner_timeout_ms);
         if (send_line(d, d->o.home_on_start ? "$H" : "$X", 2) != 0)
             go_offline(d, "cannot write to the engraver", now);
         break;
@@ -272,8 +274,8 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
             snprintf(d->work.last_message, sizeof d->work.last_message, "engraver locked in alarm");
             job_end(d, false, d->work.last_message);
         }
-        if (d->job.active && d->job.next == d->job.nlines &&
-            d->work.lines_acked == d->job.nlines && strcmp(r.state, "Idle") == 0) {
+        if (d->job.active && d->job.next == d->job.nlines && d->work.lines_acked == d->job.nlines &&
+            strcmp(r.state, "Idle") == 0) {
             job_end(d, true, NULL);
             d->work.state = GRBL_DRV_READY;
         }
@@ -295,8 +297,8 @@ static void start_job(grbl_drv_t *d, grbl_cmd_t *c, long long now)
     job_t *j = &d->job;
     char why[96] = "";
     if (d->work.state != GRBL_DRV_READY || j->active) {
-        snprintf(why, sizeof why, "engraver not ready (%s)%s%.60s", grbl_drv_state_name(d->work.state),
-                 d->work.state == GRBL_DRV_ALARM ? ": " : "",
+        snprintf(why, sizeof why, "engraver not ready (%s)%s%.60s",
+                 grbl_drv_state_name(d->work.state), d->work.state == GRBL_DRV_ALARM ? ": " : "",
                  d->work.state == GRBL_DRV_ALARM ? d->work.last_message : "");
         goto refuse;
     }
@@ -336,7 +338,7 @@ static void start_job(grbl_drv_t *d, grbl_cmd_t *c, long long now)
     d->work.state = GRBL_DRV_RUNNING;
     update_eta(d);
     return;
-refuse: {
+refuse : {
     grbl_event_t ev = {.kind = GRBL_EV_JOB_DONE, .job = c->job, .ok = false};
     snprintf(ev.text, sizeof ev.text, "%s", why);
     post(d, &ev);
@@ -440,7 +442,8 @@ static void *grbl_thread(void *arg)
                     snprintf(d->work.last_message, sizeof d->work.last_message, "%.127s", why);
                     d->next_try_ms = now + drv_backoff_ms(d->attempt++);
                 } else {
-                    snprintf(d->work.port_kind, sizeof d->work.port_kind, "%s", serial_kind(d->port));
+                    snprintf(d->work.port_kind, sizeof d->work.port_kind, "%s",
+                             serial_kind(d->port));
                     d->resets_sent = 1;
                     if (begin_startup(d, now) != 0)
                         go_offline(d, "cannot write to the engraver", now);
@@ -493,7 +496,8 @@ static void *grbl_thread(void *arg)
                 go_offline(d, "no GRBL banner after a soft reset", now);
             }
         } else if (d->phase == PH_UNLOCK && now > d->phase_deadline) {
-            go_offline(d, d->o.home_on_start ? "homing did not finish" : "no answer to unlock", now);
+            go_offline(d, d->o.home_on_start ? "homing did not finish" : "no answer to unlock",
+                       now);
         } else if (d->phase != PH_BANNER && now - d->last_rx_ms > d->o.silence_ms) {
             go_offline(d, "engraver not answering", now);
         } else if (d->phase == PH_IDLE && d->work.state == GRBL_DRV_STARTING) {
@@ -526,7 +530,8 @@ static serial_port_t *open_address(void *user, char *why, size_t why_len)
 }
 
 /* Finishes D (zeroed, maybe with its address) and starts its thread. */
-static grbl_drv_t *grbl_drv_init(grbl_drv_t *d, grbl_open_fn open, void *user, const grbl_opts_t *opts)
+static grbl_drv_t *grbl_drv_init(grbl_drv_t *d, grbl_open_fn open, void *user,
+                                 const grbl_opts_t *opts)
 {
     d->open = open;
     d->user = user;

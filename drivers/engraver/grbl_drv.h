@@ -55,22 +55,22 @@ typedef struct {
     char machine_state[16]; /* last status report's state ("Idle", "Run", "Hold:0"...) */
     char version[16];       /* from the banner, e.g. "1.1h" */
     double pos[3];
-    uint32_t job;           /* current or last job id, 0 = none */
+    uint32_t job; /* current or last job id, 0 = none */
     int lines_total, lines_sent, lines_acked;
-    int bytes_in_flight;    /* counted bytes in GRBL's RX buffer */
-    int max_bytes_in_flight;/* high-water mark of the current job */
-    double seconds_left;    /* estimate from the program and status reports */
-    int last_alarm;         /* code of the last ALARM:N, 0 = none */
-    char last_message[128]; /* last error/alarm/feedback in plain words */
-    char port_kind[16];     /* "termios", "libserialport", "fake" */
+    int bytes_in_flight;     /* counted bytes in GRBL's RX buffer */
+    int max_bytes_in_flight; /* high-water mark of the current job */
+    double seconds_left;     /* estimate from the program and status reports */
+    int last_alarm;          /* code of the last ALARM:N, 0 = none */
+    char last_message[128];  /* last error/alarm/feedback in plain words */
+    char port_kind[16];      /* "termios", "libserialport", "fake" */
 } grbl_snapshot_t;
 
 typedef enum {
-    GRBL_EV_READY = 1,     /* banner seen and unlocked: jobs may start */
-    GRBL_EV_OFFLINE,       /* port lost or silent; text says why */
-    GRBL_EV_JOB_DONE,      /* job finished: ok true, or false with text */
-    GRBL_EV_ALARM,         /* ALARM:N (code, text) */
-    GRBL_EV_REFUSED,       /* a command was refused (text says why) */
+    GRBL_EV_READY = 1, /* banner seen and unlocked: jobs may start */
+    GRBL_EV_OFFLINE,   /* port lost or silent; text says why */
+    GRBL_EV_JOB_DONE,  /* job finished: ok true, or false with text */
+    GRBL_EV_ALARM,     /* ALARM:N (code, text) */
+    GRBL_EV_REFUSED,   /* a command was refused (text says why) */
 } grbl_event_kind_t;
 
 typedef struct {

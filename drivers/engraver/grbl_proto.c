@@ -66,16 +66,18 @@ static const char *const alarm_texts[] = {
 
 const char *grbl_error_text(int code)
 {
-    if (code > 0 && (size_t)code < sizeof error_texts / sizeof error_texts[0] && error_texts[code])
-        return error_texts[code];
-    return "unknown GRBL error";
+    const int n = (int)(sizeof error_texts / sizeof error_texts[0]);
+    if (code <= 0 || code >= n || !error_texts[code])
+        return "unknown GRBL error";
+    return error_texts[code];
 }
 
 const char *grbl_alarm_text(int code)
 {
-    if (code > 0 && (size_t)code < sizeof alarm_texts / sizeof alarm_texts[0] && alarm_texts[code])
-        return alarm_texts[code];
-    return "unknown GRBL alarm";
+    const int n = (int)(sizeof alarm_texts / sizeof alarm_texts[0]);
+    if (code <= 0 || code >= n || !alarm_texts[code])
+        return "unknown GRBL alarm";
+    return alarm_texts[code];
 }
 
 static int parse_int_after(const char *s, int *out)
@@ -151,7 +153,8 @@ void grbl_window_init(grbl_window_t *w, int capacity, int max_lines)
 {
     memset(w, 0, sizeof *w);
     w->capacity = capacity;
-    w->max_lines = max_lines < 1 ? 1 : (max_lines > GRBL_WINDOW_LINES ? GRBL_WINDOW_LINES : max_lines);
+    w->max_lines =
+        max_lines < 1 ? 1 : (max_lines > GRBL_WINDOW_LINES ? GRBL_WINDOW_LINES : max_lines);
 }
 
 bool grbl_window_fits(const grbl_window_t *w, int len)

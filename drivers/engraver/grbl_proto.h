@@ -17,24 +17,24 @@
 
 typedef enum {
     GRBL_REPLY_OK,
-    GRBL_REPLY_ERROR,  /* error:N */
-    GRBL_REPLY_ALARM,  /* ALARM:N */
-    GRBL_REPLY_BANNER, /* Grbl 1.1h ['$' for help] */
-    GRBL_REPLY_STATUS, /* <Idle|MPos:...|FS:...> */
-    GRBL_REPLY_MSG,    /* [MSG:...] and other [...] feedback */
+    GRBL_REPLY_ERROR,   /* error:N */
+    GRBL_REPLY_ALARM,   /* ALARM:N */
+    GRBL_REPLY_BANNER,  /* Grbl 1.1h ['$' for help] */
+    GRBL_REPLY_STATUS,  /* <Idle|MPos:...|FS:...> */
+    GRBL_REPLY_MSG,     /* [MSG:...] and other [...] feedback */
     GRBL_REPLY_SETTING, /* $n=value */
-    GRBL_REPLY_OTHER,  /* anything else: ignored (garbage, echo) */
+    GRBL_REPLY_OTHER,   /* anything else: ignored (garbage, echo) */
 } grbl_reply_kind_t;
 
 typedef struct {
     grbl_reply_kind_t kind;
-    int code;              /* ERROR, ALARM */
-    char state[16];        /* STATUS: Idle, Run, Hold:0, Alarm, Door, Home, Check, Jog, Sleep */
-    double pos[3];         /* STATUS: MPos or WPos */
-    double feed;           /* STATUS: FS first field, -1 if absent */
-    int planner_free;      /* STATUS: Bf first field, -1 if absent */
-    int rx_free;           /* STATUS: Bf second field, -1 if absent */
-    char text[64];         /* BANNER: version ("1.1h"); MSG: the message */
+    int code;         /* ERROR, ALARM */
+    char state[16];   /* STATUS: Idle, Run, Hold:0, Alarm, Door, Home, Check, Jog, Sleep */
+    double pos[3];    /* STATUS: MPos or WPos */
+    double feed;      /* STATUS: FS first field, -1 if absent */
+    int planner_free; /* STATUS: Bf first field, -1 if absent */
+    int rx_free;      /* STATUS: Bf second field, -1 if absent */
+    char text[64];    /* BANNER: version ("1.1h"); MSG: the message */
 } grbl_reply_t;
 
 /* Classifies one line (without its newline). Never fails: unknown lines are

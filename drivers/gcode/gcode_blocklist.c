@@ -20,23 +20,103 @@
 
 static const char *const words[] = {
     /* French */
-    "con", "cone", "conard", "conase", "conar", "pute", "putes", "putain", "pd", "pede", "fdp", "ntm",
-    "tg", "tagueule", "bite", "bites", "couille", "couiles", "chate", "cul", "enfoire",
-    "batard", "bordel", "merdeux", "niquer", "nique", "niker", "nik", "salaud", "gogol", "tapette",
-    "tarlouze", "gouine", "negre", "bougnoule", "youpin", "raton", "bamboula", "chintok", "sucemoi",
-    "branleur", "branleuse", "trouduc", "zob", "zizi", "foufoune", "chiasse", "pouffiase", "grognase",
+    "con",
+    "cone",
+    "conard",
+    "conase",
+    "conar",
+    "pute",
+    "putes",
+    "putain",
+    "pd",
+    "pede",
+    "fdp",
+    "ntm",
+    "tg",
+    "tagueule",
+    "bite",
+    "bites",
+    "couille",
+    "couiles",
+    "chate",
+    "cul",
+    "enfoire",
+    "batard",
+    "bordel",
+    "merdeux",
+    "niquer",
+    "nique",
+    "niker",
+    "nik",
+    "salaud",
+    "gogol",
+    "tapette",
+    "tarlouze",
+    "gouine",
+    "negre",
+    "bougnoule",
+    "youpin",
+    "raton",
+    "bamboula",
+    "chintok",
+    "sucemoi",
+    "branleur",
+    "branleuse",
+    "trouduc",
+    "zob",
+    "zizi",
+    "foufoune",
+    "chiasse",
+    "pouffiase",
+    "grognase",
     /* English */
-    "as", "asshole", "arse", "bastard", "bitch", "bitches", "cock", "cunt", "dick", "dik", "fag", "fagot",
-    "piss", "porn", "porno", "pusy", "slut", "twat", "wanker", "whore", "retard", "nigga", "niga",
-    "niger", "negro", "kys", "wtf", "stfu", "sex", "sexy", "boobs", "tits", "penis", "vagina",
-    "anal", "dildo", "jerk", "scum",
+    "as",
+    "asshole",
+    "arse",
+    "bastard",
+    "bitch",
+    "bitches",
+    "cock",
+    "cunt",
+    "dick",
+    "dik",
+    "fag",
+    "fagot",
+    "piss",
+    "porn",
+    "porno",
+    "pusy",
+    "slut",
+    "twat",
+    "wanker",
+    "whore",
+    "retard",
+    "nigga",
+    "niga",
+    "niger",
+    "negro",
+    "kys",
+    "wtf",
+    "stfu",
+    "sex",
+    "sexy",
+    "boobs",
+    "tits",
+    "penis",
+    "vagina",
+    "anal",
+    "dildo",
+    "jerk",
+    "scum",
 };
 
 static const char *const stems[] = {
-    "fuck", "fuk", "shit", "encul", "salop", "conard", "conase", "bitch", "asshole", "motherf",
-    "merde", "petase", "tagueule", "fermetagueule", "niquetamere", "putain", "batard", "pedophil", "hitler", "nazi", "hitle", "kkk",
-    "gangbang", "blowjob", "cumshot", "pornhub", "sucemabite", "fdp", "ntm", "tamere", "tonpere",
-    "nigg", "niga", "faggot", "fagot", "branlet", "trouduc", "gogol",
+    "fuck",        "fuk",      "shit",    "encul",    "salop",   "conard",     "conase",
+    "bitch",       "asshole",  "motherf", "merde",    "petase",  "tagueule",   "fermetagueule",
+    "niquetamere", "putain",   "batard",  "pedophil", "hitler",  "nazi",       "hitle",
+    "kkk",         "gangbang", "blowjob", "cumshot",  "pornhub", "sucemabite", "fdp",
+    "ntm",         "tamere",   "tonpere", "nigg",     "niga",    "faggot",     "fagot",
+    "branlet",     "trouduc",  "gogol",
 };
 
 /* The ASCII letter for one code point, or 0 when it is a separator. Accented
@@ -50,33 +130,96 @@ static char fold_cp(unsigned cp)
     if (cp >= 'a' && cp <= 'z')
         return (char)cp;
     switch (cp) {
-    case '0': return 'o';
-    case '1': return 'i';
-    case '3': return 'e';
-    case '4': return 'a';
-    case '5': return 's';
-    case '7': return 't';
-    case '8': return 'b';
-    case '9': return 'g';
-    case '@': return 'a';
-    case '$': return 's';
-    case '!': return 'i';
-    case '|': return 'i';
-    case '+': return 't';
-    case 0xE0: case 0xE1: case 0xE2: case 0xE3: case 0xE4: case 0xE5:
-    case 0xC0: case 0xC1: case 0xC2: case 0xC3: case 0xC4: case 0xC5: return 'a';
-    case 0xE7: case 0xC7: return 'c';
-    case 0xE8: case 0xE9: case 0xEA: case 0xEB:
-    case 0xC8: case 0xC9: case 0xCA: case 0xCB: return 'e';
-    case 0xEC: case 0xED: case 0xEE: case 0xEF:
-    case 0xCC: case 0xCD: case 0xCE: case 0xCF: return 'i';
-    case 0xF2: case 0xF3: case 0xF4: case 0xF5: case 0xF6:
-    case 0xD2: case 0xD3: case 0xD4: case 0xD5: case 0xD6: return 'o';
-    case 0xF9: case 0xFA: case 0xFB: case 0xFC:
-    case 0xD9: case 0xDA: case 0xDB: case 0xDC: return 'u';
-    case 0xFF: case 0x178: case 0xFD: case 0xDD: return 'y';
-    case 0xF1: case 0xD1: return 'n';
-    default: return 0;
+    case '0':
+        return 'o';
+    case '1':
+        return 'i';
+    case '3':
+        return 'e';
+    case '4':
+        return 'a';
+    case '5':
+        return 's';
+    case '7':
+        return 't';
+    case '8':
+        return 'b';
+    case '9':
+        return 'g';
+    case '@':
+        return 'a';
+    case '$':
+        return 's';
+    case '!':
+        return 'i';
+    case '|':
+        return 'i';
+    case '+':
+        return 't';
+    case 0xE0:
+    case 0xE1:
+    case 0xE2:
+    case 0xE3:
+    case 0xE4:
+    case 0xE5:
+    case 0xC0:
+    case 0xC1:
+    case 0xC2:
+    case 0xC3:
+    case 0xC4:
+    case 0xC5:
+        return 'a';
+    case 0xE7:
+    case 0xC7:
+        return 'c';
+    case 0xE8:
+    case 0xE9:
+    case 0xEA:
+    case 0xEB:
+    case 0xC8:
+    case 0xC9:
+    case 0xCA:
+    case 0xCB:
+        return 'e';
+    case 0xEC:
+    case 0xED:
+    case 0xEE:
+    case 0xEF:
+    case 0xCC:
+    case 0xCD:
+    case 0xCE:
+    case 0xCF:
+        return 'i';
+    case 0xF2:
+    case 0xF3:
+    case 0xF4:
+    case 0xF5:
+    case 0xF6:
+    case 0xD2:
+    case 0xD3:
+    case 0xD4:
+    case 0xD5:
+    case 0xD6:
+        return 'o';
+    case 0xF9:
+    case 0xFA:
+    case 0xFB:
+    case 0xFC:
+    case 0xD9:
+    case 0xDA:
+    case 0xDB:
+    case 0xDC:
+        return 'u';
+    case 0xFF:
+    case 0x178:
+    case 0xFD:
+    case 0xDD:
+        return 'y';
+    case 0xF1:
+    case 0xD1:
+        return 'n';
+    default:
+        return 0;
     }
 }
 

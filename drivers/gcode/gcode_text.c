@@ -28,16 +28,16 @@ struct gcode_font {
 void gcode_text_cfg_default(gcode_text_cfg_t *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->area_x = 0;      /* the plate's corner is the machine origin */
+    cfg->area_x = 0; /* the plate's corner is the machine origin */
     cfg->area_y = 0;
-    cfg->area_w = 60;     /* a smartphone holder's front face, mm */
+    cfg->area_w = 60; /* a smartphone holder's front face, mm */
     cfg->area_h = 20;
-    cfg->margin = 1.5;    /* keeps strokes off the bent edges */
-    cfg->max_cap_h = 10;  /* short names do not become huge */
-    cfg->min_cap_h = 4;   /* below this a 0.2 mm laser line is hard to read */
-    cfg->max_chars = 20;  /* what fits at min_cap_h on 60 mm, roughly */
-    cfg->power = 300;     /* S300 of $30=1000: marks anodised aluminium */
-    cfg->feed = 800;      /* mm/min */
+    cfg->margin = 1.5;   /* keeps strokes off the bent edges */
+    cfg->max_cap_h = 10; /* short names do not become huge */
+    cfg->min_cap_h = 4;  /* below this a 0.2 mm laser line is hard to read */
+    cfg->max_chars = 20; /* what fits at min_cap_h on 60 mm, roughly */
+    cfg->power = 300;    /* S300 of $30=1000: marks anodised aluminium */
+    cfg->feed = 800;     /* mm/min */
     snprintf(cfg->font, sizeof cfg->font, "rowmans");
 }
 
@@ -65,10 +65,18 @@ void gcode_font_destroy(gcode_font_t *f)
 
 /* ---- Characters ---------------------------------------------------------- */
 
-typedef enum { ACC_NONE, ACC_ACUTE, ACC_GRAVE, ACC_CIRC, ACC_DIAER, ACC_TILDE, ACC_CEDILLA } accent_t;
+typedef enum {
+    ACC_NONE,
+    ACC_ACUTE,
+    ACC_GRAVE,
+    ACC_CIRC,
+    ACC_DIAER,
+    ACC_TILDE,
+    ACC_CEDILLA
+} accent_t;
 
 typedef struct {
-    char base[3];  /* one or two ASCII glyphs (ligatures œ æ) */
+    char base[3]; /* one or two ASCII glyphs (ligatures œ æ) */
     accent_t accent;
 } cell_t;
 
@@ -152,8 +160,8 @@ static int cell_for(unsigned cp, cell_t *c)
     return -1;
 }
 
-static void describe_cp(unsigned cp, const unsigned char *start, const unsigned char *end, char *out,
-                        size_t cap)
+static void describe_cp(unsigned cp, const unsigned char *start, const unsigned char *end,
+                        char *out, size_t cap)
 {
     if (cp < 0x20 || cp == 0x7F)
         snprintf(out, cap, "control character U+%04X", cp);

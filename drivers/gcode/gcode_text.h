@@ -35,11 +35,11 @@ void gcode_text_cfg_default(gcode_text_cfg_t *cfg);
 
 typedef enum {
     GCODE_TEXT_OK = 0,
-    GCODE_TEXT_EMPTY,       /* nothing visible to engrave */
-    GCODE_TEXT_BAD_CHAR,    /* a character the font cannot draw */
-    GCODE_TEXT_TOO_LONG,    /* more than max_chars, or too small to be legible */
-    GCODE_TEXT_BLOCKED,     /* an offensive word */
-    GCODE_TEXT_BAD_UTF8,    /* not valid UTF-8 */
+    GCODE_TEXT_EMPTY,    /* nothing visible to engrave */
+    GCODE_TEXT_BAD_CHAR, /* a character the font cannot draw */
+    GCODE_TEXT_TOO_LONG, /* more than max_chars, or too small to be legible */
+    GCODE_TEXT_BLOCKED,  /* an offensive word */
+    GCODE_TEXT_BAD_UTF8, /* not valid UTF-8 */
 } gcode_text_verdict_t;
 
 typedef struct {
@@ -66,13 +66,13 @@ gcode_font_t *gcode_font_load(const char *name);
 void gcode_font_destroy(gcode_font_t *font);
 
 typedef struct {
-    char *text;          /* the program: lines ending in \n, NUL-terminated */
-    size_t len;          /* strlen(text) */
-    int lines;           /* number of lines */
-    double cap_h_mm;     /* height of a capital as engraved */
+    char *text;                        /* the program: lines ending in \n, NUL-terminated */
+    size_t len;                        /* strlen(text) */
+    int lines;                         /* number of lines */
+    double cap_h_mm;                   /* height of a capital as engraved */
     double min_x, min_y, max_x, max_y; /* bounding box of the burned strokes */
-    double burn_mm;      /* length burned */
-    double travel_mm;    /* length of laser-off moves */
+    double burn_mm;                    /* length burned */
+    double travel_mm;                  /* length of laser-off moves */
 } gcode_program_t;
 
 /* Renders TEXT as G-code for FONT and CFG into PROG (caller frees with
@@ -82,6 +82,5 @@ int gcode_text_render(const gcode_font_t *font, const gcode_text_cfg_t *cfg, con
                       gcode_program_t *prog, gcode_text_check_t *check);
 
 void gcode_program_free(gcode_program_t *prog);
-
 
 #endif

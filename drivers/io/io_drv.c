@@ -46,17 +46,23 @@ void io_drv_opts_default(io_drv_opts_t *o)
 
 const char *io_conn_name(io_conn_t c)
 {
-    return c == IO_CONN_CONNECTED ? "connected" : c == IO_CONN_DISCONNECTED ? "disconnected" : "connecting";
+    return c == IO_CONN_CONNECTED      ? "connected"
+           : c == IO_CONN_DISCONNECTED ? "disconnected"
+                                       : "connecting";
 }
 
 static int lamp_on(io_lamp_pattern_t p, long long t)
 {
     switch (p) {
-    case IO_LAMP_ON: return 1;
-    case IO_LAMP_BLINK_SLOW: return (t % 1000) < 500;
-    case IO_LAMP_BLINK_FAST: return (t % 250) < 125;
+    case IO_LAMP_ON:
+        return 1;
+    case IO_LAMP_BLINK_SLOW:
+        return (t % 1000) < 500;
+    case IO_LAMP_BLINK_FAST:
+        return (t % 250) < 125;
     case IO_LAMP_OFF:
-    default: return 0;
+    default:
+        return 0;
     }
 }
 

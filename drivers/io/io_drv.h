@@ -50,9 +50,9 @@ typedef struct {
     bool stale;
     long long last_good_ms;
     char last_error[96];
-    bool start_button;   /* held right now */
-    bool estop_ok;       /* chain closed; false = pressed or wire broken */
-    uint16_t outputs;    /* coils last written */
+    bool start_button; /* held right now */
+    bool estop_ok;     /* chain closed; false = pressed or wire broken */
+    uint16_t outputs;  /* coils last written */
     uint16_t module_id, firmware;
     uint16_t start_count, estop_count;
     int reconnects;

@@ -64,10 +64,10 @@ struct line_drv {
 
 void line_drv_opts_default(line_drv_opts_t *o)
 {
-    o->poll_ms = 50;         /* issue 4: default period */
+    o->poll_ms = 50; /* issue 4: default period */
     o->timeout_ms = MB_DEFAULT_TIMEOUT_MS;
     o->cmd_timeout_ms = 3000; /* a handshake takes one PLC scan; 3 s covers a reconnect */
-    o->stale_ms = 1000;      /* the kiosk greys the line view after 1 s without data */
+    o->stale_ms = 1000;       /* the kiosk greys the line view after 1 s without data */
 }
 
 static void post(line_drv_t *d, const line_event_t *ev)
@@ -152,7 +152,8 @@ static int claim_mailbox(line_drv_t *d)
         uint32_t owner = mf_regmap_get_u32(&r[MF_PLC_MBOXR_OWNER]);
         if (owner != 0 && owner != d->token)
             continue;
-        int rc = d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(k) + MF_PLC_MBOX_OWNER, 2, tok);
+        int rc =
+            d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(k) + MF_PLC_MBOX_OWNER, 2, tok);
         if (rc == MF_EREFUSED)
             continue; /* another client took it first (exception 6) */
         if (rc)
@@ -193,7 +194,8 @@ static int run_mailbox(line_drv_t *d, long long now)
         r[MF_PLC_MBOXR_ACK_SEQ] == d->pending_seq) {
         uint16_t res = r[MF_PLC_MBOXR_RESULT];
         if (res == MF_PLC_RES_OK)
-            post_result(d, LINE_RESULT_ACCEPTED, res, mf_regmap_get_u32(&r[MF_PLC_MBOXR_ORDER]), "");
+            post_result(d, LINE_RESULT_ACCEPTED, res, mf_regmap_get_u32(&r[MF_PLC_MBOXR_ORDER]),
+                        "");
         else if (res != MF_PLC_RES_PENDING)
             post_result(d, LINE_RESULT_REFUSED, res, 0, line_plc_result_text(res));
     }
@@ -203,9 +205,10 @@ static int run_mailbox(line_drv_t *d, long long now)
             d->pending_seq = d->seq;
             d->pending_seq_set = 1;
         }
-        uint16_t req[6] = {d->pending_seq, d->pending.plc_cmd, d->pending.args[0],
+        uint16_t req[6] = {d->pending_seq,     d->pending.plc_cmd, d->pending.args[0],
                            d->pending.args[1], d->pending.args[2], d->pending.args[3]};
-        int rc = d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox) + MF_PLC_MBOX_SEQ, 6, req);
+        int rc =
+            d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox) + MF_PLC_MBOX_SEQ, 6, req);
         if (rc == MF_EREFUSED) {
             d->mbox = -1; /* the PLC says the slot is not ours any more */
             d->work.mailbox = -1;

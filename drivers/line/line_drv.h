@@ -32,13 +32,13 @@ typedef enum {
 } line_conn_t;
 
 typedef struct {
-    uint16_t state;      /* mf_packml_state_t */
-    uint32_t order;      /* order id of the piece at the station, 0 = none */
-    uint16_t colour;     /* mf_colour_t of that piece */
-    uint16_t progress;   /* 0..100 % of the current cycle */
+    uint16_t state;    /* mf_packml_state_t */
+    uint32_t order;    /* order id of the piece at the station, 0 = none */
+    uint16_t colour;   /* mf_colour_t of that piece */
+    uint16_t progress; /* 0..100 % of the current cycle */
     uint16_t last_cycle_ds, avg_cycle_ds, nominal_ds; /* tenths of line seconds */
     uint32_t cycles;
-    uint16_t alarm;      /* mf_alarm_code_t active at the station */
+    uint16_t alarm; /* mf_alarm_code_t active at the station */
     bool part_present, busy;
 } line_station_t;
 
@@ -102,14 +102,14 @@ typedef enum {
 
 typedef struct {
     line_event_kind_t kind;
-    uint32_t tag;          /* RESULT: the tag the command was given */
-    line_cmd_kind_t cmd;   /* RESULT */
-    line_result_t result;  /* RESULT */
-    uint16_t plc_result;   /* RESULT: mf_plc_result_t when answered */
-    uint32_t order;        /* RESULT of SUBMIT_ORDER: the new order id; FINISHED: its id */
-    uint16_t outcome;      /* FINISHED: mf_plc_outcome_t */
-    uint16_t colour;       /* FINISHED */
-    char text[96];         /* plain-language reason (REFUSED, TIMED_OUT, DISCONNECTED) */
+    uint32_t tag;         /* RESULT: the tag the command was given */
+    line_cmd_kind_t cmd;  /* RESULT */
+    line_result_t result; /* RESULT */
+    uint16_t plc_result;  /* RESULT: mf_plc_result_t when answered */
+    uint32_t order;       /* RESULT of SUBMIT_ORDER: the new order id; FINISHED: its id */
+    uint16_t outcome;     /* FINISHED: mf_plc_outcome_t */
+    uint16_t colour;      /* FINISHED */
+    char text[96];        /* plain-language reason (REFUSED, TIMED_OUT, DISCONNECTED) */
 } line_event_t;
 
 typedef struct {

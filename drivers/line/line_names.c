@@ -15,18 +15,22 @@ bool line_snapshot_is_stale(long long last_good_ms, long long now_ms, int stale_
 const char *line_conn_name(line_conn_t conn)
 {
     switch (conn) {
-    case LINE_CONN_CONNECTING: return "connecting";
-    case LINE_CONN_CONNECTED: return "connected";
-    case LINE_CONN_DISCONNECTED: return "disconnected";
-    default: return "?";
+    case LINE_CONN_CONNECTING:
+        return "connecting";
+    case LINE_CONN_CONNECTED:
+        return "connected";
+    case LINE_CONN_DISCONNECTED:
+        return "disconnected";
+    default:
+        return "?";
     }
 }
 
 const char *line_packml_name(uint16_t s)
 {
     static const char *const names[] = {
-        "Undefined", "Clearing",  "Stopped",  "Starting",    "Idle",       "Suspended",
-        "Execute",   "Stopping",  "Aborting", "Aborted",     "Holding",    "Held",
+        "Undefined", "Clearing",   "Stopped",      "Starting",  "Idle",       "Suspended",
+        "Execute",   "Stopping",   "Aborting",     "Aborted",   "Holding",    "Held",
         "Unholding", "Suspending", "Unsuspending", "Resetting", "Completing", "Complete"};
     _Static_assert(sizeof names / sizeof names[0] == MF_PACKML_STATE_MAX + 1, "PackML names");
     return s <= MF_PACKML_STATE_MAX ? names[s] : "?";
@@ -35,30 +39,30 @@ const char *line_packml_name(uint16_t s)
 const char *line_mode_name(uint16_t m)
 {
     switch (m) {
-    case MF_MODE_AUTO: return "auto";
-    case MF_MODE_MAINTENANCE: return "maintenance";
-    case MF_MODE_MANUAL: return "manual";
-    default: return "?";
+    case MF_MODE_AUTO:
+        return "auto";
+    case MF_MODE_MAINTENANCE:
+        return "maintenance";
+    case MF_MODE_MANUAL:
+        return "manual";
+    default:
+        return "?";
     }
 }
 
 const char *line_alarm_name(uint16_t code)
 {
-    static const char *const names[] = {"none",
-                                        "emergency stop",
-                                        "piece jammed",
-                                        "sensor fault",
-                                        "robot fault",
-                                        "repeated quality rejects",
-                                        "engraver timeout",
-                                        "magazine empty"};
+    static const char *const names[] = {
+        "none",        "emergency stop",           "piece jammed",     "sensor fault",
+        "robot fault", "repeated quality rejects", "engraver timeout", "magazine empty"};
     _Static_assert(sizeof names / sizeof names[0] == MF_ALARM_CODE_MAX + 1, "alarm names");
     return code <= MF_ALARM_CODE_MAX ? names[code] : "unknown alarm";
 }
 
 const char *line_colour_name(uint16_t c)
 {
-    static const char *const names[] = {"none", "red", "blue", "green", "yellow", "black", "silver"};
+    static const char *const names[] = {"none",   "red",   "blue",  "green",
+                                        "yellow", "black", "silver"};
     _Static_assert(sizeof names / sizeof names[0] == MF_COLOUR_COUNT + 1, "colour names");
     return c <= MF_COLOUR_COUNT ? names[c] : "?";
 }
@@ -80,15 +84,24 @@ const char *line_plc_result_text(uint16_t r)
 const char *line_cmd_name(line_cmd_kind_t c)
 {
     switch (c) {
-    case LINE_CMD_START: return "start";
-    case LINE_CMD_STOP: return "stop";
-    case LINE_CMD_RESET: return "reset";
-    case LINE_CMD_ACK: return "acknowledge";
-    case LINE_CMD_SET_MODE: return "set mode";
-    case LINE_CMD_SUBMIT_ORDER: return "submit order";
-    case LINE_CMD_ENGRAVE_DONE: return "engraving done";
-    case LINE_CMD_REFILL: return "refill";
-    default: return "?";
+    case LINE_CMD_START:
+        return "start";
+    case LINE_CMD_STOP:
+        return "stop";
+    case LINE_CMD_RESET:
+        return "reset";
+    case LINE_CMD_ACK:
+        return "acknowledge";
+    case LINE_CMD_SET_MODE:
+        return "set mode";
+    case LINE_CMD_SUBMIT_ORDER:
+        return "submit order";
+    case LINE_CMD_ENGRAVE_DONE:
+        return "engraving done";
+    case LINE_CMD_REFILL:
+        return "refill";
+    default:
+        return "?";
     }
 }
 

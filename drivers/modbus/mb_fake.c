@@ -276,8 +276,8 @@ static void fl_destroy(void *ctx)
     free(ctx);
 }
 
-static const mb_link_ops_t fake_ops = {"fake",        fl_connect,    fl_close,
-                                       fl_read_bits,  fl_read_regs,  fl_write_regs,
+static const mb_link_ops_t fake_ops = {"fake",        fl_connect,        fl_close,
+                                       fl_read_bits,  fl_read_regs,      fl_write_regs,
                                        fl_write_bits, fl_last_exception, fl_destroy};
 
 int mb_fake_link(mb_fake_t *f, mb_link_t *link)

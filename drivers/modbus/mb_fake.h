@@ -52,8 +52,8 @@ void mb_fake_set_online(mb_fake_t *fake, bool online);
 /* Each call sleeps this long first (a slow device), 0 = none. */
 void mb_fake_set_delay_ms(mb_fake_t *fake, int ms);
 
-int mb_fake_calls(mb_fake_t *fake);       /* read/write calls so far */
-int mb_fake_connects(mb_fake_t *fake);    /* successful connects so far */
-int mb_fake_open_links(mb_fake_t *fake);  /* links connected right now */
+int mb_fake_calls(mb_fake_t *fake);      /* read/write calls so far */
+int mb_fake_connects(mb_fake_t *fake);   /* successful connects so far */
+int mb_fake_open_links(mb_fake_t *fake); /* links connected right now */
 
 #endif

@@ -115,11 +115,11 @@ static void m_destroy(void *vctx)
     free(c);
 }
 
-static const mb_link_ops_t tcp_ops = {"tcp",        m_connect,   m_close,
-                                      m_read_bits,  m_read_regs, m_write_regs,
+static const mb_link_ops_t tcp_ops = {"tcp",        m_connect,        m_close,
+                                      m_read_bits,  m_read_regs,      m_write_regs,
                                       m_write_bits, m_last_exception, m_destroy};
-static const mb_link_ops_t rtu_ops = {"rtu",        m_connect,   m_close,
-                                      m_read_bits,  m_read_regs, m_write_regs,
+static const mb_link_ops_t rtu_ops = {"rtu",        m_connect,        m_close,
+                                      m_read_bits,  m_read_regs,      m_write_regs,
                                       m_write_bits, m_last_exception, m_destroy};
 
 static int setup(mb_ctx_t *c, int unit, int timeout_ms)

@@ -40,10 +40,10 @@ int mb_parse_tcp_uri(const char *uri, char *host, int host_len, int *port, int d
 const char *mb_exception_name(int code)
 {
     static const char *const names[] = {
-        "no exception",          "illegal function",      "illegal data address",
-        "illegal data value",    "server device failure", "acknowledge",
-        "server device busy",    "negative acknowledge",  "memory parity error",
-        "not defined",           "gateway path unavailable", "gateway target failed to respond",
+        "no exception",       "illegal function",         "illegal data address",
+        "illegal data value", "server device failure",    "acknowledge",
+        "server device busy", "negative acknowledge",     "memory parity error",
+        "not defined",        "gateway path unavailable", "gateway target failed to respond",
     };
     if (code < 0 || code > 11)
         return "unknown exception";

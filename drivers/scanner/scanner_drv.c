@@ -121,7 +121,8 @@ static void *scanner_thread(void *arg)
                     d->lb.used = 0;
                     d->work.online = true;
                     d->work.last_error[0] = '\0';
-                    snprintf(d->work.port_kind, sizeof d->work.port_kind, "%s", serial_kind(d->port));
+                    snprintf(d->work.port_kind, sizeof d->work.port_kind, "%s",
+                             serial_kind(d->port));
                     post(d, SCANNER_EV_ONLINE, NULL, NULL);
                 } else {
                     snprintf(d->work.last_error, sizeof d->work.last_error, "%.95s", why);

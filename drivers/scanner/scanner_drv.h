@@ -64,7 +64,8 @@ typedef serial_port_t *(*scanner_open_fn)(void *user, char *why, size_t why_len)
 
 /* NULL on a bad address or pattern. */
 scanner_drv_t *scanner_drv_create(const char *address, const scanner_opts_t *opts);
-scanner_drv_t *scanner_drv_create_with(scanner_open_fn open, void *user, const scanner_opts_t *opts);
+scanner_drv_t *scanner_drv_create_with(scanner_open_fn open, void *user,
+                                       const scanner_opts_t *opts);
 void scanner_drv_destroy(scanner_drv_t *drv);
 bool scanner_drv_poll_event(scanner_drv_t *drv, scanner_event_t *ev);
 void scanner_drv_snapshot(scanner_drv_t *drv, scanner_snapshot_t *out);

@@ -74,7 +74,12 @@ int serial_read_line(serial_port_t *port, serial_linebuf_t *lb, char *line, size
 int serial_linebuf_take(serial_linebuf_t *lb, char *line, size_t line_cap);
 
 /* A parsed address. */
-typedef enum { SERIAL_ADDR_AUTO, SERIAL_ADDR_TERMIOS, SERIAL_ADDR_SP, SERIAL_ADDR_USB } serial_addr_kind_t;
+typedef enum {
+    SERIAL_ADDR_AUTO,
+    SERIAL_ADDR_TERMIOS,
+    SERIAL_ADDR_SP,
+    SERIAL_ADDR_USB
+} serial_addr_kind_t;
 typedef struct {
     serial_addr_kind_t kind;
     char path[256];      /* AUTO, TERMIOS, SP */
@@ -101,6 +106,7 @@ typedef struct {
 int serial_list_ports(serial_port_info_t *out, int cap);
 
 /* Resolves a usb: address to a device path. Returns 0 or MF_ENOENT. */
-int serial_find_usb(uint16_t vid, uint16_t pid, const char *usb_serial, char *path, size_t path_len);
+int serial_find_usb(uint16_t vid, uint16_t pid, const char *usb_serial, char *path,
+                    size_t path_len);
 
 #endif

@@ -19,19 +19,25 @@ typedef struct {
 static int map_sp(enum sp_return r)
 {
     switch (r) {
-    case SP_OK: return 0;
-    case SP_ERR_ARG: return MF_EINVAL;
-    case SP_ERR_MEM: return MF_ENOMEM;
-    case SP_ERR_SUPP: return MF_EUNSUPPORTED;
+    case SP_OK:
+        return 0;
+    case SP_ERR_ARG:
+        return MF_EINVAL;
+    case SP_ERR_MEM:
+        return MF_ENOMEM;
+    case SP_ERR_SUPP:
+        return MF_EUNSUPPORTED;
     case SP_ERR_FAIL:
-    default: return MF_EIO;
+    default:
+        return MF_EIO;
     }
 }
 
 static int s_read(void *vctx, void *buf, size_t cap, int timeout_ms)
 {
     sp_ctx_t *c = vctx;
-    enum sp_return r = sp_blocking_read_next(c->port, buf, cap, (unsigned)(timeout_ms > 0 ? timeout_ms : 1));
+    enum sp_return r =
+        sp_blocking_read_next(c->port, buf, cap, (unsigned)(timeout_ms > 0 ? timeout_ms : 1));
     if (r >= 0)
         return (int)r;
     return r == SP_ERR_FAIL ? MF_ECLOSED : map_sp(r);
@@ -40,7 +46,8 @@ static int s_read(void *vctx, void *buf, size_t cap, int timeout_ms)
 static int s_write(void *vctx, const void *buf, size_t len, int timeout_ms)
 {
     sp_ctx_t *c = vctx;
-    enum sp_return r = sp_blocking_write(c->port, buf, len, (unsigned)(timeout_ms > 0 ? timeout_ms : 1));
+    enum sp_return r =
+        sp_blocking_write(c->port, buf, len, (unsigned)(timeout_ms > 0 ? timeout_ms : 1));
     if (r < 0)
         return r == SP_ERR_FAIL ? MF_ECLOSED : map_sp(r);
     return (size_t)r == len ? 0 : MF_ETIMEDOUT;
@@ -62,8 +69,11 @@ static void s_close(void *vctx)
     free(c);
 }
 
-static const serial_ops_t sp_ops = {
-    .kind = "libserialport", .read = s_read, .write = s_write, .flush_input = s_flush, .close = s_close};
+static const serial_ops_t sp_ops = {.kind = "libserialport",
+                                    .read = s_read,
+                                    .write = s_write,
+                                    .flush_input = s_flush,
+                                    .close = s_close};
 
 serial_port_t *serial_sp_open(const char *path, int baud, char *why, size_t why_len)
 {
@@ -131,7 +141,8 @@ int serial_list_ports(serial_port_info_t *out, int cap)
                 pi->pid = (uint16_t)pid;
             }
             copy_str(pi->usb_serial, sizeof pi->usb_serial, sp_get_port_usb_serial(list[i]));
-            copy_str(pi->manufacturer, sizeof pi->manufacturer, sp_get_port_usb_manufacturer(list[i]));
+            copy_str(pi->manufacturer, sizeof pi->manufacturer,
+                     sp_get_port_usb_manufacturer(list[i]));
             copy_str(pi->product, sizeof pi->product, sp_get_port_usb_product(list[i]));
         }
     }

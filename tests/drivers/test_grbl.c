@@ -35,7 +35,7 @@ typedef struct {
     bool hold, alarm, silent, no_banner, garbage;
     int alarm_after; /* raise ALARM:1 after this many G-code lines acknowledged, 0 = never */
     int acked, ticks, crlf_seen, resets;
-    int line_ms;          /* at most one line executed per line_ms of wall time, 0 = no limit */
+    int line_ms; /* at most one line executed per line_ms of wall time, 0 = no limit */
     long long last_exec_ms;
 } mini_grbl_t;
 
@@ -52,7 +52,10 @@ static void mg_peer(void *user, serial_fake_t *fk, const unsigned char *data, si
         unsigned char c = data[i];
         if (c == '?') {
             if (!g->silent) {
-                const char *st = g->alarm ? "Alarm" : g->hold ? "Hold:0" : g->count ? "Run" : "Idle";
+                const char *st = g->alarm   ? "Alarm"
+                                 : g->hold  ? "Hold:0"
+                                 : g->count ? "Run"
+                                            : "Idle";
                 char buf[96];
                 snprintf(buf, sizeof buf, "<%s|MPos:1.000,2.000,0.000|Bf:%d,%d|FS:800,300>\r\n", st,
                          15 - (g->count > 15 ? 15 : g->count), 128 - g->rx_used);
@@ -76,7 +79,9 @@ static void mg_peer(void *user, serial_fake_t *fk, const unsigned char *data, si
             g->cur[g->cur_len] = '\0';
             int slot = (g->head + g->count) % 512;
             g->lens[slot] = (int)g->cur_len + 1;
-            g->kinds[slot] = strcmp(g->cur, "$X") == 0 ? 'x' : strncmp(g->cur, "G99", 3) == 0 ? 'e' : 'o';
+            g->kinds[slot] = strcmp(g->cur, "$X") == 0        ? 'x'
+                             : strncmp(g->cur, "G99", 3) == 0 ? 'e'
+                                                              : 'o';
             g->count++;
             g->rx_used++; /* the newline */
             if (g->rx_used > g->rx_max)
@@ -443,8 +448,8 @@ static void test_no_banner(void **state)
     r->g.no_banner = true;
     rig_start(r, GRBL_STREAM_CHAR_COUNT);
     grbl_snapshot_t s;
-    assert_true(TU_WAIT((grbl_drv_snapshot(r->drv, &s), s.state == GRBL_DRV_OFFLINE &&
-                                                             strstr(s.last_message, "banner")),
+    assert_true(TU_WAIT((grbl_drv_snapshot(r->drv, &s),
+                         s.state == GRBL_DRV_OFFLINE && strstr(s.last_message, "banner")),
                         3000));
     /* A job while offline fails at once with the reason. */
     grbl_event_t ev;

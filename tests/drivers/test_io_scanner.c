@@ -149,7 +149,11 @@ static void test_scanner_filter(void **state)
     assert_int_equal(scanner_filter_judge(f, "MF-000123", 7600), SCAN_ACCEPT);
     assert_int_equal(scanner_filter_judge(f, "MF-12", 8000), SCAN_INVALID);
     assert_int_equal(scanner_filter_judge(f, "3017620422003", 8000), SCAN_INVALID);
-    assert_int_equal(scanner_filter_judge(f, "MF-00\x01" "123", 8000), SCAN_INVALID);
+    assert_int_equal(scanner_filter_judge(f,
+                                          "MF-00\x01"
+                                          "123",
+                                          8000),
+                     SCAN_INVALID);
     assert_int_equal(scanner_filter_judge(f, "", 8000), SCAN_INVALID);
     scanner_filter_destroy(f);
     assert_null(scanner_filter_create("([", 1000));

@@ -163,7 +163,8 @@ static void test_u32_packing(void **state)
     assert_int_equal(regs[0], 0x1234);
     assert_int_equal(regs[1], 0x5678);
     const unsigned char wire[4] = {0x12, 0x34, 0x56, 0x78};
-    uint16_t from_wire[2] = {(uint16_t)(wire[0] << 8 | wire[1]), (uint16_t)(wire[2] << 8 | wire[3])};
+    uint16_t from_wire[2] = {(uint16_t)(wire[0] << 8 | wire[1]),
+                             (uint16_t)(wire[2] << 8 | wire[3])};
     assert_int_equal(mf_regmap_get_u32(from_wire), 0x12345678u);
     mf_regmap_put_u32(regs, 0xFFFFFFFEu);
     assert_int_equal(regs[0], 0xFFFF);
@@ -274,7 +275,8 @@ static void test_submit_and_refuse(void **state)
     line_drv_destroy(d);
     /* A clean stop frees the mailbox. */
     mb_fake_lock(r->fake);
-    uint32_t owner = mf_regmap_get_u32(&mb_fake_table(r->fake, MB_INPUT)[MF_PLC_IR_MBOX(s.mailbox) + MF_PLC_MBOXR_OWNER]);
+    uint32_t owner = mf_regmap_get_u32(
+        &mb_fake_table(r->fake, MB_INPUT)[MF_PLC_IR_MBOX(s.mailbox) + MF_PLC_MBOXR_OWNER]);
     mb_fake_unlock(r->fake);
     int open_links = mb_fake_open_links(r->fake);
     assert_int_equal(owner, 0u);
@@ -392,7 +394,8 @@ static void test_two_drivers_one_plc(void **state)
     plc_rig_t *r = plc_create();
     submitter_t a = {.d = drv_on(r, 10, 3000), .n = 20};
     submitter_t b = {.d = drv_on(r, 10, 3000), .n = 20};
-    assert_true(TU_WAIT(conn_of(a.d) == LINE_CONN_CONNECTED && conn_of(b.d) == LINE_CONN_CONNECTED, 1000));
+    assert_true(
+        TU_WAIT(conn_of(a.d) == LINE_CONN_CONNECTED && conn_of(b.d) == LINE_CONN_CONNECTED, 1000));
     /* Drop a few answers on the way to exercise the retry with the same SEQ. */
     mb_fake_fail_next(r->fake, 3, MF_ETIMEDOUT, 0);
     pthread_t ta, tb;

@@ -53,7 +53,8 @@ static int start_sim(int port, const char *const *extra)
     snprintf(control_path, sizeof control_path, "/tmp/mf-drvtest-%d.sock", (int)getpid());
     snprintf(io_path, sizeof io_path, "/tmp/mf-drvtest-%d-io", (int)getpid());
     snprintf(scanner_path, sizeof scanner_path, "/tmp/mf-drvtest-%d-scan", (int)getpid());
-    return sim_child_start(&sim, NULL, port, io_path, engraver_path, scanner_path, control_path, extra, 5000);
+    return sim_child_start(&sim, NULL, port, io_path, engraver_path, scanner_path, control_path,
+                           extra, 5000);
 }
 
 static int teardown(void **state)
@@ -97,7 +98,8 @@ static void test_kill_and_restart(void **state)
     t0 = tu_now_ms();
     assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 3000));
     long long up_ms = tu_now_ms() - t0;
-    print_message("disconnected after %lld ms, connected %lld ms after the restart\n", down_ms, up_ms);
+    print_message("disconnected after %lld ms, connected %lld ms after the restart\n", down_ms,
+                  up_ms);
     line_drv_snapshot(d, &s);
     assert_false(s.stale);
     assert_int_equal(s.reconnects, 1);
@@ -140,7 +142,8 @@ static void test_two_kiosks_orders_once(void **state)
     line_drv_opts_t o;
     line_drv_opts_default(&o);
     kiosk_t k[2] = {{.d = line_drv_create(uri, &o)}, {.d = line_drv_create(uri, &o)}};
-    assert_true(TU_WAIT(conn_of(k[0].d) == LINE_CONN_CONNECTED && conn_of(k[1].d) == LINE_CONN_CONNECTED, 2000));
+    assert_true(TU_WAIT(
+        conn_of(k[0].d) == LINE_CONN_CONNECTED && conn_of(k[1].d) == LINE_CONN_CONNECTED, 2000));
     uint32_t tag;
     line_event_t ev;
     /* The simulated line starts Stopped: reset, wait for Idle, start (PackML). */
@@ -156,13 +159,15 @@ static void test_two_kiosks_orders_once(void **state)
     const int per = 4;
     for (int i = 0; i < per; i++)
         for (int j = 0; j < 2; j++)
-            assert_int_equal(line_drv_submit_order(k[j].d, (mf_colour_t)(1 + (i + j) % 6), false,
-                                                   &k[j].tags[i]), 0);
+            assert_int_equal(
+                line_drv_submit_order(k[j].d, (mf_colour_t)(1 + (i + j) % 6), false, &k[j].tags[i]),
+                0);
     /* Collect the results and the finished pieces seen by kiosk 0. */
     int finished_count[64] = {0};
     long long end = tu_now_ms() + 20000;
     int finished_total = 0;
-    while (tu_now_ms() < end && (k[0].accepted + k[1].accepted < 2 * per || finished_total < 2 * per)) {
+    while (tu_now_ms() < end &&
+           (k[0].accepted + k[1].accepted < 2 * per || finished_total < 2 * per)) {
         bool any = false;
         for (int j = 0; j < 2; j++) {
             while (line_drv_poll_event(k[j].d, &ev)) {
