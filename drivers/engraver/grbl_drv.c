@@ -38,6 +38,7 @@ typedef struct {
     double *times;   /* cumulated motion time after each line */
     int next;        /* next line to send */
     long long started_ms;
+    long long held_ms, hold_since; /* time spent in feed hold, for the estimate */
 } job_t;
 
 struct grbl_drv {
@@ -182,20 +183,31 @@ static int send_line(grbl_drv_t *d, const char *line, size_t len)
     return rc;
 }
 
-static void update_eta(grbl_drv_t *d)
+/* Seconds left: motion time of the lines GRBL has not executed yet (from the
+ * program, executed = acknowledged minus the planner blocks still queued,
+ * from the status report's Bf field), scaled by how much slower than that
+ * estimate the job ran so far (acceleration, latency) once a second of it
+ * has run. Frozen during a hold. */
+static void update_eta(grbl_drv_t *d, long long now)
 {
     job_t *j = &d->job;
     if (!j->active || j->nlines == 0) {
         d->work.seconds_left = 0;
         return;
     }
+    if (d->hold)
+        return;
     int executed = d->work.lines_acked;
     if (d->planner_free >= 0)
         executed -= GRBL_PLANNER_BLOCKS - d->planner_free;
     if (executed < 0)
         executed = 0;
     double done = executed > 0 ? j->times[executed - 1] : 0;
-    d->work.seconds_left = j->times[j->nlines - 1] - done;
+    double left = j->times[j->nlines - 1] - done;
+    double elapsed = (double)(now - j->started_ms - j->held_ms) / 1000.0;
+    if (done >= 1.0 && elapsed > done)
+        left *= elapsed / done;
+    d->work.seconds_left = left;
 }
 
 static void handle_reply(grbl_drv_t *d, const char *line, long long now)
@@ -279,7 +291,7 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
             job_end(d, true, NULL);
             d->work.state = GRBL_DRV_READY;
         }
-        update_eta(d);
+        update_eta(d, now);
         break;
     case GRBL_REPLY_MSG:
         snprintf(d->work.last_message, sizeof d->work.last_message, "%s", r.text);
@@ -336,7 +348,7 @@ static void start_job(grbl_drv_t *d, grbl_cmd_t *c, long long now)
     d->work.lines_sent = d->work.lines_acked = 0;
     d->work.max_bytes_in_flight = 0;
     d->work.state = GRBL_DRV_RUNNING;
-    update_eta(d);
+    update_eta(d, now);
     return;
 refuse : {
     grbl_event_t ev = {.kind = GRBL_EV_JOB_DONE, .job = c->job, .ok = false};
@@ -368,6 +380,8 @@ static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
             return;
         }
         rc = send_bytes(d, "!", 1);
+        if (!d->hold)
+            d->job.hold_since = now;
         d->hold = true;
         d->work.state = GRBL_DRV_HELD;
         break;
@@ -377,6 +391,7 @@ static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
             return;
         }
         rc = send_bytes(d, "~", 1);
+        d->job.held_ms += now - d->job.hold_since;
         d->hold = false;
         d->work.state = GRBL_DRV_RUNNING;
         break;
