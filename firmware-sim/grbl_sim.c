@@ -104,7 +104,7 @@ struct grbl_sim {
     uint64_t busy_until;
     grbl_move_t *moves;
     size_t moves_len, moves_cap, moves_next;
-    int after_feed_ok; /* 2: program end (M2/M30) once the moves are queued */
+    int program_end; /* M2/M30: once motion is done, reset modes and say so */
     uint64_t dwell_us;
     int dwell_started;
 
@@ -406,7 +406,7 @@ static void protocol_clear(grbl_sim_t *g)
     g->line_len = 0;
     g->line_overflow = g->in_comment_paren = g->in_comment_semi = 0;
     g->moves_len = g->moves_next = 0;
-    g->after_feed_ok = 0;
+    g->program_end = 0;
 }
 
 static void soft_reset(grbl_sim_t *g)
@@ -539,6 +539,8 @@ static int system_execute(grbl_sim_t *g, const char *l)
         return 0;
     }
     if (strcmp(l, "$#") == 0) {
+        if (!idle_or_alarm(g))
+            return 8;
         static const char *names[] = {"G54", "G55", "G56", "G57", "G58",
                                       "G59", "G28", "G30", "G92"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -840,8 +842,14 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
         return -1;
     }
     if (!axes) {
-        if (m_end)
-            parser_defaults(g);
+        if (m_end) {
+            /* GRBL waits for the motion to finish, then ends the program. */
+            g->program_end = 1;
+            g->dwell_us = 0;
+            g->dwell_started = 0;
+            g->phase = P_DWELL;
+            return -1;
+        }
         return 0;
     }
     if (setting(g, 20) != 0.0) {
@@ -860,8 +868,7 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
     } else if (arc_moves(g, target, centre, g->motion == 2) != 0) {
         return 20;
     }
-    if (m_end)
-        g->after_feed_ok = 2; /* program end after the moves */
+    g->program_end = m_end;
     g->phase = P_FEED;
     return -1;
 }
@@ -969,12 +976,13 @@ static void protocol_step(grbl_sim_t *g)
                 g->state = ST_RUN;
         }
         if (g->moves_next == g->moves_len) {
-            g->phase = P_COLLECT;
-            if (g->after_feed_ok == 2) {
-                g->spindle = 0;
-                parser_defaults(g);
+            if (g->program_end) {
+                g->dwell_us = 0;
+                g->dwell_started = 0;
+                g->phase = P_DWELL;
+                return;
             }
-            g->after_feed_ok = 0;
+            g->phase = P_COLLECT;
             respond(g, 0);
         }
         return;
@@ -988,6 +996,15 @@ static void protocol_step(grbl_sim_t *g)
         if (g->busy_until > g->t)
             return;
         g->phase = P_COLLECT;
+        if (g->program_end) {
+            /* What GRBL 1.1 resets at M2/M30: motion G1, G90, G54, spindle
+             * and coolant off; units, F and S stay. */
+            g->program_end = 0;
+            g->motion = 1;
+            g->relative = 0;
+            g->spindle = 0;
+            out_printf(g, "[MSG:Pgm End]\r\n");
+        }
         respond(g, 0);
         return;
     case P_HOMING:

@@ -394,6 +394,23 @@ static void test_burned_path_arcs_and_inches(void **state)
     host_free(h);
 }
 
+static void test_program_end_waits_for_motion(void **state)
+{
+    (void)state;
+    host_t *h = host_new();
+    skip_banner(h);
+    expect(h, "G91 M3 S100 G1 X20 F1200\n", "ok");
+    send(h, "M30\n");
+    pump(h, 500000);
+    assert_string_equal(next_line(h, 0), ""); /* still moving: no answer yet */
+    expect(h, NULL, "[MSG:Pgm End]");
+    expect(h, NULL, "ok");
+    assert_string_equal(grbl_sim_state_name(h->g), "Idle");
+    expect(h, "$G\n", "[GC:G1 G54 G17 G21 G90 G94 M5 M9 T0 F1200 S100]");
+    expect(h, NULL, "ok");
+    host_free(h);
+}
+
 static void test_power_cycle_resends_banner(void **state)
 {
     (void)state;
@@ -421,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_injected_alarm_needs_reset),
         cmocka_unit_test(test_receive_buffer_overflows_like_the_board),
         cmocka_unit_test(test_burned_path_arcs_and_inches),
+        cmocka_unit_test(test_program_end_waits_for_motion),
         cmocka_unit_test(test_power_cycle_resends_banner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
