@@ -15,6 +15,7 @@
 #include "grbl_drv.h"
 #include "io_drv.h"
 #include "line_drv.h"
+#include "mb_link.h"
 #include "scanner_drv.h"
 #include "mf_error.h"
 #include "mf_log.h"
@@ -260,6 +261,44 @@ static void test_engraver_alarm_then_next_job(void **state)
     sim_child_stop(&sim, 0);
 }
 
+/* libmodbus errors mapped at the boundary, on a real server. */
+static void test_modbus_link_errors(void **state)
+{
+    int rc = start_sim(0, NULL);
+    if (rc == MF_ENOENT)
+        skip();
+    assert_int_equal(rc, 0);
+    mb_link_t link;
+    assert_int_equal(mb_link_tcp_init(&link, "127.0.0.1", sim.plc_port, MF_PLC_UNIT_ID, 300), 0);
+    assert_int_equal(link.ops->connect(link.ctx), 0);
+    uint16_t regs[125];
+    assert_int_equal(link.ops->read_regs(link.ctx, MB_INPUT, 0, 125, regs), 0);
+    assert_int_equal(regs[MF_PLC_IR_MAP_VERSION], MF_PLC_MAP_VERSION);
+    /* Beyond the map: exception 2, illegal data address. */
+    assert_int_equal(link.ops->read_regs(link.ctx, MB_INPUT, MF_PLC_IR_COUNT, 10, regs),
+                     MF_EREFUSED);
+    assert_int_equal(link.ops->last_exception(link.ctx), 2);
+    /* Half an owner token into a mailbox: exception 3 (REGISTERS.md). */
+    uint16_t one = 1;
+    assert_int_equal(link.ops->write_regs(link.ctx, MF_PLC_HR_MBOX(0), 1, &one), MF_EREFUSED);
+    assert_int_equal(link.ops->last_exception(link.ctx), 3);
+    /* A PLC that stops answering: a timeout after the response timeout. */
+    char answer[256];
+    assert_int_equal(sim_child_control(control_path, "drop plc 2 mute", answer, sizeof answer), 0);
+    tu_sleep_ms(50); /* the simulator looks at its drop timer once per 10 ms loop */
+    long long t0 = tu_now_ms();
+    assert_int_equal(link.ops->read_regs(link.ctx, MB_INPUT, 0, 10, regs), MF_ETIMEDOUT);
+    long long waited = tu_now_ms() - t0;
+    assert_true(waited >= 250 && waited < 1000);
+    link.ops->close(link.ctx);
+    mb_link_deinit(&link);
+    /* Nobody listening: connection refused maps to closed. */
+    assert_int_equal(mb_link_tcp_init(&link, "127.0.0.1", 1, MF_PLC_UNIT_ID, 300), 0);
+    assert_int_equal(link.ops->connect(link.ctx), MF_ECLOSED);
+    mb_link_deinit(&link);
+    sim_child_stop(&sim, 0);
+}
+
 static bool wait_io(io_drv_t *d, io_event_kind_t kind, int timeout_ms)
 {
     long long end = tu_now_ms() + timeout_ms;
@@ -341,6 +380,7 @@ int main(void)
         cmocka_unit_test_teardown(test_two_kiosks_orders_once, teardown),
         cmocka_unit_test_teardown(test_engraver_alarm_then_next_job, teardown),
         cmocka_unit_test_teardown(test_io_and_scanner, teardown),
+        cmocka_unit_test_teardown(test_modbus_link_errors, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
