@@ -30,14 +30,22 @@ install_packages() {
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# configure_and_build BUILD_TYPE [extra cmake args...]
-configure_and_build() {
+# configure BUILD_TYPE [extra cmake args...]: (re)configures build/.
+configure() {
     local type="$1"
     shift
     say "configuring ($type) in build/"
     cmake -S "$MINIFAB_ROOT" -B "$MINIFAB_ROOT/build" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-    say "building"
-    cmake --build "$MINIFAB_ROOT/build" -j"$(nproc)"
+}
+
+# build [TARGET...]: builds the targets (all when none is named).
+build() {
+    local args=()
+    for t in "$@"; do
+        args+=(--target "$t")
+    done
+    say "building ${*:-everything}"
+    cmake --build "$MINIFAB_ROOT/build" -j"$(nproc)" "${args[@]}"
 }
 
 # Generates the sample job videos when they are missing (not committed).

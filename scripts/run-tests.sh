@@ -7,7 +7,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install_packages
-configure_and_build Debug -DMINIFAB_SANITIZE=ON
+configure Debug -DMINIFAB_SANITIZE=ON
+build
 sample_media
 
 # Leaks inside system libraries (fontconfig, X11) are not ours.
