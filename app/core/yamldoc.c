@@ -7,6 +7,7 @@
 #include "mf_error.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,19 +173,85 @@ static struct fy_document *load_common(const char *name, const char *path, const
     return doc;
 }
 
+/* Files staff edit are small; anything bigger is not one of them. */
+#define YAMLDOC_FILE_MAX (16u * 1024u * 1024u)
+
+/* True when TEXT is UTF-8; else the 1-based line and column (in characters)
+ * of the first bad byte. Checked before parsing: a file saved as Latin-1
+ * deserves a clear message, and libfyaml 0.7 loops forever on some invalid
+ * bytes (a 0xFF in a "%" directive line, found by tests/content's fuzzer). */
+static bool utf8_valid(const unsigned char *s, size_t n, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
+        if (len == 0 || i + len > n || (len == 2 && c < 0xC2) || (len == 4 && c > 0xF4))
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+        }
+        if ((len == 3 && c == 0xE0 && s[i + 1] < 0xA0) ||  /* overlong */
+            (len == 3 && c == 0xED && s[i + 1] >= 0xA0) || /* surrogate */
+            (len == 4 && c == 0xF0 && s[i + 1] < 0x90) ||  /* overlong */
+            (len == 4 && c == 0xF4 && s[i + 1] >= 0x90))   /* above U+10FFFF */
+            return false;
+        if (c == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+        i += len;
+    }
+    return true;
+}
+
+static bool check_encoding(const char *name, const char *text, size_t len, yamldoc_errors_t *errs)
+{
+    int line, col;
+    if (utf8_valid((const unsigned char *)text, len, &line, &col))
+        return true;
+    yamldoc_errors_add(errs, name, line, col,
+                       "the file is not UTF-8 text (save it with the UTF-8 encoding)");
+    return false;
+}
+
 struct fy_document *yamldoc_load_file(const char *path, yamldoc_errors_t *errs)
 {
-    FILE *probe = fopen(path, "r");
-    if (!probe) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
         yamldoc_errors_add(errs, path, 0, 0, "cannot open the file");
         return NULL;
     }
-    fclose(probe);
-    return load_common(path, path, NULL, 0, errs);
+    char *buf = malloc(YAMLDOC_FILE_MAX);
+    size_t len = buf ? fread(buf, 1, YAMLDOC_FILE_MAX, f) : 0;
+    bool read_error = ferror(f) != 0;
+    fclose(f);
+    bool ok = false;
+    if (!buf)
+        yamldoc_errors_add(errs, path, 0, 0, "%s", mf_strerror(MF_ENOMEM));
+    else if (read_error)
+        yamldoc_errors_add(errs, path, 0, 0, "cannot read the file");
+    else if (len == YAMLDOC_FILE_MAX)
+        yamldoc_errors_add(errs, path, 0, 0, "the file is too large (over 16 MiB)");
+    else
+        ok = check_encoding(path, buf, len, errs);
+    free(buf);
+    return ok ? load_common(path, path, NULL, 0, errs) : NULL;
 }
 
 struct fy_document *yamldoc_load_string(const char *name, const char *text, size_t len,
                                         yamldoc_errors_t *errs)
 {
+    if (!check_encoding(name, text, len, errs))
+        return NULL;
     return load_common(name, NULL, text, len, errs);
 }
