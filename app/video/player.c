@@ -17,6 +17,7 @@
 #include "mf_log.h"
 #include "video_clip.h"
 
+#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <libavutil/log.h>
 #include <stdarg.h>
@@ -661,7 +662,11 @@ static void player_upload_due(player_t *p)
             clip_vframe_clear(&pick);
             return;
         }
-        SDL_SetTextureScaleMode(p->tex, SDL_ScaleModeLinear);
+        /* Smooth scaling is free on a GPU; SDL's software renderer (headless,
+         * or a kiosk without GPU) pays ~1 ms a 1080p frame for it: not there. */
+        SDL_RendererInfo info;
+        int soft = SDL_GetRendererInfo(p->r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+        SDL_SetTextureScaleMode(p->tex, soft ? SDL_ScaleModeNearest : SDL_ScaleModeLinear);
         p->tex_w = fr->width;
         p->tex_h = fr->height;
         p->tex_nv12 = nv12;
@@ -819,13 +824,26 @@ static void player_draw_captions(player_t *p, const SDL_Rect *area, int64_t t_us
 static void player_draw_poster_or_black(player_t *p, const SDL_Rect *dst)
 {
     clip_t *c = p->clip;
-    if (!p->poster_tried && p->state != PLAYER_LOADING) {
+    int wanted = p->state == PLAYER_FAILED || !p->has_video;
+    if (wanted && !p->poster_tried && p->state != PLAYER_LOADING) {
         p->poster_tried = 1;
-        if (c->poster) {
-            p->poster_tex = SDL_CreateTextureFromSurface(p->r, c->poster);
-            p->poster_w = c->poster->w;
-            p->poster_h = c->poster->h;
+        pthread_mutex_lock(&c->mu);
+        SDL_Surface *s = c->poster;
+        pthread_mutex_unlock(&c->mu);
+        SDL_Surface *own = NULL;
+        /* Read by the clip thread when it failed itself or found no picture;
+         * a clip that opened but decoded nothing fails here, so read it now. */
+        if (!s && c->poster_path) {
+            s = own = IMG_Load(c->poster_path);
+            if (!s)
+                mf_log_warn(PLAYER_LOG, "poster %s: %s", c->poster_path, IMG_GetError());
         }
+        if (s) {
+            p->poster_tex = SDL_CreateTextureFromSurface(p->r, s);
+            p->poster_w = s->w;
+            p->poster_h = s->h;
+        }
+        SDL_FreeSurface(own);
     }
     if (p->poster_tex) {
         SDL_Rect fit = player_fit(dst, p->poster_w, p->poster_h, (AVRational){1, 1});
@@ -838,22 +856,36 @@ void player_draw(player_t *p, const SDL_Rect *dst)
     if (!p || !p->clip || !dst || dst->w <= 0 || dst->h <= 0)
         return;
     player_tick(p);
+    if (p->state != PLAYER_LOADING && p->state != PLAYER_FAILED && p->has_video)
+        player_upload_due(p);
+    /* Black where the picture does not cover the panel (all of it while
+     * loading, the bars around a letterboxed picture). */
+    SDL_Rect fit = *dst;
+    int picture = p->state != PLAYER_LOADING && p->state != PLAYER_FAILED && p->has_frame;
+    if (picture)
+        fit = player_fit(dst, p->tex_w, p->tex_h, p->sar);
     Uint8 r, g, b, a;
     SDL_GetRenderDrawColor(p->r, &r, &g, &b, &a);
     SDL_SetRenderDrawColor(p->r, 0, 0, 0, 255);
-    SDL_RenderFillRect(p->r, dst);
+    if (!picture) {
+        SDL_RenderFillRect(p->r, dst);
+    } else {
+        SDL_Rect bars[4] = {{dst->x, dst->y, dst->w, fit.y - dst->y},
+                            {dst->x, fit.y + fit.h, dst->w, dst->y + dst->h - fit.y - fit.h},
+                            {dst->x, fit.y, fit.x - dst->x, fit.h},
+                            {fit.x + fit.w, fit.y, dst->x + dst->w - fit.x - fit.w, fit.h}};
+        for (int i = 0; i < 4; i++)
+            if (bars[i].w > 0 && bars[i].h > 0)
+                SDL_RenderFillRect(p->r, &bars[i]);
+    }
     SDL_SetRenderDrawColor(p->r, r, g, b, a);
 
     if (p->state == PLAYER_LOADING)
         return;
-    if (p->state != PLAYER_FAILED && p->has_video)
-        player_upload_due(p);
-    if (p->state == PLAYER_FAILED || !p->has_frame) {
-        player_draw_poster_or_black(p, dst);
-    } else {
-        SDL_Rect fit = player_fit(dst, p->tex_w, p->tex_h, p->sar);
+    if (picture)
         SDL_RenderCopy(p->r, p->tex, NULL, &fit);
-    }
+    else
+        player_draw_poster_or_black(p, dst);
     if (p->state == PLAYER_FAILED) {
         if (p->font && p->message[0]) {
             int px = dst->h / 14;

@@ -151,8 +151,11 @@ void clip_achunk_clear(clip_achunk_t *a)
 
 /* ---- helpers ----------------------------------------------------------- */
 
+static void clip_load_poster(clip_t *c);
+
 static void clip_fail(clip_t *c, int code, const char *why)
 {
+    clip_load_poster(c);
     mf_log_warn(CLIP_LOG, "%s: %s", c->media_path ? c->media_path : "(none)", why);
     pthread_mutex_lock(&c->mu);
     c->loaded = code < 0 ? code : MF_EMEDIA;
@@ -455,7 +458,9 @@ static SwrContext *clip_open_resampler(clip_t *c, AVCodecContext *dec)
     return swr;
 }
 
-static void clip_load_sidecars(clip_t *c)
+/* The poster is only needed when there is no picture to show (a failure, an
+ * audio-only clip), so it is read then, not before the first frame. */
+static void clip_load_poster(clip_t *c)
 {
     if (c->poster_path) {
         SDL_Surface *s = IMG_Load(c->poster_path);
@@ -465,6 +470,10 @@ static void clip_load_sidecars(clip_t *c)
         c->poster = s;
         pthread_mutex_unlock(&c->mu);
     }
+}
+
+static void clip_load_captions(clip_t *c)
+{
     if (c->captions_path) {
         yamldoc_errors_t errs;
         yamldoc_errors_init(&errs);
@@ -596,7 +605,7 @@ static void *clip_thread(void *arg)
     int vstarted = 0, astarted = 0;
     struct stat sb;
 
-    clip_load_sidecars(c);
+    clip_load_captions(c);
 
     if (!c->media_path || stat(c->media_path, &sb) != 0) {
         clip_fail(c, MF_ENOENT, "file not found");
@@ -678,6 +687,8 @@ static void *clip_thread(void *arg)
         astarted = 1;
     }
 
+    if (c->vidx < 0)
+        clip_load_poster(c);
     pthread_mutex_lock(&c->mu);
     c->has_video = c->vidx >= 0;
     c->has_audio = c->aidx >= 0;
