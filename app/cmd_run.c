@@ -23,34 +23,35 @@
 
 static void run_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: minifab run [OPTIONS]\n\n"
-            "The visitor kiosk. With no device configured it starts the simulated line.\n\n"
-            "options:\n"
-            "  --config FILE        configuration file (YAML; also MINIFAB_CONFIG; docs/CONFIG.md)\n"
-            "  --data-dir DIR       statistics and logs (also MINIFAB_DATA_DIR;\n"
-            "                       default $XDG_DATA_HOME/minifab)\n"
-            "  --content DIR        content pack folder (default: the pack in the sources)\n"
-            "  --language fr|en     language of the attract screen (default fr)\n"
-            "  --idle-timeout S     back to the attract screen after S seconds untouched (90)\n"
-            "  --fullscreen         full screen, for a real kiosk (F11 toggles)\n"
-            "  --high-contrast      start in the high-contrast theme\n"
-            "  --size WxH           window size in pixels (default 1280x720)\n"
-            "  --headless           no window: SDL's dummy video driver, software renderer\n"
-            "  --script FILE        run a test script, then exit (0 when every expect held)\n"
-            "  --shots DIR          where the script's 'shot NAME' writes NAME.png\n"
-            "  --stay               after the script, go on as an ordinary kiosk (demos, benchmarks)\n"
-            "  --sim                use the simulated line (started as child processes)\n"
-            "  --plc URI            line PLC, e.g. tcp://192.168.0.10:502\n"
-            "  --io PORT            remote I/O module (Modbus RTU serial port)\n"
-            "  --engraver PORT      GRBL laser engraver (serial port)\n"
-            "  --scanner PORT       ticket scanner (serial port)\n"
-            "  --log-level LEVEL    debug, info, warn or error (default info)\n"
-            "  --help               this text\n\n"
-            "Script commands (one a line, '#' comments; X Y in window pixels):\n"
-            "  tap X Y | tap \"label\" | tap #id   longpress TARGET MS   swipe X1 Y1 X2 Y2\n"
-            "  type \"text\"   key NAME   advance MS (kiosk clock)   wait MS (real time)\n"
-            "  shot NAME   dump   expect [no] screen ID   expect [no] text \"...\"\n");
+    fprintf(
+        out,
+        "usage: minifab run [OPTIONS]\n\n"
+        "The visitor kiosk. With no device configured it starts the simulated line.\n\n"
+        "options:\n"
+        "  --config FILE        configuration file (YAML; also MINIFAB_CONFIG; docs/CONFIG.md)\n"
+        "  --data-dir DIR       statistics and logs (also MINIFAB_DATA_DIR;\n"
+        "                       default $XDG_DATA_HOME/minifab)\n"
+        "  --content DIR        content pack folder (default: the pack in the sources)\n"
+        "  --language fr|en     language of the attract screen (default fr)\n"
+        "  --idle-timeout S     back to the attract screen after S seconds untouched (90)\n"
+        "  --fullscreen         full screen, for a real kiosk (F11 toggles)\n"
+        "  --high-contrast      start in the high-contrast theme\n"
+        "  --size WxH           window size in pixels (default 1280x720)\n"
+        "  --headless           no window: SDL's dummy video driver, software renderer\n"
+        "  --script FILE        run a test script, then exit (0 when every expect held)\n"
+        "  --shots DIR          where the script's 'shot NAME' writes NAME.png\n"
+        "  --stay               after the script, go on as an ordinary kiosk (demos, benchmarks)\n"
+        "  --sim                use the simulated line (started as child processes)\n"
+        "  --plc URI            line PLC, e.g. tcp://192.168.0.10:502\n"
+        "  --io PORT            remote I/O module (Modbus RTU serial port)\n"
+        "  --engraver PORT      GRBL laser engraver (serial port)\n"
+        "  --scanner PORT       ticket scanner (serial port)\n"
+        "  --log-level LEVEL    debug, info, warn or error (default info)\n"
+        "  --help               this text\n\n"
+        "Script commands (one a line, '#' comments; X Y in window pixels):\n"
+        "  tap X Y | tap \"label\" | tap #id   longpress TARGET MS   swipe X1 Y1 X2 Y2\n"
+        "  type \"text\"   key NAME   advance MS (kiosk clock)   wait MS (real time)\n"
+        "  shot NAME   dump   expect [no] screen ID   expect [no] text \"...\"\n");
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -126,7 +127,16 @@ static void print_errors(const yamldoc_errors_t *errs)
 
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_CONFIG = 256, OPT_SIZE, OPT_HEADLESS, OPT_SCRIPT, OPT_SHOTS, OPT_STAY, OPT_HELP, OPT_FLAG };
+    enum {
+        OPT_CONFIG = 256,
+        OPT_SIZE,
+        OPT_HEADLESS,
+        OPT_SCRIPT,
+        OPT_SHOTS,
+        OPT_STAY,
+        OPT_HELP,
+        OPT_FLAG
+    };
     static const struct option opts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"size", required_argument, NULL, OPT_SIZE},
@@ -255,7 +265,8 @@ int cmd_run(int argc, char **argv)
     yamldoc_errors_deinit(&warns);
     if (!pack) {
         print_errors(&errs);
-        fprintf(stderr, "minifab run: the content pack %s is not valid ('minifab content check %s')\n",
+        fprintf(stderr,
+                "minifab run: the content pack %s is not valid ('minifab content check %s')\n",
                 cfg.content_dir, cfg.content_dir);
         goto done;
     }

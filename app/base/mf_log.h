@@ -12,7 +12,13 @@
 
 #include <stddef.h>
 
-typedef enum { MF_LOG_DEBUG = 0, MF_LOG_INFO, MF_LOG_WARN, MF_LOG_ERROR, MF_LOG_OFF } mf_log_level_t;
+typedef enum {
+    MF_LOG_DEBUG = 0,
+    MF_LOG_INFO,
+    MF_LOG_WARN,
+    MF_LOG_ERROR,
+    MF_LOG_OFF
+} mf_log_level_t;
 
 /* Sets the least level written to stderr and to the file. Default: INFO. */
 void mf_log_set_level(mf_log_level_t level);

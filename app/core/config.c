@@ -50,9 +50,18 @@ typedef struct {
     int min, max;
 } config_key_t;
 
-#define KSTR(name, field) {name, KEY_STRING, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0}
-#define KINT(name, field, lo, hi) {name, KEY_INT, offsetof(config_t, field), sizeof(int), lo, hi}
-#define KBOOL(name, field) {name, KEY_BOOL, offsetof(config_t, field), sizeof(bool), 0, 1}
+#define KSTR(name, field)                                                                          \
+    {                                                                                              \
+        name, KEY_STRING, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0          \
+    }
+#define KINT(name, field, lo, hi)                                                                  \
+    {                                                                                              \
+        name, KEY_INT, offsetof(config_t, field), sizeof(int), lo, hi                              \
+    }
+#define KBOOL(name, field)                                                                         \
+    {                                                                                              \
+        name, KEY_BOOL, offsetof(config_t, field), sizeof(bool), 0, 1                              \
+    }
 
 static const config_key_t config_keys[] = {
     KSTR("content_dir", content_dir),
@@ -91,8 +100,9 @@ static int set_key(config_t *cfg, const config_key_t *k, const char *text, const
         char *end = NULL;
         long v = strtol(text, &end, 10);
         if (!*text || *end || v < k->min || v > k->max) {
-            yamldoc_errors_at(errs, file, node, "'%s' expects a whole number from %d to %d, got '%s'",
-                              k->name, k->min, k->max, text);
+            yamldoc_errors_at(errs, file, node,
+                              "'%s' expects a whole number from %d to %d, got '%s'", k->name,
+                              k->min, k->max, text);
             return MF_ERANGE;
         }
         *(int *)(void *)field = (int)v;
@@ -201,8 +211,7 @@ int config_apply_env(config_t *cfg, config_getenv_fn get, yamldoc_errors_t *errs
     int r;
     if (env_string(cfg->data_dir, sizeof cfg->data_dir, "MINIFAB_DATA_DIR", get, errs) < 0)
         rc = MF_EINVAL;
-    if (env_string(cfg->content_dir, sizeof cfg->content_dir, "MINIFAB_CONTENT_DIR", get, errs) <
-        0)
+    if (env_string(cfg->content_dir, sizeof cfg->content_dir, "MINIFAB_CONTENT_DIR", get, errs) < 0)
         rc = MF_EINVAL;
     if (env_string(cfg->language, sizeof cfg->language, "MINIFAB_LANGUAGE", get, errs) < 0)
         rc = MF_EINVAL;
@@ -269,8 +278,9 @@ int config_apply_flag(config_t *cfg, const char *name, const char *value, yamldo
         if (strcmp(name, strings[i].flag) != 0)
             continue;
         if (!value || strlen(value) >= strings[i].size) {
-            yamldoc_errors_add(errs, "command line", 0, 0, "--%s expects a value of at most %zu characters",
-                               name, strings[i].size - 1);
+            yamldoc_errors_add(errs, "command line", 0, 0,
+                               "--%s expects a value of at most %zu characters", name,
+                               strings[i].size - 1);
             return MF_EINVAL;
         }
         memcpy(strings[i].dst, value, strlen(value) + 1);

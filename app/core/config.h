@@ -23,24 +23,24 @@ typedef struct {
     char data_dir[CONFIG_PATH_MAX];    /* statistics, logs; default XDG data home/minifab */
 
     /* The visitor side. */
-    char language[8];          /* "fr" (default) or "en": language at the attract screen */
-    int idle_timeout_s;        /* no touch for this long -> back to the attract screen */
-    bool high_contrast;        /* start in the high-contrast theme */
-    bool fullscreen;           /* a real kiosk runs full screen */
-    int window_w, window_h;    /* window size when not full screen */
-    int video_volume_max;      /* cap on the job videos' volume, percent 0..100 */
+    char language[8];       /* "fr" (default) or "en": language at the attract screen */
+    int idle_timeout_s;     /* no touch for this long -> back to the attract screen */
+    bool high_contrast;     /* start in the high-contrast theme */
+    bool fullscreen;        /* a real kiosk runs full screen */
+    int window_w, window_h; /* window size when not full screen */
+    int video_volume_max;   /* cap on the job videos' volume, percent 0..100 */
 
     /* The devices. Empty address + sim=true: firmware-sim is started as children. */
-    bool sim;                                /* start minifab-sim and use its devices */
-    char plc_uri[CONFIG_ADDR_MAX];           /* line PLC, e.g. tcp://192.168.0.10:502 */
-    char io_port[CONFIG_ADDR_MAX];           /* remote I/O module (Modbus RTU) */
-    char engraver_port[CONFIG_ADDR_MAX];     /* GRBL laser engraver */
-    char scanner_port[CONFIG_ADDR_MAX];      /* ticket scanner */
-    int line_poll_ms;                        /* PLC polling period */
+    bool sim;                            /* start minifab-sim and use its devices */
+    char plc_uri[CONFIG_ADDR_MAX];       /* line PLC, e.g. tcp://192.168.0.10:502 */
+    char io_port[CONFIG_ADDR_MAX];       /* remote I/O module (Modbus RTU) */
+    char engraver_port[CONFIG_ADDR_MAX]; /* GRBL laser engraver */
+    char scanner_port[CONFIG_ADDR_MAX];  /* ticket scanner */
+    int line_poll_ms;                    /* PLC polling period */
 
     /* Logging. */
-    char log_level[8];   /* debug, info, warn, error */
-    int log_file_kib;    /* cap of minifab.log in the data directory, KiB */
+    char log_level[8]; /* debug, info, warn, error */
+    int log_file_kib;  /* cap of minifab.log in the data directory, KiB */
 } config_t;
 
 /* Fills every field with its default (documented in config.c). */
@@ -60,8 +60,6 @@ int config_apply_env(config_t *cfg, config_getenv_fn get, yamldoc_errors_t *errs
 
 /* True when no device address is configured (then the kiosk uses the sim). */
 bool config_uses_sim(const config_t *cfg);
-
-
 
 /* Applies one command-line option (its long name without dashes, e.g.
  * "plc", "data-dir") with VALUE (NULL for switches such as "sim",

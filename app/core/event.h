@@ -39,9 +39,9 @@ typedef struct {
 
 typedef struct {
     mf_event_type_t type;
-    int64_t pointer; /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
-    float x, y;      /* position in layout units for POINTER_*, size for RESIZE */
-    char text[64];   /* key name for KEY, UTF-8 for TEXT */
+    int64_t pointer;       /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
+    float x, y;            /* position in layout units for POINTER_*, size for RESIZE */
+    char text[64];         /* key name for KEY, UTF-8 for TEXT */
     mf_line_status_t line; /* LINE */
 } mf_event_t;
 

@@ -15,13 +15,13 @@
 
 typedef struct {
     bool down;
-    int64_t id;       /* which pointer */
-    float x0, y0;     /* where it went down */
-    float x, y;       /* where it is */
-    int64_t t0;       /* when it went down */
+    int64_t id;               /* which pointer */
+    float x0, y0;             /* where it went down */
+    float x, y;               /* where it is */
+    int64_t t0;               /* when it went down */
     char target[VIEW_ID_MAX]; /* widget under the finger at down, "" if none */
-    bool cancelled;   /* moved away: not a tap any more */
-    bool long_fired;  /* a long press already acted */
+    bool cancelled;           /* moved away: not a tap any more */
+    bool long_fired;          /* a long press already acted */
 } kiosk_pointer_t;
 
 struct kiosk {
@@ -62,8 +62,7 @@ static const char *kiosk_text(const kiosk_t *k, const char *key)
 /* ---- life cycle ------------------------------------------------------- */
 
 static const char *const screen_ids[KIOSK_SCREEN_COUNT] = {"attract", "home", "settings"};
-_Static_assert(sizeof screen_ids / sizeof screen_ids[0] == KIOSK_SCREEN_COUNT,
-               "one id per screen");
+_Static_assert(sizeof screen_ids / sizeof screen_ids[0] == KIOSK_SCREEN_COUNT, "one id per screen");
 
 const char *kiosk_screen_id(kiosk_screen_t s)
 {
@@ -379,14 +378,13 @@ static view_widget_t *add_text(view_t *v, const char *label, view_rect_t r, view
 static void layout_top_bar(const kiosk_t *k, view_t *v, const char *title)
 {
     float m = 4.0f, bh = 11.0f;
-    add_button(v, "back", kiosk_text(k, "nav.back"), view_rect(m, m, 26.0f, bh),
-               VIEW_STYLE_GHOST, VIEW_ICON_BACK);
+    add_button(v, "back", kiosk_text(k, "nav.back"), view_rect(m, m, 26.0f, bh), VIEW_STYLE_GHOST,
+               VIEW_ICON_BACK);
     add_text(v, title, view_rect(m + 30.0f, m, v->w - 2 * m - 60.0f, bh), VIEW_STYLE_TITLE,
              7.0f * text_scale(k));
     if (kiosk_screen(k) != KIOSK_SCREEN_SETTINGS)
         add_button(v, "settings", kiosk_text(k, "settings.title"),
-                   view_rect(v->w - m - 26.0f, m, 26.0f, bh), VIEW_STYLE_GHOST,
-                   VIEW_ICON_SETTINGS);
+                   view_rect(v->w - m - 26.0f, m, 26.0f, bh), VIEW_STYLE_GHOST, VIEW_ICON_SETTINGS);
 }
 
 static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
@@ -398,9 +396,11 @@ static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
 
     if (!portrait(k)) {
         add_text(v, kiosk_text(k, "app.title"), view_rect(m, 10.0f, w * 0.58f, 26.0f),
-                 VIEW_STYLE_TITLE, 11.0f * ts)->align = VIEW_ALIGN_LEFT;
+                 VIEW_STYLE_TITLE, 11.0f * ts)
+            ->align = VIEW_ALIGN_LEFT;
         add_text(v, kiosk_text(k, "app.tagline"), view_rect(m, 37.0f, w * 0.52f, 16.0f),
-                 VIEW_STYLE_BODY, 5.0f * ts)->align = VIEW_ALIGN_LEFT;
+                 VIEW_STYLE_BODY, 5.0f * ts)
+            ->align = VIEW_ALIGN_LEFT;
         c = view_add(v, VIEW_CONVEYOR, NULL, NULL, view_rect(w * 0.62f, 8.0f, w * 0.34f, 48.0f));
         c->value = (float)(now % 6000) / 6000.0f;
         c->animated = true;
@@ -409,10 +409,12 @@ static void layout_attract(const kiosk_t *k, view_t *v, int64_t now)
         c->value = pulse;
         c->animated = true;
         c->font = 5.5f * ts;
-        add_button(v, "lang-fr", kiosk_text(k, "lang.fr"), view_rect(w - m - 58.0f, 82.0f, 28.0f, 11.0f),
+        add_button(v, "lang-fr", kiosk_text(k, "lang.fr"),
+                   view_rect(w - m - 58.0f, 82.0f, 28.0f, 11.0f),
                    strcmp(k->language, "fr") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
                    VIEW_ICON_NONE);
-        add_button(v, "lang-en", kiosk_text(k, "lang.en"), view_rect(w - m - 28.0f, 82.0f, 28.0f, 11.0f),
+        add_button(v, "lang-en", kiosk_text(k, "lang.en"),
+                   view_rect(w - m - 28.0f, 82.0f, 28.0f, 11.0f),
                    strcmp(k->language, "en") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
                    VIEW_ICON_NONE);
         add_button(v, "settings", kiosk_text(k, "settings.title"),
@@ -490,8 +492,9 @@ static void layout_home(const kiosk_t *k, view_t *v)
         add_line_status(k, v, view_rect(m, top, v->w - 2 * m, 7.0f));
     } else {
         float sw = v->w * 0.42f;
-        add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m - sw - 2.0f, 7.0f),
-                 VIEW_STYLE_CAPTION, 4.0f * ts)->align = VIEW_ALIGN_LEFT;
+        add_text(v, kiosk_text(k, "home.subtitle"),
+                 view_rect(m, top, v->w - 2 * m - sw - 2.0f, 7.0f), VIEW_STYLE_CAPTION, 4.0f * ts)
+            ->align = VIEW_ALIGN_LEFT;
         add_line_status(k, v, view_rect(v->w - m - sw, top, sw, 7.0f));
     }
     top += 9.0f;
@@ -531,24 +534,25 @@ static void layout_settings(const kiosk_t *k, view_t *v)
     layout_top_bar(k, v, kiosk_text(k, "settings.title"));
 
     add_text(v, kiosk_text(k, "settings.language"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
-             5.0f * ts)->align = VIEW_ALIGN_LEFT;
+             5.0f * ts)
+        ->align = VIEW_ALIGN_LEFT;
     add_button(v, "lang-fr", kiosk_text(k, "lang.fr"), view_rect(x + lw, top, bw / 2 - 1, rh),
                strcmp(k->language, "fr") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
                VIEW_ICON_NONE);
-    add_button(v, "lang-en", kiosk_text(k, "lang.en"),
-               view_rect(x + lw + bw / 2 + 1, top, bw / 2 - 1, rh),
-               strcmp(k->language, "en") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON,
-               VIEW_ICON_NONE);
+    add_button(
+        v, "lang-en", kiosk_text(k, "lang.en"), view_rect(x + lw + bw / 2 + 1, top, bw / 2 - 1, rh),
+        strcmp(k->language, "en") ? VIEW_STYLE_SECONDARY : VIEW_STYLE_TOGGLE_ON, VIEW_ICON_NONE);
     top += rh + gap;
     add_text(v, kiosk_text(k, "settings.contrast"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
-             5.0f * ts)->align = VIEW_ALIGN_LEFT;
+             5.0f * ts)
+        ->align = VIEW_ALIGN_LEFT;
     add_button(v, "contrast", kiosk_text(k, k->high_contrast ? "settings.on" : "settings.off"),
                view_rect(x + lw, top, bw, rh),
-               k->high_contrast ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY,
-               VIEW_ICON_CONTRAST);
+               k->high_contrast ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_CONTRAST);
     top += rh + gap;
     add_text(v, kiosk_text(k, "settings.bigtext"), view_rect(x, top, lw, rh), VIEW_STYLE_BODY,
-             5.0f * ts)->align = VIEW_ALIGN_LEFT;
+             5.0f * ts)
+        ->align = VIEW_ALIGN_LEFT;
     add_button(v, "bigtext", kiosk_text(k, k->big_text ? "settings.on" : "settings.off"),
                view_rect(x + lw, top, bw, rh),
                k->big_text ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_TEXT_SIZE);

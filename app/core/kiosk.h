@@ -32,7 +32,7 @@ typedef enum {
 /* What the kiosk needs to know of a station to list it (filled from content). */
 typedef struct {
     char id[VIEW_ID_MAX - 8]; /* room for the "station-" prefix of the card's id */
-    char title[2][96]; /* [0] French, [1] English */
+    char title[2][96];        /* [0] French, [1] English */
     char picture[VIEW_PATH_MAX];
     uint32_t colour; /* 0xRRGGBB */
     int line_number; /* 1..7 on the line, 0 for exhibit stations */
@@ -43,11 +43,11 @@ typedef struct {
 typedef const char *(*kiosk_text_fn)(void *ctx, const char *lang, const char *key);
 
 typedef struct {
-    kiosk_text_fn text;     /* NULL: every text shows its key */
+    kiosk_text_fn text; /* NULL: every text shows its key */
     void *text_ctx;
-    int idle_timeout_ms;    /* back to attract after this long without input */
-    const char *language;   /* "fr" or "en" at the attract screen */
-    bool high_contrast;     /* theme at the attract screen */
+    int idle_timeout_ms;  /* back to attract after this long without input */
+    const char *language; /* "fr" or "en" at the attract screen */
+    bool high_contrast;   /* theme at the attract screen */
 } kiosk_options_t;
 
 typedef struct kiosk kiosk_t;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 typedef struct {
-    const char *p;    /* cursor in the current line */
+    const char *p; /* cursor in the current line */
     const char *name;
     int line;
     char *err;

@@ -26,14 +26,14 @@ typedef struct {
 } view_rect_t;
 
 typedef enum {
-    VIEW_PANEL = 0,   /* a rounded card (background for a group) */
-    VIEW_TEXT,        /* a text block, wrapped and fitted to its box */
-    VIEW_BUTTON,      /* interactive: label, optional icon, id */
-    VIEW_IMAGE,       /* a picture from a file (PNG, JPEG, SVG) */
-    VIEW_ICON,        /* one of the built-in vector icons (view_icon_t) */
-    VIEW_PROGRESS,    /* a bar, value 0..1 */
-    VIEW_VIDEO,       /* a video panel (path in `path`) */
-    VIEW_CONVEYOR,    /* the attract screen's moving line (animated by `phase`) */
+    VIEW_PANEL = 0, /* a rounded card (background for a group) */
+    VIEW_TEXT,      /* a text block, wrapped and fitted to its box */
+    VIEW_BUTTON,    /* interactive: label, optional icon, id */
+    VIEW_IMAGE,     /* a picture from a file (PNG, JPEG, SVG) */
+    VIEW_ICON,      /* one of the built-in vector icons (view_icon_t) */
+    VIEW_PROGRESS,  /* a bar, value 0..1 */
+    VIEW_VIDEO,     /* a video panel (path in `path`) */
+    VIEW_CONVEYOR,  /* the attract screen's moving line (animated by `phase`) */
 } view_kind_t;
 
 /* Visual roles; the theme maps them to colours and type. */
@@ -67,27 +67,27 @@ typedef enum { VIEW_ALIGN_CENTER = 0, VIEW_ALIGN_LEFT } view_align_t;
 typedef struct {
     view_kind_t kind;
     view_style_t style;
-    char id[VIEW_ID_MAX];          /* stable id; every interactive widget has one */
-    char label[VIEW_LABEL_MAX];    /* the visible text (UTF-8), findable by scripts */
-    char path[VIEW_PATH_MAX];      /* image or video file */
-    view_rect_t rect;              /* in units, screen coordinates */
-    float font;                    /* font size in units (0: from the style) */
+    char id[VIEW_ID_MAX];       /* stable id; every interactive widget has one */
+    char label[VIEW_LABEL_MAX]; /* the visible text (UTF-8), findable by scripts */
+    char path[VIEW_PATH_MAX];   /* image or video file */
+    view_rect_t rect;           /* in units, screen coordinates */
+    float font;                 /* font size in units (0: from the style) */
     view_align_t align;
     view_icon_t icon;
-    uint32_t accent;               /* 0xRRGGBB, 0 = from the theme */
-    float value;                   /* progress 0..1, pulse 0..1, conveyor phase */
+    uint32_t accent; /* 0xRRGGBB, 0 = from the theme */
+    float value;     /* progress 0..1, pulse 0..1, conveyor phase */
     bool interactive;
-    bool pressed;                  /* finger currently down on it */
-    bool animated;                 /* changes with time alone (redrawn each frame) */
+    bool pressed;  /* finger currently down on it */
+    bool animated; /* changes with time alone (redrawn each frame) */
 } view_widget_t;
 
 typedef struct {
     char screen[VIEW_ID_MAX]; /* screen id: "attract", "home", "settings"... */
     float w, h;               /* screen size in units */
     bool high_contrast;
-    float text_scale;         /* 1.0 normal, larger for "bigger text" */
-    float transition;         /* 0..1 while sliding in from the previous screen, 1 = done */
-    int transition_dir;       /* +1 forward (from the right), -1 back */
+    float text_scale;   /* 1.0 normal, larger for "bigger text" */
+    float transition;   /* 0..1 while sliding in from the previous screen, 1 = done */
+    int transition_dir; /* +1 forward (from the right), -1 back */
     size_t count;
     view_widget_t widgets[VIEW_MAX_WIDGETS];
 } view_t;

@@ -28,8 +28,8 @@
 struct app {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *prev;  /* still picture of the previous screen, for transitions */
-    SDL_Texture *still; /* this screen without its animated widgets */
+    SDL_Texture *prev;   /* still picture of the previous screen, for transitions */
+    SDL_Texture *still;  /* this screen without its animated widgets */
     uint64_t still_hash; /* view_static_hash() of what `still` holds */
     bool still_valid;
     int tex_w, tex_h;
@@ -44,8 +44,8 @@ struct app {
     int out_w, out_h;
     line_drv_t *line;
     int line_poll_ms;
-    uint32_t line_serial;   /* serial of the last snapshot handed to the kiosk */
-    line_snapshot_t *snap;  /* scratch copy of the driver's snapshot */
+    uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
+    line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
 };
 
 int64_t app_now(const app_t *a)
@@ -163,8 +163,8 @@ void app_present(app_t *a)
 
 int app_save_png(app_t *a, const char *path)
 {
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->out_w, a->out_h, 32,
-                                                    SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, a->out_w, a->out_h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return MF_ENOMEM;
     int rc = MF_OK;
@@ -199,9 +199,9 @@ static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
     case SDL_FINGERDOWN:
     case SDL_FINGERMOTION:
     case SDL_FINGERUP:
-        ev->type = e->type == SDL_FINGERDOWN   ? MF_EV_POINTER_DOWN
-                   : e->type == SDL_FINGERUP   ? MF_EV_POINTER_UP
-                                               : MF_EV_POINTER_MOVE;
+        ev->type = e->type == SDL_FINGERDOWN ? MF_EV_POINTER_DOWN
+                   : e->type == SDL_FINGERUP ? MF_EV_POINTER_UP
+                                             : MF_EV_POINTER_MOVE;
         ev->pointer = (int64_t)e->tfinger.fingerId;
         pixel_to_units(a, e->tfinger.x * (float)a->out_w, e->tfinger.y * (float)a->out_h, &ev->x,
                        &ev->y);
@@ -336,15 +336,16 @@ app_t *app_create(const app_options_t *opt)
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | (opt->headless ? 0 : SDL_WINDOW_RESIZABLE);
     if (opt->fullscreen && !opt->headless)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    a->win = SDL_CreateWindow("minifab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                              opt->width, opt->height, flags);
+    a->win = SDL_CreateWindow("minifab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, opt->width,
+                              opt->height, flags);
     if (!a->win) {
         mf_log_error("app", "cannot open a window: %s", SDL_GetError());
         goto fail;
     }
-    a->ren = SDL_CreateRenderer(a->win, -1,
-                                opt->headless ? SDL_RENDERER_SOFTWARE
-                                              : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    a->ren =
+        SDL_CreateRenderer(a->win, -1,
+                           opt->headless ? SDL_RENDERER_SOFTWARE
+                                         : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
     if (!a->ren && !opt->headless)
         a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
     if (!a->ren) {
@@ -362,8 +363,7 @@ app_t *app_create(const app_options_t *opt)
     a->line = opt->line;
     a->line_poll_ms = opt->line_poll_ms > 0 ? opt->line_poll_ms : 50;
     float k = app_units_per_pixel(a);
-    a->kiosk = kiosk_create(&opt->kiosk, (float)a->out_w * k, (float)a->out_h * k,
-                            app_now(a));
+    a->kiosk = kiosk_create(&opt->kiosk, (float)a->out_w * k, (float)a->out_h * k, app_now(a));
     if (!a->kiosk)
         goto fail;
     if (opt->station_count > 0)

@@ -25,8 +25,8 @@ typedef struct {
     kiosk_options_t kiosk;
     const kiosk_station_t *stations;
     int station_count;
-    struct line_drv *line;   /* the line PLC driver (caller owns it), or NULL */
-    int line_poll_ms;        /* how often the loop reads the line's snapshot */
+    struct line_drv *line; /* the line PLC driver (caller owns it), or NULL */
+    int line_poll_ms;      /* how often the loop reads the line's snapshot */
 } app_options_t;
 
 /* Runs until the window closes (or the script ends). Returns the process

@@ -200,7 +200,8 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
             if (!held) {
                 failures++;
                 if (c->op == SCRIPT_EXPECT_SCREEN)
-                    fprintf(stderr, "%s:%d: expected %sscreen '%s', but the screen is '%s'; on screen:\n",
+                    fprintf(stderr,
+                            "%s:%d: expected %sscreen '%s', but the screen is '%s'; on screen:\n",
                             s->name, c->line, c->negate ? "no " : "", c->arg, v->screen);
                 else
                     fprintf(stderr, "%s:%d: expected %stext \"%s\"; on screen:\n", s->name, c->line,
@@ -214,7 +215,8 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
     if (rc != MF_OK)
         return rc;
     if (failures) {
-        fprintf(stderr, "%s: %d expectation%s failed\n", s->name, failures, failures > 1 ? "s" : "");
+        fprintf(stderr, "%s: %d expectation%s failed\n", s->name, failures,
+                failures > 1 ? "s" : "");
         return MF_EEXPECT;
     }
     return MF_OK;

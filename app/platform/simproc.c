@@ -71,11 +71,16 @@ simproc_t *simproc_start(const char *bin_dir, simproc_addresses_t *out)
     snprintf(s->addr.scanner_port, sizeof s->addr.scanner_port, "%s/scanner", s->dir);
     snprintf(s->addr.control, sizeof s->addr.control, "%s/control", s->dir);
     char *argv[] = {exe,
-                    "--plc-port", port,
-                    "--io-pty", s->addr.io_port,
-                    "--engraver-pty", s->addr.engraver_port,
-                    "--scanner-pty", s->addr.scanner_port,
-                    "--control", s->addr.control,
+                    "--plc-port",
+                    port,
+                    "--io-pty",
+                    s->addr.io_port,
+                    "--engraver-pty",
+                    s->addr.engraver_port,
+                    "--scanner-pty",
+                    s->addr.scanner_port,
+                    "--control",
+                    s->addr.control,
                     NULL};
     int rc = posix_spawn(&s->pid, exe, NULL, NULL, argv, environ);
     if (rc != 0) {

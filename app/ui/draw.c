@@ -103,8 +103,7 @@ void ui_fill_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, ui_colour_t
     fill_feathered(r, pts, nrm, n, c);
 }
 
-void ui_stroke_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, float width,
-                       ui_colour_t c)
+void ui_stroke_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, float width, ui_colour_t c)
 {
     SDL_FPoint po[DRAW_MAX_PERIM], no[DRAW_MAX_PERIM], pi[DRAW_MAX_PERIM], ni[DRAW_MAX_PERIM];
     if (width <= 0 || c.a == 0)

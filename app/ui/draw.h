@@ -18,8 +18,7 @@ typedef struct {
 
 void ui_fill_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, ui_colour_t c);
 /* An outline of width WIDTH inside RECT. */
-void ui_stroke_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, float width,
-                       ui_colour_t c);
+void ui_stroke_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, float width, ui_colour_t c);
 void ui_fill_circle(SDL_Renderer *r, float cx, float cy, float radius, ui_colour_t c);
 /* A vertical gradient from TOP to BOTTOM. */
 void ui_fill_gradient(SDL_Renderer *r, ui_frect_t rect, ui_colour_t top, ui_colour_t bottom);

@@ -31,7 +31,7 @@ struct ui {
     ui_video_draw_fn video_fn;
     void *video_ctx;
     /* per frame */
-    float px;      /* pixels per unit */
+    float px; /* pixels per unit */
     float off_x;
     const ui_theme_t *th;
     float text_scale;
@@ -293,8 +293,7 @@ static void draw_card(ui_t *ui, const view_widget_t *w)
         float d = fminf(pic.h * 0.28f, 9.0f * ui->px);
         ui_fill_circle(ui->r, pic.x + d * 0.75f, pic.y + d * 0.75f, d / 2, th->ground_top);
         SDL_Rect nb = {(int)(pic.x + d * 0.25f), (int)(pic.y + d * 0.25f), (int)d, (int)d};
-        ui_text_draw(ui->text, num, nb, (int)(d * 0.6f), UI_WEIGHT_BLACK, th->text,
-                     UI_TEXT_CENTER);
+        ui_text_draw(ui->text, num, nb, (int)(d * 0.6f), UI_WEIGHT_BLACK, th->text, UI_TEXT_CENTER);
     }
     if (th->outline_width > 0)
         ui_stroke_rounded(ui->r, rc, radius, th->outline_width * ui->px, th->outline);
@@ -319,8 +318,8 @@ static void draw_conveyor(ui_t *ui, const view_widget_t *w)
 
     /* legs and belt */
     for (int i = 0; i < 4; i++) {
-        ui_frect_t leg = {rc.x + rc.w * (0.08f + 0.28f * (float)i), belt_y + belt_h,
-                          rc.w * 0.03f, rc.h * 0.22f};
+        ui_frect_t leg = {rc.x + rc.w * (0.08f + 0.28f * (float)i), belt_y + belt_h, rc.w * 0.03f,
+                          rc.h * 0.22f};
         ui_fill_rounded(ui->r, leg, 2, metal);
     }
     ui_frect_t belt = {rc.x, belt_y, rc.w, belt_h};
@@ -388,8 +387,7 @@ static void draw_image(ui_t *ui, const view_widget_t *w)
     SDL_RenderCopyF(ui->r, img->tex, NULL, &d);
 }
 
-void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x,
-               ui_layer_t layers)
+void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, ui_layer_t layers)
 {
     ui->px = ui_units_scale(out_w, out_h);
     ui->off_x = offset_x;

@@ -34,8 +34,7 @@ typedef enum {
 /* Draws the LAYERS of V into the renderer's current target, which is
  * OUT_W x OUT_H pixels, shifted horizontally by OFFSET_X pixels (used by
  * screen transitions). */
-void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x,
-               ui_layer_t layers);
+void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, ui_layer_t layers);
 
 /* Pixels per layout unit for an output of W x H pixels. */
 float ui_units_scale(int w, int h);

@@ -125,8 +125,7 @@ static TTF_Font *font_get(ui_text_t *t, int size, ui_weight_t weight)
     return s->font;
 }
 
-int ui_text_measure(ui_text_t *t, const char *text, int size_px, ui_weight_t weight, int *w,
-                    int *h)
+int ui_text_measure(ui_text_t *t, const char *text, int size_px, ui_weight_t weight, int *w, int *h)
 {
     TTF_Font *f = font_get(t, size_px, weight);
     if (!f)
@@ -202,8 +201,7 @@ static int wrap(TTF_Font *f, const char *text, int maxw, bool allow_break, text_
             size_t k = line_start;
             while (k < len && text[k] != ' ' && text[k] != '\n') {
                 size_t step = utf8_len(text + k);
-                if (width_of(f, text + line_start, k + step - line_start) > maxw &&
-                    k > line_start)
+                if (width_of(f, text + line_start, k + step - line_start) > maxw && k > line_start)
                     break;
                 k += step;
             }
@@ -231,9 +229,9 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static SDL_Texture *render_fitted(ui_text_t *t, const char *text, int box_w, int box_h,
-                                  int size_px, ui_weight_t weight, ui_colour_t colour,
-                                  ui_text_align_t align, int *tw, int *th)
+static SDL_Texture *render_fitted(ui_text_t *t, const char *text, int box_w, int box_h, int size_px,
+                                  ui_weight_t weight, ui_colour_t colour, ui_text_align_t align,
+                                  int *tw, int *th)
 {
     text_line_t lines[TEXT_MAX_LINES];
     TTF_Font *f = NULL;
@@ -256,7 +254,8 @@ static SDL_Texture *render_fitted(ui_text_t *t, const char *text, int box_w, int
     if (n <= 0)
         return NULL;
     int surf_h = n * skip;
-    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, box_w, surf_h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *surf =
+        SDL_CreateRGBSurfaceWithFormat(0, box_w, surf_h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surf)
         return NULL;
     SDL_FillRect(surf, NULL, SDL_MapRGBA(surf->format, colour.r, colour.g, colour.b, 0));
@@ -324,8 +323,8 @@ int ui_text_draw(ui_text_t *t, const char *text, SDL_Rect box, int size_px, ui_w
         hit->text = strdup(text);
         if (!hit->text)
             return MF_ENOMEM;
-        hit->tex = render_fitted(t, text, box.w, box.h, size_px, weight, colour, align,
-                                 &hit->tex_w, &hit->tex_h);
+        hit->tex = render_fitted(t, text, box.w, box.h, size_px, weight, colour, align, &hit->tex_w,
+                                 &hit->tex_h);
         if (!hit->tex) {
             free(hit->text);
             hit->text = NULL;

@@ -18,7 +18,13 @@ typedef struct {
     uint8_t r, g, b, a;
 } ui_colour_t;
 
-typedef enum { UI_WEIGHT_REGULAR = 0, UI_WEIGHT_BOLD, UI_WEIGHT_BLACK, UI_WEIGHT_SYMBOL, UI_WEIGHT_COUNT } ui_weight_t;
+typedef enum {
+    UI_WEIGHT_REGULAR = 0,
+    UI_WEIGHT_BOLD,
+    UI_WEIGHT_BLACK,
+    UI_WEIGHT_SYMBOL,
+    UI_WEIGHT_COUNT
+} ui_weight_t;
 
 typedef struct {
     ui_colour_t ground_top, ground_bottom; /* screen background gradient */
@@ -29,8 +35,8 @@ typedef struct {
     ui_colour_t ghost, ghost_text;         /* small corner actions */
     ui_colour_t outline;                   /* borders (high contrast) */
     ui_colour_t shadow;
-    float radius;                          /* corner radius of cards and buttons */
-    float outline_width;                   /* 0 = none */
+    float radius;        /* corner radius of cards and buttons */
+    float outline_width; /* 0 = none */
     float font_title, font_body, font_caption, font_button;
 } ui_theme_t;
 

@@ -82,8 +82,9 @@ typedef struct {
 static void test_every_error(void **state)
 {
     static const bad_case_t cases[] = {
-        {"jump 1 2\n", "s.txt:1: unknown command 'jump' (tap, longpress, swipe, type, key, advance, "
-                       "wait, shot, expect, dump)"},
+        {"jump 1 2\n",
+         "s.txt:1: unknown command 'jump' (tap, longpress, swipe, type, key, advance, "
+         "wait, shot, expect, dump)"},
         {"\n\ntap\n", "s.txt:3: expected a target: X Y, \"label\" or #id"},
         {"tap 10\n", "s.txt:1: expected Y (a number)"},
         {"tap ten 20\n", "s.txt:1: expected X (a number from 0 to 100000), got 'ten'"},

@@ -47,8 +47,11 @@ static int free_pack(void **state)
 
 static kiosk_t *make(int64_t now)
 {
-    kiosk_options_t opt = {.idle_timeout_ms = 90000, .language = "fr", .high_contrast = false,
-                           .text = pack_text, .text_ctx = pack};
+    kiosk_options_t opt = {.idle_timeout_ms = 90000,
+                           .language = "fr",
+                           .high_contrast = false,
+                           .text = pack_text,
+                           .text_ctx = pack};
     kiosk_t *k = kiosk_create(&opt, W, H, now);
     assert_non_null(k);
     return k;
@@ -116,8 +119,8 @@ static void test_release_outside_does_not_activate(void **state)
     kiosk_view(k, now, v);
     const view_widget_t *b = view_find_id(v, "settings");
     assert_non_null(b);
-    mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 1,
-                       .x = b->rect.x + 1, .y = b->rect.y + 1};
+    mf_event_t down = {
+        .type = MF_EV_POINTER_DOWN, .pointer = 1, .x = b->rect.x + 1, .y = b->rect.y + 1};
     mf_event_t move = {.type = MF_EV_POINTER_MOVE, .pointer = 1, .x = b->rect.x - 30, .y = 60};
     mf_event_t up = move;
     up.type = MF_EV_POINTER_UP;
@@ -197,10 +200,10 @@ static void test_second_finger_is_ignored(void **state)
     kiosk_view(k, now, v);
     const view_widget_t *back = view_find_id(v, "back");
     const view_widget_t *set = view_find_id(v, "settings");
-    mf_event_t d1 = {.type = MF_EV_POINTER_DOWN, .pointer = 1,
-                     .x = set->rect.x + 2, .y = set->rect.y + 2};
-    mf_event_t d2 = {.type = MF_EV_POINTER_DOWN, .pointer = 2,
-                     .x = back->rect.x + 2, .y = back->rect.y + 2};
+    mf_event_t d1 = {
+        .type = MF_EV_POINTER_DOWN, .pointer = 1, .x = set->rect.x + 2, .y = set->rect.y + 2};
+    mf_event_t d2 = {
+        .type = MF_EV_POINTER_DOWN, .pointer = 2, .x = back->rect.x + 2, .y = back->rect.y + 2};
     mf_event_t u2 = d2, u1 = d1;
     u2.type = MF_EV_POINTER_UP;
     u1.type = MF_EV_POINTER_UP;
@@ -253,8 +256,8 @@ static void test_long_press_does_not_tap(void **state)
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
     const view_widget_t *set = view_find_id(v, "settings");
-    mf_event_t d = {.type = MF_EV_POINTER_DOWN, .pointer = 1, .x = set->rect.x + 2,
-                    .y = set->rect.y + 2};
+    mf_event_t d = {
+        .type = MF_EV_POINTER_DOWN, .pointer = 1, .x = set->rect.x + 2, .y = set->rect.y + 2};
     mf_event_t u = d;
     u.type = MF_EV_POINTER_UP;
     kiosk_update(k, &d, now);
@@ -286,8 +289,8 @@ static void test_language_switch_changes_labels(void **state)
 static void test_stations_on_home_and_portrait_layout(void **state)
 {
     int64_t now = 1000;
-    kiosk_options_t opt = {.idle_timeout_ms = 60000, .language = "fr", .text = pack_text,
-                           .text_ctx = pack};
+    kiosk_options_t opt = {
+        .idle_timeout_ms = 60000, .language = "fr", .text = pack_text, .text_ctx = pack};
     kiosk_t *k = kiosk_create(&opt, 100.0f, 177.7f, now); /* portrait */
     kiosk_station_t st[3] = {0};
     for (int i = 0; i < 3; i++) {

@@ -91,7 +91,8 @@ static void tour_at(int w, int h)
 {
     char cmd[1024], out[65536], shots[256], png[300];
     snprintf(shots, sizeof shots, "%s/%dx%d", tmpdir, w, h);
-    snprintf(cmd, sizeof cmd, "'%s' run --headless --size %dx%d --script tests/e2e/scripts/tour.txt --shots '%s'",
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --headless --size %dx%d --script tests/e2e/scripts/tour.txt --shots '%s'",
              bin, w, h, shots);
     int st = run(cmd, out, sizeof out);
     if (st != 0)
@@ -121,13 +122,16 @@ static void test_tour_portrait(void **state)
 static void test_false_expect_fails(void **state)
 {
     char cmd[1024], out[65536];
-    snprintf(cmd, sizeof cmd, "'%s' run --headless --size 1280x800 --script tests/e2e/scripts/false-expect.txt",
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --headless --size 1280x800 --script tests/e2e/scripts/false-expect.txt",
              bin);
     int st = run(cmd, out, sizeof out);
     assert_int_not_equal(st, 0);
-    if (!strstr(out, "tests/e2e/scripts/false-expect.txt:3: expected screen 'home', but the screen is 'attract'"))
+    if (!strstr(out, "tests/e2e/scripts/false-expect.txt:3: expected screen 'home', but the screen "
+                     "is 'attract'"))
         fail_msg("missing FILE:LINE message in:\n%s", out);
-    if (!strstr(out, "tests/e2e/scripts/false-expect.txt:4: expected text \"This text is nowhere\""))
+    if (!strstr(out,
+                "tests/e2e/scripts/false-expect.txt:4: expected text \"This text is nowhere\""))
         fail_msg("missing second failure in:\n%s", out);
     if (!strstr(out, "#start"))
         fail_msg("what was on screen is not shown:\n%s", out);
@@ -144,7 +148,8 @@ static void test_broken_script_is_refused(void **state)
     snprintf(cmd, sizeof cmd, "'%s' run --headless --script '%s'", bin, path);
     assert_int_not_equal(run(cmd, out, sizeof out), 0);
     char want[400];
-    snprintf(want, sizeof want, "%s:2: expected X (a number from 0 to 100000), got 'nowhere'", path);
+    snprintf(want, sizeof want, "%s:2: expected X (a number from 0 to 100000), got 'nowhere'",
+             path);
     if (!strstr(out, want))
         fail_msg("want \"%s\" in:\n%s", want, out);
 }
@@ -180,9 +185,10 @@ static void test_help_lists_subcommands(void **state)
 static void test_line_state_from_simulator(void **state)
 {
     char cmd[1024], out[65536];
-    snprintf(cmd, sizeof cmd,
-             "'%s' run --sim --headless --data-dir '%s/data' --script tests/e2e/scripts/line-sim.txt",
-             bin, tmpdir);
+    snprintf(
+        cmd, sizeof cmd,
+        "'%s' run --sim --headless --data-dir '%s/data' --script tests/e2e/scripts/line-sim.txt",
+        bin, tmpdir);
     int st = run(cmd, out, sizeof out);
     if (st != 0)
         fail_msg("%s exited %d:\n%s", cmd, st, out);
@@ -196,7 +202,8 @@ static void test_line_down_is_said_not_fatal(void **state)
     char cmd[1024], out[65536];
     /* port 9 (discard) on loopback: nothing listens there */
     snprintf(cmd, sizeof cmd,
-             "'%s' run --plc tcp://127.0.0.1:9 --headless --data-dir '%s/data' --script tests/e2e/scripts/line-down.txt",
+             "'%s' run --plc tcp://127.0.0.1:9 --headless --data-dir '%s/data' --script "
+             "tests/e2e/scripts/line-down.txt",
              bin, tmpdir);
     int st = run(cmd, out, sizeof out);
     if (st != 0)
