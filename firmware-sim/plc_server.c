@@ -294,7 +294,14 @@ void *plc_server_thread(void *arg)
                 plc_close_client(s, i);
                 continue;
             }
-            if (len == 0 || drop == SIM_DROP_MUTE)
+            if (len == 0)
+                continue;
+            /* The drop state read before poll() may be older than a control
+             * command that came during it: look again for each request. */
+            pthread_mutex_lock(&w->lock);
+            drop = sim_dropped(w, SIM_DEV_PLC, sim_now_ms());
+            pthread_mutex_unlock(&w->lock);
+            if (drop != SIM_DROP_NONE)
                 continue;
             plc_handle(s, query, len);
         }
