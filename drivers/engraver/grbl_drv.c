@@ -86,8 +86,18 @@ const char *grbl_drv_state_name(grbl_drv_state_t s)
     return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "?";
 }
 
+static void publish(grbl_drv_t *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->snap = d->work;
+    pthread_mutex_unlock(&d->lock);
+}
+
+/* Publishes the snapshot first, so a caller reacting to an event never reads
+ * an older state than the event's. */
 static void post(grbl_drv_t *d, const grbl_event_t *ev)
 {
+    publish(d);
     if (drv_queue_push(d->events, ev) != 0)
         mf_log_warn("engraver", "event queue full, event %d dropped", ev->kind);
 }
@@ -140,13 +150,14 @@ static void go_offline(grbl_drv_t *d, const char *why, long long now)
         serial_close(d->port);
         d->port = NULL;
     }
+    bool was_offline = d->work.state == GRBL_DRV_OFFLINE;
+    d->work.state = GRBL_DRV_OFFLINE;
+    snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
     job_end(d, false, why);
-    if (d->work.state != GRBL_DRV_OFFLINE) {
+    if (!was_offline) {
         post_simple(d, GRBL_EV_OFFLINE, 0, why);
         mf_log_warn("engraver", "offline: %s", why);
     }
-    d->work.state = GRBL_DRV_OFFLINE;
-    snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
     d->next_try_ms = now + drv_backoff_ms(d->attempt++);
 }
 
@@ -255,6 +266,7 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
                 snprintf(why, sizeof why, "line %d refused: error %d, %s", d->work.lines_acked,
                          r.code, grbl_error_text(r.code));
                 snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
+                d->work.state = GRBL_DRV_STARTING;
                 job_end(d, false, why);
                 /* Stop the laser and drop what GRBL still holds. */
                 if (begin_startup(d, now) != 0)
@@ -396,10 +408,12 @@ static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
         d->work.state = GRBL_DRV_RUNNING;
         break;
     case CMD_ABORT:
+        d->work.state = GRBL_DRV_STARTING;
         job_end(d, false, "aborted");
         rc = begin_startup(d, now);
         break;
     case CMD_RESET:
+        d->work.state = GRBL_DRV_STARTING;
         job_end(d, false, "reset");
         d->work.last_alarm = 0;
         rc = begin_startup(d, now);
@@ -431,13 +445,6 @@ static void stream(grbl_drv_t *d, long long now)
         j->next++;
         d->work.lines_sent = j->next;
     }
-}
-
-static void publish(grbl_drv_t *d)
-{
-    pthread_mutex_lock(&d->lock);
-    d->snap = d->work;
-    pthread_mutex_unlock(&d->lock);
 }
 
 static void *grbl_thread(void *arg)

@@ -98,8 +98,13 @@ struct scanner_drv {
     long long next_try_ms;
 };
 
+/* The snapshot is published before each event, so it is never older than
+ * what the event says. */
 static void post(scanner_drv_t *d, scanner_event_kind_t k, const char *code, const char *text)
 {
+    pthread_mutex_lock(&d->lock);
+    d->snap = d->work;
+    pthread_mutex_unlock(&d->lock);
     scanner_event_t ev = {.kind = k};
     snprintf(ev.code, sizeof ev.code, "%s", code ? code : "");
     snprintf(ev.text, sizeof ev.text, "%s", text ? text : "");
