@@ -383,6 +383,7 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
     } else {
         err = "unknown command (try help)";
     }
+    w->changes++;
     pthread_mutex_unlock(&w->lock);
 
     /* plc_cmd may already have written "error: ..." as the last line. */

@@ -75,6 +75,7 @@ typedef struct {
     int listen_fd;
     int clients[PLC_MAX_CLIENTS];
     unsigned nclients;
+    unsigned changes_seen; /* world->changes when last rendered */
 } plc_server_t;
 
 /* Copies the model's registers into the mapping modbus_reply reads. */
@@ -300,9 +301,15 @@ void *plc_server_thread(void *arg)
              * command that came during it: look again for each request. */
             pthread_mutex_lock(&w->lock);
             drop = sim_dropped(w, SIM_DEV_PLC, sim_now_ms());
+            unsigned changes = w->changes;
             pthread_mutex_unlock(&w->lock);
             if (drop != SIM_DROP_NONE)
                 continue;
+            if (changes != s->changes_seen) {
+                /* e-stop, faults... from the control socket show at once */
+                s->changes_seen = changes;
+                plc_publish(s);
+            }
             plc_handle(s, query, len);
         }
         if (lidx >= 0 && (pfd[lidx].revents & POLLIN))

@@ -66,6 +66,7 @@ typedef struct {
     } drop[SIM_DEV_COUNT];
     unsigned delay_ms[SIM_DEV_COUNT];     /* added before every answer (plc, io) */
     unsigned corrupt_left[SIM_DEV_COUNT]; /* io: answers still to send with a bad CRC */
+    unsigned changes;                     /* +1 by every control command: the PLC re-renders */
     int plc_listen_fd;                    /* listening socket, made by plc_server_prepare */
     int control_fd;                       /* listening Unix socket, made by control_prepare */
     int io_master;                        /* pty masters, -1 when that device is not played */
