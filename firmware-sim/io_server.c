@@ -177,23 +177,24 @@ void *io_server_thread(void *arg)
         modbus_set_socket(ctx, pair[0]);
         int sent = modbus_reply(ctx, query, len, map);
         modbus_set_socket(ctx, master);
+        uint8_t fc = query[1];
+        if (sent >= 0 &&
+            (fc == MODBUS_FC_WRITE_SINGLE_COIL || fc == MODBUS_FC_WRITE_MULTIPLE_COILS ||
+             fc == MODBUS_FC_WRITE_SINGLE_REGISTER || fc == MODBUS_FC_WRITE_MULTIPLE_REGISTERS)) {
+            pthread_mutex_lock(&w->lock);
+            io_store(&w->io, map, fc);
+            pthread_mutex_unlock(&w->lock);
+        }
         uint8_t answer[MODBUS_RTU_MAX_ADU_LENGTH];
         ssize_t alen = sent > 0 ? recv(pair[1], answer, sizeof answer, MSG_DONTWAIT) : -1;
         if (alen <= 0)
-            continue;
+            continue; /* a broadcast (slave 0) is applied and not answered */
         if (corrupt)
             answer[alen - 1] ^= 0x5A; /* CRC high byte */
         if (!w->opt.no_rtu_timing || extra_ms)
             io_line_delay(w->opt.no_rtu_timing ? 0 : (unsigned)len + (unsigned)alen, extra_ms);
         if (write(master, answer, (size_t)alen) != alen)
             mf_log_warn("io", "answer lost on the pty");
-        uint8_t fc = query[1];
-        if (fc == MODBUS_FC_WRITE_SINGLE_COIL || fc == MODBUS_FC_WRITE_MULTIPLE_COILS ||
-            fc == MODBUS_FC_WRITE_SINGLE_REGISTER || fc == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) {
-            pthread_mutex_lock(&w->lock);
-            io_store(&w->io, map, fc);
-            pthread_mutex_unlock(&w->lock);
-        }
     }
 done:
     if (pair[0] >= 0) {

@@ -136,7 +136,7 @@ static void plc_handle(plc_server_t *s, const uint8_t *q, int len)
         return;
     uint8_t unit = q[hl - 1];
     uint8_t fc = q[hl];
-    if (unit != MF_PLC_UNIT_ID && unit != 0xFF) {
+    if (unit != MF_PLC_UNIT_ID && unit != 0xFF && unit != 0) {
         modbus_reply_exception(s->ctx, q, MODBUS_EXCEPTION_GATEWAY_TARGET);
         return;
     }

@@ -7,9 +7,11 @@ firmware-sim/REGISTERS.md documents.
 """
 import os
 import re
+import select
 import subprocess
 import sys
 import time
+import tty
 
 sys.path.insert(0, os.path.dirname(__file__))
 from simctl import Sim  # noqa: E402
@@ -22,6 +24,15 @@ def mbpoll(args, target, *values, expect_ok=True):
         raise AssertionError("%s failed (%d): %s %s" % (" ".join(cmd), p.returncode, p.stdout, p.stderr))
     vals = [int(v, 0) for v in re.findall(r"^\[\d+\]:\s+(-?(?:0x)?[0-9A-Fa-f]+)", p.stdout, re.M)]
     return p, vals
+
+
+def crc16(data):
+    crc = 0xFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return bytes([crc & 0xFF, crc >> 8])
 
 
 def check(cond, what):
@@ -119,6 +130,15 @@ def rtu(sim):
           "another slave id gets no answer")
     _, v = mbpoll(rtu_args + ["-t", "3", "-r", "3"], port)
     check(v == [1], "slave 2 still answers after a request for slave 7")
+    # A broadcast write (slave 0), by hand: applied, not answered.
+    fd = os.open(port, os.O_RDWR | os.O_NOCTTY)
+    tty.setraw(fd)
+    frame = bytes([0, 5, 0, 1, 0xFF, 0])  # FC05 coil 1 (orange) on
+    os.write(fd, frame + crc16(frame))
+    r, _, _ = select.select([fd], [], [], 0.3)
+    check(not r, "broadcast: no answer")
+    os.close(fd)
+    check(sim.status()["io.light"].startswith("green=0 orange=1"), "broadcast: orange on")
     sim.cmd("corrupt io 1")
     p, _ = mbpoll(rtu_args + ["-t", "3", "-r", "1"], port, expect_ok=False)
     check(p.returncode != 0 and "crc" in (p.stdout + p.stderr).lower(), "corrupt io 1: mbpoll sees a CRC error")
