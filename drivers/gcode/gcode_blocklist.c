@@ -11,11 +11,12 @@
  *     separators removed ("fu ck"); only stems that are not parts of common
  *     innocent words belong there.
  * It catches the obvious tricks, not a determined adult: staff still see what
- * is engraved. Entries are written already collapsed and unaccented.
+ * is engraved. Entries are unaccented and compared collapsed, like the text.
  */
 #include "gcode_text.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const words[] = {
@@ -70,7 +71,6 @@ static const char *const words[] = {
     "pouffiase",
     "grognase",
     /* English */
-    "as",
     "asshole",
     "arse",
     "bastard",
@@ -82,7 +82,6 @@ static const char *const words[] = {
     "dik",
     "fag",
     "fagot",
-    "piss",
     "porn",
     "porno",
     "pusy",
@@ -111,12 +110,12 @@ static const char *const words[] = {
 };
 
 static const char *const stems[] = {
-    "fuck",        "fuk",      "shit",    "encul",    "salop",   "conard",     "conase",
-    "bitch",       "asshole",  "motherf", "merde",    "petase",  "tagueule",   "fermetagueule",
-    "niquetamere", "putain",   "batard",  "pedophil", "hitler",  "nazi",       "hitle",
-    "kkk",         "gangbang", "blowjob", "cumshot",  "pornhub", "sucemabite", "fdp",
-    "ntm",         "tamere",   "tonpere", "nigg",     "niga",    "faggot",     "fagot",
-    "branlet",     "trouduc",  "gogol",
+    "fuck",     "fuk",           "shit",        "encul",    "salop",   "conard",
+    "conase",   "bitch",         "asshole",     "motherf",  "merde",   "petase",
+    "tagueule", "fermetagueule", "niquetamere", "putain",   "batard",  "pedophil",
+    "hitler",   "nazi",          "hitle",       "gangbang", "blowjob", "cumshot",
+    "pornhub",  "sucemabite",    "fdp",         "ntm",      "tamere",  "tonpere",
+    "niga",     "faggot",        "fagot",       "branlet",  "trouduc", "gogol",
 };
 
 /* The ASCII letter for one code point, or 0 when it is a separator. Accented
@@ -275,10 +274,14 @@ static void collapse(char *s)
     *w = '\0';
 }
 
+/* Entries are compared collapsed, like the text ("faggot" matches "fagot"). */
 static bool in_list(const char *word, const char *const *list, size_t n, bool substring)
 {
     for (size_t i = 0; i < n; i++) {
-        if (substring ? strstr(word, list[i]) != NULL : strcmp(word, list[i]) == 0)
+        char entry[32];
+        snprintf(entry, sizeof entry, "%s", list[i]);
+        collapse(entry);
+        if (substring ? strstr(word, entry) != NULL : strcmp(word, entry) == 0)
             return true;
     }
     return false;

@@ -165,11 +165,12 @@ static void test_blocklist(void **state)
         "Hitler",    "niqu3",   "con",      "Léo le con", "merde",   "emmerde",
     };
     const char *good[] = {
-        "Léa",         "Bienvenue", "Fabrique 4.0", "Collège Jean Moulin",
-        "Scunthorpe",  "Pascal",    "Constance",    "Jean-Côme",
-        "Technique",   "Computer",  "Sussex",       "Ça marche !",
-        "Bastien",     "Assia",     "Cocorico",     "Nathan",
-        "Mathis 2009", "Dickens",   "ok",           "Bonne chance",
+        "Léa",         "Bienvenue",   "Fabrique 4.0", "Collège Jean Moulin",
+        "Scunthorpe",  "Pascal",      "Constance",    "Jean-Côme",
+        "Technique",   "Computer",    "Sussex",       "Ça marche !",
+        "Bastien",     "Assia",       "Cocorico",     "Nathan",
+        "Mathis 2009", "Dickens",     "ok",           "Bonne chance",
+        "Tant pis",    "As de pique", "Kiki",         "Nigel",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (!gcode_blocklist_match(bad[i]))
