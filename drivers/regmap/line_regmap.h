@@ -73,7 +73,7 @@ typedef enum {
 typedef enum {
     MF_MODE_AUTO = 1,        /* PackML "Production": orders flow automatically */
     MF_MODE_MAINTENANCE = 2, /* line may run, no new order is started */
-    MF_MODE_MANUAL = 3,      /* stations only move on staff command; no order starts */
+    MF_MODE_MANUAL = 3,      /* for staff handling: as maintenance, no order starts */
 } mf_line_mode_t;
 #define MF_MODE_MAX 3
 
