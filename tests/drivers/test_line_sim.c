@@ -292,6 +292,15 @@ static void test_modbus_link_errors(void **state)
     assert_true(waited >= 250 && waited < 1000);
     link.ops->close(link.ctx);
     mb_link_deinit(&link);
+    /* Modbus RTU on the I/O module's pty: a corrupted answer is a CRC error. */
+    assert_int_equal(mb_link_rtu_init(&link, io_path, MF_IO_BAUD, MF_IO_UNIT_ID, 300), 0);
+    assert_int_equal(link.ops->connect(link.ctx), 0);
+    assert_int_equal(link.ops->read_regs(link.ctx, MB_INPUT, 0, 2, regs), 0);
+    assert_int_equal(regs[MF_IO_IR_MODULE_ID], MF_IO_MODULE_ID);
+    assert_int_equal(sim_child_control(control_path, "corrupt io 1", answer, sizeof answer), 0);
+    assert_int_equal(link.ops->read_regs(link.ctx, MB_INPUT, 0, 2, regs), MF_ECRC);
+    assert_int_equal(link.ops->read_regs(link.ctx, MB_INPUT, 0, 2, regs), 0);
+    mb_link_deinit(&link);
     /* Nobody listening: connection refused maps to closed. */
     assert_int_equal(mb_link_tcp_init(&link, "127.0.0.1", 1, MF_PLC_UNIT_ID, 300), 0);
     assert_int_equal(link.ops->connect(link.ctx), MF_ECLOSED);
