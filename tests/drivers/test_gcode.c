@@ -185,6 +185,41 @@ static void test_blocklist(void **state)
     assert_string_equal(out, "eloe as");
 }
 
+/* Random bytes: refused or rendered, never a crash (ASan/UBSan in CI). */
+static void test_random_text(void **state)
+{
+    gcode_text_cfg_t cfg;
+    gcode_text_cfg_default(&cfg);
+    unsigned seed = 777;
+    char text[32];
+    int rendered = 0;
+    for (int i = 0; i < 3000; i++) {
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t len = 1 + (seed >> 16) % 24;
+        while (n < len) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned char c = (unsigned char)(seed >> 16);
+            /* Mostly printable ASCII and UTF-8 lead/continuation bytes. */
+            text[n++] = (char)(c % 3 ? 0x20 + c % 95 : c | 0x80);
+        }
+        text[n] = '\0';
+        gcode_program_t p;
+        gcode_text_check_t chk;
+        int rc = gcode_text_render(font, &cfg, text, &p, &chk);
+        assert_true(rc == 0 || rc == MF_EREFUSED);
+        if (rc == 0) {
+            rendered++;
+            gcode_program_free(&p);
+        } else {
+            assert_true(chk.message[0] != '\0');
+        }
+        char norm[128];
+        gcode_blocklist_normalise(text, norm, sizeof norm);
+    }
+    assert_true(rendered > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_accents),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_blocklist),
+        cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -245,6 +245,32 @@ static void test_parse(void **state)
     assert_int_equal(r.kind, GRBL_REPLY_SETTING);
 }
 
+/* Random bytes never crash the parser (run under ASan/UBSan in CI). */
+static void test_parse_random(void **state)
+{
+    unsigned seed = 12345;
+    char line[96];
+    const char *prefixes[] = {"", "<", "[", "error:", "ALARM:", "Grbl ", "$1", "ok"};
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % 90;
+        const char *pre = prefixes[(seed >> 8) % 8];
+        size_t pl = strlen(pre);
+        memcpy(line, pre, pl);
+        for (size_t j = pl; j < n + pl && j < sizeof line - 2; j++) {
+            seed = seed * 1103515245u + 12345u;
+            char c = (char)((seed >> 16) & 0xFF);
+            line[j] = c ? c : '|';
+        }
+        size_t end = n + pl < sizeof line - 2 ? n + pl : sizeof line - 2;
+        line[end] = (seed & 1) ? '>' : ']';
+        line[end + 1] = '\0';
+        grbl_reply_t r;
+        grbl_parse_reply(line, &r);
+        assert_true(r.kind >= GRBL_REPLY_OK && r.kind <= GRBL_REPLY_OTHER);
+    }
+}
+
 static void test_window(void **state)
 {
     grbl_window_t w;
@@ -465,6 +491,7 @@ int main(void)
     mf_log_set_level(MF_LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_parse_random),
         cmocka_unit_test(test_window),
         cmocka_unit_test(test_stream_char_counting),
         cmocka_unit_test(test_stream_send_wait),
