@@ -405,6 +405,7 @@ static void player_start_clock(player_t *p)
  * instead of the picture catching up while the decoder warms up. */
 static void player_start(player_t *p)
 {
+    atomic_store(&p->clip->clock_running, 0); /* published again once the clock runs */
     p->state = PLAYER_PLAYING;
     p->play_time_us = clip_now_us();
     p->prerolling = p->has_video && !p->cfg.free_run;
@@ -414,6 +415,8 @@ static void player_start(player_t *p)
 
 static void player_stop_at(player_t *p, player_state_t state, int64_t pos_us)
 {
+    if (p->clip)
+        atomic_store(&p->clip->clock_running, 0);
     p->pos_us = pos_us;
     p->state = state;
     if (p->dev)
@@ -539,6 +542,11 @@ static void player_tick(player_t *p)
 
     int64_t clock = player_clock_us(p, now);
     int64_t bytes_per_s = (int64_t)p->dev_rate * p->dev_channels * 2;
+    if (!p->cfg.free_run) {
+        atomic_store(&c->clock_pos_us, clock);
+        atomic_store(&c->clock_at_us, now);
+        atomic_store(&c->clock_running, 1);
+    }
 
     /* A device that never plays (a card that is gone, a stuck driver) must not
      * freeze the picture: after a while the wall clock takes over. */
@@ -937,6 +945,7 @@ void player_get_stats(player_t *p, player_stats_t *out)
     *out = p->stats;
     if (p->clip) {
         out->frames_decoded = atomic_load(&p->clip->frames_decoded);
+        out->frames_dropped += atomic_load(&p->clip->frames_late);
         out->audio_samples = atomic_load(&p->clip->audio_samples);
     }
 }

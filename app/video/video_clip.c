@@ -28,6 +28,7 @@
 #define CLIP_LOG "video"
 #define CLIP_PKTQ_MAX_BYTES (16 * 1024 * 1024)
 #define CLIP_PKTQ_ENOUGH 40 /* packets per stream that is "enough" read ahead */
+#define CLIP_LATE_SKIP_US 150000 /* this late: skip non-reference frames to catch up */
 
 int64_t clip_now_us(void)
 {
@@ -286,6 +287,22 @@ static void *clip_video_thread(void *arg)
             if (pts_us + frame_dur_us <= drop_before) {
                 av_frame_unref(frame);
                 continue;
+            }
+            if (atomic_load(&c->clock_running) && serial == atomic_load(&c->serial)) {
+                int64_t clock = atomic_load(&c->clock_pos_us) +
+                                (clip_now_us() - atomic_load(&c->clock_at_us));
+                int64_t late = clock - pts_us;
+                /* Far behind (a slow or busy machine): stop decoding frames
+                 * nothing refers to until the picture has caught up. */
+                if (late > CLIP_LATE_SKIP_US && d->dec->skip_frame == AVDISCARD_DEFAULT)
+                    d->dec->skip_frame = AVDISCARD_NONREF;
+                else if (late < frame_dur_us && d->dec->skip_frame != AVDISCARD_DEFAULT)
+                    d->dec->skip_frame = AVDISCARD_DEFAULT;
+                if (late > 2 * frame_dur_us) {
+                    atomic_fetch_add(&c->frames_late, 1);
+                    av_frame_unref(frame);
+                    continue;
+                }
             }
             AVFrame *owned = av_frame_clone(frame);
             av_frame_unref(frame);

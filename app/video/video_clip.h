@@ -30,7 +30,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define CLIP_VIDEO_RING 4       /* decoded frames waiting to be shown */
+#define CLIP_VIDEO_RING 6       /* decoded frames waiting to be shown (absorbs slow I-frames) */
 #define CLIP_AUDIO_RING 64      /* decoded audio chunks waiting for the device */
 #define CLIP_AUDIO_AHEAD_US 400000 /* at most this much audio decoded ahead */
 
@@ -116,6 +116,13 @@ typedef struct clip {
     int aclk_started;     /* aclk_next_us is set (by the UI thread when play starts) */
 
     atomic_llong frames_decoded, audio_samples;
+    atomic_llong frames_late; /* dropped by the decoder thread: already late */
+
+    /* The master clock as the UI thread last computed it, so the decoder can
+     * drop frames that are already late (and skip non-reference frames when
+     * far behind) instead of showing the clip ever later on a slow machine. */
+    atomic_int clock_running;
+    atomic_llong clock_pos_us, clock_at_us;
 
     clip_pktq_t vq, aq;
     pthread_t thread;
