@@ -155,6 +155,32 @@ def main():
         time.sleep(1.0)
         check(os.path.lexists(sim.io), "io link back after 1 s")
 
+        # Control commands and their refusals.
+        check(sim.cmd("order red engrave") == ["order 1"], "order red engrave -> order 1")
+        check(sim.cmd("order 2") == ["order 2"], "order by colour number -> order 2")
+        for bad, why in (("order purple", "colour"), ("plc start", "bad state"), ("speed 0", "speed"),
+                         ("fault jam 9", "station"), ("drop laser 1", "device"), ("nonsense", "unknown"),
+                         ("engrave-done 1", "no such order"), ("delay plc x", "milliseconds")):
+            try:
+                sim.cmd(bad)
+                check(False, "%s must be refused" % bad)
+            except RuntimeError as e:
+                check(why in str(e), "%r refused: %s" % (bad, str(e).split("-> ")[1]))
+        sim.cmd("fault magazine blue")
+        st = sim.status()
+        check(st["plc.magazine"] == "20 0 20 20 20 20", "fault magazine blue empties it")
+        sim.cmd("refill")
+        sim.cmd("plc mode maintenance")
+        sim.cmd("speed 4")
+        st = sim.status()
+        check(st["plc.mode"] == "maintenance" and st["plc.speed"] == "4.00" and
+              st["plc.magazine"] == "20 " * 5 + "20", "refill, mode, speed show in status")
+        sim.cmd("plc mode auto")
+        sim.cmd("speed 1")
+        sim.cmd("button press")
+        check(sim.status()["io.start_button"] == "1", "button press holds input 0")
+        sim.cmd("button release")
+
         # e-stop and reset through the control socket, as staff training does.
         sim.cmd("plc reset")
         sim.cmd("estop press")
