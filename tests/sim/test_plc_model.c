@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "line_regmap.h"
+#include "mf_error.h"
 #include "plc_model.h"
 
 #include <stdlib.h>
@@ -405,7 +406,7 @@ static void test_speed_scales_line_time(void **state)
     run(&f, 5900);
     assert_int_equal(plc_model_good(f.m), 1);
     assert_int_equal(f.r.ir[MF_PLC_IR_SPEED_PCT], 1000);
-    assert_int_equal(plc_model_set_speed(f.m, 0.0, f.now), -2);
+    assert_int_equal(plc_model_set_speed(f.m, 0.0, f.now), MF_EINVAL);
     plc_model_destroy(f.m);
 }
 
