@@ -10,6 +10,7 @@
  *   diag scan --port P              ticket codes as they are scanned
  */
 #include "commands.h"
+#include "config.h"
 
 #include "gcode_text.h"
 #include "grbl_drv.h"
@@ -499,6 +500,26 @@ static int diag_io(int argc, char **argv)
 
 /* ---- diag engrave --------------------------------------------------------- */
 
+/* The engraving settings of the kiosk's configuration (0 = driver default). */
+static void diag_engrave_from_config(const config_t *kc, gcode_text_cfg_t *cfg, int *home)
+{
+    if (kc->engrave_w_mm > 0 && kc->engrave_h_mm > 0) {
+        cfg->area_x = kc->engrave_x_mm;
+        cfg->area_y = kc->engrave_y_mm;
+        cfg->area_w = kc->engrave_w_mm;
+        cfg->area_h = kc->engrave_h_mm;
+    }
+    if (kc->engrave_power > 0)
+        cfg->power = kc->engrave_power;
+    if (kc->engrave_feed > 0)
+        cfg->feed = kc->engrave_feed;
+    if (kc->engrave_max_chars > 0)
+        cfg->max_chars = kc->engrave_max_chars;
+    if (kc->engrave_home)
+        *home = 1;
+}
+
+
 static int diag_engrave(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -506,14 +527,43 @@ static int diag_engrave(int argc, char **argv)
         {"dry-run", no_argument, 0, 'n'},     {"send-wait", no_argument, 0, 'W'},
         {"power", required_argument, 0, 'S'}, {"feed", required_argument, 0, 'F'},
         {"area", required_argument, 0, 'a'},  {"home", no_argument, 0, 'H'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+        {"config", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     const char *port = NULL, *text = NULL;
     int dry = 0, send_wait = 0, home = 0, c;
     gcode_text_cfg_t cfg;
     gcode_text_cfg_default(&cfg);
+    /* The kiosk's configuration file (--config or MINIFAB_CONFIG) first, so the
+     * technician tests the truck's real settings; flags override it. */
+    const char *config_path = getenv("MINIFAB_CONFIG");
+    char config_port[CONFIG_ADDR_MAX] = "";
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0)
+            config_path = argv[i + 1];
+    }
+    if (config_path) {
+        config_t kc;
+        yamldoc_errors_t errs;
+        config_init(&kc);
+        yamldoc_errors_init(&errs);
+        int lrc = config_load_file(&kc, config_path, &errs);
+        for (size_t i = 0; i < errs.count; i++)
+            fprintf(stderr, "%s\n", errs.items[i]);
+        yamldoc_errors_deinit(&errs);
+        if (lrc != MF_OK) {
+            fprintf(stderr, "minifab diag engrave: the configuration %s is not valid\n",
+                    config_path);
+            return 1;
+        }
+        diag_engrave_from_config(&kc, &cfg, &home);
+        if (kc.engraver_port[0])
+            snprintf(config_port, sizeof config_port, "%s", kc.engraver_port);
+    }
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
+        case 'C':
+            break; /* read above */
         case 'p':
             port = optarg;
             break;
@@ -551,6 +601,8 @@ static int diag_engrave(int argc, char **argv)
                 "  --feed F        burning feed, mm/min (default %d)\n"
                 "  --area WxH      engraving area in mm (default %.0fx%.0f)\n"
                 "  --home          home ($H) instead of unlocking ($X) at start\n"
+                "  --config FILE   take area, power, feed and port from the kiosk's configuration\n"
+                "                  (also MINIFAB_CONFIG; flags win; docs/CONFIG.md)\n"
                 "  --send-wait     stream line by line instead of character counting\n",
                 cfg.power, cfg.feed, cfg.area_w, cfg.area_h);
             return 0;
@@ -588,6 +640,8 @@ static int diag_engrave(int argc, char **argv)
         return 0;
     }
     port = env_or(port, "MINIFAB_ENGRAVER");
+    if (!port && config_port[0])
+        port = config_port;
     if (!port) {
         gcode_program_free(&prog);
         fprintf(stderr, "minifab diag engrave: --port ADDRESS or --dry-run is required\n");

@@ -38,9 +38,11 @@ void config_init(config_t *cfg)
     snprintf(cfg->log_level, sizeof cfg->log_level, "info");
     /* 1 MiB of log (plus one old generation) is weeks of a kiosk's messages. */
     cfg->log_file_kib = 1024;
+    /* engrave_*: left at 0, which means the engraver driver's own defaults
+     * (gcode_text_cfg_default in drivers/gcode): they are kept in one place. */
 }
 
-typedef enum { KEY_STRING, KEY_INT, KEY_BOOL } key_type_t;
+typedef enum { KEY_STRING, KEY_INT, KEY_BOOL, KEY_DOUBLE } key_type_t;
 
 typedef struct {
     const char *name;
@@ -58,6 +60,8 @@ typedef struct {
     {                                                                                              \
         name, KEY_INT, offsetof(config_t, field), sizeof(int), lo, hi                              \
     }
+#define KDBL(name, field, lo, hi)                                                                  \
+    {name, KEY_DOUBLE, offsetof(config_t, field), sizeof(double), lo, hi}
 #define KBOOL(name, field)                                                                         \
     {                                                                                              \
         name, KEY_BOOL, offsetof(config_t, field), sizeof(bool), 0, 1                              \
@@ -79,6 +83,14 @@ static const config_key_t config_keys[] = {
     KSTR("engraver", engraver_port),
     KSTR("scanner", scanner_port),
     KINT("line_poll_ms", line_poll_ms, 10, 5000),
+    KDBL("engrave_x_mm", engrave_x_mm, -1000, 1000),
+    KDBL("engrave_y_mm", engrave_y_mm, -1000, 1000),
+    KDBL("engrave_width_mm", engrave_w_mm, 0, 1000),
+    KDBL("engrave_height_mm", engrave_h_mm, 0, 1000),
+    KINT("engrave_power", engrave_power, 0, 1000),
+    KINT("engrave_feed", engrave_feed, 0, 20000),
+    KINT("engrave_max_chars", engrave_max_chars, 0, 60),
+    KBOOL("engrave_home", engrave_home),
     KSTR("log_level", log_level),
     KINT("log_file_kib", log_file_kib, 16, 1048576),
 };
@@ -106,6 +118,17 @@ static int set_key(config_t *cfg, const config_key_t *k, const char *text, const
             return MF_ERANGE;
         }
         *(int *)(void *)field = (int)v;
+        return MF_OK;
+    }
+    case KEY_DOUBLE: {
+        char *end = NULL;
+        double v = strtod(text, &end);
+        if (!*text || *end || v < k->min || v > k->max) {
+            yamldoc_errors_at(errs, file, node, "'%s' expects a number from %d to %d, got '%s'",
+                              k->name, k->min, k->max, text);
+            return MF_ERANGE;
+        }
+        *(double *)(void *)field = v;
         return MF_OK;
     }
     case KEY_BOOL:

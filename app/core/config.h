@@ -38,6 +38,14 @@ typedef struct {
     char scanner_port[CONFIG_ADDR_MAX];  /* ticket scanner */
     int line_poll_ms;                    /* PLC polling period */
 
+    /* The laser engraver's job (0 = the driver's default, gcode_text_cfg_default()). */
+    double engrave_x_mm, engrave_y_mm;     /* lower-left corner of the area, machine mm */
+    double engrave_w_mm, engrave_h_mm;     /* size of the area, mm */
+    int engrave_power;                     /* laser power, the S word */
+    int engrave_feed;                      /* burning feed, mm/min */
+    int engrave_max_chars;                 /* longest text a visitor may engrave */
+    bool engrave_home;                     /* home ($H) at start instead of unlocking ($X) */
+
     /* Logging. */
     char log_level[8]; /* debug, info, warn, error */
     int log_file_kib;  /* cap of minifab.log in the data directory, KiB */

@@ -160,6 +160,30 @@ static void test_bad_values(void **state)
     yamldoc_errors_deinit(&e);
 }
 
+static void test_engrave_keys(void **state)
+{
+    config_t c;
+    yamldoc_errors_t e;
+    yamldoc_errors_init(&e);
+    config_init(&c);
+    assert_true(c.engrave_w_mm == 0.0 && c.engrave_power == 0); /* 0 = driver's default */
+    const char *p = write_tmp("engrave_x_mm: 5.5\nengrave_width_mm: 80\nengrave_height_mm: 25\n"
+                              "engrave_power: 500\nengrave_feed: 1200\nengrave_home: true\n"
+                              "engrave_max_chars: 2000\n");
+    assert_int_equal(config_load_file(&c, p, &e), MF_EPARSE);
+    assert_true(c.engrave_x_mm == 5.5 && c.engrave_w_mm == 80.0 && c.engrave_h_mm == 25.0);
+    assert_int_equal(c.engrave_power, 500);
+    assert_int_equal(c.engrave_feed, 1200);
+    assert_true(c.engrave_home);
+    assert_int_equal(e.count, 1);
+    char want[200];
+    snprintf(want, sizeof want,
+             "%s:7:20: 'engrave_max_chars' expects a whole number from 0 to 60, got '2000'", p);
+    assert_string_equal(e.items[0], want);
+    unlink(p);
+    yamldoc_errors_deinit(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_file_errors_name_line_and_column),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_engrave_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
