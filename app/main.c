@@ -18,7 +18,7 @@ static const mf_command_t commands[] = {
     {"run", "the visitor kiosk (default when no subcommand is given)", cmd_run},
     {"content", "check a content pack, list its trades", cmd_content},
     {"diag", "the technician's view of the devices (ports, line, io, engrave, scan)", cmd_diag},
-    {"bench", "benchmarks for docs/BENCHMARKS.md (bench video FILE)", cmd_bench},
+    {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video)", cmd_bench},
 };
 
 static void print_usage(FILE *out)
