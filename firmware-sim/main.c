@@ -51,6 +51,7 @@ static void usage(FILE *f)
         "  --no-rtu-timing        answer the I/O module at once (no 115200-baud delays)\n"
         "  --log-level L          debug|info|warn|error|off (default info)\n"
         "  --log-file PATH        also log to PATH\n"
+        "  --quiet                no log on stderr (the log file still gets it)\n"
         "  --help, --version\n\n"
         "Once every device is up it prints one line on stdout:\n"
         "  ready plc=HOST:PORT io=PATH engraver=PATH scanner=PATH control=PATH\n\n"
@@ -101,6 +102,7 @@ int main(int argc, char **argv)
         O_NORTU,
         O_LEVEL,
         O_LOGF,
+        O_QUIET,
         O_HELP,
         O_VERSION
     };
@@ -119,6 +121,7 @@ int main(int argc, char **argv)
                                          {"no-rtu-timing", no_argument, 0, O_NORTU},
                                          {"log-level", required_argument, 0, O_LEVEL},
                                          {"log-file", required_argument, 0, O_LOGF},
+                                         {"quiet", no_argument, 0, O_QUIET},
                                          {"help", no_argument, 0, O_HELP},
                                          {"version", no_argument, 0, O_VERSION},
                                          {0, 0, 0, 0}};
@@ -192,6 +195,9 @@ int main(int argc, char **argv)
         }
         case O_LOGF:
             log_file = optarg;
+            break;
+        case O_QUIET:
+            mf_log_set_stderr(0);
             break;
         case O_HELP:
         case 'h':
