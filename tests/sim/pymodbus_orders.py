@@ -80,13 +80,14 @@ class Kiosk:
 
     def request(self, cmd, args, retry=False):
         self.seq = self.seq % 65535 + 1
-        regs = [self.seq, cmd] + list(args) + [0] * (4 - len(args))
-        r = self.c.write_registers(HR_MBOX(self.slot) + 2, regs, slave=UNIT)
+        # Token, SEQ, CMD, ARGs in one write (REGISTERS.md, step 2).
+        regs = [self.token >> 16, self.token & 0xFFFF, self.seq, cmd] + list(args) + [0] * (4 - len(args))
+        r = self.c.write_registers(HR_MBOX(self.slot), regs, slave=UNIT)
         assert not r.isError(), r
         before = None
         if retry:
             before = ir(self.c, IR_MBOX(self.slot), 8)
-            r = self.c.write_registers(HR_MBOX(self.slot) + 2, regs, slave=UNIT)
+            r = self.c.write_registers(HR_MBOX(self.slot), regs, slave=UNIT)
             assert not r.isError(), r
         for _ in range(200):
             a = ir(self.c, IR_MBOX(self.slot), 8)
@@ -129,6 +130,10 @@ def main():
         assert u32(ir(a, IR_MBOX(0) + 4, 2), 0) == ta
         half = b.write_register(1, 7, slave=UNIT)
         assert half.isError() and half.exception_code == 3, half
+        # b's request carrying its own token into a's mailbox: refused.
+        stray = b.write_registers(0, [tb >> 16, tb & 0xFFFF, 1, CMD_SUBMIT, 1, 0, 0, 0], slave=UNIT)
+        assert stray.isError() and stray.exception_code == 6, stray
+        assert u32(ir(a, IR_SUBMITTED, 2), 0) == 0
         assert not a.write_registers(0, [0, 0], slave=UNIT).isError()  # release
         a.close()
         b.close()

@@ -346,6 +346,26 @@ static void test_mailbox_requests_and_retries(void **state)
     assert_int_equal(plc_model_line_state(f->m), MF_PACKML_RESETTING);
 }
 
+static void test_mailbox_request_with_token(void **state)
+{
+    fixture_t *f = *state;
+    /* The recommended request: token + SEQ + CMD + ARGs in one write. */
+    uint16_t mine[8] = {0x5000, 5, 1, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_BLACK, 0, 0, 0};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, mine), 0); /* claims and submits */
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(6) + MF_PLC_MBOXR_ORDER]), 1);
+    /* A client that lost mailbox 6 without noticing: refused, nothing done. */
+    uint16_t stale[8] = {0x6000, 6, 1, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_RED, 0, 0, 0};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, stale), 6);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_SUBMITTED]), 1);
+    assert_int_equal(f->r.ir[MF_PLC_IR_MBOX(6) + MF_PLC_MBOXR_ACK_SEQ], 1);
+    mine[2] = 2;
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, mine), 0);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(6) + MF_PLC_MBOXR_ORDER]), 2);
+    /* Release and request in one write makes no sense: refused. */
+    uint16_t release[8] = {0, 0, 3, MF_PLC_CMD_ACK, 0, 0, 0, 0};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, release), 3);
+}
+
 static void test_mailbox_lease_expires(void **state)
 {
     fixture_t *f = *state;
@@ -424,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_submit_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mailbox_claim_is_exclusive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mailbox_requests_and_retries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mailbox_request_with_token, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mailbox_lease_expires, setup, teardown),
         cmocka_unit_test(test_rejects_reproducible_by_seed),
         cmocka_unit_test(test_speed_scales_line_time),
