@@ -12,7 +12,7 @@
 static const mf_command_t bench_commands[] = {
     {"line", "line PLC poll round trips beside mbpoll (against minifab-sim)", bench_drivers_line},
     {"engrave", "one engraving job: character counting vs send-and-wait", bench_drivers_engrave},
-    {"video", "decode a video file through the kiosk's player as fast as possible", bench_video},
+    {"video", "a video file through the kiosk's player: as fast as possible, or --realtime", bench_video},
 };
 
 static void bench_usage(FILE *out)

@@ -32,7 +32,9 @@ typedef struct {
     const char *font_path;  /* TTF font for captions and messages; copied; NULL = no text */
     int audio;              /* 1: open an SDL audio device (audio clock is master);
                                0: no device, audio is decoded and dropped on a wall clock */
-    int decoder_threads;    /* FFmpeg decoder threads; 0 = automatic */
+    int decoder_threads;    /* FFmpeg decoder threads; 0 = FFmpeg's automatic frame
+                               threading. 1 or 2 recommended: frame threading adds a
+                               frame of latency per thread (docs/BENCHMARKS.md) */
     int free_run;           /* benchmark: no clock, every decoded frame is drawn at once,
                                nothing is dropped (minifab bench video) */
 } player_config_t;
