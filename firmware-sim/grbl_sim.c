@@ -31,7 +31,7 @@
 #define MM_PER_INCH 25.4
 #define GRBL_BANNER "\r\nGrbl 1.1h ['$' for help]\r\n"
 
-typedef enum { ST_IDLE, ST_RUN, ST_HOLD, ST_HOME, ST_ALARM } grbl_state_t;
+typedef enum { ST_IDLE, ST_RUN, ST_HOLD, ST_HOME, ST_ALARM, ST_CHECK } grbl_state_t;
 typedef enum { P_COLLECT, P_BUSY, P_FEED, P_DWELL, P_HOMING } parse_phase_t;
 
 typedef struct {
@@ -117,6 +117,7 @@ struct grbl_sim {
     int spindle; /* 0 off, 3 M3, 4 M4 */
 
     grbl_state_t state;
+    unsigned reports; /* status reports sent, for the WCO / Ov rhythm */
     int hold_complete;
     int critical; /* alarm that needs a reset before anything */
     unsigned alarm;
@@ -460,6 +461,8 @@ static const char *state_text(const grbl_sim_t *g)
         return "Home";
     case ST_ALARM:
         return "Alarm";
+    case ST_CHECK:
+        return "Check";
     }
     return "Idle";
 }
@@ -477,7 +480,17 @@ static void status_report(grbl_sim_t *g)
     if (mask & 2u)
         out_printf(g, "|Bf:%u,%u", (unsigned)(GRBL_SIM_PLANNER_BLOCKS - g->bcount),
                    (unsigned)(GRBL_SIM_RX_BUFFER - 1 - g->rx_len));
-    out_printf(g, "|FS:%.0f,%.0f>\r\n", f, s);
+    out_printf(g, "|FS:%.0f,%.0f", f, s);
+    /* Like GRBL, the work offset and the overrides only every few reports. */
+    g->reports++;
+    if (g->reports % 10 == 1)
+        out_printf(g, "|WCO:0.000,0.000,0.000");
+    else if (g->reports % 10 == 6)
+        out_printf(g, "|Ov:100,100,100%s",
+                   g->spindle == 3   ? "|A:S"
+                   : g->spindle == 4 ? "|A:C"
+                                     : "");
+    out_printf(g, ">\r\n");
 }
 
 /* ---- $ commands --------------------------------------------------------- */
@@ -516,7 +529,7 @@ static int parse_number(const char *s, size_t *i, double *out)
 
 static int idle_or_alarm(const grbl_sim_t *g)
 {
-    return g->state == ST_IDLE || g->state == ST_ALARM;
+    return g->state == ST_IDLE || g->state == ST_ALARM || g->state == ST_CHECK;
 }
 
 /* Returns 0 for ok, a GRBL error code, or -1 when the command answers later. */
@@ -576,6 +589,8 @@ static int system_execute(grbl_sim_t *g, const char *l)
     if (strcmp(l, "$H") == 0) {
         if (setting(g, 22) == 0.0)
             return 5;
+        if (g->state == ST_CHECK)
+            return 8;
         if (!idle_or_alarm(g))
             return 8;
         double far = 0.0;
@@ -588,6 +603,19 @@ static int system_execute(grbl_sim_t *g, const char *l)
         g->busy_until = g->t + (uint64_t)((far / (seek > 0 ? seek : 1.0) + 0.3) * 1e6);
         g->phase = P_HOMING;
         return -1;
+    }
+    if (strcmp(l, "$C") == 0) {
+        /* Check mode: lines are parsed and answered, nothing moves. */
+        if (g->state == ST_CHECK) {
+            out_printf(g, "[MSG:Disabled]\r\nok\r\n");
+            soft_reset(g); /* GRBL resets on leaving check mode */
+            return -1;
+        }
+        if (g->state != ST_IDLE)
+            return 8;
+        g->state = ST_CHECK;
+        out_printf(g, "[MSG:Enabled]\r\n");
+        return 0;
     }
     if (l[1] == 'C' || l[1] == 'J' || strncmp(l, "$SLP", 4) == 0 || l[1] == 'R')
         return 3; /* check mode, jogging, sleep, restore: not simulated */
@@ -834,6 +862,18 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
     g->relative = relative;
     g->motion = motion;
 
+    if (g->state == ST_CHECK) {
+        /* Check mode: the parser's position moves, the machine does not. */
+        if (axes)
+            memcpy(g->plan_pos, target, sizeof g->plan_pos);
+        if (m_end) {
+            g->motion = 1;
+            g->relative = 0;
+            g->spindle = 0;
+            out_printf(g, "[MSG:Pgm End]\r\n");
+        }
+        return 0;
+    }
     if (g_dwell) {
         double p = word['P' - 'A'];
         g->dwell_us = (uint64_t)((p > 1e6 ? 1e6 : p) * 1e6); /* bounded before the cast */

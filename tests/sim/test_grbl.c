@@ -131,7 +131,8 @@ static void test_banner_settings_and_info(void **state)
     expect(h, "$H\n", "error:5"); /* homing disabled ($22=0) */
     expect(h, "\n", "ok");
     send(h, "?");
-    assert_string_equal(next_line(h, 100000), "<Idle|MPos:0.000,0.000,0.000|FS:0,0>");
+    assert_string_equal(next_line(h, 100000),
+                        "<Idle|MPos:0.000,0.000,0.000|FS:0,0|WCO:0.000,0.000,0.000>");
     expect(h, "$10=3\n", "ok");
     send(h, "?");
     assert_string_equal(next_line(h, 100000), "<Idle|MPos:0.000,0.000,0.000|Bf:15,127|FS:0,0>");
@@ -411,6 +412,53 @@ static void test_program_end_waits_for_motion(void **state)
     host_free(h);
 }
 
+static void test_check_mode_parses_without_moving(void **state)
+{
+    (void)state;
+    host_t *h = host_new();
+    skip_banner(h);
+    expect(h, "$C\n", "[MSG:Enabled]");
+    expect(h, NULL, "ok");
+    expect(h, "G1 X50 F100\n", "ok"); /* 30 s of motion, answered at once */
+    expect(h, "G2 X60 Y0 I5 J0\n", "ok");
+    expect(h, "G99\n", "error:20");
+    send(h, "?");
+    const char *l = next_line(h, 100000);
+    assert_true(strncmp(l, "<Check|MPos:0.000,0.000,0.000|", 30) == 0);
+    expect(h, "$C\n", "[MSG:Disabled]");
+    expect(h, NULL, "ok");
+    expect(h, NULL, "Grbl 1.1h ['$' for help]");
+    send(h, "?");
+    l = next_line(h, 100000);
+    assert_true(strncmp(l, "<Idle|MPos:0.000,0.000,0.000|", 29) == 0);
+    /* Back to normal: G1 X1 moves from the machine's position, 0. */
+    expect(h, "G1 X1 F600\n", "ok");
+    wait_idle(h, 2000000);
+    double p[3];
+    grbl_sim_position(h->g, p);
+    assert_true(fabs(p[0] - 1.0) < 1e-6);
+    host_free(h);
+}
+
+static void test_status_fields_rhythm(void **state)
+{
+    (void)state;
+    host_t *h = host_new();
+    skip_banner(h);
+    expect(h, "M3 S200\n", "ok");
+    int wco = 0, ov = 0;
+    for (int i = 0; i < 20; i++) {
+        send(h, "?");
+        const char *l = next_line(h, 100000);
+        assert_true(l[0] == '<' && l[strlen(l) - 1] == '>');
+        wco += strstr(l, "|WCO:0.000,0.000,0.000") != NULL;
+        ov += strstr(l, "|Ov:100,100,100|A:S") != NULL;
+    }
+    assert_int_equal(wco, 2);
+    assert_int_equal(ov, 2);
+    host_free(h);
+}
+
 static void test_power_cycle_resends_banner(void **state)
 {
     (void)state;
@@ -439,6 +487,8 @@ int main(void)
         cmocka_unit_test(test_receive_buffer_overflows_like_the_board),
         cmocka_unit_test(test_burned_path_arcs_and_inches),
         cmocka_unit_test(test_program_end_waits_for_motion),
+        cmocka_unit_test(test_check_mode_parses_without_moving),
+        cmocka_unit_test(test_status_fields_rhythm),
         cmocka_unit_test(test_power_cycle_resends_banner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
