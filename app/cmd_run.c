@@ -8,7 +8,7 @@
 #include "app.h"
 #include "commands.h"
 #include "config.h"
-#include "content.h"
+#include "kiosk_pack.h"
 #include "line_drv.h"
 #include "mf_error.h"
 #include "mf_log.h"
@@ -85,35 +85,6 @@ static int mkdir_p(const char *path)
     return MF_OK;
 }
 
-/* The kiosk's strings come from the content pack. */
-static const char *pack_text(void *ctx, const char *lang, const char *key)
-{
-    return content_string(ctx, lang, key);
-}
-
-/* The home screen's station cards, from the pack: line stations in line order,
- * then the exhibits. */
-static int pack_stations(const content_pack_t *pack, kiosk_station_t *out, int max)
-{
-    int n = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < content_station_count(pack) && n < max; i++) {
-            const content_station_t *st = content_station(pack, i);
-            if ((pass == 0) != (st->kind == CONTENT_STATION_LINE))
-                continue;
-            kiosk_station_t *k = &out[n++];
-            memset(k, 0, sizeof *k);
-            snprintf(k->id, sizeof k->id, "%s", st->id);
-            snprintf(k->title[0], sizeof k->title[0], "%s", content_text(pack, "fr", &st->title));
-            snprintf(k->title[1], sizeof k->title[1], "%s", content_text(pack, "en", &st->title));
-            snprintf(k->picture, sizeof k->picture, "%s", st->picture ? st->picture : "");
-            k->colour = st->colour;
-            k->line_number = st->kind == CONTENT_STATION_LINE ? st->plc_station : 0;
-        }
-    }
-    return n;
-}
-
 static const char *env_get(const char *name)
 {
     return getenv(name);
@@ -172,9 +143,8 @@ int cmd_run(int argc, char **argv)
     config_t cfg;
     yamldoc_errors_t errs;
     simproc_t *sim = NULL;
-    content_pack_t *pack = NULL;
+    kiosk_pack_t *content = NULL;
     line_drv_t *line = NULL;
-    kiosk_station_t stations[KIOSK_MAX_STATIONS];
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -255,24 +225,17 @@ int cmd_run(int argc, char **argv)
         mf_log_warn("run", "cannot create the data directory %s", cfg.data_dir);
     }
 
-    /* A broken pack stops the kiosk with the same messages as
-     * `minifab content check`, so staff can fix it. */
-    yamldoc_errors_t warns;
-    yamldoc_errors_init(&warns);
-    pack = content_load_checked(cfg.content_dir, CONTENT_CHECK_MEDIA, &errs, &warns);
-    for (size_t i = 0; i < warns.count; i++)
-        mf_log_debug("content", "%s", warns.items[i]);
-    yamldoc_errors_deinit(&warns);
-    if (!pack) {
-        print_errors(&errs);
-        fprintf(stderr,
-                "minifab run: the content pack %s is not valid ('minifab content check %s')\n",
-                cfg.content_dir, cfg.content_dir);
+    /* A broken pack does not start the visitor screens: the staff-facing
+     * problem screen shows the validator's messages (also on stderr and in
+     * the log) until the pack is fixed and reloaded with F5 or SIGHUP. */
+    content = kiosk_pack_create(cfg.content_dir);
+    if (!content)
         goto done;
+    if (kiosk_pack_load(content) != MF_OK) {
+        fprintf(stderr, "minifab run: the content pack %s is not valid:\n%s", cfg.content_dir,
+                kiosk_pack_problem(content));
+        fprintf(stderr, "(all messages: minifab content check %s)\n", cfg.content_dir);
     }
-    mf_log_info("run", "content pack %s: %zu stations, %zu trades, %zu questions", cfg.content_dir,
-                content_station_count(pack), content_trade_count(pack),
-                content_question_count(pack));
 
     /* Scripted runs (tests) start the simulated line only when asked to. */
     if (config_uses_sim(&cfg) && (!app.script_path || explicit_sim)) {
@@ -306,11 +269,15 @@ int cmd_run(int argc, char **argv)
     app.kiosk.idle_timeout_ms = cfg.idle_timeout_s * 1000;
     app.kiosk.language = cfg.language;
     app.kiosk.high_contrast = cfg.high_contrast;
-    app.kiosk.text = pack_text;
-    app.kiosk.text_ctx = pack;
-    app.stations = stations;
-    app.station_count = pack_stations(pack, stations, KIOSK_MAX_STATIONS);
+    app.kiosk.text = kiosk_pack_text;
+    app.kiosk.text_ctx = content;
+    app.stations = kiosk_pack_stations(content, &app.station_count);
+    app.problem = kiosk_pack_valid(content) ? NULL : kiosk_pack_problem(content);
+    app.reload = kiosk_pack_reload;
+    app.reload_ctx = content;
     status = app_run(&app);
+    if (status == 0 && !kiosk_pack_valid(content) && !app.script_path)
+        status = 1; /* closed without ever having a valid pack */
     if (status == 2 && !app.headless)
         fprintf(stderr, "minifab run: no display here. Run headless instead:\n"
                         "  minifab run --headless --script FILE --shots DIR\n"
@@ -319,7 +286,7 @@ int cmd_run(int argc, char **argv)
 done:
     line_drv_destroy(line);
     simproc_stop(sim);
-    content_destroy(pack);
+    kiosk_pack_destroy(content);
     yamldoc_errors_deinit(&errs);
     mf_log_open_file(NULL, 0);
     return status;

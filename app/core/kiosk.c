@@ -43,6 +43,7 @@ struct kiosk {
     mf_line_status_t line;
     kiosk_station_t stations[KIOSK_MAX_STATIONS];
     int station_count;
+    char *problem;  /* non-NULL: the problem screen shows this */
     view_t scratch; /* the view used for hit-testing inside update */
 };
 
@@ -61,7 +62,8 @@ static const char *kiosk_text(const kiosk_t *k, const char *key)
 
 /* ---- life cycle ------------------------------------------------------- */
 
-static const char *const screen_ids[KIOSK_SCREEN_COUNT] = {"attract", "home", "settings"};
+static const char *const screen_ids[KIOSK_SCREEN_COUNT] = {"attract", "home", "settings",
+                                                           "problem"};
 _Static_assert(sizeof screen_ids / sizeof screen_ids[0] == KIOSK_SCREEN_COUNT, "one id per screen");
 
 const char *kiosk_screen_id(kiosk_screen_t s)
@@ -100,7 +102,28 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
 
 void kiosk_destroy(kiosk_t *k)
 {
+    if (k)
+        free(k->problem);
     free(k);
+}
+
+void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx)
+{
+    k->opt.text = text;
+    k->opt.text_ctx = ctx;
+    k->generation++;
+}
+
+void kiosk_set_problem(kiosk_t *k, const char *text, int64_t now)
+{
+    free(k->problem);
+    k->problem = text ? strdup(text) : NULL;
+    kiosk_reset_visit(k);
+    if (text)
+        k->stack[0] = KIOSK_SCREEN_PROBLEM;
+    k->transition_start = now - KIOSK_TRANSITION_MS;
+    k->last_input = now;
+    k->generation++;
 }
 
 void kiosk_set_stations(kiosk_t *k, const kiosk_station_t *stations, int count)
@@ -292,8 +315,8 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
     }
 
     /* Idle: the visitor has left; the next one starts from the attract screen. */
-    if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT && !k->ptr.down &&
-        now - k->last_input >= k->opt.idle_timeout_ms) {
+    if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT && kiosk_screen(k) != KIOSK_SCREEN_PROBLEM &&
+        !k->ptr.down && now - k->last_input >= k->opt.idle_timeout_ms) {
         kiosk_reset_visit(k);
         k->transition_start = now;
         k->transition_dir = -1;
@@ -316,7 +339,7 @@ int64_t kiosk_next_deadline(const kiosk_t *k, int64_t now)
         next = now + 16; /* ~60 frames a second while sliding */
     else if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT)
         next = now + KIOSK_ATTRACT_FRAME_MS;
-    if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT) {
+    if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT && kiosk_screen(k) != KIOSK_SCREEN_PROBLEM) {
         int64_t idle = k->last_input + k->opt.idle_timeout_ms;
         if (idle < next)
             next = idle;
@@ -558,6 +581,28 @@ static void layout_settings(const kiosk_t *k, view_t *v)
                k->big_text ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_TEXT_SIZE);
 }
 
+/* Staff-facing, in both languages at once (the broken pack holds the texts). */
+static void layout_problem(const kiosk_t *k, view_t *v)
+{
+    float m = 6.0f;
+    add_text(v, "Le contenu du kiosque a un problème\nThe kiosk's content has a problem",
+             view_rect(m, 4.0f, v->w - 2 * m, 20.0f), VIEW_STYLE_TITLE, 6.0f)
+        ->align = VIEW_ALIGN_LEFT;
+    view_widget_t *w =
+        add_text(v, k->problem ? k->problem : "",
+                 view_rect(m, 27.0f, v->w - 2 * m, v->h - 27.0f - 22.0f), VIEW_STYLE_BODY, 3.2f);
+    if (w) {
+        w->align = VIEW_ALIGN_LEFT;
+        snprintf(w->id, sizeof w->id, "problem-messages");
+    }
+    add_text(
+        v,
+        "Corrigez le dossier de contenu (minifab content check DOSSIER), puis appuyez sur F5.\n"
+        "Fix the content folder (minifab content check FOLDER), then press F5.",
+        view_rect(m, v->h - 19.0f, v->w - 2 * m, 15.0f), VIEW_STYLE_CAPTION, 3.5f)
+        ->align = VIEW_ALIGN_LEFT;
+}
+
 void kiosk_view(const kiosk_t *k, int64_t now, view_t *v)
 {
     kiosk_screen_t s = kiosk_screen(k);
@@ -578,6 +623,9 @@ void kiosk_view(const kiosk_t *k, int64_t now, view_t *v)
         break;
     case KIOSK_SCREEN_SETTINGS:
         layout_settings(k, v);
+        break;
+    case KIOSK_SCREEN_PROBLEM:
+        layout_problem(k, v);
         break;
     case KIOSK_SCREEN_COUNT:
         assert(0 && "not a screen");

@@ -19,6 +19,7 @@ typedef enum {
     KIOSK_SCREEN_ATTRACT = 0, /* nobody touches the kiosk: invite, animate */
     KIOSK_SCREEN_HOME,        /* choose a station */
     KIOSK_SCREEN_SETTINGS,    /* language, contrast, text size */
+    KIOSK_SCREEN_PROBLEM,     /* staff-facing: the content pack cannot be used */
     KIOSK_SCREEN_COUNT
 } kiosk_screen_t;
 
@@ -58,6 +59,15 @@ void kiosk_destroy(kiosk_t *k);
 
 /* Replaces the list of stations shown on the home screen (copied). */
 void kiosk_set_stations(kiosk_t *k, const kiosk_station_t *stations, int count);
+
+/* Replaces the text lookup (after the content pack was reloaded). */
+void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx);
+
+/* Shows the staff-facing problem screen with TEXT (one message a line), in
+ * place of the visitor screens, until cleared with NULL (then the visit
+ * restarts from the attract screen). Its texts are built in: the pack that
+ * would hold them is what is broken. */
+void kiosk_set_problem(kiosk_t *k, const char *text, int64_t now);
 
 /* Applies one event. Returns true when what is drawn may have changed. */
 bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now);

@@ -19,6 +19,7 @@
 #include "script_run.h"
 
 #include <SDL.h>
+#include <signal.h>
 #include <SDL_image.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,7 +47,27 @@ struct app {
     int line_poll_ms;
     uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
+    app_reload_fn reload;
+    void *reload_ctx;
 };
+
+/* SIGHUP asks for a reload; the handler only sets this flag, the loop acts. */
+static volatile sig_atomic_t app_hup;
+
+static void app_on_hup(int sig)
+{
+    (void)sig;
+    app_hup = 1;
+}
+
+static void do_reload(app_t *a)
+{
+    if (!a->reload)
+        return;
+    mf_log_info("app", "reloading the content pack");
+    a->reload(a->reload_ctx, a->kiosk, app_now(a));
+    a->need_redraw = true;
+}
 
 int64_t app_now(const app_t *a)
 {
@@ -222,6 +243,10 @@ static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
         pixel_to_units(a, (float)e->motion.x, (float)e->motion.y, &ev->x, &ev->y);
         return true;
     case SDL_KEYDOWN:
+        if (e->key.keysym.sym == SDLK_F5) {
+            do_reload(a);
+            return false;
+        }
         if (e->key.keysym.sym == SDLK_F11 && !a->headless) {
             Uint32 fs = SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP;
             SDL_SetWindowFullscreen(a->win, fs ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
@@ -279,6 +304,10 @@ void app_pump(app_t *a, int wait_ms)
         if (translate(a, &e, &ev))
             app_feed(a, &ev);
         got = SDL_PollEvent(&e);
+    }
+    if (app_hup) {
+        app_hup = 0;
+        do_reload(a);
     }
     feed_line(a);
     mf_event_t tick = {.type = MF_EV_TICK};
@@ -361,6 +390,8 @@ app_t *app_create(const app_options_t *opt)
     if (!a->ui || !a->view || !a->snap)
         goto fail;
     a->line = opt->line;
+    a->reload = opt->reload;
+    a->reload_ctx = opt->reload_ctx;
     a->line_poll_ms = opt->line_poll_ms > 0 ? opt->line_poll_ms : 50;
     float k = app_units_per_pixel(a);
     a->kiosk = kiosk_create(&opt->kiosk, (float)a->out_w * k, (float)a->out_h * k, app_now(a));
@@ -368,6 +399,8 @@ app_t *app_create(const app_options_t *opt)
         goto fail;
     if (opt->station_count > 0)
         kiosk_set_stations(a->kiosk, opt->stations, opt->station_count);
+    if (opt->problem)
+        kiosk_set_problem(a->kiosk, opt->problem, app_now(a));
     a->need_redraw = true;
     return a;
 fail:
@@ -397,6 +430,13 @@ int app_run(const app_options_t *opt)
         info.name = "unknown";
     mf_log_info("app", "kiosk started: %dx%d px, %s renderer%s", a->out_w, a->out_h, info.name,
                 opt->headless ? ", headless" : "");
+    if (opt->reload) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = app_on_hup;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGHUP, &sa, NULL);
+    }
     app_draw(a);
     app_present(a);
     if (script)
@@ -412,6 +452,8 @@ int app_run(const app_options_t *opt)
                 wait = 60000;
             if (a->line && wait > a->line_poll_ms)
                 wait = a->line_poll_ms; /* the driver has no way to wake us: look */
+            if (a->reload && wait > 1000)
+                wait = 1000; /* a SIGHUP is seen within a second */
             app_pump(a, (int)wait);
         }
     }

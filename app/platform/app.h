@@ -15,6 +15,14 @@
 
 struct line_drv; /* drivers/line/line_drv.h */
 
+/* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
+ * give it to KIOSK; on failure keep what is shown. */
+typedef void (*app_reload_fn)(void *ctx, kiosk_t *kiosk, int64_t now);
+
+/* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
+ * give it to KIOSK; on failure keep what is shown. */
+typedef void (*app_reload_fn)(void *ctx, kiosk_t *kiosk, int64_t now);
+
 typedef struct {
     bool headless;           /* SDL dummy video driver + software renderer */
     bool fullscreen;         /* borderless full screen (a real kiosk) */
@@ -27,6 +35,9 @@ typedef struct {
     int station_count;
     struct line_drv *line; /* the line PLC driver (caller owns it), or NULL */
     int line_poll_ms;      /* how often the loop reads the line's snapshot */
+    const char *problem;   /* start on the problem screen with this text, or NULL */
+    app_reload_fn reload;  /* F5 / SIGHUP, or NULL */
+    void *reload_ctx;
 } app_options_t;
 
 /* Runs until the window closes (or the script ends). Returns the process

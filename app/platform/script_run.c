@@ -12,6 +12,7 @@
 #include "mf_error.h"
 #include "mf_log.h"
 
+#include <SDL.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,9 +165,24 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
             break;
         }
         case SCRIPT_KEY: {
-            mf_event_t ev = {.type = MF_EV_KEY};
-            snprintf(ev.text, sizeof ev.text, "%.63s", c->arg);
-            app_feed(a, &ev);
+            /* through SDL's queue, so keys the platform handles (F5, F11) work too */
+            SDL_Keycode kc = SDL_GetKeyFromName(c->arg);
+            if (kc == SDLK_UNKNOWN) {
+                fprintf(stderr, "%s:%d: unknown key '%s' (SDL key names: Escape, Return, F5...)\n",
+                        s->name, c->line, c->arg);
+                rc = MF_EINVAL;
+                break;
+            }
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_KEYDOWN;
+            e.key.state = SDL_PRESSED;
+            e.key.keysym.sym = kc;
+            SDL_PushEvent(&e);
+            e.type = SDL_KEYUP;
+            e.key.state = SDL_RELEASED;
+            SDL_PushEvent(&e);
+            app_pump(a, 0);
             settle(a);
             break;
         }

@@ -210,6 +210,26 @@ static void test_line_down_is_said_not_fatal(void **state)
         fail_msg("%s exited %d:\n%s", cmd, st, out);
 }
 
+static void test_broken_pack_shows_problem(void **state)
+{
+    char cmd[2048], out[65536];
+    snprintf(cmd, sizeof cmd,
+             "cp -r content '%s/pack' && rm -rf '%s/pack/media/generated' && "
+             "echo 'broken: [unclosed' >> '%s/pack/strings.yaml'",
+             tmpdir, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --headless --content '%s/pack' --data-dir '%s/data' "
+             "--script tests/e2e/scripts/broken-pack.txt",
+             bin, tmpdir, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+    /* the same message on stderr, for a terminal or the log */
+    assert_non_null(strstr(out, "/pack/strings.yaml:"));
+    assert_non_null(strstr(out, "is not valid"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_help_lists_subcommands),
         cmocka_unit_test(test_line_state_from_simulator),
         cmocka_unit_test(test_line_down_is_said_not_fatal),
+        cmocka_unit_test(test_broken_pack_shows_problem),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
