@@ -48,6 +48,8 @@ static void run_usage(FILE *out)
         "  --scanner PORT       ticket scanner (serial port)\n"
         "  --log-level LEVEL    debug, info, warn or error (default info)\n"
         "  --help               this text\n\n"
+        "Keys: F5 reloads the content pack (SIGHUP too), F11 toggles full screen,\n"
+        "Escape goes back.\n\n"
         "Script commands (one a line, '#' comments; X Y in window pixels):\n"
         "  tap X Y | tap \"label\" | tap #id   longpress TARGET MS   swipe X1 Y1 X2 Y2\n"
         "  type \"text\"   key NAME   advance MS (kiosk clock)   wait MS (real time)\n"
