@@ -26,15 +26,14 @@
 
 static void bench_video_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: minifab bench video [--realtime] [--threads N] [--size WxH] FILE\n\n"
-            "  Decodes FILE through the kiosk's video player, headless (SDL dummy video\n"
-            "  driver, software renderer), and prints one line of results.\n"
-            "  --realtime  play at normal speed with audio (clock master) and report\n"
-            "              CPU %% of one core, first-frame time, dropped frames, A/V drift\n"
-            "  --threads N decoder threads (default 1, like 'ffmpeg -threads 1'; 0 = auto)\n"
-            "  --size WxH  size of the headless window the video is drawn into\n"
-            "              (default 1280x720)\n");
+    fprintf(out, "usage: minifab bench video [--realtime] [--threads N] [--size WxH] FILE\n\n"
+                 "  Decodes FILE through the kiosk's video player, headless (SDL dummy video\n"
+                 "  driver, software renderer), and prints one line of results.\n"
+                 "  --realtime  play at normal speed with audio (clock master) and report\n"
+                 "              CPU %% of one core, first-frame time, dropped frames, A/V drift\n"
+                 "  --threads N decoder threads (default 1, like 'ffmpeg -threads 1'; 0 = auto)\n"
+                 "  --size WxH  size of the headless window the video is drawn into\n"
+                 "              (default 1280x720)\n");
 }
 
 static double bench_cpu_ms(void)
@@ -97,8 +96,11 @@ int bench_video(int argc, char **argv)
         fprintf(stderr, "minifab bench video: SDL: %s\n", SDL_GetError());
         goto done;
     }
-    player_config_t cfg = {.volume_max_percent = 100, .font_path = NULL, .audio = realtime,
-                           .decoder_threads = threads, .free_run = !realtime};
+    player_config_t cfg = {.volume_max_percent = 100,
+                           .font_path = NULL,
+                           .audio = realtime,
+                           .decoder_threads = threads,
+                           .free_run = !realtime};
     p = player_create(r, &cfg);
     if (!p) {
         fprintf(stderr, "minifab bench video: cannot create the player\n");

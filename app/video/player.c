@@ -25,14 +25,14 @@
 #include <string.h>
 
 #define PLAYER_LOG "video"
-#define PLAYER_DUE_SLACK_US 2000      /* a frame this close to due is shown now */
-#define PLAYER_PROGRESS_TICK_MS 250   /* wake-up period for the progress bar */
-#define PLAYER_LOADING_POLL_MS 10     /* wake-up period while a clip is loading */
-#define PLAYER_STARVED_POLL_US 4000   /* wake-up period while waiting for a late frame */
-#define PLAYER_AUDIO_STALL_US 600000  /* audio device silent this long: follow the wall clock */
-#define PLAYER_AUDIO_GAP_US 30000     /* sound due this much later than the clock: silence first */
-#define PLAYER_PREROLL_FRAMES 2       /* frames decoded ahead before the clock starts... */
-#define PLAYER_PREROLL_MAX_US 250000  /* ...or at most this long */
+#define PLAYER_DUE_SLACK_US 2000     /* a frame this close to due is shown now */
+#define PLAYER_PROGRESS_TICK_MS 250  /* wake-up period for the progress bar */
+#define PLAYER_LOADING_POLL_MS 10    /* wake-up period while a clip is loading */
+#define PLAYER_STARVED_POLL_US 4000  /* wake-up period while waiting for a late frame */
+#define PLAYER_AUDIO_STALL_US 600000 /* audio device silent this long: follow the wall clock */
+#define PLAYER_AUDIO_GAP_US 30000    /* sound due this much later than the clock: silence first */
+#define PLAYER_PREROLL_FRAMES 2      /* frames decoded ahead before the clock starts... */
+#define PLAYER_PREROLL_MAX_US 250000 /* ...or at most this long */
 
 struct player {
     SDL_Renderer *r;
@@ -210,8 +210,8 @@ static void player_open_audio(player_t *p)
     want.samples = 1024;
     want.callback = player_audio_cb;
     want.userdata = p;
-    p->dev = SDL_OpenAudioDevice(NULL, 0, &want, &have,
-                                 SDL_AUDIO_ALLOW_FREQUENCY_CHANGE | SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
+    p->dev = SDL_OpenAudioDevice(
+        NULL, 0, &want, &have, SDL_AUDIO_ALLOW_FREQUENCY_CHANGE | SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
     if (p->dev == 0) {
         mf_log_warn(PLAYER_LOG, "no audio device: %s", SDL_GetError());
         return;
@@ -729,8 +729,8 @@ static void player_plain_text(const char *text, char *out, size_t cap)
 {
     static const struct {
         const char *from, *to;
-    } ent[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", " "}, {"&lrm;", ""},
-               {"&rlm;", ""}};
+    } ent[] = {{"&amp;", "&"},  {"&lt;", "<"}, {"&gt;", ">"},
+               {"&nbsp;", " "}, {"&lrm;", ""}, {"&rlm;", ""}};
     size_t o = 0;
     for (const char *s = text; *s && o + 1 < cap;) {
         if (*s == '<' || *s == '{') {
@@ -933,8 +933,7 @@ void player_get_status(player_t *p, player_status_t *out)
     out->captions_on = p->captions_on;
     out->video_w = p->video_w;
     out->video_h = p->video_h;
-    snprintf(out->message, sizeof out->message, "%s",
-             p->state == PLAYER_FAILED ? p->message : "");
+    snprintf(out->message, sizeof out->message, "%s", p->state == PLAYER_FAILED ? p->message : "");
 }
 
 void player_get_stats(player_t *p, player_stats_t *out)

@@ -43,28 +43,28 @@ typedef enum {
     PLAYER_IDLE = 0, /* nothing opened */
     PLAYER_LOADING,  /* opening the file (off the UI thread) */
     PLAYER_PLAYING,
-    PLAYER_PAUSED,   /* also: opened and not yet played */
-    PLAYER_ENDED,    /* reached the end; player_play() or player_replay() starts again */
-    PLAYER_FAILED,   /* missing, truncated, corrupt or unsupported: see message */
+    PLAYER_PAUSED, /* also: opened and not yet played */
+    PLAYER_ENDED,  /* reached the end; player_play() or player_replay() starts again */
+    PLAYER_FAILED, /* missing, truncated, corrupt or unsupported: see message */
 } player_state_t;
 
 typedef struct {
     player_state_t state;
     int64_t position_ms, duration_ms; /* duration 0 when unknown */
     int has_video, has_audio, has_captions, captions_on;
-    int video_w, video_h;             /* coded size of the video, 0 when none */
-    char message[160];                /* plain words (French) when failed, else "" */
+    int video_w, video_h; /* coded size of the video, 0 when none */
+    char message[160];    /* plain words (French) when failed, else "" */
 } player_status_t;
 
 /* Counters for tests and benchmarks; reset by player_open. */
 typedef struct {
-    int64_t frames_decoded;   /* video frames out of the decoder (current clip) */
-    int64_t frames_shown;     /* uploaded to the texture */
-    int64_t frames_dropped;   /* decoded but skipped because they were late */
-    int64_t audio_samples;    /* audio samples (per channel) decoded */
-    int64_t first_frame_us;   /* from player_open to the first frame upload, -1 if none yet */
-    int64_t drift_max_ms;     /* max |master clock - frame pts| at upload, playing only */
-    int64_t drift_sum_ms;     /* sum of the same, to compute a mean over drift_count */
+    int64_t frames_decoded; /* video frames out of the decoder (current clip) */
+    int64_t frames_shown;   /* uploaded to the texture */
+    int64_t frames_dropped; /* decoded but skipped because they were late */
+    int64_t audio_samples;  /* audio samples (per channel) decoded */
+    int64_t first_frame_us; /* from player_open to the first frame upload, -1 if none yet */
+    int64_t drift_max_ms;   /* max |master clock - frame pts| at upload, playing only */
+    int64_t drift_sum_ms;   /* sum of the same, to compute a mean over drift_count */
     int64_t drift_count;
 } player_stats_t;
 
@@ -87,11 +87,11 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
  * Safe in any state. */
 void player_close(player_t *p);
 
-int player_play(player_t *p);              /* paused/loading/ended -> playing */
-int player_pause(player_t *p);             /* playing -> paused */
-int player_seek(player_t *p, int64_t ms);  /* clamped to [0, duration]; keeps play/pause */
-int player_replay(player_t *p);            /* seek(0) + play */
-void player_set_captions(player_t *p, int on);  /* captions are on by default */
+int player_play(player_t *p);                  /* paused/loading/ended -> playing */
+int player_pause(player_t *p);                 /* playing -> paused */
+int player_seek(player_t *p, int64_t ms);      /* clamped to [0, duration]; keeps play/pause */
+int player_replay(player_t *p);                /* seek(0) + play */
+void player_set_captions(player_t *p, int on); /* captions are on by default */
 
 /* Status and counters. Not const: like player_draw, they first advance the
  * clip's state machine (loading -> paused/playing/failed, playing -> ended). */

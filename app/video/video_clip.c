@@ -27,7 +27,7 @@
 
 #define CLIP_LOG "video"
 #define CLIP_PKTQ_MAX_BYTES (16 * 1024 * 1024)
-#define CLIP_PKTQ_ENOUGH 40 /* packets per stream that is "enough" read ahead */
+#define CLIP_PKTQ_ENOUGH 40      /* packets per stream that is "enough" read ahead */
 #define CLIP_LATE_SKIP_US 150000 /* this late: skip non-reference frames to catch up */
 
 int64_t clip_now_us(void)
@@ -198,8 +198,7 @@ typedef struct {
 static int clip_vring_push(clip_t *c, AVFrame *frame, int64_t pts_us, int64_t dur_us, int serial)
 {
     pthread_mutex_lock(&c->mu);
-    while (c->vn == CLIP_VIDEO_RING && !atomic_load(&c->abort) &&
-           serial == atomic_load(&c->serial))
+    while (c->vn == CLIP_VIDEO_RING && !atomic_load(&c->abort) && serial == atomic_load(&c->serial))
         pthread_cond_wait(&c->cond, &c->mu);
     if (atomic_load(&c->abort) || serial != atomic_load(&c->serial)) {
         pthread_mutex_unlock(&c->mu);
@@ -289,8 +288,8 @@ static void *clip_video_thread(void *arg)
                 continue;
             }
             if (atomic_load(&c->clock_running) && serial == atomic_load(&c->serial)) {
-                int64_t clock = atomic_load(&c->clock_pos_us) +
-                                (clip_now_us() - atomic_load(&c->clock_at_us));
+                int64_t clock =
+                    atomic_load(&c->clock_pos_us) + (clip_now_us() - atomic_load(&c->clock_at_us));
                 int64_t late = clock - pts_us;
                 /* Far behind (a slow or busy machine): stop decoding frames
                  * nothing refers to until the picture has caught up. */
@@ -400,8 +399,8 @@ static void *clip_audio_thread(void *arg)
                 out = av_malloc((size_t)out_max * (size_t)c->out_channels * 2);
             if (out) {
                 uint8_t *planes[1] = {out};
-                int n = swr_convert(ad->swr, planes, out_max, (const uint8_t **)frame->extended_data,
-                                    frame->nb_samples);
+                int n = swr_convert(ad->swr, planes, out_max,
+                                    (const uint8_t **)frame->extended_data, frame->nb_samples);
                 if (n > 0)
                     clip_aring_push(c, out, n * c->out_channels * 2, pts_us, serial);
                 else
@@ -568,8 +567,8 @@ static void clip_read_loop(clip_t *c, int use_video, int use_audio)
         int64_t vbytes = 0, abytes = 0;
         clip_pktq_stats(&c->vq, &vcount, &vbytes);
         clip_pktq_stats(&c->aq, &acount, &abytes);
-        int enough = (!use_video || vcount > CLIP_PKTQ_ENOUGH) &&
-                     (!use_audio || acount > CLIP_PKTQ_ENOUGH);
+        int enough =
+            (!use_video || vcount > CLIP_PKTQ_ENOUGH) && (!use_audio || acount > CLIP_PKTQ_ENOUGH);
         if (eof || enough || vbytes + abytes > CLIP_PKTQ_MAX_BYTES) {
             /* Nothing to read now: wait for a seek, an abort or room. */
             struct timespec ts;
@@ -655,8 +654,9 @@ static void *clip_thread(void *arg)
     c->vidx = av_find_best_stream(c->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (c->vidx >= 0 && (c->fmt->streams[c->vidx]->disposition & AV_DISPOSITION_ATTACHED_PIC))
         c->vidx = -1;
-    c->aidx = c->decode_audio ? av_find_best_stream(c->fmt, AVMEDIA_TYPE_AUDIO, -1, c->vidx, NULL, 0)
-                              : -1;
+    c->aidx = c->decode_audio
+                  ? av_find_best_stream(c->fmt, AVMEDIA_TYPE_AUDIO, -1, c->vidx, NULL, 0)
+                  : -1;
     if (c->vidx >= 0) {
         AVStream *st = c->fmt->streams[c->vidx];
         if (st->codecpar->width > 0 && st->codecpar->height > 0)
@@ -776,11 +776,14 @@ clip_t *clip_create(const clip_params_t *prm)
     c->vfinished_serial = c->afinished_serial = -1;
     c->sar = (AVRational){0, 1};
     c->open_time_us = clip_now_us();
-    if (!(mu = pthread_mutex_init(&c->mu, NULL) == 0) ||
-        !(cond = pthread_cond_init(&c->cond, NULL) == 0) ||
-        !(amu = pthread_mutex_init(&c->amu, NULL) == 0) ||
-        !(acond = pthread_cond_init(&c->acond, NULL) == 0) || !(vq = clip_pktq_init(&c->vq) == 0) ||
-        !(aq = clip_pktq_init(&c->aq) == 0))
+    /* Each flag records what exists, so the unwind below frees only that. */
+    mu = pthread_mutex_init(&c->mu, NULL) == 0;
+    cond = mu && pthread_cond_init(&c->cond, NULL) == 0;
+    amu = cond && pthread_mutex_init(&c->amu, NULL) == 0;
+    acond = amu && pthread_cond_init(&c->acond, NULL) == 0;
+    vq = acond && clip_pktq_init(&c->vq) == 0;
+    aq = vq && clip_pktq_init(&c->aq) == 0;
+    if (!aq)
         goto fail;
     if (pthread_create(&c->thread, NULL, clip_thread, c) != 0)
         goto fail;

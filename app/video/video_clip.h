@@ -30,8 +30,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define CLIP_VIDEO_RING 6       /* decoded frames waiting to be shown (absorbs slow I-frames) */
-#define CLIP_AUDIO_RING 64      /* decoded audio chunks waiting for the device */
+#define CLIP_VIDEO_RING 6          /* decoded frames waiting to be shown (absorbs slow I-frames) */
+#define CLIP_AUDIO_RING 64         /* decoded audio chunks waiting for the device */
 #define CLIP_AUDIO_AHEAD_US 400000 /* at most this much audio decoded ahead */
 
 typedef struct clip_pkt {
@@ -64,8 +64,8 @@ typedef struct {
 
 typedef struct {
     const char *media_path, *captions_path, *poster_path; /* copied */
-    int out_rate, out_channels; /* audio output format (the device's) */
-    int decode_audio;           /* 0: audio streams are ignored */
+    int out_rate, out_channels;                           /* audio output format (the device's) */
+    int decode_audio;                                     /* 0: audio streams are ignored */
     int decoder_threads;
 } clip_params_t;
 
@@ -81,8 +81,8 @@ typedef struct clip {
     pthread_cond_t cond; /* broadcast on any change guarded by mu */
 
     /* Results of opening, written once by the clip thread (under mu). */
-    int loaded;          /* 0 loading, 1 ready, <0 failed (MF_E* code) */
-    char message[160];   /* plain words when failed */
+    int loaded;        /* 0 loading, 1 ready, <0 failed (MF_E* code) */
+    char message[160]; /* plain words when failed */
     int has_video, has_audio;
     int video_w, video_h;
     AVRational sar;      /* sample aspect ratio (0/1 when unknown) */
@@ -94,7 +94,7 @@ typedef struct clip {
     /* Seek request (under mu). */
     int seek_req;
     int64_t seek_target_us;
-    int seek_serial;     /* serial the reading thread is delivering */
+    int seek_serial;        /* serial the reading thread is delivering */
     int64_t drop_before_us; /* decoders drop output ending before this, for seek_serial */
 
     /* End of stream for a serial: the decoder has output everything (under mu). */

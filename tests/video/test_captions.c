@@ -49,8 +49,9 @@ static int setup(void **state)
                    "-preset ultrafast -pix_fmt yuv420p %s",
                    f.white) != 0)
         return -1;
-    if (write_file(f.srt, "1\n00:00:00,500 --> 00:00:01,000\nBonjour <i>à tous</i> !\n\n"
-                          "2\n00:00:02,000 --> 00:00:02,500\nDeuxième ligne\net la suite\n\n") != 0 ||
+    if (write_file(f.srt,
+                   "1\n00:00:00,500 --> 00:00:01,000\nBonjour <i>à tous</i> !\n\n"
+                   "2\n00:00:02,000 --> 00:00:02,500\nDeuxième ligne\net la suite\n\n") != 0 ||
         write_file(f.vtt, "WEBVTT\n\n00:00.500 --> 00:01.000\n<v Léa>Bonjour &amp; bienvenue\n\n"
                           "00:02.000 --> 00:02.500 line:90%\nDeuxième\n") != 0)
         return -1;
@@ -100,8 +101,8 @@ static int caption_visible_at(fixture_t *f, player_t *p, int64_t ms)
 
 static player_t *open_paused(fixture_t *f, const char *captions)
 {
-    player_config_t cfg = {.volume_max_percent = 100, .font_path = FONT, .audio = 0,
-                           .decoder_threads = 1};
+    player_config_t cfg = {
+        .volume_max_percent = 100, .font_path = FONT, .audio = 0, .decoder_threads = 1};
     player_t *p = player_create(f->s.r, &cfg);
     assert_non_null(p);
     assert_int_equal(player_open(p, f->white, captions, NULL), 0);

@@ -99,8 +99,11 @@ static int teardown(void **state)
 
 static player_t *make_player(fixture_t *f, int audio, int free_run)
 {
-    player_config_t cfg = {.volume_max_percent = 100, .font_path = FONT, .audio = audio,
-                           .decoder_threads = 1, .free_run = free_run};
+    player_config_t cfg = {.volume_max_percent = 100,
+                           .font_path = FONT,
+                           .audio = audio,
+                           .decoder_threads = 1,
+                           .free_run = free_run};
     player_t *p = player_create(f->s.r, &cfg);
     assert_non_null(p);
     return p;
@@ -247,8 +250,7 @@ static void test_corrupt_in_real_time_with_audio(void **state)
             size_t at = 4096 + (size_t)rand_r(&seed) % (f->size_front - 4096);
             copy[at] ^= (unsigned char)(1u << (rand_r(&seed) % 8));
         }
-        assert_int_equal(write_all(path, copy, i == 2 ? f->size_front * 2 / 3 : f->size_front),
-                         0);
+        assert_int_equal(write_all(path, copy, i == 2 ? f->size_front * 2 / 3 : f->size_front), 0);
         player_state_t st = play_to_end(f, p, path);
         assert_true(st == PLAYER_ENDED || st == PLAYER_FAILED);
     }
@@ -261,8 +263,7 @@ static void test_close_while_loading(void **state)
     fixture_t *f = *state;
     player_t *p = make_player(f, 1, 0);
     for (int i = 0; i < 50; i++) {
-        assert_int_equal(player_open(p, i % 2 ? f->clip_front : f->clip_end, f->srt, f->poster),
-                         0);
+        assert_int_equal(player_open(p, i % 2 ? f->clip_front : f->clip_end, f->srt, f->poster), 0);
         if (i % 3 == 0)
             assert_int_equal(player_play(p), 0);
         player_close(p);

@@ -64,8 +64,11 @@ static int teardown(void **state)
 
 static player_t *make_player(fixture_t *f, int audio, int free_run)
 {
-    player_config_t cfg = {.volume_max_percent = 80, .font_path = NULL, .audio = audio,
-                           .decoder_threads = 1, .free_run = free_run};
+    player_config_t cfg = {.volume_max_percent = 80,
+                           .font_path = NULL,
+                           .audio = audio,
+                           .decoder_threads = 1,
+                           .free_run = free_run};
     player_t *p = player_create(f->s.r, &cfg);
     assert_non_null(p);
     return p;

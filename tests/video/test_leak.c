@@ -96,8 +96,8 @@ static void test_open_close_1000(void **state)
 
     vtu_screen_t s;
     assert_int_equal(vtu_screen_open(&s, 96, 72), 0);
-    player_config_t cfg = {.volume_max_percent = 100, .font_path = FONT, .audio = 1,
-                           .decoder_threads = 1};
+    player_config_t cfg = {
+        .volume_max_percent = 100, .font_path = FONT, .audio = 1, .decoder_threads = 1};
     player_t *p = player_create(s.r, &cfg);
     assert_non_null(p);
 
@@ -111,8 +111,8 @@ static void test_open_close_1000(void **state)
         cycle(p, &s, clip, srt, poster, i % 4);
 
     struct mallinfo2 m1 = mallinfo2();
-    printf("# fds %d -> %d, threads %d -> %d, heap in use %zu -> %zu bytes\n", fds,
-           vtu_fd_count(), threads, count_threads(), m0.uordblks, m1.uordblks);
+    printf("# fds %d -> %d, threads %d -> %d, heap in use %zu -> %zu bytes\n", fds, vtu_fd_count(),
+           threads, count_threads(), m0.uordblks, m1.uordblks);
     assert_int_equal(vtu_fd_count(), fds);
     assert_int_equal(count_threads(), threads);
 #ifndef LEAK_UNDER_ASAN
