@@ -1027,6 +1027,8 @@ int player_next_frame_in_ms(player_t *p)
         wake = next_us;
     if (next_us < 0 && p->has_video && !player_video_finished(p))
         wake = PLAYER_STARVED_POLL_US; /* the decoder is behind: take its frames as they come */
+    else if (next_us < 0 && p->end_us - clock < wake)
+        wake = p->end_us - clock; /* the last frame's time is over: the clip ends then */
     int64_t cap = player_next_caption_change_us(p, clock);
     if (cap >= 0 && cap < wake)
         wake = cap;

@@ -14,6 +14,10 @@
  * file happens off the UI thread (state "loading"), so a slow or broken file
  * never freezes the screen.
  *
+ * Time: unlike the kiosk's logic, the player runs on real time (the audio
+ * device's, or the monotonic clock): a scripted run's `advance MS` does not
+ * move a video, `wait MS` does.
+ *
  * Errors: functions return 0 or a negative MF_E* code (app/base/mf_error.h);
  * FFmpeg and SDL errors are logged and mapped here. A clip that cannot be
  * played is not an error of player_open: the state becomes PLAYER_FAILED and

@@ -106,7 +106,15 @@ static void test_video_only_real_time(void **state)
     assert_int_equal(player_open(p, f->vonly, NULL, NULL), 0);
     assert_int_equal(player_play(p), 0);
     Uint64 t0 = SDL_GetTicks64();
+    /* While playing, the main loop is told to wake within a frame (25 fps). */
+    vtu_run(p, &f->s, 300, 0);
+    for (int i = 0; i < 10; i++) {
+        int next = player_next_frame_in_ms(p);
+        assert_in_range(next, 0, 41);
+        vtu_run(p, &f->s, 30, 0);
+    }
     assert_int_equal(vtu_run(p, &f->s, 20000, 0), PLAYER_ENDED);
+    assert_int_equal(player_next_frame_in_ms(p), -1);
     Uint64 elapsed = SDL_GetTicks64() - t0;
     player_status_t st;
     player_stats_t sx;
