@@ -205,10 +205,18 @@ static int run_mailbox(line_drv_t *d, long long now)
             d->pending_seq = d->seq;
             d->pending_seq_set = 1;
         }
-        uint16_t req[6] = {d->pending_seq,     d->pending.plc_cmd, d->pending.args[0],
-                           d->pending.args[1], d->pending.args[2], d->pending.args[3]};
-        int rc =
-            d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox) + MF_PLC_MBOX_SEQ, 6, req);
+        /* Token, SEQ, CMD and arguments in one write (REGISTERS.md step 2): the
+         * PLC checks the token with the request, so a kiosk that lost its
+         * mailbox unnoticed is refused instead of writing into another's. */
+        uint16_t req[MF_PLC_MBOX_STRIDE];
+        _Static_assert(MF_PLC_MBOX_STRIDE == 8, "owner(2) seq cmd arg0..3");
+        mf_regmap_put_u32(&req[MF_PLC_MBOX_OWNER], d->token);
+        req[MF_PLC_MBOX_SEQ] = d->pending_seq;
+        req[MF_PLC_MBOX_CMD] = d->pending.plc_cmd;
+        for (int i = 0; i < 4; i++)
+            req[MF_PLC_MBOX_ARG0 + i] = d->pending.args[i];
+        int rc = d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox),
+                                         MF_PLC_MBOX_STRIDE, req);
         if (rc == MF_EREFUSED) {
             d->mbox = -1; /* the PLC says the slot is not ours any more */
             d->work.mailbox = -1;

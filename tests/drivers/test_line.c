@@ -28,6 +28,8 @@
 typedef struct {
     uint32_t last_order;
     bool queue_full;
+    bool steal_next; /* another kiosk takes the mailbox just before the next request */
+    int stolen;      /* the mailbox taken, -1 when none */
     int handled;
     uint32_t orders_seen[256];
 } mini_plc_t;
@@ -52,6 +54,17 @@ static int plc_hook(void *user, mb_fake_t *f, mb_fake_phase_t phase, int link_id
         }
         if (owner == 0)
             return 3; /* request into a free mailbox */
+        if (off == MF_PLC_MBOX_OWNER && n == MF_PLC_MBOX_STRIDE) {
+            /* a request with its token (REGISTERS.md step 2): checked */
+            if (p->steal_next) {
+                p->steal_next = false;
+                p->stolen = k;
+                owner = 0xBEEF0001u;
+                mf_regmap_put_u32(&r[MF_PLC_MBOXR_OWNER], owner);
+            }
+            if (mf_regmap_get_u32(&hr[addr]) != owner)
+                return 6; /* not the owner's token: slave device busy */
+        }
         return 0;
     }
     if (off == MF_PLC_MBOX_OWNER && n == 2) {
@@ -284,6 +297,42 @@ static void test_submit_and_refuse(void **state)
     plc_destroy(r);
 }
 
+/* A kiosk whose mailbox was taken by another without it noticing (its lease
+ * ran out) must not write into the other's mailbox: its request carries its
+ * token, the PLC refuses it, and the driver claims a new mailbox and resends:
+ * one order, in its own mailbox. */
+static void test_request_carries_token(void **state)
+{
+    plc_rig_t *r = plc_create();
+    r->plc.stolen = -1;
+    line_drv_t *d = drv_on(r, 10, 3000);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    line_snapshot_t s;
+    assert_true(TU_WAIT((line_drv_snapshot(d, &s), s.mailbox >= 0), 1000));
+    mb_fake_lock(r->fake);
+    r->plc.steal_next = true;
+    mb_fake_unlock(r->fake);
+    uint32_t tag;
+    line_event_t ev;
+    assert_int_equal(line_drv_submit_order(d, MF_COLOUR_GREEN, false, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 3000));
+    assert_int_equal(ev.result, LINE_RESULT_ACCEPTED);
+    assert_int_equal(ev.order, 1u);
+    mb_fake_lock(r->fake);
+    int stolen = r->plc.stolen;
+    int handled = r->plc.handled;
+    uint16_t stolen_cmd =
+        mb_fake_table(r->fake, MB_HOLDING)[MF_PLC_HR_MBOX(stolen) + MF_PLC_MBOX_CMD];
+    mb_fake_unlock(r->fake);
+    assert_int_not_equal(stolen, -1);  /* the theft happened */
+    assert_int_equal(handled, 1);      /* one order, not two */
+    assert_int_equal(stolen_cmd, 0);   /* nothing written into the other's mailbox */
+    line_drv_snapshot(d, &s);
+    assert_int_not_equal(s.mailbox, stolen);
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
 static void test_faults_keep_connection_or_recover(void **state)
 {
     plc_rig_t *r = plc_create();
@@ -433,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_pure_helpers),
         cmocka_unit_test(test_submit_and_refuse),
+        cmocka_unit_test(test_request_carries_token),
         cmocka_unit_test(test_faults_keep_connection_or_recover),
         cmocka_unit_test(test_disconnect_nth_call_and_back),
         cmocka_unit_test(test_never_blocks_caller),
