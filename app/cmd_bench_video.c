@@ -133,10 +133,11 @@ int bench_video(int argc, char **argv)
     int64_t frames = sx.frames_shown;
     if (!realtime) {
         printf("bench video: %s: %dx%d, %lld frames in %.0f ms: %.1f fps, %.2f CPU ms/frame "
-               "(decoder threads %d, decode + upload + draw)\n",
+               "(decoder threads %d, decode + upload + draw; %lld audio samples, %.0f CPU ms "
+               "in all)\n",
                file, st.video_w, st.video_h, (long long)frames, wall,
                wall > 0 ? (double)frames * 1000.0 / wall : 0.0,
-               frames > 0 ? cpu / (double)frames : 0.0, threads);
+               frames > 0 ? cpu / (double)frames : 0.0, threads, (long long)sx.audio_samples, cpu);
     } else {
         printf("bench video --realtime: %s: %dx%d, %.0f ms played, CPU %.1f %% of one core, "
                "first frame %.0f ms after open, %lld frames shown, %lld dropped, "
