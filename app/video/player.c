@@ -195,13 +195,13 @@ static void player_ffmpeg_log(void *avcl, int level, const char *fmt, va_list vl
     mf_log_debug("ffmpeg", "%s", line);
 }
 
+/* The device is open only while a clip is (player_open .. player_close): an
+ * open SDL device, even paused, wakes its thread every buffer (~47 times a
+ * second), which a kiosk showing a static screen must not pay. */
 static void player_open_audio(player_t *p)
 {
-    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-        mf_log_warn(PLAYER_LOG, "no audio: %s", SDL_GetError());
+    if (!p->audio_inited)
         return;
-    }
-    p->audio_inited = 1;
     SDL_AudioSpec want, have;
     SDL_zero(want);
     want.freq = 48000;
@@ -259,8 +259,12 @@ player_t *player_create(SDL_Renderer *r, const player_config_t *cfg)
         else
             TTF_SetFontWrappedAlign(p->font, TTF_WRAPPED_ALIGN_CENTER);
     }
-    if (cfg->audio && !cfg->free_run)
-        player_open_audio(p);
+    if (cfg->audio && !cfg->free_run) {
+        if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0)
+            p->audio_inited = 1;
+        else
+            mf_log_warn(PLAYER_LOG, "no audio: %s", SDL_GetError());
+    }
     return p;
 fail:
     player_destroy(p);
@@ -280,14 +284,15 @@ static void player_free_text(player_t *p)
 
 void player_close(player_t *p)
 {
-    if (!p || !p->clip)
+    if (!p)
         return;
     if (p->dev) {
-        SDL_PauseAudioDevice(p->dev, 1);
-        SDL_LockAudioDevice(p->dev);
+        SDL_CloseAudioDevice(p->dev); /* the callback is not running after this */
+        p->dev = 0;
         p->audio_clip = NULL;
-        SDL_UnlockAudioDevice(p->dev);
     }
+    if (!p->clip)
+        return;
     clip_destroy(p->clip);
     p->clip = NULL;
     if (p->tex)
@@ -306,8 +311,6 @@ void player_destroy(player_t *p)
     if (!p)
         return;
     player_close(p);
-    if (p->dev)
-        SDL_CloseAudioDevice(p->dev);
     if (p->audio_inited)
         SDL_QuitSubSystem(SDL_INIT_AUDIO);
     if (p->font)
@@ -330,6 +333,7 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
     if (poster_path && !poster_path[0])
         poster_path = NULL;
     player_close(p);
+    player_open_audio(p);
     clip_params_t prm = {
         .media_path = media_path,
         .captions_path = captions_path,

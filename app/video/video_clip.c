@@ -185,6 +185,29 @@ static void clip_current_drop(clip_t *c, int serial, int64_t *drop_before)
     pthread_mutex_unlock(&c->mu);
 }
 
+/* True when the reading thread has nothing to do: at the end of the file, or
+ * enough packets read ahead. Called with c->mu held (takes the queues' locks). */
+static int clip_reader_must_wait(clip_t *c, int eof, int use_video, int use_audio)
+{
+    int vcount = 0, acount = 0;
+    int64_t vbytes = 0, abytes = 0;
+    if (eof)
+        return 1;
+    clip_pktq_stats(&c->vq, &vcount, &vbytes);
+    clip_pktq_stats(&c->aq, &acount, &abytes);
+    int enough =
+        (!use_video || vcount > CLIP_PKTQ_ENOUGH) && (!use_audio || acount > CLIP_PKTQ_ENOUGH);
+    return enough || vbytes + abytes > CLIP_PKTQ_MAX_BYTES;
+}
+
+/* Decoder side: a packet was taken, the reading thread may be waiting for room. */
+static void clip_wake_reader(clip_t *c)
+{
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_broadcast(&c->cond);
+    pthread_mutex_unlock(&c->mu);
+}
+
 /* ---- video decoder thread --------------------------------------------- */
 
 typedef struct {
@@ -268,6 +291,7 @@ static void *clip_video_thread(void *arg)
         int serial;
         if (!clip_pktq_get(&c->vq, &pkt, &serial))
             break;
+        clip_wake_reader(c);
         if (serial != dec_serial) {
             avcodec_flush_buffers(d->dec);
             dec_serial = serial;
@@ -371,6 +395,7 @@ static void *clip_audio_thread(void *arg)
         int serial;
         if (!clip_pktq_get(&c->aq, &pkt, &serial))
             break;
+        clip_wake_reader(c);
         if (serial != dec_serial) {
             avcodec_flush_buffers(ad->d.dec);
             dec_serial = serial;
@@ -563,27 +588,25 @@ static void clip_read_loop(clip_t *c, int use_video, int use_audio)
             eof = 0;
         }
 
-        int vcount = 0, acount = 0;
-        int64_t vbytes = 0, abytes = 0;
-        clip_pktq_stats(&c->vq, &vcount, &vbytes);
-        clip_pktq_stats(&c->aq, &acount, &abytes);
-        int enough =
-            (!use_video || vcount > CLIP_PKTQ_ENOUGH) && (!use_audio || acount > CLIP_PKTQ_ENOUGH);
-        if (eof || enough || vbytes + abytes > CLIP_PKTQ_MAX_BYTES) {
-            /* Nothing to read now: wait for a seek, an abort or room. */
+        /* Nothing to read now (end of file, or enough read ahead): sleep until
+         * a decoder takes a packet, a seek or an abort (all broadcast
+         * c->cond), so a paused clip costs no wake-ups at all. The timeout
+         * is only a safety net. */
+        pthread_mutex_lock(&c->mu);
+        int waited = 0;
+        if (clip_reader_must_wait(c, eof, use_video, use_audio)) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 10 * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_mutex_lock(&c->mu);
-            if (!c->seek_req && !atomic_load(&c->abort))
-                pthread_cond_timedwait(&c->cond, &c->mu, &ts);
-            pthread_mutex_unlock(&c->mu);
-            continue;
+            ts.tv_sec += 1;
+            while (!c->seek_req && !atomic_load(&c->abort) &&
+                   clip_reader_must_wait(c, eof, use_video, use_audio))
+                if (pthread_cond_timedwait(&c->cond, &c->mu, &ts) != 0)
+                    break;
+            waited = 1;
         }
+        pthread_mutex_unlock(&c->mu);
+        if (waited)
+            continue;
 
         int ret = av_read_frame(c->fmt, pkt);
         if (ret < 0) {
