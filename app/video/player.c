@@ -938,6 +938,12 @@ void player_get_status(player_t *p, player_status_t *out)
     out->video_w = p->video_w;
     out->video_h = p->video_h;
     snprintf(out->message, sizeof out->message, "%s", p->state == PLAYER_FAILED ? p->message : "");
+    if (p->captions_on && p->state != PLAYER_LOADING && p->state != PLAYER_FAILED &&
+        p->clip->has_captions) {
+        const captions_cue_t *cue = captions_at(&p->clip->captions, pos / 1000);
+        if (cue)
+            player_plain_text(cue->text, out->caption, sizeof out->caption);
+    }
 }
 
 void player_get_stats(player_t *p, player_stats_t *out)

@@ -58,6 +58,8 @@ typedef struct {
     int has_video, has_audio, has_captions, captions_on;
     int video_w, video_h; /* coded size of the video, 0 when none */
     char message[160];    /* plain words (French) when failed, else "" */
+    char caption[256];    /* the caption showing now, without markup; "" when none
+                             or turned off (so scripts and `dump` can see it) */
 } player_status_t;
 
 /* Counters for tests and benchmarks; reset by player_open. */

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -121,8 +122,13 @@ static void check_timing(fixture_t *f, const char *captions)
     assert_false(caption_visible_at(f, p, 400));
     assert_true(caption_visible_at(f, p, 500));
     assert_true(caption_visible_at(f, p, 900));
+    player_get_status(p, &st);
+    assert_true(strncmp(st.caption, "Bonjour ", 8) == 0);
+    assert_null(strchr(st.caption, '<'));         /* markup is not shown */
     assert_false(caption_visible_at(f, p, 1000)); /* end time is exclusive */
     assert_false(caption_visible_at(f, p, 1500));
+    player_get_status(p, &st);
+    assert_string_equal(st.caption, "");
     assert_true(caption_visible_at(f, p, 2200));
     assert_false(caption_visible_at(f, p, 2700));
     /* Turned off: nothing drawn over the picture. */
