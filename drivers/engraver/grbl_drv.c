@@ -129,14 +129,14 @@ static void job_end(grbl_drv_t *d, bool ok, const char *why)
     grbl_event_t ev = {.kind = GRBL_EV_JOB_DONE, .job = d->job.id, .ok = ok};
     ev.seconds = (double)(drv_now_ms() - d->job.started_ms) / 1000.0;
     snprintf(ev.text, sizeof ev.text, "%s", ok ? "done" : why);
+    d->work.seconds_left = 0; /* the snapshot says the job is over before the event does */
+    d->hold = false;
     post(d, &ev);
     if (ok)
         mf_log_info("engraver", "job %u done in %.1f s", d->job.id, ev.seconds);
     else
         mf_log_warn("engraver", "job %u failed: %s", d->job.id, why);
     job_wipe(&d->job);
-    d->work.seconds_left = 0;
-    d->hold = false;
 }
 
 static int send_bytes(grbl_drv_t *d, const char *buf, size_t len)
@@ -300,8 +300,8 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
         }
         if (d->job.active && d->job.next == d->job.nlines && d->work.lines_acked == d->job.nlines &&
             strcmp(r.state, "Idle") == 0) {
+            d->work.state = GRBL_DRV_READY; /* before the event: see post() */
             job_end(d, true, NULL);
-            d->work.state = GRBL_DRV_READY;
         }
         update_eta(d, now);
         break;
