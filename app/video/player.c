@@ -54,6 +54,7 @@ struct player {
     int play_requested;
     int serial;
     int captions_on;
+    float caption_scale; /* the kiosk's "bigger text" setting */
     int has_video, has_audio, video_w, video_h;
     AVRational sar;
     int64_t duration_us;
@@ -240,6 +241,7 @@ player_t *player_create(SDL_Renderer *r, const player_config_t *cfg)
         p->cfg.volume_max_percent = 100;
     atomic_store(&p->volume, p->cfg.volume_max_percent);
     p->captions_on = 1;
+    p->caption_scale = 1.0f;
     p->dev_rate = 48000;
     p->dev_channels = 2;
     if (cfg->font_path) {
@@ -496,6 +498,13 @@ void player_set_captions(player_t *p, int on)
 {
     if (p)
         p->captions_on = on != 0;
+}
+
+void player_set_caption_scale(player_t *p, float scale)
+{
+    if (!p)
+        return;
+    p->caption_scale = scale < 0.5f ? 0.5f : scale > 2.0f ? 2.0f : scale;
 }
 
 /* ---- the state machine, advanced by draw/status/next_frame ------------ */
@@ -815,8 +824,8 @@ static void player_draw_captions(player_t *p, const SDL_Rect *area, int64_t t_us
     const captions_cue_t *cue = captions_at(&c->captions, t_us / 1000);
     if (!cue)
         return;
-    int px = area->h / 16;
-    px = px < 14 ? 14 : px > 72 ? 72 : px;
+    int px = (int)((float)area->h / 16.0f * p->caption_scale);
+    px = px < 14 ? 14 : px > 108 ? 108 : px;
     int wrap = area->w * 9 / 10;
     if (cue != p->cap_cue || px != p->cap_px || wrap != p->cap_wrap) {
         char plain[1024];

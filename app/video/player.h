@@ -98,6 +98,9 @@ int player_pause(player_t *p);                 /* playing -> paused */
 int player_seek(player_t *p, int64_t ms);      /* clamped to [0, duration]; keeps play/pause */
 int player_replay(player_t *p);                /* seek(0) + play */
 void player_set_captions(player_t *p, int on); /* captions are on by default */
+/* Caption size relative to the default (1/16 of the panel's height), for the
+ * kiosk's "bigger text" setting; clamped to 0.5..2. */
+void player_set_caption_scale(player_t *p, float scale);
 
 /* Status and counters. Not const: like player_draw, they first advance the
  * clip's state machine (loading -> paused/playing/failed, playing -> ended). */

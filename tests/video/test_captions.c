@@ -151,6 +151,41 @@ static void test_webvtt_timing(void **state)
     check_timing(f, f->vtt);
 }
 
+/* Rows of the panel holding dark (caption box) pixels. */
+static int dark_rows(fixture_t *f, player_t *p)
+{
+    SDL_Rect dst = {0, 0, f->s.w, f->s.h};
+    SDL_SetRenderDrawColor(f->s.r, 0, 0, 0, 255);
+    SDL_RenderClear(f->s.r);
+    player_draw(p, &dst);
+    int rows = 0;
+    for (int y = 0; y < f->s.h; y++) {
+        int dark = 0;
+        for (int x = 0; x < f->s.w && !dark; x += 3) {
+            Uint8 rgb[3];
+            vtu_pixel(&f->s, x, y, rgb);
+            dark = rgb[0] < 128 && rgb[1] < 128 && rgb[2] < 128;
+        }
+        rows += dark;
+    }
+    SDL_RenderPresent(f->s.r);
+    return rows;
+}
+
+static void test_bigger_captions(void **state)
+{
+    fixture_t *f = *state;
+    player_t *p = open_paused(f, f->srt);
+    assert_true(caption_visible_at(f, p, 700));
+    int normal = dark_rows(f, p);
+    player_set_caption_scale(p, 2.0f);
+    int big = dark_rows(f, p);
+    printf("# caption box: %d rows, %d rows at scale 2\n", normal, big);
+    assert_true(normal > 10);
+    assert_true(big > normal * 3 / 2);
+    player_destroy(p);
+}
+
 static void test_missing_captions_file_still_plays(void **state)
 {
     fixture_t *f = *state;
@@ -171,6 +206,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_srt_timing),
         cmocka_unit_test(test_webvtt_timing),
+        cmocka_unit_test(test_bigger_captions),
         cmocka_unit_test(test_missing_captions_file_still_plays),
     };
     return cmocka_run_group_tests_name("video.captions", tests, setup, teardown);
