@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -233,6 +235,40 @@ static void test_pause_freezes_position(void **state)
     player_destroy(p);
 }
 
+/* Runs "minifab ARGS" (the build's binary), returns its exit status and its
+ * standard output in OUT. */
+static int run_minifab(char *out, size_t cap, const char *args)
+{
+    const char *dir = getenv("MINIFAB_BIN_DIR");
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "'%s/minifab' %s 2>/dev/null", dir ? dir : "build/bin", args);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = '\0';
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_bench_command(void **state)
+{
+    fixture_t *f = *state;
+    char out[2048], args[700];
+    snprintf(args, sizeof args, "bench video '%s'", f->av);
+    assert_int_equal(run_minifab(out, sizeof out, args), 0);
+    assert_non_null(strstr(out, "160x120, 50 frames in "));
+    assert_non_null(strstr(out, " CPU ms/frame"));
+    snprintf(args, sizeof args, "bench video --realtime '%s'", f->av);
+    assert_int_equal(run_minifab(out, sizeof out, args), 0);
+    assert_non_null(strstr(out, "% of one core, first frame "));
+    assert_non_null(strstr(out, "A/V drift max "));
+    snprintf(args, sizeof args, "bench video '%s/missing.mp4'", f->dir);
+    assert_int_equal(run_minifab(out, sizeof out, args), 1);
+    assert_int_equal(run_minifab(out, sizeof out, "bench video"), 2);
+    assert_int_equal(run_minifab(out, sizeof out, "bench video --help"), 0);
+    assert_non_null(strstr(out, "--realtime"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_converted_format),
         cmocka_unit_test(test_seek_paused_then_play),
         cmocka_unit_test(test_pause_freezes_position),
+        cmocka_unit_test(test_bench_command),
     };
     return cmocka_run_group_tests_name("video.decode", tests, setup, teardown);
 }
