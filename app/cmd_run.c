@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void run_usage(FILE *out)
 {
@@ -98,7 +99,66 @@ static void print_errors(const yamldoc_errors_t *errs)
         fprintf(stderr, "%s\n", errs->items[i]);
 }
 
+static void play_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: minifab play FILE [--captions FILE] [--poster FILE] [OPTIONS]\n\n"
+            "Shows one video in the kiosk's own player, full window, with its captions and\n"
+            "controls: how an organiser previews a new job video before putting it in the\n"
+            "content pack. Back (or closing the window) ends the preview.\n\n"
+            "  --captions FILE   SubRip (.srt) or WebVTT (.vtt) captions. Without it, the\n"
+            "                    first that exists of FILE's name with .fr.srt, .srt, .fr.vtt,\n"
+            "                    .vtt, or the pack's captions/<name>.fr.srt\n"
+            "  --poster FILE     picture shown while loading or when the video cannot play\n"
+            "                    (default: FILE's name with .poster.png, when it exists)\n\n"
+            "Every option of 'minifab run' works too (--headless, --size, --script, --shots,\n"
+            "--fullscreen, --config, --language...); see 'minifab run --help'.\n");
+}
+
+/* The first existing file among MEDIA's name with each suffix. */
+static bool sibling(const char *media, const char *const *suffixes, char *out, size_t size)
+{
+    char base[CONFIG_PATH_MAX];
+    snprintf(base, sizeof base, "%s", media);
+    char *dot = strrchr(base, '.');
+    char *slash = strrchr(base, '/');
+    if (dot && (!slash || dot > slash))
+        *dot = '\0';
+    for (size_t i = 0; suffixes[i]; i++) {
+        int n = snprintf(out, size, "%s%s", base, suffixes[i]);
+        if (n > 0 && (size_t)n < size && access(out, R_OK) == 0)
+            return true;
+    }
+    /* content/media/generated/<id>.mp4 -> content/captions/<id>.fr.srt */
+    if (slash && strstr(suffixes[0], "srt")) {
+        *slash = '\0';
+        char *parent = strrchr(base, '/');
+        char *grand = parent ? (*parent = '\0', strrchr(base, '/')) : NULL;
+        if (grand) {
+            int n = snprintf(out, size, "%.*s/captions/%s.fr.srt", (int)(grand - base), base,
+                             slash + 1);
+            if (n > 0 && (size_t)n < size && access(out, R_OK) == 0)
+                return true;
+        }
+    }
+    out[0] = '\0';
+    return false;
+}
+
+static int kiosk_main(int argc, char **argv, bool play);
+
 int cmd_run(int argc, char **argv)
+{
+    return kiosk_main(argc, argv, false);
+}
+
+int cmd_play(int argc, char **argv)
+{
+    return kiosk_main(argc, argv, true);
+}
+
+/* `minifab run`, and `minifab play FILE` (the same kiosk on its player screen). */
+static int kiosk_main(int argc, char **argv, bool play)
 {
     enum {
         OPT_CONFIG = 256,
@@ -108,6 +168,8 @@ int cmd_run(int argc, char **argv)
         OPT_SHOTS,
         OPT_STAY,
         OPT_HELP,
+        OPT_CAPTIONS,
+        OPT_POSTER,
         OPT_FLAG
     };
     static const struct option opts[] = {
@@ -118,6 +180,8 @@ int cmd_run(int argc, char **argv)
         {"shots", required_argument, NULL, OPT_SHOTS},
         {"stay", no_argument, NULL, OPT_STAY},
         {"help", no_argument, NULL, OPT_HELP},
+        {"captions", required_argument, NULL, OPT_CAPTIONS},
+        {"poster", required_argument, NULL, OPT_POSTER},
         {"data-dir", required_argument, NULL, OPT_FLAG},
         {"content", required_argument, NULL, OPT_FLAG},
         {"language", required_argument, NULL, OPT_FLAG},
@@ -138,6 +202,8 @@ int cmd_run(int argc, char **argv)
         const char *value;
     } flags[32];
     int nflags = 0, status = 1;
+    const char *media = NULL;
+    char captions[CONFIG_PATH_MAX] = "", poster[CONFIG_PATH_MAX] = "";
     bool explicit_sim = false;
     const char *config_path = getenv("MINIFAB_CONFIG");
     app_options_t app = {0};
@@ -175,8 +241,26 @@ int cmd_run(int argc, char **argv)
         case OPT_STAY:
             app.stay = true;
             break;
+        case OPT_CAPTIONS:
+        case OPT_POSTER:
+            if (!play) {
+                fprintf(stderr, "minifab run: --%s is an option of 'minifab play'\n",
+                        opts[idx].name);
+                status = 2;
+                goto done;
+            }
+            if (c == OPT_CAPTIONS)
+                snprintf(captions, sizeof captions, "%s", optarg);
+            else
+                snprintf(poster, sizeof poster, "%s", optarg);
+            break;
         case OPT_HELP:
         case 'h':
+            if (play) {
+                play_usage(stdout);
+                status = 0;
+                goto done;
+            }
             run_usage(stdout);
             status = 0;
             goto done;
@@ -195,7 +279,20 @@ int cmd_run(int argc, char **argv)
             goto done;
         }
     }
-    if (optind < argc) {
+    if (play) {
+        if (optind != argc - 1) {
+            fprintf(stderr, "minifab play: expected one video FILE (see 'minifab play --help')\n");
+            status = 2;
+            goto done;
+        }
+        media = argv[optind];
+        static const char *const cap_suffixes[] = {".fr.srt", ".srt", ".fr.vtt", ".vtt", NULL};
+        static const char *const poster_suffixes[] = {".poster.png", ".png", ".jpg", NULL};
+        if (!captions[0])
+            sibling(media, cap_suffixes, captions, sizeof captions);
+        if (!poster[0])
+            sibling(media, poster_suffixes, poster, sizeof poster);
+    } else if (optind < argc) {
         fprintf(stderr, "minifab run: unexpected argument '%s' (see --help)\n", argv[optind]);
         status = 2;
         goto done;
@@ -240,7 +337,7 @@ int cmd_run(int argc, char **argv)
     }
 
     /* Scripted runs (tests) start the simulated line only when asked to. */
-    if (config_uses_sim(&cfg) && (!app.script_path || explicit_sim)) {
+    if (config_uses_sim(&cfg) && ((!app.script_path && !play) || explicit_sim)) {
         char bin_dir[512];
         simproc_addresses_t addr;
         if (simproc_self_dir(bin_dir, sizeof bin_dir) == MF_OK &&
@@ -264,6 +361,13 @@ int cmd_run(int argc, char **argv)
     }
 
     app.fullscreen = cfg.fullscreen;
+    app.video_volume_max = cfg.video_volume_max;
+    if (play) {
+        app.video = media;
+        app.video_captions = captions[0] ? captions : NULL;
+        app.video_poster = poster[0] ? poster : NULL;
+        mf_log_info("play", "%s (captions: %s)", media, captions[0] ? captions : "none");
+    }
     app.line = line;
     app.line_poll_ms = cfg.line_poll_ms;
     app.width = size_w ? size_w : cfg.window_w;

@@ -20,6 +20,9 @@ typedef struct {
 /* minifab run: the visitor kiosk (default subcommand). app/cmd_run.c */
 int cmd_run(int argc, char **argv);
 
+/* minifab play FILE: one video in the kiosk's player. app/cmd_run.c */
+int cmd_play(int argc, char **argv);
+
 /* minifab content: check a content pack, list its trades. app/cmd_content.c */
 int cmd_content(int argc, char **argv);
 

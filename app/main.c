@@ -16,6 +16,7 @@
 
 static const mf_command_t commands[] = {
     {"run", "the visitor kiosk (default when no subcommand is given)", cmd_run},
+    {"play", "preview a job video in the kiosk's player, with captions", cmd_play},
     {"content", "check a content pack, list its trades", cmd_content},
     {"diag", "the technician's view of the devices (ports, line, io, engrave, scan)", cmd_diag},
     {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video)", cmd_bench},

@@ -24,6 +24,7 @@ typedef enum {
     MF_EV_TICK,         /* time passed; no input (drives timeouts and animations) */
     MF_EV_QUIT,         /* window closed or SIGTERM: leave the loop */
     MF_EV_LINE,         /* the line's state as the PLC driver last saw it */
+    MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
 } mf_event_type_t;
 
 /* What the visitor side needs to know of the line (from the PLC driver's
@@ -35,14 +36,34 @@ typedef struct {
     bool fault;   /* an alarm is active */
 } mf_line_status_t;
 
+/* What the screens show of the video player (from player_get_status, at the
+ * platform's edge). */
+typedef enum {
+    MF_VIDEO_IDLE = 0,
+    MF_VIDEO_LOADING,
+    MF_VIDEO_PLAYING,
+    MF_VIDEO_PAUSED,
+    MF_VIDEO_ENDED,
+    MF_VIDEO_FAILED,
+} mf_video_state_t;
+
+typedef struct {
+    mf_video_state_t state;
+    int64_t position_ms, duration_ms;
+    bool has_captions, captions_on;
+    char caption[256]; /* the caption showing now, plain text */
+    char message[160]; /* why it cannot play, in plain words */
+} mf_video_status_t;
+
 #define MF_POINTER_MOUSE (-1) /* pointer id of the mouse; fingers use their SDL id */
 
 typedef struct {
     mf_event_type_t type;
-    int64_t pointer;       /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
-    float x, y;            /* position in layout units for POINTER_*, size for RESIZE */
-    char text[64];         /* key name for KEY, UTF-8 for TEXT */
-    mf_line_status_t line; /* LINE */
+    int64_t pointer;         /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
+    float x, y;              /* position in layout units for POINTER_*, size for RESIZE */
+    char text[64];           /* key name for KEY, UTF-8 for TEXT */
+    mf_line_status_t line;   /* LINE */
+    mf_video_status_t video; /* VIDEO */
 } mf_event_t;
 
 #endif

@@ -43,7 +43,11 @@ struct kiosk {
     mf_line_status_t line;
     kiosk_station_t stations[KIOSK_MAX_STATIONS];
     int station_count;
-    char *problem;  /* non-NULL: the problem screen shows this */
+    char *problem;       /* non-NULL: the problem screen shows this */
+    kiosk_video_t video; /* what the player screen plays */
+    char video_title[128];
+    bool video_standalone; /* minifab play: back = quit */
+    mf_video_status_t video_status;
     view_t scratch; /* the view used for hit-testing inside update */
 };
 
@@ -62,8 +66,10 @@ static const char *kiosk_text(const kiosk_t *k, const char *key)
 
 /* ---- life cycle ------------------------------------------------------- */
 
-static const char *const screen_ids[KIOSK_SCREEN_COUNT] = {"attract", "home", "settings",
-                                                           "problem"};
+static void kiosk_push(kiosk_t *k, kiosk_screen_t s, int64_t now);
+
+static const char *const screen_ids[KIOSK_SCREEN_COUNT] = {"attract", "home", "settings", "problem",
+                                                           "player"};
 _Static_assert(sizeof screen_ids / sizeof screen_ids[0] == KIOSK_SCREEN_COUNT, "one id per screen");
 
 const char *kiosk_screen_id(kiosk_screen_t s)
@@ -112,6 +118,45 @@ void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx)
     k->opt.text = text;
     k->opt.text_ctx = ctx;
     k->generation++;
+}
+
+void kiosk_open_video(kiosk_t *k, const char *media, const char *captions, const char *poster,
+                      const char *title, bool standalone, int64_t now)
+{
+    kiosk_video_t *v = &k->video;
+    snprintf(v->media, sizeof v->media, "%s", media ? media : "");
+    snprintf(v->captions, sizeof v->captions, "%s", captions ? captions : "");
+    snprintf(v->poster, sizeof v->poster, "%s", poster ? poster : "");
+    snprintf(k->video_title, sizeof k->video_title, "%s", title ? title : "");
+    v->want_play = true;
+    v->captions_on = true;
+    k->video_standalone = standalone;
+    memset(&k->video_status, 0, sizeof k->video_status);
+    k->video_status.state = MF_VIDEO_LOADING;
+    if (standalone) {
+        k->depth = 1;
+        k->stack[0] = KIOSK_SCREEN_PLAYER;
+        k->transition_start = now - KIOSK_TRANSITION_MS;
+    } else {
+        kiosk_push(k, KIOSK_SCREEN_PLAYER, now);
+    }
+    k->generation++;
+}
+
+const kiosk_video_t *kiosk_video(const kiosk_t *k)
+{
+    return kiosk_screen(k) == KIOSK_SCREEN_PLAYER && k->video.media[0] ? &k->video : NULL;
+}
+
+static void kiosk_video_seek(kiosk_t *k, int64_t delta_ms)
+{
+    int64_t to = k->video_status.position_ms + delta_ms;
+    if (to < 0)
+        to = 0;
+    if (k->video_status.duration_ms > 0 && to > k->video_status.duration_ms)
+        to = k->video_status.duration_ms;
+    k->video.seek_ms = to;
+    k->video.seek_serial++;
 }
 
 void kiosk_set_problem(kiosk_t *k, const char *text, int64_t now)
@@ -178,12 +223,41 @@ static void kiosk_pop(kiosk_t *k, int64_t now)
     k->transition_dir = -1;
 }
 
+/* The player screen's controls. Returns true when ID was one of them. */
+static bool kiosk_video_activate(kiosk_t *k, const char *id)
+{
+    if (kiosk_screen(k) != KIOSK_SCREEN_PLAYER)
+        return false;
+    if (strcmp(id, "playpause") == 0) {
+        if (k->video_status.state == MF_VIDEO_ENDED)
+            k->video.replay_serial++;
+        k->video.want_play = k->video_status.state == MF_VIDEO_ENDED || !k->video.want_play;
+    } else if (strcmp(id, "replay") == 0) {
+        k->video.replay_serial++;
+        k->video.want_play = true;
+    } else if (strcmp(id, "rewind") == 0) {
+        kiosk_video_seek(k, -10000);
+    } else if (strcmp(id, "forward") == 0) {
+        kiosk_video_seek(k, 10000);
+    } else if (strcmp(id, "captions") == 0) {
+        k->video.captions_on = !k->video.captions_on;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 static void kiosk_activate(kiosk_t *k, const char *id, int64_t now)
 {
+    if (kiosk_video_activate(k, id))
+        return;
     if (strcmp(id, "start") == 0) {
         kiosk_push(k, KIOSK_SCREEN_HOME, now);
     } else if (strcmp(id, "back") == 0) {
-        kiosk_pop(k, now);
+        if (kiosk_screen(k) == KIOSK_SCREEN_PLAYER && k->video_standalone)
+            k->quit = true;
+        else
+            kiosk_pop(k, now);
     } else if (strcmp(id, "settings") == 0) {
         if (kiosk_screen(k) != KIOSK_SCREEN_SETTINGS)
             kiosk_push(k, KIOSK_SCREEN_SETTINGS, now);
@@ -302,6 +376,12 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
             k->generation++;
         }
         break;
+    case MF_EV_VIDEO:
+        if (memcmp(&k->video_status, &ev->video, sizeof k->video_status) != 0) {
+            k->video_status = ev->video;
+            k->generation++;
+        }
+        break;
     case MF_EV_TICK:
     case MF_EV_NONE:
         break;
@@ -315,6 +395,9 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
     }
 
     /* Idle: the visitor has left; the next one starts from the attract screen. */
+    if (kiosk_screen(k) == KIOSK_SCREEN_PLAYER &&
+        (k->video_standalone || k->video_status.state == MF_VIDEO_PLAYING))
+        k->last_input = now; /* watching is not leaving */
     if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT && kiosk_screen(k) != KIOSK_SCREEN_PROBLEM &&
         !k->ptr.down && now - k->last_input >= k->opt.idle_timeout_ms) {
         kiosk_reset_visit(k);
@@ -581,6 +664,86 @@ static void layout_settings(const kiosk_t *k, view_t *v)
                k->big_text ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_TEXT_SIZE);
 }
 
+static void format_time(char *buf, size_t size, int64_t ms)
+{
+    if (ms < 0)
+        ms = 0;
+    long s = (long)(ms / 1000);
+    snprintf(buf, size, "%ld:%02ld", s / 60, s % 60);
+}
+
+/* A job video filling the screen above a bar of big controls. The video
+ * widget's label is the caption showing now, so scripts can expect it. */
+static void layout_player(const kiosk_t *k, view_t *v)
+{
+    const mf_video_status_t *st = &k->video_status;
+    float m = 3.0f, bar = portrait(k) ? 34.0f : 17.0f;
+    float ts = text_scale(k);
+    view_widget_t *w =
+        view_add(v, VIEW_VIDEO, "video", st->caption, view_rect(0, 0, v->w, v->h - bar - 5.0f));
+    if (w) {
+        snprintf(w->path, sizeof w->path, "%s", k->video.media);
+        w->animated = true;
+    }
+    /* progress and time */
+    float py = v->h - bar - 4.0f;
+    w = view_add(v, VIEW_PROGRESS, "progress", NULL, view_rect(m, py, v->w - 2 * m - 26.0f, 2.0f));
+    if (w) {
+        w->value = st->duration_ms > 0 ? (float)st->position_ms / (float)st->duration_ms : 0.0f;
+        w->animated = true;
+    }
+    char t1[16], t2[16], times[40];
+    format_time(t1, sizeof t1, st->position_ms);
+    format_time(t2, sizeof t2, st->duration_ms);
+    snprintf(times, sizeof times, "%s / %s", t1, t2);
+    w = add_text(v, times, view_rect(v->w - m - 24.0f, py - 2.0f, 24.0f, 6.0f), VIEW_STYLE_CAPTION,
+                 3.2f);
+    if (w)
+        w->animated = true;
+    if (st->state == MF_VIDEO_FAILED && st->message[0]) {
+        w = add_text(v, st->message, view_rect(m, py - 12.0f, v->w - 2 * m, 8.0f), VIEW_STYLE_BODY,
+                     4.0f);
+        if (w)
+            snprintf(w->id, sizeof w->id, "video-message");
+    }
+    /* controls: back, play/pause, replay, -10 s, +10 s, captions */
+    bool pausable =
+        (st->state == MF_VIDEO_PLAYING || st->state == MF_VIDEO_LOADING) && k->video.want_play;
+    struct {
+        const char *id, *key;
+        view_icon_t icon;
+        view_style_t style;
+    } c[6] = {
+        {"back", "nav.back", VIEW_ICON_BACK, VIEW_STYLE_GHOST},
+        {"playpause", pausable ? "video.pause" : "video.play",
+         pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY, VIEW_STYLE_PRIMARY},
+        {"replay", "video.replay", VIEW_ICON_NONE, VIEW_STYLE_SECONDARY},
+        {"rewind", "video.rewind", VIEW_ICON_NONE, VIEW_STYLE_SECONDARY},
+        {"forward", "video.forward", VIEW_ICON_NONE, VIEW_STYLE_SECONDARY},
+        {"captions", k->video.captions_on ? "video.captions_on" : "video.captions_off",
+         VIEW_ICON_NONE, k->video.captions_on ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY},
+    };
+    int cols = portrait(k) ? 3 : 6;
+    float gap = 2.0f, bh = portrait(k) ? (bar - gap) / 2.0f : bar - 2.0f;
+    float bw = (v->w - 2 * m - (float)(cols - 1) * gap) / (float)cols;
+    for (int i = 0; i < 6; i++) {
+        float x = m + (float)(i % cols) * (bw + gap);
+        float y = v->h - bar - 1.0f + (float)(i / cols) * (bh + gap);
+        w = add_button(v, c[i].id, kiosk_text(k, c[i].key), view_rect(x, y, bw, bh), c[i].style,
+                       c[i].icon);
+        if (w)
+            w->font = 4.2f * ts;
+    }
+    if (!k->video_status.has_captions) {
+        /* nothing to toggle: say so rather than offer a dead button */
+        view_widget_t *cap = (view_widget_t *)view_find_id(v, "captions");
+        if (cap) {
+            snprintf(cap->label, sizeof cap->label, "%s", kiosk_text(k, "video.no_captions"));
+            cap->style = VIEW_STYLE_SECONDARY;
+        }
+    }
+}
+
 /* Staff-facing, in both languages at once (the broken pack holds the texts). */
 static void layout_problem(const kiosk_t *k, view_t *v)
 {
@@ -626,6 +789,9 @@ void kiosk_view(const kiosk_t *k, int64_t now, view_t *v)
         break;
     case KIOSK_SCREEN_PROBLEM:
         layout_problem(k, v);
+        break;
+    case KIOSK_SCREEN_PLAYER:
+        layout_player(k, v);
         break;
     case KIOSK_SCREEN_COUNT:
         assert(0 && "not a screen");

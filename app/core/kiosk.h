@@ -20,6 +20,7 @@ typedef enum {
     KIOSK_SCREEN_HOME,        /* choose a station */
     KIOSK_SCREEN_SETTINGS,    /* language, contrast, text size */
     KIOSK_SCREEN_PROBLEM,     /* staff-facing: the content pack cannot be used */
+    KIOSK_SCREEN_PLAYER,      /* a job video, full window, with its controls */
     KIOSK_SCREEN_COUNT
 } kiosk_screen_t;
 
@@ -68,6 +69,26 @@ void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx);
  * restarts from the attract screen). Its texts are built in: the pack that
  * would hold them is what is broken. */
 void kiosk_set_problem(kiosk_t *k, const char *text, int64_t now);
+
+/* What the video panel should play: the platform's player follows it. */
+typedef struct {
+    char media[VIEW_PATH_MAX];
+    char captions[VIEW_PATH_MAX]; /* "" = none */
+    char poster[VIEW_PATH_MAX];   /* "" = none */
+    bool want_play;               /* playing (true) or paused */
+    bool captions_on;
+    uint32_t seek_serial;   /* moves when the visitor asks for a seek... */
+    int64_t seek_ms;        /* ...to here */
+    uint32_t replay_serial; /* moves when the visitor asks to watch again */
+} kiosk_video_t;
+
+/* Opens the player screen on a clip (captions and poster may be NULL). With
+ * STANDALONE (minifab play) "back" ends the program instead of returning. */
+void kiosk_open_video(kiosk_t *k, const char *media, const char *captions, const char *poster,
+                      const char *title, bool standalone, int64_t now);
+
+/* The clip the player should show now, or NULL when no screen shows one. */
+const kiosk_video_t *kiosk_video(const kiosk_t *k);
 
 /* Applies one event. Returns true when what is drawn may have changed. */
 bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now);

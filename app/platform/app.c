@@ -16,6 +16,8 @@
 #include "script.h"
 #include "app_loop.h"
 #include "line_drv.h"
+#include "player.h"
+#include "theme.h"
 #include "script_run.h"
 
 #include <SDL.h>
@@ -49,6 +51,13 @@ struct app {
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
     app_reload_fn reload;
     void *reload_ctx;
+    /* the video player, created the first time a screen shows a clip */
+    player_t *player;
+    int video_volume_max;
+    bool video_open;
+    char video_media[VIEW_PATH_MAX];
+    bool video_playing, video_captions;
+    uint32_t video_seek_serial, video_replay_serial;
 };
 
 /* SIGHUP asks for a reload; the handler only sets this flag, the loop acts. */
@@ -295,6 +304,107 @@ static void feed_line(app_t *a)
     app_feed(a, &ev);
 }
 
+/* Draws a VIEW_VIDEO widget: the player owns the picture and its captions. */
+static void draw_video(void *ctx, const view_widget_t *w, const SDL_Rect *dst)
+{
+    app_t *a = ctx;
+    (void)w;
+    if (!a->player || !a->video_open)
+        return;
+    player_set_caption_scale(a->player, a->view->text_scale > 0 ? a->view->text_scale : 1.0f);
+    player_draw(a->player, dst);
+}
+
+static mf_video_state_t video_state(player_state_t s)
+{
+    switch (s) {
+    case PLAYER_LOADING:
+        return MF_VIDEO_LOADING;
+    case PLAYER_PLAYING:
+        return MF_VIDEO_PLAYING;
+    case PLAYER_PAUSED:
+        return MF_VIDEO_PAUSED;
+    case PLAYER_ENDED:
+        return MF_VIDEO_ENDED;
+    case PLAYER_FAILED:
+        return MF_VIDEO_FAILED;
+    case PLAYER_IDLE:
+        break;
+    }
+    return MF_VIDEO_IDLE;
+}
+
+/* The player follows what the kiosk wants shown (kiosk_video()), and its
+ * status goes back to the kiosk as an MF_EV_VIDEO event. */
+static void sync_video(app_t *a)
+{
+    const kiosk_video_t *want = kiosk_video(a->kiosk);
+    if (!want) {
+        if (a->video_open) {
+            player_close(a->player); /* the page closed: stop and free the clip */
+            a->video_open = false;
+            a->video_media[0] = '\0';
+        }
+        return;
+    }
+    if (!a->player) {
+        player_config_t pc = {0};
+        pc.volume_max_percent = a->video_volume_max;
+        pc.font_path = ui_theme_font_path(UI_WEIGHT_BOLD);
+        pc.audio = 1;
+        pc.decoder_threads = 2;
+        a->player = player_create(a->ren, &pc);
+        if (!a->player)
+            return; /* logged; the screen shows an empty panel and its controls */
+    }
+    if (!a->video_open || strcmp(a->video_media, want->media) != 0) {
+        if (a->video_open)
+            player_close(a->player);
+        player_open(a->player, want->media, want->captions[0] ? want->captions : NULL,
+                    want->poster[0] ? want->poster : NULL);
+        a->video_open = true;
+        snprintf(a->video_media, sizeof a->video_media, "%s", want->media);
+        a->video_playing = false;
+        a->video_captions = true;
+        a->video_seek_serial = want->seek_serial;
+        a->video_replay_serial = want->replay_serial;
+    }
+    if (want->replay_serial != a->video_replay_serial) {
+        a->video_replay_serial = want->replay_serial;
+        player_replay(a->player);
+        a->video_playing = true;
+    }
+    if (want->seek_serial != a->video_seek_serial) {
+        a->video_seek_serial = want->seek_serial;
+        player_seek(a->player, want->seek_ms);
+    }
+    if (want->want_play != a->video_playing) {
+        if (want->want_play)
+            player_play(a->player);
+        else
+            player_pause(a->player);
+        a->video_playing = want->want_play;
+    }
+    if (want->captions_on != a->video_captions) {
+        player_set_captions(a->player, want->captions_on);
+        a->video_captions = want->captions_on;
+    }
+    player_status_t st;
+    player_get_status(a->player, &st);
+    mf_event_t ev = {.type = MF_EV_VIDEO};
+    ev.video.state = video_state(st.state);
+    ev.video.position_ms = st.position_ms;
+    ev.video.duration_ms = st.duration_ms;
+    ev.video.has_captions = st.has_captions;
+    ev.video.captions_on = st.captions_on;
+    snprintf(ev.video.caption, sizeof ev.video.caption, "%s", st.caption);
+    snprintf(ev.video.message, sizeof ev.video.message, "%s", st.message);
+    app_feed(a, &ev);
+    /* an ended clip pauses the kiosk's wish, so "play" restarts it */
+    if (st.state == PLAYER_ENDED)
+        a->video_playing = false;
+}
+
 void app_pump(app_t *a, int wait_ms)
 {
     SDL_Event e;
@@ -312,6 +422,7 @@ void app_pump(app_t *a, int wait_ms)
     feed_line(a);
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
+    sync_video(a);
     if (a->need_redraw || kiosk_generation(a->kiosk) != a->drawn_generation) {
         app_draw(a);
         app_present(a);
@@ -328,6 +439,7 @@ void app_destroy(app_t *a)
         SDL_DestroyTexture(a->still);
     if (a->prev)
         SDL_DestroyTexture(a->prev);
+    player_destroy(a->player); /* before the renderer its textures belong to */
     ui_destroy(a->ui);
     kiosk_destroy(a->kiosk);
     free(a->view);
@@ -392,6 +504,8 @@ app_t *app_create(const app_options_t *opt)
     a->line = opt->line;
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;
+    a->video_volume_max = opt->video_volume_max;
+    ui_set_video_hook(a->ui, draw_video, a);
     a->line_poll_ms = opt->line_poll_ms > 0 ? opt->line_poll_ms : 50;
     float k = app_units_per_pixel(a);
     a->kiosk = kiosk_create(&opt->kiosk, (float)a->out_w * k, (float)a->out_h * k, app_now(a));
@@ -401,6 +515,9 @@ app_t *app_create(const app_options_t *opt)
         kiosk_set_stations(a->kiosk, opt->stations, opt->station_count);
     if (opt->problem)
         kiosk_set_problem(a->kiosk, opt->problem, app_now(a));
+    else if (opt->video)
+        kiosk_open_video(a->kiosk, opt->video, opt->video_captions, opt->video_poster, NULL, true,
+                         app_now(a));
     a->need_redraw = true;
     return a;
 fail:
@@ -454,6 +571,9 @@ int app_run(const app_options_t *opt)
                 wait = a->line_poll_ms; /* the driver has no way to wake us: look */
             if (a->reload && wait > 1000)
                 wait = 1000; /* a SIGHUP is seen within a second */
+            int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
+            if (frame >= 0 && wait > frame)
+                wait = frame < 1 ? 1 : frame;
             app_pump(a, (int)wait);
         }
     }

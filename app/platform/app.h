@@ -36,7 +36,10 @@ typedef struct {
     struct line_drv *line; /* the line PLC driver (caller owns it), or NULL */
     int line_poll_ms;      /* how often the loop reads the line's snapshot */
     const char *problem;   /* start on the problem screen with this text, or NULL */
-    app_reload_fn reload;  /* F5 / SIGHUP, or NULL */
+    int video_volume_max;  /* cap on the job videos' volume, percent (0 = mute) */
+    const char *video;     /* start on the player screen with this clip (minifab play) */
+    const char *video_captions, *video_poster;
+    app_reload_fn reload; /* F5 / SIGHUP, or NULL */
     void *reload_ctx;
 } app_options_t;
 

@@ -131,6 +131,8 @@ static const char *icon_glyph(view_icon_t icon)
         return "\xE2\x9A\x99"; /* ⚙ */
     case VIEW_ICON_PLAY:
         return "\xE2\x96\xB6"; /* ▶ */
+    case VIEW_ICON_PAUSE:
+        return "\xE2\x9D\x9A\xE2\x9D\x9A"; /* ❚❚ */
     case VIEW_ICON_CHECK:
         return "\xE2\x9C\x94"; /* ✔ */
     case VIEW_ICON_HAND:

@@ -352,6 +352,96 @@ static void test_line_status_shown_and_deduplicated(void **state)
     kiosk_destroy(k);
 }
 
+static void feed_video(kiosk_t *k, mf_video_state_t st, int64_t pos, const char *caption,
+                       int64_t now)
+{
+    mf_event_t ev = {.type = MF_EV_VIDEO};
+    ev.video.state = st;
+    ev.video.position_ms = pos;
+    ev.video.duration_ms = 24000;
+    ev.video.has_captions = true;
+    ev.video.captions_on = true;
+    snprintf(ev.video.caption, sizeof ev.video.caption, "%s", caption);
+    kiosk_update(k, &ev, now);
+}
+
+static void test_player_screen(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    view_t *v = malloc(sizeof *v);
+    assert_null(kiosk_video(k));
+    tap_id(k, "start", &now);
+    kiosk_open_video(k, "/clips/welder.mp4", "/clips/welder.fr.srt", NULL, "soudeur", false, now);
+    now += 400;
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_PLAYER);
+    const kiosk_video_t *want = kiosk_video(k);
+    assert_non_null(want);
+    assert_string_equal(want->media, "/clips/welder.mp4");
+    assert_true(want->want_play && want->captions_on);
+
+    /* the caption showing is in the view (scripts can expect it) */
+    feed_video(k, MF_VIDEO_PLAYING, 12000, "Je soude des pièces.", now);
+    kiosk_view(k, now, v);
+    assert_true(view_has_text(v, "Je soude des pièces."));
+    assert_true(view_has_text(v, "0:12 / 0:24"));
+    assert_string_equal(view_find_id(v, "playpause")->label, "Pause");
+    const view_widget_t *pr = view_find_id(v, "progress");
+    assert_true(pr->value > 0.49f && pr->value < 0.51f);
+
+    /* watching is not leaving: no idle timeout while the video plays */
+    mf_event_t tick = {.type = MF_EV_TICK};
+    feed_video(k, MF_VIDEO_PLAYING, 13000, "", now + 200000);
+    kiosk_update(k, &tick, now + 200000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_PLAYER);
+    now += 200000;
+
+    tap_id(k, "playpause", &now);
+    assert_false(kiosk_video(k)->want_play);
+    tap_id(k, "captions", &now);
+    assert_false(kiosk_video(k)->captions_on);
+    uint32_t seek = kiosk_video(k)->seek_serial;
+    tap_id(k, "rewind", &now);
+    assert_int_equal(kiosk_video(k)->seek_serial, seek + 1);
+    assert_int_equal(kiosk_video(k)->seek_ms, 3000); /* 13 s - 10 s */
+    tap_id(k, "forward", &now);
+    tap_id(k, "forward", &now);
+    assert_int_equal(kiosk_video(k)->seek_ms, 23000);
+    uint32_t replay = kiosk_video(k)->replay_serial;
+    tap_id(k, "replay", &now);
+    assert_int_equal(kiosk_video(k)->replay_serial, replay + 1);
+    assert_true(kiosk_video(k)->want_play);
+
+    /* paused and left alone: the idle timeout ends the visit, the clip closes */
+    feed_video(k, MF_VIDEO_PAUSED, 5000, "", now);
+    kiosk_update(k, &tick, now + 90000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    assert_null(kiosk_video(k));
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_player_standalone_back_quits(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    kiosk_open_video(k, "/clips/x.mp4", NULL, NULL, NULL, true, now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_PLAYER);
+    feed_video(k, MF_VIDEO_FAILED, 0, "", now);
+    mf_event_t ev = {.type = MF_EV_VIDEO};
+    ev.video.state = MF_VIDEO_FAILED;
+    snprintf(ev.video.message, sizeof ev.video.message, "Cette vidéo ne peut pas être lue.");
+    kiosk_update(k, &ev, now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now, v);
+    assert_non_null(view_find_id(v, "video-message"));
+    assert_false(kiosk_quit_requested(k));
+    tap_id(k, "back", &now);
+    assert_true(kiosk_quit_requested(k));
+    free(v);
+    kiosk_destroy(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +458,8 @@ int main(void)
         cmocka_unit_test(test_language_switch_changes_labels),
         cmocka_unit_test(test_stations_on_home_and_portrait_layout),
         cmocka_unit_test(test_line_status_shown_and_deduplicated),
+        cmocka_unit_test(test_player_screen),
+        cmocka_unit_test(test_player_standalone_back_quits),
     };
     return cmocka_run_group_tests(tests, load_pack, free_pack);
 }

@@ -230,6 +230,48 @@ static void test_broken_pack_shows_problem(void **state)
     assert_non_null(strstr(out, "is not valid"));
 }
 
+/* minifab play: a generated clip with captions plays in the kiosk's player,
+ * its caption is on screen, the controls work, back ends the preview; a
+ * missing file shows a message in plain words instead of crashing. */
+static void test_play_previews_a_clip(void **state)
+{
+    char cmd[2048], out[65536], script[300];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -y -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi "
+             "-i sine=frequency=440 -t 4 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest "
+             "'%s/clip.mp4' && printf '1\n00:00:00,000 --> 00:00:03,900\nJe soude des pièces.\n' "
+             "> '%s/clip.srt'",
+             tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(script, sizeof script, "%s/play.txt", tmpdir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fputs("expect screen player\nwait 1200\nexpect text \"Je soude des pièces.\"\n"
+          "expect text \"Pause\"\ntap #playpause\nexpect text \"Lecture\"\n"
+          "tap #captions\nexpect text \"Sous-titres désactivés\"\n"
+          "expect no text \"Je soude des pièces.\"\ntap #back\n",
+          f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "'%s' play '%s/clip.mp4' --headless --data-dir '%s/data' --script '%s'", bin, tmpdir,
+             tmpdir, script);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+    assert_non_null(strstr(out, "clip.srt")); /* found the sibling captions */
+
+    f = fopen(script, "w");
+    assert_non_null(f);
+    fputs("expect screen player\nwait 800\nexpect text \"Vidéo introuvable.\"\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "'%s' play '%s/missing.mp4' --headless --data-dir '%s/data' --script '%s'", bin,
+             tmpdir, tmpdir, script);
+    st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_line_state_from_simulator),
         cmocka_unit_test(test_line_down_is_said_not_fatal),
         cmocka_unit_test(test_broken_pack_shows_problem),
+        cmocka_unit_test(test_play_previews_a_clip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
