@@ -66,7 +66,8 @@ typedef struct {
 typedef struct {
     int64_t frames_decoded; /* video frames out of the decoder (current clip) */
     int64_t frames_shown;   /* uploaded to the texture */
-    int64_t frames_dropped; /* decoded but skipped because they were late */
+    int64_t frames_dropped; /* decoded but not shown because they were late (frames the
+                               decoder skipped while far behind are not counted) */
     int64_t audio_samples;  /* audio samples (per channel) decoded */
     int64_t first_frame_us; /* from player_open to the first frame upload, -1 if none yet */
     int64_t drift_max_ms;   /* max |master clock - frame pts| at upload, playing only */
@@ -86,7 +87,9 @@ void player_destroy(player_t *p);
  * and for audio-only clips) may be NULL. Paths are copied. Returns 0, or
  * MF_EINVAL / MF_ENOMEM; a file that cannot be played gives 0 here and later
  * PLAYER_FAILED. The clip starts paused; player_play() may be called at once
- * (it starts as soon as the clip is loaded). */
+ * (it starts as soon as the clip is loaded). With cfg->audio, the SDL audio
+ * device is opened here and closed by player_close(): an open device wakes
+ * its thread ~47 times a second, which a kiosk on a static screen must not. */
 int player_open(player_t *p, const char *media_path, const char *captions_path,
                 const char *poster_path);
 /* The page closed: stops the clip's threads and frees everything of the clip.
