@@ -824,7 +824,10 @@ static void player_draw_captions(player_t *p, const SDL_Rect *area, int64_t t_us
     const captions_cue_t *cue = captions_at(&c->captions, t_us / 1000);
     if (!cue)
         return;
-    int px = (int)((float)area->h / 16.0f * p->caption_scale);
+    /* sized on the picture's 16:9 height, so a tall portrait panel does not
+     * make captions that cover the picture */
+    int ref_h = area->w * 9 / 16 < area->h ? area->w * 9 / 16 : area->h;
+    int px = (int)((float)ref_h / 16.0f * p->caption_scale);
     px = px < 14 ? 14 : px > 108 ? 108 : px;
     int wrap = area->w * 9 / 10;
     if (cue != p->cap_cue || px != p->cap_px || wrap != p->cap_wrap) {
