@@ -666,10 +666,9 @@ static void layout_settings(const kiosk_t *k, view_t *v)
 
 static void format_time(char *buf, size_t size, int64_t ms)
 {
-    if (ms < 0)
-        ms = 0;
-    long s = (long)(ms / 1000);
-    snprintf(buf, size, "%ld:%02ld", s / 60, s % 60);
+    /* m:ss, minutes capped at 999 (a job video is a few minutes long) */
+    int sec = ms <= 0 ? 0 : ms >= 60000000 ? 59999 : (int)(ms / 1000);
+    snprintf(buf, size, "%d:%02d", sec / 60 % 1000, sec % 60);
 }
 
 /* A job video filling the screen above a bar of big controls. The video
@@ -692,7 +691,7 @@ static void layout_player(const kiosk_t *k, view_t *v)
         w->value = st->duration_ms > 0 ? (float)st->position_ms / (float)st->duration_ms : 0.0f;
         w->animated = true;
     }
-    char t1[16], t2[16], times[40];
+    char t1[24], t2[24], times[56];
     format_time(t1, sizeof t1, st->position_ms);
     format_time(t2, sizeof t2, st->duration_ms);
     snprintf(times, sizeof times, "%s / %s", t1, t2);

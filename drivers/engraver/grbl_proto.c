@@ -215,7 +215,9 @@ int grbl_estimate_times(const char *program, double rapid_mm_min, double *out, i
         if (word(line, 'F', &v) && v > 0)
             feed = v;
         double nx = x, ny = y;
-        bool moves = word(line, 'X', &nx) | word(line, 'Y', &ny);
+        bool has_x = word(line, 'X', &nx); /* both read: each sets its axis */
+        bool has_y = word(line, 'Y', &ny);
+        bool moves = has_x || has_y;
         if (moves) {
             double d = hypot(nx - x, ny - y);
             double rate = motion == 0 ? rapid_mm_min : feed;
