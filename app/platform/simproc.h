@@ -19,7 +19,8 @@ typedef struct {
     char control[256]; /* the simulator's control socket */
 } simproc_addresses_t;
 
-/* Starts BIN_DIR/minifab-sim and waits (at most 5 s) until its devices are
+/* Starts BIN_DIR/minifab-sim (through drivers/common/sim_child) and waits
+ * (at most 5 s) for its "ready" line, when its devices are
  * reachable. NULL when it could not start (logged): the kiosk goes on without
  * the line, as it does when the real line is down. */
 simproc_t *simproc_start(const char *bin_dir, simproc_addresses_t *out);
