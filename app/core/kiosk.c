@@ -43,9 +43,8 @@ struct kiosk {
     mf_line_status_t line;
     kiosk_station_t stations[KIOSK_MAX_STATIONS];
     int station_count;
-    char *problem;       /* non-NULL: the problem screen shows this */
-    kiosk_video_t video; /* what the player screen plays */
-    char video_title[128];
+    char *problem;         /* non-NULL: the problem screen shows this */
+    kiosk_video_t video;   /* what the player screen plays */
     bool video_standalone; /* minifab play: back = quit */
     mf_video_status_t video_status;
     view_t scratch; /* the view used for hit-testing inside update */
@@ -121,13 +120,12 @@ void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx)
 }
 
 void kiosk_open_video(kiosk_t *k, const char *media, const char *captions, const char *poster,
-                      const char *title, bool standalone, int64_t now)
+                      bool standalone, int64_t now)
 {
     kiosk_video_t *v = &k->video;
     snprintf(v->media, sizeof v->media, "%s", media ? media : "");
     snprintf(v->captions, sizeof v->captions, "%s", captions ? captions : "");
     snprintf(v->poster, sizeof v->poster, "%s", poster ? poster : "");
-    snprintf(k->video_title, sizeof k->video_title, "%s", title ? title : "");
     v->want_play = true;
     v->captions_on = true;
     k->video_standalone = standalone;

@@ -85,7 +85,7 @@ typedef struct {
 /* Opens the player screen on a clip (captions and poster may be NULL). With
  * STANDALONE (minifab play) "back" ends the program instead of returning. */
 void kiosk_open_video(kiosk_t *k, const char *media, const char *captions, const char *poster,
-                      const char *title, bool standalone, int64_t now);
+                      bool standalone, int64_t now);
 
 /* The clip the player should show now, or NULL when no screen shows one. */
 const kiosk_video_t *kiosk_video(const kiosk_t *k);

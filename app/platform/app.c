@@ -516,7 +516,7 @@ app_t *app_create(const app_options_t *opt)
     if (opt->problem)
         kiosk_set_problem(a->kiosk, opt->problem, app_now(a));
     else if (opt->video)
-        kiosk_open_video(a->kiosk, opt->video, opt->video_captions, opt->video_poster, NULL, true,
+        kiosk_open_video(a->kiosk, opt->video, opt->video_captions, opt->video_poster, true,
                          app_now(a));
     a->need_redraw = true;
     return a;
@@ -542,11 +542,6 @@ int app_run(const app_options_t *opt)
         script_destroy(script);
         return 2;
     }
-    SDL_RendererInfo info;
-    if (SDL_GetRendererInfo(a->ren, &info) != 0)
-        info.name = "unknown";
-    mf_log_info("app", "kiosk started: %dx%d px, %s renderer%s", a->out_w, a->out_h, info.name,
-                opt->headless ? ", headless" : "");
     if (opt->reload) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -554,6 +549,12 @@ int app_run(const app_options_t *opt)
         sigemptyset(&sa.sa_mask);
         sigaction(SIGHUP, &sa, NULL);
     }
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(a->ren, &info) != 0)
+        info.name = "unknown";
+    /* "kiosk started" also means: SIGHUP now reloads the pack */
+    mf_log_info("app", "kiosk started: %dx%d px, %s renderer%s", a->out_w, a->out_h, info.name,
+                opt->headless ? ", headless" : "");
     app_draw(a);
     app_present(a);
     if (script)

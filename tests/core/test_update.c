@@ -372,7 +372,7 @@ static void test_player_screen(void **state)
     view_t *v = malloc(sizeof *v);
     assert_null(kiosk_video(k));
     tap_id(k, "start", &now);
-    kiosk_open_video(k, "/clips/welder.mp4", "/clips/welder.fr.srt", NULL, "soudeur", false, now);
+    kiosk_open_video(k, "/clips/welder.mp4", "/clips/welder.fr.srt", NULL, false, now);
     now += 400;
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_PLAYER);
     const kiosk_video_t *want = kiosk_video(k);
@@ -425,7 +425,7 @@ static void test_player_standalone_back_quits(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    kiosk_open_video(k, "/clips/x.mp4", NULL, NULL, NULL, true, now);
+    kiosk_open_video(k, "/clips/x.mp4", NULL, NULL, true, now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_PLAYER);
     feed_video(k, MF_VIDEO_FAILED, 0, "", now);
     mf_event_t ev = {.type = MF_EV_VIDEO};

@@ -230,6 +230,31 @@ static void test_broken_pack_shows_problem(void **state)
     assert_non_null(strstr(out, "is not valid"));
 }
 
+/* SIGHUP on a running kiosk reloads the pack: broken at start (problem
+ * screen), fixed on disk, signalled, and the visitor screens come back. */
+static void test_sighup_reloads_fixed_pack(void **state)
+{
+    char cmd[4096], out[65536];
+    snprintf(cmd, sizeof cmd,
+             "rm -f '%s/data/minifab.log' && cp -r content '%s/pack2' && rm -rf "
+             "'%s/pack2/media/generated' && "
+             "cp '%s/pack2/strings.yaml' '%s/strings.good' && "
+             "echo 'broken: [unclosed' >> '%s/pack2/strings.yaml'",
+             tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "( '%s' run --headless --content '%s/pack2' --data-dir '%s/data' "
+             "--script tests/e2e/scripts/reload.txt & pid=$!; "
+             "for i in $(seq 100); do grep -q 'kiosk started' '%s/data/minifab.log' 2>/dev/null "
+             "&& break; sleep 0.05; done; "
+             "cp '%s/strings.good' '%s/pack2/strings.yaml'; kill -HUP $pid; wait $pid )",
+             bin, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+    assert_non_null(strstr(out, "reloading the content pack"));
+}
+
 /* minifab play: a generated clip with captions plays in the kiosk's player,
  * its caption is on screen, the controls work, back ends the preview; a
  * missing file shows a message in plain words instead of crashing. */
@@ -286,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_line_down_is_said_not_fatal),
         cmocka_unit_test(test_broken_pack_shows_problem),
         cmocka_unit_test(test_play_previews_a_clip),
+        cmocka_unit_test(test_sighup_reloads_fixed_pack),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
