@@ -230,6 +230,37 @@ static void test_broken_pack_shows_problem(void **state)
     assert_non_null(strstr(out, "is not valid"));
 }
 
+/* diag engrave takes area, power and feed from the kiosk's configuration,
+ * and refuses a broken one with its FILE:LINE:COL message. */
+static void test_diag_engrave_uses_config(void **state)
+{
+    char cmd[2048], out[65536];
+    snprintf(cmd, sizeof cmd,
+             "printf 'engrave_width_mm: 80\\nengrave_height_mm: 25\\nengrave_power: 500\\n"
+             "engrave_feed: 1200\\n' > '%s/eng.yaml' && printf 'engrave_power: loud\\n' > "
+             "'%s/bad.yaml'",
+             tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' diag engrave --config '%s/eng.yaml' --text 'Léa' --dry-run",
+             bin, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+    assert_non_null(strstr(out, "S500"));
+    assert_non_null(strstr(out, "F1200"));
+    /* a flag still wins over the file */
+    snprintf(cmd, sizeof cmd,
+             "'%s' diag engrave --config '%s/eng.yaml' --power 200 --text 'Léa' --dry-run", bin,
+             tmpdir);
+    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "S200"));
+    assert_null(strstr(out, "S500"));
+    snprintf(cmd, sizeof cmd, "'%s' diag engrave --config '%s/bad.yaml' --text x --dry-run", bin,
+             tmpdir);
+    assert_int_equal(run(cmd, out, sizeof out), 1);
+    assert_non_null(strstr(out, "bad.yaml:1:16: 'engrave_power' expects a whole number"));
+}
+
 /* SIGHUP on a running kiosk reloads the pack: broken at start (problem
  * screen), fixed on disk, signalled, and the visitor screens come back. */
 static void test_sighup_reloads_fixed_pack(void **state)
@@ -252,6 +283,7 @@ static void test_sighup_reloads_fixed_pack(void **state)
     int st = run(cmd, out, sizeof out);
     if (st != 0)
         fail_msg("%s exited %d:\n%s", cmd, st, out);
+    assert_non_null(strstr(out, "is not valid")); /* it did start broken */
     assert_non_null(strstr(out, "reloading the content pack"));
 }
 
@@ -312,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_broken_pack_shows_problem),
         cmocka_unit_test(test_play_previews_a_clip),
         cmocka_unit_test(test_sighup_reloads_fixed_pack),
+        cmocka_unit_test(test_diag_engrave_uses_config),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
