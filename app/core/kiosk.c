@@ -318,6 +318,16 @@ static bool kiosk_pointer_up(kiosk_t *k, const mf_event_t *ev, int64_t now)
     return true;
 }
 
+/* True when A and B put the same things on the player screen. */
+static bool video_shown_same(const mf_video_status_t *a, const mf_video_status_t *b)
+{
+    return a->state == b->state && a->position_ms / KIOSK_VIDEO_STEP_MS ==
+                                       b->position_ms / KIOSK_VIDEO_STEP_MS &&
+           a->duration_ms == b->duration_ms && a->has_captions == b->has_captions &&
+           a->captions_on == b->captions_on && strcmp(a->caption, b->caption) == 0 &&
+           strcmp(a->message, b->message) == 0;
+}
+
 bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
 {
     uint64_t before = k->generation;
@@ -374,12 +384,16 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
             k->generation++;
         }
         break;
-    case MF_EV_VIDEO:
-        if (memcmp(&k->video_status, &ev->video, sizeof k->video_status) != 0) {
-            k->video_status = ev->video;
+    case MF_EV_VIDEO: {
+        /* The position moves with every frame, but the screen shows it as a
+         * time in seconds and a progress bar: the screen changes when the
+         * position enters a new KIOSK_VIDEO_STEP_MS step (the picture itself
+         * is the player's, drawn at the video's own rate). */
+        if (!video_shown_same(&k->video_status, &ev->video))
             k->generation++;
-        }
+        k->video_status = ev->video;
         break;
+    }
     case MF_EV_TICK:
     case MF_EV_NONE:
         break;
@@ -682,18 +696,23 @@ static void layout_player(const kiosk_t *k, view_t *v)
         snprintf(w->path, sizeof w->path, "%s", k->video.media);
         w->animated = true;
     }
-    /* progress and time */
+    /* progress and time, clear of the picture (a new frame is drawn alone) */
     float py = v->h - bar - 4.0f;
+    /* the position as shown: in KIOSK_VIDEO_STEP_MS steps (see MF_EV_VIDEO),
+     * so that the screen is the same whenever it is drawn within a step */
+    int64_t shown = st->state == MF_VIDEO_ENDED
+                        ? st->duration_ms
+                        : st->position_ms / KIOSK_VIDEO_STEP_MS * KIOSK_VIDEO_STEP_MS;
     w = view_add(v, VIEW_PROGRESS, "progress", NULL, view_rect(m, py, v->w - 2 * m - 26.0f, 2.0f));
     if (w) {
-        w->value = st->duration_ms > 0 ? (float)st->position_ms / (float)st->duration_ms : 0.0f;
+        w->value = st->duration_ms > 0 ? (float)shown / (float)st->duration_ms : 0.0f;
         w->animated = true;
     }
     char t1[24], t2[24], times[56];
-    format_time(t1, sizeof t1, st->position_ms);
+    format_time(t1, sizeof t1, shown);
     format_time(t2, sizeof t2, st->duration_ms);
     snprintf(times, sizeof times, "%s / %s", t1, t2);
-    w = add_text(v, times, view_rect(v->w - m - 24.0f, py - 2.0f, 24.0f, 6.0f), VIEW_STYLE_CAPTION,
+    w = add_text(v, times, view_rect(v->w - m - 24.0f, py - 1.0f, 24.0f, 4.0f), VIEW_STYLE_CAPTION,
                  3.2f);
     if (w)
         w->animated = true;

@@ -30,6 +30,8 @@ typedef enum {
 #define KIOSK_LONGPRESS_MS 600
 /* 15 frames a second: smooth enough for a slow conveyor, cheap for a fanless PC. */
 #define KIOSK_ATTRACT_FRAME_MS 66
+/* A playing video's time and progress bar move in steps of this much. */
+#define KIOSK_VIDEO_STEP_MS 250
 
 /* What the kiosk needs to know of a station to list it (filled from content). */
 typedef struct {

@@ -36,6 +36,26 @@ bool view_rect_contains(view_rect_t r, float x, float y)
     return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
 }
 
+bool view_rects_overlap(view_rect_t a, view_rect_t b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+bool view_videos_clear(const view_t *v)
+{
+    bool any = false;
+    for (size_t i = 0; i < v->count; i++) {
+        const view_widget_t *w = &v->widgets[i];
+        if (w->kind != VIEW_VIDEO)
+            continue;
+        any = true;
+        for (size_t j = 0; j < v->count; j++)
+            if (j != i && view_rects_overlap(w->rect, v->widgets[j].rect))
+                return false;
+    }
+    return any;
+}
+
 const view_widget_t *view_hit(const view_t *v, float x, float y)
 {
     for (size_t i = v->count; i-- > 0;) {

@@ -43,6 +43,12 @@ struct app {
     uint64_t drawn_generation;
     char drawn_screen[VIEW_ID_MAX];
     bool need_redraw;
+    /* The renderer keeps what it drew between frames (SDL's software renderer
+     * draws into the window's own surface), and that is a whole frame of
+     * `view`: a new video frame can then be drawn alone. */
+    bool keeps_frame;
+    bool frame_whole;
+    uint64_t frames_whole, frames_video; /* drawn so far, for the log and tests */
     bool headless;
     int out_w, out_h;
     line_drv_t *line;
@@ -116,6 +122,21 @@ void app_feed(app_t *a, const mf_event_t *ev)
         a->need_redraw = true;
 }
 
+/* The pixel format of the cached screen pictures: the window's own when the
+ * renderer can draw into it, so that putting the picture on screen is a plain
+ * copy (the software renderer otherwise converts every pixel of the screen
+ * on every video frame). */
+static Uint32 frame_format(app_t *a)
+{
+    Uint32 win = SDL_GetWindowPixelFormat(a->win);
+    SDL_RendererInfo info;
+    if (win != SDL_PIXELFORMAT_UNKNOWN && SDL_GetRendererInfo(a->ren, &info) == 0)
+        for (Uint32 i = 0; i < info.num_texture_formats; i++)
+            if (info.texture_formats[i] == win && !SDL_ISPIXELFORMAT_FOURCC(win))
+                return win;
+    return SDL_PIXELFORMAT_ARGB8888;
+}
+
 static bool ensure_textures(app_t *a)
 {
     if (a->still && a->tex_w == a->out_w && a->tex_h == a->out_h)
@@ -125,16 +146,20 @@ static bool ensure_textures(app_t *a)
     if (a->prev)
         SDL_DestroyTexture(a->prev);
     a->still_valid = false;
-    a->still = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
-                                 a->out_w, a->out_h);
-    a->prev = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
-                                a->out_w, a->out_h);
+    Uint32 format = frame_format(a);
+    a->still = SDL_CreateTexture(a->ren, format, SDL_TEXTUREACCESS_TARGET, a->out_w, a->out_h);
+    a->prev = SDL_CreateTexture(a->ren, format, SDL_TEXTUREACCESS_TARGET, a->out_w, a->out_h);
     a->tex_w = a->out_w;
     a->tex_h = a->out_h;
     if (!a->still || !a->prev) {
         mf_log_error("app", "cannot create frame textures: %s", SDL_GetError());
         return false;
     }
+    /* Both pictures cover the whole window: copied, never blended. A texture
+     * with alpha blends by default, which costs the software renderer a
+     * per-pixel blend of the whole screen on every video frame. */
+    SDL_SetTextureBlendMode(a->still, SDL_BLENDMODE_NONE);
+    SDL_SetTextureBlendMode(a->prev, SDL_BLENDMODE_NONE);
     return true;
 }
 
@@ -184,11 +209,42 @@ void app_draw(app_t *a)
     ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
     a->drawn_generation = kiosk_generation(a->kiosk);
     a->need_redraw = false;
+    a->frame_whole = true;
+    a->frames_whole++;
+}
+
+/* Draws a new video frame over the last whole frame, when the renderer kept
+ * it and nothing but the picture changed: the screen's still part, progress
+ * bar and texts stay as they are (on the software renderer they cost as much
+ * again as the picture). False when a whole frame must be drawn instead. */
+static bool app_draw_video(app_t *a)
+{
+    if (!a->keeps_frame || !a->frame_whole || a->view->transition < 1.0f ||
+        !view_videos_clear(a->view))
+        return false;
+    ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f, UI_LAYER_VIDEO);
+    a->frames_video++;
+    return true;
 }
 
 void app_present(app_t *a)
 {
     SDL_RenderPresent(a->ren);
+}
+
+int app_read_frame(app_t *a, uint32_t *argb)
+{
+    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, argb, a->out_w * 4) != 0) {
+        mf_log_error("app", "cannot read the screen: %s", SDL_GetError());
+        return MF_EIO;
+    }
+    return MF_OK;
+}
+
+void app_frame_counts(const app_t *a, uint64_t *whole, uint64_t *video_only)
+{
+    *whole = a->frames_whole;
+    *video_only = a->frames_video;
 }
 
 int app_save_png(app_t *a, const char *path)
@@ -197,11 +253,8 @@ int app_save_png(app_t *a, const char *path)
         SDL_CreateRGBSurfaceWithFormat(0, a->out_w, a->out_h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return MF_ENOMEM;
-    int rc = MF_OK;
-    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
-        mf_log_error("app", "cannot read the screen: %s", SDL_GetError());
-        rc = MF_EIO;
-    } else if (IMG_SavePNG(s, path) != 0) {
+    int rc = app_read_frame(a, s->pixels);
+    if (rc == MF_OK && IMG_SavePNG(s, path) != 0) {
         mf_log_error("app", "cannot write %s: %s", path, IMG_GetError());
         rc = MF_EIO;
     }
@@ -352,7 +405,7 @@ static void sync_video(app_t *a)
         pc.volume_max_percent = a->video_volume_max;
         pc.font_path = ui_theme_font_path(UI_WEIGHT_BOLD);
         pc.audio = 1;
-        pc.decoder_threads = 2;
+        pc.decoder_threads = 1;
         a->player = player_create(a->ren, &pc);
         if (!a->player)
             return; /* logged; the screen shows an empty panel and its controls */
@@ -405,11 +458,40 @@ static void sync_video(app_t *a)
         a->video_playing = false;
 }
 
+int app_wait_ms(app_t *a)
+{
+    int64_t now = app_now(a);
+    int64_t next = kiosk_next_deadline(a->kiosk, now);
+    int64_t wait = next == INT64_MAX ? 60000 : next - now;
+    if (wait < 1)
+        wait = 1;
+    if (wait > 60000)
+        wait = 60000;
+    if (a->line && wait > a->line_poll_ms)
+        wait = a->line_poll_ms; /* the driver has no way to wake us: look */
+    if (a->reload && wait > 1000)
+        wait = 1000; /* a SIGHUP is seen within a second */
+    int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
+    if (frame >= 0 && wait > frame)
+        wait = frame < 1 ? 1 : frame;
+    return (int)wait;
+}
+
 void app_pump(app_t *a, int wait_ms)
 {
     SDL_Event e;
     mf_event_t ev;
-    int got = wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e);
+    int got;
+    if (a->headless && wait_ms > 0) {
+        /* SDL's dummy video driver cannot block for events: its
+         * SDL_WaitEventTimeout wakes every millisecond to look. Headless,
+         * the only events are the ones this thread pushed (and SDL's quit on
+         * SIGTERM, seen within 50 ms): sleep, then look. */
+        SDL_Delay((Uint32)(wait_ms < 50 ? wait_ms : 50));
+        got = SDL_PollEvent(&e);
+    } else {
+        got = wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e);
+    }
     while (got) {
         if (translate(a, &e, &ev))
             app_feed(a, &ev);
@@ -425,6 +507,10 @@ void app_pump(app_t *a, int wait_ms)
     sync_video(a);
     if (a->need_redraw || kiosk_generation(a->kiosk) != a->drawn_generation) {
         app_draw(a);
+        app_present(a);
+    } else if (a->video_open && player_next_frame_in_ms(a->player) == 0) {
+        if (!app_draw_video(a))
+            app_draw(a);
         app_present(a);
     }
 }
@@ -496,6 +582,9 @@ app_t *app_create(const app_options_t *opt)
     if (!(SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) || opt->headless)
         SDL_ShowCursor(SDL_ENABLE);
     SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
+    SDL_RendererInfo info;
+    a->keeps_frame =
+        SDL_GetRendererInfo(a->ren, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     a->ui = ui_create(a->ren);
     a->view = malloc(sizeof *a->view);
     a->snap = calloc(1, sizeof *a->snap);
@@ -560,25 +649,11 @@ int app_run(const app_options_t *opt)
     if (script)
         status = script_run(a, script, opt->shots_dir) == MF_OK ? 0 : 1;
     if (!script || opt->stay) {
-        while (!kiosk_quit_requested(a->kiosk)) {
-            int64_t now = app_now(a);
-            int64_t next = kiosk_next_deadline(a->kiosk, now);
-            int64_t wait = next == INT64_MAX ? 60000 : next - now;
-            if (wait < 1)
-                wait = 1;
-            if (wait > 60000)
-                wait = 60000;
-            if (a->line && wait > a->line_poll_ms)
-                wait = a->line_poll_ms; /* the driver has no way to wake us: look */
-            if (a->reload && wait > 1000)
-                wait = 1000; /* a SIGHUP is seen within a second */
-            int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
-            if (frame >= 0 && wait > frame)
-                wait = frame < 1 ? 1 : frame;
-            app_pump(a, (int)wait);
-        }
+        while (!kiosk_quit_requested(a->kiosk))
+            app_pump(a, app_wait_ms(a));
     }
-    mf_log_info("app", "kiosk stopped");
+    mf_log_info("app", "kiosk stopped: %llu whole frames and %llu video frames alone drawn",
+                (unsigned long long)a->frames_whole, (unsigned long long)a->frames_video);
     script_destroy(script);
     app_destroy(a);
     return status;

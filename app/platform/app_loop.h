@@ -35,9 +35,18 @@ void app_feed(app_t *a, const mf_event_t *ev);
 /* Handles pending SDL events (waiting up to WAIT_MS for the first), ticks the
  * kiosk and redraws if anything changed. */
 void app_pump(app_t *a, int wait_ms);
+/* How long app_pump() may wait for events before something is due: the
+ * kiosk's next deadline, the next video frame, the line's next snapshot. */
+int app_wait_ms(app_t *a);
 /* Draws the current view into the back buffer (no present). */
 void app_draw(app_t *a);
 void app_present(app_t *a);
+/* Copies what is on the screen now (no drawing) into ARGB, out_w x out_h
+ * pixels, rows without padding. MF_OK or MF_EIO. */
+int app_read_frame(app_t *a, uint32_t *argb);
+/* Frames drawn so far: whole ones, and video frames drawn alone over the
+ * last whole one (SDL's software renderer, nothing else changed). */
+void app_frame_counts(const app_t *a, uint64_t *whole, uint64_t *video_only);
 /* Saves what app_draw() last drew as a PNG of the window's exact size. */
 int app_save_png(app_t *a, const char *path);
 

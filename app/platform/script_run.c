@@ -84,8 +84,11 @@ static void real_wait(app_t *a, long ms)
         long el = (t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L;
         if (el >= ms)
             break;
+        /* the same waits as the kiosk's own loop, so a scripted run draws
+         * exactly the frames a visitor's would (and costs the same CPU) */
         long left = ms - el;
-        app_pump(a, (int)(left < 20 ? left : 20));
+        int wait = app_wait_ms(a);
+        app_pump(a, (int)(left < wait ? left : wait));
     }
 }
 

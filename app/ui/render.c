@@ -403,7 +403,10 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
 
     for (size_t i = 0; i < v->count; i++) {
         const view_widget_t *w = &v->widgets[i];
-        if (!(layers & (w->animated ? UI_LAYER_ANIMATED : UI_LAYER_STATIC)))
+        unsigned in = w->animated ? UI_LAYER_ANIMATED : UI_LAYER_STATIC;
+        if (w->kind == VIEW_VIDEO)
+            in |= UI_LAYER_VIDEO;
+        if (!(layers & in))
             continue;
         switch (w->kind) {
         case VIEW_PANEL:

@@ -29,6 +29,7 @@ typedef enum {
     UI_LAYER_STATIC = 1,
     UI_LAYER_ANIMATED = 2,
     UI_LAYER_ALL = 3,
+    UI_LAYER_VIDEO = 4, /* the video widgets alone (a new frame, the rest unchanged) */
 } ui_layer_t;
 
 /* Draws the LAYERS of V into the renderer's current target, which is

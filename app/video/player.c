@@ -19,7 +19,9 @@
 
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/log.h>
+#include <libavutil/mem.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +74,11 @@ struct player {
 
     int need_first;   /* show the next frame at once (after open or seek) */
     SDL_Texture *tex; /* current video frame */
-    int tex_w, tex_h, tex_nv12;
+    int tex_w, tex_h;
+    Uint32 tex_yuv;    /* the frames' layout: SDL_PIXELFORMAT_IYUV or _NV12 */
+    Uint32 tex_format; /* the texture's: tex_yuv, or RGB (player_texture_format) */
+    uint8_t *pack;     /* the RGB path's packed planes (av_malloc) */
+    size_t pack_cap;
     int has_frame;
 
     SDL_Texture *poster_tex;
@@ -288,6 +294,19 @@ void player_close(player_t *p)
 {
     if (!p)
         return;
+    if (p->clip && p->has_video) {
+        /* what an organiser previewing a video (or a benchmark) wants to know */
+        player_stats_t st;
+        player_get_stats(p, &st);
+        mf_log_info(PLAYER_LOG,
+                    "closed %s: %lld frames shown, %lld dropped late, first frame %lld ms, "
+                    "A/V drift max %lld ms mean %.1f ms",
+                    p->clip->media_path, (long long)st.frames_shown,
+                    (long long)st.frames_dropped,
+                    (long long)(st.first_frame_us < 0 ? -1 : st.first_frame_us / 1000),
+                    (long long)st.drift_max_ms,
+                    st.drift_count ? (double)st.drift_sum_ms / (double)st.drift_count : 0.0);
+    }
     if (p->dev) {
         SDL_CloseAudioDevice(p->dev); /* the callback is not running after this */
         p->dev = 0;
@@ -302,6 +321,8 @@ void player_close(player_t *p)
     if (p->poster_tex)
         SDL_DestroyTexture(p->poster_tex);
     p->tex = p->poster_tex = NULL;
+    av_freep(&p->pack);
+    p->pack_cap = 0;
     player_free_text(p);
     p->state = PLAYER_IDLE;
     p->has_frame = 0;
@@ -632,6 +653,109 @@ static void player_tick(player_t *p)
 }
 
 /* ---- drawing ---------------------------------------------------------- */
+/* The RGB path of player_upload_frame(): SDL_ConvertPixels reads YUV planes
+ * laid out one after the other, so the frame's planes are packed into one
+ * buffer first (3 MB for 1080p, a memcpy), then converted into the texture. */
+static int player_convert_frame(player_t *p, const AVFrame *fr)
+{
+    int size = av_image_get_buffer_size(fr->format, fr->width, fr->height, 1);
+    if (size <= 0)
+        return SDL_SetError("frame layout: %d", size);
+    if ((size_t)size > p->pack_cap) {
+        uint8_t *b = av_realloc(p->pack, (size_t)size);
+        if (!b)
+            return SDL_OutOfMemory();
+        p->pack = b;
+        p->pack_cap = (size_t)size;
+    }
+    if (av_image_copy_to_buffer(p->pack, size, (const uint8_t *const *)fr->data, fr->linesize,
+                                fr->format, fr->width, fr->height, 1) < 0)
+        return SDL_SetError("frame copy failed");
+    void *px;
+    int pitch;
+    if (SDL_LockTexture(p->tex, NULL, &px, &pitch) != 0)
+        return -1;
+    int ret = SDL_ConvertPixels(fr->width, fr->height, p->tex_yuv, p->pack, fr->width,
+                                p->tex_format, px, pitch);
+    SDL_UnlockTexture(p->tex);
+    return ret;
+}
+
+
+/* The texture format frames go into: the frame's own YUV layout when the
+ * renderer draws it natively (a GPU converts and scales for free), else the
+ * renderer's opaque RGB format closest to the window's. SDL's software
+ * renderer takes no YUV: given a YUV texture it keeps a second, ARGB copy,
+ * converts into it and then scales through its generic converting blitter;
+ * converting straight into an RGB texture of the window's format with the
+ * same SDL routine (SDL_ConvertPixels) and scaling like for like measured
+ * 1.3 ms instead of 2.4 ms a 1080p frame (docs/BENCHMARKS.md). */
+static Uint32 player_texture_format(player_t *p, Uint32 yuv)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(p->r, &info) != 0)
+        return yuv;
+    for (Uint32 i = 0; i < info.num_texture_formats; i++)
+        if (info.texture_formats[i] == yuv)
+            return yuv;
+    SDL_Window *win = SDL_RenderGetWindow(p->r);
+    Uint32 want = win ? SDL_GetWindowPixelFormat(win) : SDL_PIXELFORMAT_UNKNOWN;
+    Uint32 opaque = 0;
+    for (Uint32 i = 0; i < info.num_texture_formats; i++) {
+        Uint32 f = info.texture_formats[i];
+        if (SDL_ISPIXELFORMAT_FOURCC(f) || SDL_ISPIXELFORMAT_ALPHA(f) || SDL_BITSPERPIXEL(f) < 24)
+            continue;
+        if (f == want)
+            return f;
+        if (!opaque)
+            opaque = f;
+    }
+    return opaque ? opaque : yuv; /* no RGB either: let SDL convert */
+}
+
+/* Puts decoded frame FR into p->tex (made or remade to fit). 0 on success. */
+static int player_upload_frame(player_t *p, const AVFrame *fr)
+{
+    Uint32 yuv = fr->format == AV_PIX_FMT_NV12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV;
+    if (!p->tex || p->tex_w != fr->width || p->tex_h != fr->height || p->tex_yuv != yuv) {
+        if (p->tex)
+            SDL_DestroyTexture(p->tex);
+        p->tex_format = player_texture_format(p, yuv);
+        p->tex = SDL_CreateTexture(p->r, p->tex_format, SDL_TEXTUREACCESS_STREAMING, fr->width,
+                                   fr->height);
+        if (!p->tex) {
+            mf_log_error(PLAYER_LOG, "video texture %dx%d: %s", fr->width, fr->height,
+                         SDL_GetError());
+            return -1;
+        }
+        /* Smooth scaling is free on a GPU; SDL's software renderer (headless,
+         * or a kiosk without GPU) pays ~1 ms a 1080p frame for it: not there. */
+        SDL_RendererInfo info;
+        int soft = SDL_GetRendererInfo(p->r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+        SDL_SetTextureScaleMode(p->tex, soft ? SDL_ScaleModeNearest : SDL_ScaleModeLinear);
+        /* A picture is opaque. Said explicitly because a YUV texture on a
+         * renderer without YUV is drawn through an RGB texture with alpha,
+         * which SDL creates blending: on the software renderer a blend of
+         * every pixel of every frame. */
+        SDL_SetTextureBlendMode(p->tex, SDL_BLENDMODE_NONE);
+        p->tex_w = fr->width;
+        p->tex_h = fr->height;
+        p->tex_yuv = yuv;
+    }
+    int ret;
+    if (p->tex_format == SDL_PIXELFORMAT_NV12)
+        ret = SDL_UpdateNVTexture(p->tex, NULL, fr->data[0], fr->linesize[0], fr->data[1],
+                                  fr->linesize[1]);
+    else if (p->tex_format == SDL_PIXELFORMAT_IYUV)
+        ret = SDL_UpdateYUVTexture(p->tex, NULL, fr->data[0], fr->linesize[0], fr->data[1],
+                                   fr->linesize[1], fr->data[2], fr->linesize[2]);
+    else
+        ret = player_convert_frame(p, fr);
+    if (ret != 0)
+        mf_log_warn(PLAYER_LOG, "texture upload: %s", SDL_GetError());
+    return 0;
+}
+
 
 /* Takes the frame due now (dropping older ones) and uploads it. */
 static void player_upload_due(player_t *p)
@@ -670,34 +794,10 @@ static void player_upload_due(player_t *p)
     if (!got)
         return;
 
-    AVFrame *fr = pick.frame;
-    int nv12 = fr->format == AV_PIX_FMT_NV12;
-    if (!p->tex || p->tex_w != fr->width || p->tex_h != fr->height || p->tex_nv12 != nv12) {
-        if (p->tex)
-            SDL_DestroyTexture(p->tex);
-        p->tex = SDL_CreateTexture(p->r, nv12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV,
-                                   SDL_TEXTUREACCESS_STREAMING, fr->width, fr->height);
-        if (!p->tex) {
-            mf_log_error(PLAYER_LOG, "video texture %dx%d: %s", fr->width, fr->height,
-                         SDL_GetError());
-            clip_vframe_clear(&pick);
-            return;
-        }
-        /* Smooth scaling is free on a GPU; SDL's software renderer (headless,
-         * or a kiosk without GPU) pays ~1 ms a 1080p frame for it: not there. */
-        SDL_RendererInfo info;
-        int soft = SDL_GetRendererInfo(p->r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
-        SDL_SetTextureScaleMode(p->tex, soft ? SDL_ScaleModeNearest : SDL_ScaleModeLinear);
-        p->tex_w = fr->width;
-        p->tex_h = fr->height;
-        p->tex_nv12 = nv12;
+    if (player_upload_frame(p, pick.frame) != 0) {
+        clip_vframe_clear(&pick);
+        return;
     }
-    int ret = nv12 ? SDL_UpdateNVTexture(p->tex, NULL, fr->data[0], fr->linesize[0], fr->data[1],
-                                         fr->linesize[1])
-                   : SDL_UpdateYUVTexture(p->tex, NULL, fr->data[0], fr->linesize[0], fr->data[1],
-                                          fr->linesize[1], fr->data[2], fr->linesize[2]);
-    if (ret != 0)
-        mf_log_warn(PLAYER_LOG, "texture upload: %s", SDL_GetError());
     p->has_frame = 1;
     p->stats.frames_shown++;
     if (p->stats.first_frame_us < 0)
@@ -889,8 +989,14 @@ void player_draw(player_t *p, const SDL_Rect *dst)
     if (picture)
         fit = player_fit(dst, p->tex_w, p->tex_h, p->sar);
     Uint8 r, g, b, a;
+    SDL_BlendMode mode;
     SDL_GetRenderDrawColor(p->r, &r, &g, &b, &a);
+    SDL_GetRenderDrawBlendMode(p->r, &mode);
     SDL_SetRenderDrawColor(p->r, 0, 0, 0, 255);
+    /* Opaque black is a fill, not a blend: the software renderer blends a
+     * BLEND-mode fill pixel by pixel even at full alpha (the bars beside a
+     * 16:9 picture in a wider panel cost 12 % of the process that way). */
+    SDL_SetRenderDrawBlendMode(p->r, SDL_BLENDMODE_NONE);
     if (!picture) {
         SDL_RenderFillRect(p->r, dst);
     } else {
@@ -903,6 +1009,7 @@ void player_draw(player_t *p, const SDL_Rect *dst)
                 SDL_RenderFillRect(p->r, &bars[i]);
     }
     SDL_SetRenderDrawColor(p->r, r, g, b, a);
+    SDL_SetRenderDrawBlendMode(p->r, mode);
 
     if (p->state == PLAYER_LOADING)
         return;
@@ -1028,8 +1135,10 @@ int player_next_frame_in_ms(player_t *p)
             continue;
         if (p->need_first || p->cfg.free_run)
             next_us = 0;
-        else if (p->state == PLAYER_PLAYING)
-            next_us = f->pts_us - clock - PLAYER_DUE_SLACK_US;
+        else if (p->state == PLAYER_PLAYING) /* a late frame is due now */
+            next_us = f->pts_us - clock - PLAYER_DUE_SLACK_US > 0
+                          ? f->pts_us - clock - PLAYER_DUE_SLACK_US
+                          : 0;
         break;
     }
     pthread_mutex_unlock(&c->mu);

@@ -421,6 +421,58 @@ static void test_player_screen(void **state)
     kiosk_destroy(k);
 }
 
+/* The position moves with every frame; the screen changes (generation) only
+ * when the time shown or the progress bar's 250 ms step changes, or anything
+ * else shown does. The progress is the step's, so the screen drawn anywhere
+ * within a step is the same. */
+static void test_player_position_steps(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    view_t *v = malloc(sizeof *v);
+    kiosk_open_video(k, "/clips/welder.mp4", NULL, NULL, true, now);
+    now += 400;
+    feed_video(k, MF_VIDEO_PLAYING, 12000, "", now);
+    kiosk_view(k, now, v);
+    float at12 = view_find_id(v, "progress")->value;
+    uint64_t g = kiosk_generation(k);
+    for (int64_t pos = 12033; pos < 12250; pos += 33)
+        feed_video(k, MF_VIDEO_PLAYING, pos, "", now);
+    assert_int_equal(kiosk_generation(k), g);
+    kiosk_view(k, now, v);
+    assert_true(view_find_id(v, "progress")->value == at12);
+    feed_video(k, MF_VIDEO_PLAYING, 12250, "", now);
+    assert_int_equal(kiosk_generation(k), g + 1);
+    kiosk_view(k, now, v);
+    assert_true(view_find_id(v, "progress")->value > at12);
+    feed_video(k, MF_VIDEO_PLAYING, 12260, "Je soude.", now); /* a caption appears */
+    assert_int_equal(kiosk_generation(k), g + 2);
+    feed_video(k, MF_VIDEO_PAUSED, 12270, "Je soude.", now);
+    assert_int_equal(kiosk_generation(k), g + 3);
+    /* at the end the bar is full, whatever step the last frame fell in */
+    feed_video(k, MF_VIDEO_ENDED, 23990, "", now);
+    kiosk_view(k, now, v);
+    assert_true(view_find_id(v, "progress")->value == 1.0f);
+    assert_true(view_has_text(v, "0:24 / 0:24"));
+    /* nothing overlaps the picture: a new frame may be drawn alone */
+    assert_true(view_videos_clear(v));
+    free(v);
+    kiosk_destroy(k);
+}
+
+static void test_view_videos_clear(void **state)
+{
+    view_t *v = malloc(sizeof *v);
+    view_clear(v, "x", 100, 100);
+    assert_false(view_videos_clear(v)); /* no video */
+    view_add(v, VIEW_VIDEO, "video", NULL, view_rect(0, 0, 100, 60));
+    view_add(v, VIEW_BUTTON, "ok", "OK", view_rect(0, 60, 50, 40)); /* touching is not overlapping */
+    assert_true(view_videos_clear(v));
+    view_add(v, VIEW_TEXT, "title", "Titre", view_rect(10, 55, 50, 10));
+    assert_false(view_videos_clear(v));
+    free(v);
+}
+
 static void test_player_standalone_back_quits(void **state)
 {
     int64_t now = 1000;
@@ -459,6 +511,8 @@ int main(void)
         cmocka_unit_test(test_stations_on_home_and_portrait_layout),
         cmocka_unit_test(test_line_status_shown_and_deduplicated),
         cmocka_unit_test(test_player_screen),
+        cmocka_unit_test(test_player_position_steps),
+        cmocka_unit_test(test_view_videos_clear),
         cmocka_unit_test(test_player_standalone_back_quits),
     };
     return cmocka_run_group_tests(tests, load_pack, free_pack);

@@ -98,11 +98,43 @@ static void test_audio_starting_late(void **state)
     play_and_check(f, f->late_audio, 50);
 }
 
+/* A frame whose time has passed is due now: the loop that sleeps
+ * player_next_frame_in_ms() must wake at once, not at the next poll (a late
+ * frame used to wait for the starved-decoder poll, and a loop that drew only
+ * when a frame was due fell behind for ever). */
+static void test_late_frame_is_due_now(void **state)
+{
+    fixture_t *f = *state;
+    player_config_t cfg = {.volume_max_percent = 50, .audio = 1, .decoder_threads = 1};
+    player_t *p = player_create(f->s.r, &cfg);
+    assert_non_null(p);
+    assert_int_equal(player_open(p, f->av, NULL, NULL), 0);
+    assert_int_equal(player_play(p), 0);
+    SDL_Rect all = {0, 0, f->s.w, f->s.h};
+    player_stats_t sx = {0};
+    for (int i = 0; i < 400 && sx.frames_shown < 5; i++) { /* playing, a few frames in */
+        player_draw(p, &all);
+        SDL_Delay(5);
+        player_get_stats(p, &sx);
+    }
+    assert_true(sx.frames_shown >= 5);
+    SDL_Delay(200); /* six frame times go by undrawn */
+    player_status_t st;
+    player_get_status(p, &st);
+    assert_int_equal(st.state, PLAYER_PLAYING);
+    assert_int_equal(player_next_frame_in_ms(p), 0);
+    player_draw(p, &all); /* takes the latest due frame, drops the older ones */
+    player_get_stats(p, &sx);
+    assert_true(sx.frames_dropped >= 1);
+    player_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_av_in_sync),
         cmocka_unit_test(test_audio_starting_late),
+        cmocka_unit_test(test_late_frame_is_due_now),
     };
     return cmocka_run_group_tests_name("video.sync", tests, setup, teardown);
 }
