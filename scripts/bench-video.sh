@@ -6,8 +6,9 @@
 # `minifab bench video` (the kiosk's whole path as fast as it can: demux,
 # decode, YUV texture upload, draw, headless software renderer), then
 # `minifab bench video --realtime` (played at its own speed, audio clock
-# master on SDL's dummy audio driver) with 1 decoder thread and with the
-# kiosk's default (automatic).
+# master on SDL's dummy audio driver) with 1 decoder thread (the kiosk's) and
+# with FFmpeg's automatic threading, then the whole kiosk (`minifab play`) playing it
+# in real time beside `ffmpeg -re` (FFmpeg decoding it at the same pace).
 #
 # usage: scripts/bench-video.sh [FILE]   (default: the generated 1080p30 clip)
 #        MINIFAB_BIN=path/to/minifab (default build-rel/bin/minifab)
@@ -46,3 +47,24 @@ awk -v f="$frames" -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
 "$bin" bench video --threads 1 "$file"
 "$bin" bench video --realtime --threads 1 "$file"
 "$bin" bench video --realtime --threads 0 "$file"
+
+# The whole kiosk: `minifab play` (player screen with its controls, progress
+# and captions, headless 1920x1080, software renderer) playing the file in
+# real time, beside FFmpeg decoding it in real time (`-re`, the floor: the
+# same decoding work at the same pace) in the same run.
+dur_ms="$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$file" | awk '{ printf "%d", $1 * 1000 }')"
+script="$(mktemp)"
+log="$(mktemp)"
+trap 'rm -f "$script" "$log"' EXIT
+printf 'wait %d\n' "$((dur_ms - 500))" >"$script"
+/usr/bin/time -f '%e %U %S' -o /tmp/bench-video-re.$$ ffmpeg -nostdin -v error -re -threads 1 -i "$file" -f null -
+read -r wall user sys </tmp/bench-video-re.$$
+awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
+    printf "ffmpeg -re -threads 1 -f null (decoding in real time): %.1f %% of one core\n", (u + s) * 100 / w }'
+/usr/bin/time -f '%e %U %S' -o /tmp/bench-video-re.$$ "$bin" play "$file" --headless --size 1920x1080 \
+    --script "$script" --log-level info 2>"$log"
+read -r wall user sys </tmp/bench-video-re.$$
+rm -f /tmp/bench-video-re.$$
+awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
+    printf "minifab play, whole kiosk screen 1920x1080: %.1f %% of one core (whole process, start-up included)\n", (u + s) * 100 / w }'
+grep -E 'closed|kiosk stopped' "$log" | sed 's/^[^ ]* [A-Z]* *//'

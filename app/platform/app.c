@@ -48,6 +48,7 @@ struct app {
      * `view`: a new video frame can then be drawn alone. */
     bool keeps_frame;
     bool frame_whole;
+    bool video_alone; /* app_draw_video() is drawing */
     uint64_t frames_whole, frames_video; /* drawn so far, for the log and tests */
     bool headless;
     int out_w, out_h;
@@ -222,7 +223,9 @@ static bool app_draw_video(app_t *a)
     if (!a->keeps_frame || !a->frame_whole || a->view->transition < 1.0f ||
         !view_videos_clear(a->view))
         return false;
+    a->video_alone = true;
     ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f, UI_LAYER_VIDEO);
+    a->video_alone = false;
     a->frames_video++;
     return true;
 }
@@ -365,7 +368,10 @@ static void draw_video(void *ctx, const view_widget_t *w, const SDL_Rect *dst)
     if (!a->player || !a->video_open)
         return;
     player_set_caption_scale(a->player, a->view->text_scale > 0 ? a->view->text_scale : 1.0f);
-    player_draw(a->player, dst);
+    if (a->video_alone)
+        player_draw_kept(a->player, dst); /* the rest of the last frame is still there */
+    else
+        player_draw(a->player, dst);
 }
 
 static mf_video_state_t video_state(player_state_t s)
@@ -405,7 +411,7 @@ static void sync_video(app_t *a)
         pc.volume_max_percent = a->video_volume_max;
         pc.font_path = ui_theme_font_path(UI_WEIGHT_BOLD);
         pc.audio = 1;
-        pc.decoder_threads = 1;
+        pc.decoder_threads = 2;
         a->player = player_create(a->ren, &pc);
         if (!a->player)
             return; /* logged; the screen shows an empty panel and its controls */

@@ -19,10 +19,11 @@
 
 #include <SDL_image.h>
 #include <SDL_ttf.h>
-#include <libavutil/imgutils.h>
 #include <libavutil/log.h>
-#include <libavutil/mem.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,10 +76,14 @@ struct player {
     int need_first;   /* show the next frame at once (after open or seek) */
     SDL_Texture *tex; /* current video frame */
     int tex_w, tex_h;
+    /* what the last draw covered, for player_draw_kept() */
+    SDL_Rect drawn_dst, drawn_fit, drawn_cap;
+    int drawn_picture;
+    bool drawn_has_cap;
     Uint32 tex_yuv;    /* the frames' layout: SDL_PIXELFORMAT_IYUV or _NV12 */
     Uint32 tex_format; /* the texture's: tex_yuv, or RGB (player_texture_format) */
-    uint8_t *pack;     /* the RGB path's packed planes (av_malloc) */
-    size_t pack_cap;
+    struct SwsContext *sws; /* the RGB path's converter, and its matrix and range */
+    int sws_cs, sws_full;
     int has_frame;
 
     SDL_Texture *poster_tex;
@@ -321,11 +326,12 @@ void player_close(player_t *p)
     if (p->poster_tex)
         SDL_DestroyTexture(p->poster_tex);
     p->tex = p->poster_tex = NULL;
-    av_freep(&p->pack);
-    p->pack_cap = 0;
+    sws_freeContext(p->sws);
+    p->sws = NULL;
     player_free_text(p);
     p->state = PLAYER_IDLE;
     p->has_frame = 0;
+    p->drawn_picture = 0;
     p->message[0] = '\0';
 }
 
@@ -653,43 +659,73 @@ static void player_tick(player_t *p)
 }
 
 /* ---- drawing ---------------------------------------------------------- */
-/* The RGB path of player_upload_frame(): SDL_ConvertPixels reads YUV planes
- * laid out one after the other, so the frame's planes are packed into one
- * buffer first (3 MB for 1080p, a memcpy), then converted into the texture. */
+/* The FFmpeg pixel format with the same bytes in memory as SDL's F, or
+ * AV_PIX_FMT_NONE. */
+static enum AVPixelFormat player_av_format(Uint32 f)
+{
+    switch (f) {
+    case SDL_PIXELFORMAT_RGB888: /* XRGB8888: B, G, R, X in memory */
+        return AV_PIX_FMT_BGR0;
+    case SDL_PIXELFORMAT_BGR888:
+        return AV_PIX_FMT_RGB0;
+    case SDL_PIXELFORMAT_ARGB8888:
+        return AV_PIX_FMT_BGRA;
+    case SDL_PIXELFORMAT_ABGR8888:
+        return AV_PIX_FMT_RGBA;
+    default:
+        return AV_PIX_FMT_NONE;
+    }
+}
+
+/* The RGB path of player_upload_frame(): libswscale converts the frame's
+ * planes, at their own size, straight into the texture (its unscaled YUV to
+ * RGB code is as fast as SDL's and reads the planes where they are; SDL's
+ * needs them packed together first). The matrix is the file's when it says,
+ * else SDL's rule for its YUV textures (BT.709 above 576 lines). */
 static int player_convert_frame(player_t *p, const AVFrame *fr)
 {
-    int size = av_image_get_buffer_size(fr->format, fr->width, fr->height, 1);
-    if (size <= 0)
-        return SDL_SetError("frame layout: %d", size);
-    if ((size_t)size > p->pack_cap) {
-        uint8_t *b = av_realloc(p->pack, (size_t)size);
-        if (!b)
-            return SDL_OutOfMemory();
-        p->pack = b;
-        p->pack_cap = (size_t)size;
+    enum AVPixelFormat out = player_av_format(p->tex_format);
+    struct SwsContext *c =
+        sws_getCachedContext(p->sws, fr->width, fr->height, fr->format, fr->width, fr->height,
+                             out, SWS_BILINEAR, NULL, NULL, NULL);
+    if (!c)
+        return SDL_SetError("no conversion from %s", av_get_pix_fmt_name(fr->format));
+    int cs = fr->colorspace == AVCOL_SPC_BT709                                 ? SWS_CS_ITU709
+             : fr->colorspace == AVCOL_SPC_UNSPECIFIED && fr->height <= 576 ? SWS_CS_ITU601
+             : fr->colorspace == AVCOL_SPC_UNSPECIFIED                       ? SWS_CS_ITU709
+             : fr->colorspace == AVCOL_SPC_FCC                                ? SWS_CS_FCC
+             : fr->colorspace == AVCOL_SPC_SMPTE240M                          ? SWS_CS_SMPTE240M
+             : fr->colorspace == AVCOL_SPC_BT2020_NCL ||
+                     fr->colorspace == AVCOL_SPC_BT2020_CL
+                 ? SWS_CS_BT2020
+                 : SWS_CS_ITU601;
+    int full = fr->color_range == AVCOL_RANGE_JPEG;
+    if (c != p->sws || cs != p->sws_cs || full != p->sws_full) {
+        const int *coef = sws_getCoefficients(cs);
+        sws_setColorspaceDetails(c, coef, full, coef, 1, 0, 1 << 16, 1 << 16);
+        p->sws = c;
+        p->sws_cs = cs;
+        p->sws_full = full;
     }
-    if (av_image_copy_to_buffer(p->pack, size, (const uint8_t *const *)fr->data, fr->linesize,
-                                fr->format, fr->width, fr->height, 1) < 0)
-        return SDL_SetError("frame copy failed");
     void *px;
     int pitch;
     if (SDL_LockTexture(p->tex, NULL, &px, &pitch) != 0)
         return -1;
-    int ret = SDL_ConvertPixels(fr->width, fr->height, p->tex_yuv, p->pack, fr->width,
-                                p->tex_format, px, pitch);
+    uint8_t *dst[4] = {px, NULL, NULL, NULL};
+    int dst_linesize[4] = {pitch, 0, 0, 0};
+    sws_scale(c, (const uint8_t *const *)fr->data, fr->linesize, 0, fr->height, dst,
+              dst_linesize);
     SDL_UnlockTexture(p->tex);
-    return ret;
+    return 0;
 }
-
 
 /* The texture format frames go into: the frame's own YUV layout when the
  * renderer draws it natively (a GPU converts and scales for free), else the
  * renderer's opaque RGB format closest to the window's. SDL's software
  * renderer takes no YUV: given a YUV texture it keeps a second, ARGB copy,
  * converts into it and then scales through its generic converting blitter;
- * converting straight into an RGB texture of the window's format with the
- * same SDL routine (SDL_ConvertPixels) and scaling like for like measured
- * 1.3 ms instead of 2.4 ms a 1080p frame (docs/BENCHMARKS.md). */
+ * converting straight into an RGB texture of the window's format and scaling
+ * like for like costs half (docs/BENCHMARKS.md). */
 static Uint32 player_texture_format(player_t *p, Uint32 yuv)
 {
     SDL_RendererInfo info;
@@ -703,7 +739,7 @@ static Uint32 player_texture_format(player_t *p, Uint32 yuv)
     Uint32 opaque = 0;
     for (Uint32 i = 0; i < info.num_texture_formats; i++) {
         Uint32 f = info.texture_formats[i];
-        if (SDL_ISPIXELFORMAT_FOURCC(f) || SDL_ISPIXELFORMAT_ALPHA(f) || SDL_BITSPERPIXEL(f) < 24)
+        if (SDL_ISPIXELFORMAT_ALPHA(f) || player_av_format(f) == AV_PIX_FMT_NONE)
             continue;
         if (f == want)
             return f;
@@ -721,6 +757,14 @@ static int player_upload_frame(player_t *p, const AVFrame *fr)
         if (p->tex)
             SDL_DestroyTexture(p->tex);
         p->tex_format = player_texture_format(p, yuv);
+        if (p->tex_format == yuv) /* the renderer's shader uses the file's matrix and range */
+            SDL_SetYUVConversionMode(
+                fr->color_range == AVCOL_RANGE_JPEG   ? SDL_YUV_CONVERSION_JPEG
+                : fr->colorspace == AVCOL_SPC_BT709   ? SDL_YUV_CONVERSION_BT709
+                : fr->colorspace == AVCOL_SPC_BT470BG ||
+                        fr->colorspace == AVCOL_SPC_SMPTE170M
+                    ? SDL_YUV_CONVERSION_BT601
+                    : SDL_YUV_CONVERSION_AUTOMATIC);
         p->tex = SDL_CreateTexture(p->r, p->tex_format, SDL_TEXTUREACCESS_STREAMING, fr->width,
                                    fr->height);
         if (!p->tex) {
@@ -899,10 +943,15 @@ static int player_render_text(player_t *p, const char *text, int px, int wrap, S
 
 /* Draws TEX (w x h) on a dark rounded-off box, centred horizontally in AREA,
  * at vertical position Y (top of the box). */
-static void player_draw_boxed(player_t *p, SDL_Texture *tex, int w, int h, const SDL_Rect *area,
-                              int y, int pad)
+/* The dark box behind a text of W x H pixels centred in AREA at Y. */
+static SDL_Rect player_text_box(int w, int h, const SDL_Rect *area, int y, int pad)
 {
     SDL_Rect box = {area->x + (area->w - w) / 2 - pad, y, w + 2 * pad, h + pad};
+    return box;
+}
+
+static void player_draw_boxed(player_t *p, SDL_Texture *tex, int w, int h, SDL_Rect box, int pad)
+{
     SDL_BlendMode mode;
     Uint8 r, g, b, a;
     SDL_GetRenderDrawBlendMode(p->r, &mode);
@@ -916,14 +965,17 @@ static void player_draw_boxed(player_t *p, SDL_Texture *tex, int w, int h, const
     SDL_RenderCopy(p->r, tex, NULL, &t);
 }
 
-static void player_draw_captions(player_t *p, const SDL_Rect *area, int64_t t_us)
+/* Prepares the caption showing at T_US in AREA (its text texture) and gives
+ * the box it is drawn in. False when there is none to draw. */
+static bool player_caption_box(player_t *p, const SDL_Rect *area, int64_t t_us, SDL_Rect *box,
+                               int *pad_out)
 {
     clip_t *c = p->clip;
     if (!p->captions_on || !c->has_captions || !p->font)
-        return;
+        return false;
     const captions_cue_t *cue = captions_at(&c->captions, t_us / 1000);
     if (!cue)
-        return;
+        return false;
     /* sized on the picture's 16:9 height, so a tall portrait panel does not
      * make captions that cover the picture */
     int ref_h = area->w * 9 / 16 < area->h ? area->w * 9 / 16 : area->h;
@@ -939,10 +991,12 @@ static void player_draw_captions(player_t *p, const SDL_Rect *area, int64_t t_us
         p->cap_wrap = wrap;
     }
     if (!p->cap_tex)
-        return;
+        return false;
     int pad = px / 3;
     int y = area->y + area->h - p->cap_h - pad - area->h / 24;
-    player_draw_boxed(p, p->cap_tex, p->cap_w, p->cap_h, area, y, pad);
+    *box = player_text_box(p->cap_w, p->cap_h, area, y, pad);
+    *pad_out = pad;
+    return true;
 }
 
 static void player_draw_poster_or_black(player_t *p, const SDL_Rect *dst)
@@ -975,19 +1029,57 @@ static void player_draw_poster_or_black(player_t *p, const SDL_Rect *dst)
     }
 }
 
-void player_draw(player_t *p, const SDL_Rect *dst)
+static bool rect_same(const SDL_Rect *a, const SDL_Rect *b)
+{
+    return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
+}
+
+/* Fills with opaque black the parts of the panel DST around the picture FIT.
+ * KEPT: the target still holds the last drawing at the same place, so only
+ * the bars under last frame's and this frame's caption boxes (drawn with
+ * alpha, they must not pile up) are filled again. */
+static void player_fill_bars(player_t *p, const SDL_Rect *dst, const SDL_Rect *fit, bool kept,
+                             const SDL_Rect *cap, bool has_cap)
+{
+    SDL_Rect bars[4] = {{dst->x, dst->y, dst->w, fit->y - dst->y},
+                        {dst->x, fit->y + fit->h, dst->w, dst->y + dst->h - fit->y - fit->h},
+                        {dst->x, fit->y, fit->x - dst->x, fit->h},
+                        {fit->x + fit->w, fit->y, dst->x + dst->w - fit->x - fit->w, fit->h}};
+    for (int i = 0; i < 4; i++) {
+        if (bars[i].w <= 0 || bars[i].h <= 0)
+            continue;
+        if (!kept) {
+            SDL_RenderFillRect(p->r, &bars[i]);
+            continue;
+        }
+        SDL_Rect part;
+        if (p->drawn_has_cap && SDL_IntersectRect(&bars[i], &p->drawn_cap, &part))
+            SDL_RenderFillRect(p->r, &part);
+        if (has_cap && SDL_IntersectRect(&bars[i], cap, &part))
+            SDL_RenderFillRect(p->r, &part);
+    }
+}
+
+static void player_draw_at(player_t *p, const SDL_Rect *dst, bool kept)
 {
     if (!p || !p->clip || !dst || dst->w <= 0 || dst->h <= 0)
         return;
     player_tick(p);
     if (p->state != PLAYER_LOADING && p->state != PLAYER_FAILED && p->has_video)
         player_upload_due(p);
-    /* Black where the picture does not cover the panel (all of it while
-     * loading, the bars around a letterboxed picture). */
     SDL_Rect fit = *dst;
     int picture = p->state != PLAYER_LOADING && p->state != PLAYER_FAILED && p->has_frame;
     if (picture)
         fit = player_fit(dst, p->tex_w, p->tex_h, p->sar);
+    SDL_Rect cap = {0};
+    int cap_pad = 0;
+    bool has_cap = p->state != PLAYER_LOADING && p->state != PLAYER_FAILED &&
+                   player_caption_box(p, dst, player_clock_us(p, clip_now_us()), &cap, &cap_pad);
+    kept = kept && picture && p->drawn_picture && rect_same(&p->drawn_dst, dst) &&
+           rect_same(&p->drawn_fit, &fit);
+
+    /* Black where the picture does not cover the panel (all of it while
+     * loading, the bars around a letterboxed picture). */
     Uint8 r, g, b, a;
     SDL_BlendMode mode;
     SDL_GetRenderDrawColor(p->r, &r, &g, &b, &a);
@@ -997,19 +1089,17 @@ void player_draw(player_t *p, const SDL_Rect *dst)
      * BLEND-mode fill pixel by pixel even at full alpha (the bars beside a
      * 16:9 picture in a wider panel cost 12 % of the process that way). */
     SDL_SetRenderDrawBlendMode(p->r, SDL_BLENDMODE_NONE);
-    if (!picture) {
+    if (!picture)
         SDL_RenderFillRect(p->r, dst);
-    } else {
-        SDL_Rect bars[4] = {{dst->x, dst->y, dst->w, fit.y - dst->y},
-                            {dst->x, fit.y + fit.h, dst->w, dst->y + dst->h - fit.y - fit.h},
-                            {dst->x, fit.y, fit.x - dst->x, fit.h},
-                            {fit.x + fit.w, fit.y, dst->x + dst->w - fit.x - fit.w, fit.h}};
-        for (int i = 0; i < 4; i++)
-            if (bars[i].w > 0 && bars[i].h > 0)
-                SDL_RenderFillRect(p->r, &bars[i]);
-    }
+    else
+        player_fill_bars(p, dst, &fit, kept, &cap, has_cap);
     SDL_SetRenderDrawColor(p->r, r, g, b, a);
     SDL_SetRenderDrawBlendMode(p->r, mode);
+    p->drawn_dst = *dst;
+    p->drawn_fit = fit;
+    p->drawn_picture = picture;
+    p->drawn_cap = cap;
+    p->drawn_has_cap = has_cap;
 
     if (p->state == PLAYER_LOADING)
         return;
@@ -1028,12 +1118,25 @@ void player_draw(player_t *p, const SDL_Rect *dst)
                 p->msg_wrap = wrap;
             }
             if (p->msg_tex)
-                player_draw_boxed(p, p->msg_tex, p->msg_w, p->msg_h, dst,
-                                  dst->y + dst->h * 2 / 3 - p->msg_h / 2, px / 2);
+                player_draw_boxed(p, p->msg_tex, p->msg_w, p->msg_h,
+                                  player_text_box(p->msg_w, p->msg_h, dst,
+                                                  dst->y + dst->h * 2 / 3 - p->msg_h / 2, px / 2),
+                                  px / 2);
         }
         return;
     }
-    player_draw_captions(p, dst, player_clock_us(p, clip_now_us()));
+    if (has_cap)
+        player_draw_boxed(p, p->cap_tex, p->cap_w, p->cap_h, cap, cap_pad);
+}
+
+void player_draw(player_t *p, const SDL_Rect *dst)
+{
+    player_draw_at(p, dst, false);
+}
+
+void player_draw_kept(player_t *p, const SDL_Rect *dst)
+{
+    player_draw_at(p, dst, true);
 }
 
 /* ---- queries ---------------------------------------------------------- */

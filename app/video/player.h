@@ -117,6 +117,11 @@ int player_set_volume(player_t *p, int percent);
  * the end), draws it letterboxed into DST, then the current caption. When
  * failed, draws the poster and the message. Draws nothing when idle. */
 void player_draw(player_t *p, const SDL_Rect *dst);
+/* Like player_draw(), when the target still holds what the last draw drew at
+ * DST (a renderer that keeps its picture between frames, nothing drawn over
+ * the panel since): the black bars around the picture are not filled again,
+ * except under caption boxes. */
+void player_draw_kept(player_t *p, const SDL_Rect *dst);
 
 /* Milliseconds until player_draw() has something new to show (next frame,
  * caption change, state change while loading, progress); the main loop sleeps

@@ -7,8 +7,9 @@
  * it plays, most frames must be video frames drawn alone (the progress bar
  * and time move in 250 ms steps, which redraw the whole screen), and the
  * picture must move. Then what is on screen is compared with a whole frame
- * drawn at the same moment: everything outside the picture must be the same
- * pixel for pixel (nothing left over from an earlier frame).
+ * drawn at the same moment: everything but the picture itself must be the
+ * same pixel for pixel, the black bars and the caption over them included
+ * (nothing left over from an earlier frame, no caption piling up).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,14 +29,27 @@ typedef struct {
     int x0, y0, x1, y1; /* the picture's panel in pixels, end exclusive */
 } box_t;
 
-static box_t video_box(app_t *a)
+/* The 4:3 picture centred in the video panel, with a pixel of margin. */
+static box_t picture_box(app_t *a)
 {
     const view_widget_t *w = view_find_id(app_view(a), "video");
     if (!w)
         fail_msg("no #video on %s", app_view(a)->screen);
     float k = app_units_per_pixel(a);
-    box_t b = {(int)(w->rect.x / k), (int)(w->rect.y / k), (int)((w->rect.x + w->rect.w) / k),
-               (int)((w->rect.y + w->rect.h) / k)};
+    float pw = w->rect.w / k, ph = w->rect.h / k;
+    float fw = pw, fh = pw * 3.0f / 4.0f;
+    if (fh > ph) {
+        fh = ph;
+        fw = ph * 4.0f / 3.0f;
+    }
+    float x = w->rect.x / k + (pw - fw) / 2, y = w->rect.y / k + (ph - fh) / 2;
+    int ow, oh;
+    app_output_size(a, &ow, &oh);
+    box_t b = {(int)x - 1, (int)y - 1, (int)(x + fw) + 2, (int)(y + fh) + 2};
+    b.x0 = b.x0 < 0 ? 0 : b.x0;
+    b.y0 = b.y0 < 0 ? 0 : b.y0;
+    b.x1 = b.x1 > ow ? ow : b.x1;
+    b.y1 = b.y1 > oh ? oh : b.y1;
     return b;
 }
 
@@ -50,13 +64,22 @@ static void play_and_compare(int w, int h)
 {
     const char *dir = vtu_tmpdir();
     assert_non_null(dir);
-    char clip[512];
+    char clip[512], srt[512];
     vtu_path(clip, sizeof clip, dir, "clip.mp4");
+    vtu_path(srt, sizeof srt, dir, "clip.srt");
     assert_int_equal(vtu_ffmpeg("-f lavfi -i testsrc2=size=320x240:rate=25:duration=4 "
                                 "-c:v libx264 -preset ultrafast -pix_fmt yuv420p %s",
                                 clip),
                      0);
-    app_options_t opt = {.headless = true, .width = w, .height = h, .video = clip};
+    /* a long caption: wider than the 4:3 picture, over the bars beside it */
+    FILE *f = fopen(srt, "w");
+    assert_non_null(f);
+    fputs("1\n00:00:00,000 --> 00:00:04,000\n"
+          "Je règle la machine, je vérifie les pièces et je note tout.\n",
+          f);
+    fclose(f);
+    app_options_t opt = {
+        .headless = true, .width = w, .height = h, .video = clip, .video_captions = srt};
     opt.kiosk.idle_timeout_ms = 90000;
     opt.kiosk.language = "fr";
     app_t *a = app_create(&opt);
@@ -78,7 +101,8 @@ static void play_and_compare(int w, int h)
     assert_true(nvideo > nwhole);
 
     /* the picture moved between the two looks */
-    box_t b = video_box(a);
+    assert_true(view_has_text(app_view(a), "Je règle la machine"));
+    box_t b = picture_box(a);
     assert_int_equal(app_read_frame(a, now), 0);
     size_t moved = 0;
     for (int y = b.y0; y < b.y1; y++)
@@ -98,6 +122,14 @@ static void play_and_compare(int w, int h)
         }
     if (differ)
         fail_msg("%zu pixels outside the picture differ from a whole frame", differ);
+    /* and the caption was over the bars: some compared pixels are light */
+    size_t light = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (!(x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1) &&
+                (now[(size_t)y * (size_t)w + (size_t)x] & 0xff) > 0xe0 && y < b.y1 + h / 3)
+                light++;
+    assert_true(light > 50);
 
     free(first);
     free(now);

@@ -3,7 +3,9 @@
  * path (open thread, demux, decoders, rings, texture upload) and come out
  * with the right number of frames, the right duration and the right amount
  * of audio; video-only, audio-only, a non-4:2:0 format (libswscale path),
- * seeking while paused, pause/resume and replay.
+ * seeking while paused, pause/resume and replay; a known colour comes out as
+ * that colour whatever matrix and range the file uses (the software
+ * renderer's RGB path converts with the file's own).
  */
 #include "player.h"
 #include "video_testutil.h"
@@ -250,6 +252,42 @@ static int run_minifab(char *out, size_t cap, const char *args)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* A solid colour encoded with MATRIX/RANGE (ffmpeg's scale filter, and the
+ * same tags written in the file unless UNTAGGED) shows as that colour. */
+static void check_colour(fixture_t *f, const char *name, const char *size, const char *vf,
+                         const char *tags)
+{
+    char path[512];
+    vtu_path(path, sizeof path, f->dir, name);
+    assert_int_equal(vtu_ffmpeg("-f lavfi -i color=c=0xC03060:size=%s:rate=10:duration=1 "
+                                "-vf %s %s -c:v libx264 -preset ultrafast -qp 0 %s",
+                                size, vf, tags, path),
+                     0);
+    player_config_t cfg = {.volume_max_percent = 50, .audio = 0, .decoder_threads = 1};
+    player_t *p = player_create(f->s.r, &cfg);
+    assert_non_null(p);
+    assert_int_equal(player_open(p, path, NULL, NULL), 0);
+    assert_int_equal(vtu_run(p, &f->s, 5000, 1), PLAYER_PAUSED); /* first frame shown */
+    Uint8 rgb[3];
+    vtu_pixel(&f->s, f->s.w / 2, f->s.h / 2, rgb);
+    printf("# %s: %02X%02X%02X (want C03060)\n", name, rgb[0], rgb[1], rgb[2]);
+    assert_true(abs(rgb[0] - 0xC0) <= 6 && abs(rgb[1] - 0x30) <= 6 && abs(rgb[2] - 0x60) <= 6);
+    player_destroy(p);
+}
+
+static void test_colours(void **state)
+{
+    fixture_t *f = *state;
+    /* SD without tags: BT.601, as FFmpeg writes it by default */
+    check_colour(f, "sd.mp4", "320x240", "format=yuv420p", "");
+    /* HD without tags: BT.709 is what a player assumes (and SDL does) */
+    check_colour(f, "hd.mp4", "1280x720", "scale=out_color_matrix=bt709,format=yuv420p", "");
+    /* tagged, full range */
+    check_colour(f, "full.mp4", "640x360",
+                 "scale=out_color_matrix=bt709:out_range=full,format=yuvj420p",
+                 "-colorspace bt709 -color_range pc");
+}
+
 static void test_bench_command(void **state)
 {
     fixture_t *f = *state;
@@ -278,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_converted_format),
         cmocka_unit_test(test_seek_paused_then_play),
         cmocka_unit_test(test_pause_freezes_position),
+        cmocka_unit_test(test_colours),
         cmocka_unit_test(test_bench_command),
     };
     return cmocka_run_group_tests_name("video.decode", tests, setup, teardown);
