@@ -37,8 +37,9 @@ typedef struct {
     int audio;              /* 1: open an SDL audio device (audio clock is master);
                                0: no device, audio is decoded and dropped on a wall clock */
     int decoder_threads;    /* FFmpeg decoder threads; 0 = FFmpeg's automatic frame
-                               threading. 1 or 2 recommended: frame threading adds a
-                               frame of latency per thread (docs/BENCHMARKS.md) */
+                               threading. The kiosk uses 1: frame threading costs more
+                               CPU for the same frames and adds a frame of latency per
+                               thread (docs/BENCHMARKS.md) */
     int free_run;           /* benchmark: no clock, every decoded frame is drawn at once,
                                nothing is dropped (minifab bench video) */
 } player_config_t;
@@ -113,9 +114,11 @@ void player_get_stats(player_t *p, player_stats_t *out);
 int player_set_volume(player_t *p, int percent);
 
 /* Called by the renderer each frame it draws: advances the clip (uploads the
- * frame due at the master clock as a YUV texture, drops late ones, detects
- * the end), draws it letterboxed into DST, then the current caption. When
- * failed, draws the poster and the message. Draws nothing when idle. */
+ * frame due at the master clock, drops late ones, detects the end), draws it
+ * letterboxed into DST, then the current caption. The frame goes into a YUV
+ * texture when the renderer draws YUV (a GPU), else into an RGB texture of
+ * the window's format through libswscale with the file's colour matrix.
+ * When failed, draws the poster and the message. Draws nothing when idle. */
 void player_draw(player_t *p, const SDL_Rect *dst);
 /* Like player_draw(), when the target still holds what the last draw drew at
  * DST (a renderer that keeps its picture between frames, nothing drawn over
