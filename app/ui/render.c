@@ -5,6 +5,7 @@
 #include "render.h"
 
 #include "draw.h"
+#include "mf_error.h"
 #include "mf_log.h"
 #include "text.h"
 #include "theme.h"
@@ -246,8 +247,13 @@ static void draw_button(ui_t *ui, const view_widget_t *w)
     const char *glyph = icon_glyph(w->icon);
     if (glyph) {
         int isz = (int)(fminf(rc.h * 0.55f, (float)font_px(ui, size) * 1.3f));
+        /* an icon wider than tall (the two pause bars) is made smaller to
+         * take the same width as the others, not the label's room */
+        int gw = 0, gh = 0, gsz = isz;
+        if (ui_text_measure(ui->text, glyph, isz, UI_WEIGHT_SYMBOL, &gw, &gh) == MF_OK && gw > isz)
+            gsz = isz * isz / gw;
         SDL_Rect ib = {box.x + (int)pad, box.y, isz + (int)pad, box.h};
-        ui_text_draw(ui->text, glyph, ib, isz, UI_WEIGHT_SYMBOL, fg, UI_TEXT_CENTER);
+        ui_text_draw(ui->text, glyph, ib, gsz, UI_WEIGHT_SYMBOL, fg, UI_TEXT_CENTER);
         box.x += ib.w + (int)(pad * 0.5f);
         box.w -= ib.w + (int)(pad * 1.5f);
     } else {
