@@ -46,7 +46,8 @@ struct player {
     int ttf_inited, audio_inited;
 
     SDL_AudioDeviceID dev;
-    int dev_rate, dev_channels;
+    int dev_rate, dev_channels; /* the clip's output: 48 kHz stereo, what the device plays */
+    int64_t open_us;            /* when player_open was called */
     int64_t dev_latency_us;
     atomic_int volume; /* percent, <= cfg.volume_max_percent */
 
@@ -209,27 +210,27 @@ static void player_ffmpeg_log(void *avcl, int level, const char *fmt, va_list vl
 
 /* The device is open only while a clip is (player_open .. player_close): an
  * open SDL device, even paused, wakes its thread every buffer (~47 times a
- * second), which a kiosk showing a static screen must not pay. */
+ * second), which a kiosk showing a static screen must not pay. It is asked
+ * for exactly the clip's output (48 kHz stereo, SDL converts if the hardware
+ * differs), so it can be opened while the clip already opens and decodes:
+ * a sound server may take tens of milliseconds to answer. */
 static void player_open_audio(player_t *p)
 {
     if (!p->audio_inited)
         return;
     SDL_AudioSpec want, have;
     SDL_zero(want);
-    want.freq = 48000;
     want.format = AUDIO_S16SYS;
-    want.channels = 2;
     want.samples = 1024;
     want.callback = player_audio_cb;
     want.userdata = p;
-    p->dev = SDL_OpenAudioDevice(
-        NULL, 0, &want, &have, SDL_AUDIO_ALLOW_FREQUENCY_CHANGE | SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
+    want.freq = p->dev_rate;
+    want.channels = (Uint8)p->dev_channels;
+    p->dev = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
     if (p->dev == 0) {
         mf_log_warn(PLAYER_LOG, "no audio device: %s", SDL_GetError());
         return;
     }
-    p->dev_rate = have.freq;
-    p->dev_channels = have.channels;
     p->dev_latency_us = (int64_t)have.samples * 1000000 / have.freq;
     mf_log_debug(PLAYER_LOG, "audio device: %d Hz, %d channels, %d samples", have.freq,
                  have.channels, have.samples);
@@ -362,7 +363,7 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
     if (poster_path && !poster_path[0])
         poster_path = NULL;
     player_close(p);
-    player_open_audio(p);
+    int64_t t0 = clip_now_us();
     clip_params_t prm = {
         .media_path = media_path,
         .captions_path = captions_path,
@@ -377,6 +378,8 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
     p->clip = clip_create(&prm);
     if (!p->clip)
         return MF_ENOMEM;
+    p->open_us = t0;
+    player_open_audio(p); /* while the clip's thread opens the file */
     p->state = PLAYER_LOADING;
     p->play_requested = 0;
     p->audio_dead = 0;
@@ -845,7 +848,7 @@ static void player_upload_due(player_t *p)
     p->has_frame = 1;
     p->stats.frames_shown++;
     if (p->stats.first_frame_us < 0)
-        p->stats.first_frame_us = clip_now_us() - c->open_time_us;
+        p->stats.first_frame_us = clip_now_us() - p->open_us;
     if (p->state == PLAYER_PLAYING && !p->need_first && !p->cfg.free_run) {
         int64_t d = (clock - pick.pts_us) / 1000;
         if (d < 0)
