@@ -321,8 +321,8 @@ static bool kiosk_pointer_up(kiosk_t *k, const mf_event_t *ev, int64_t now)
 /* True when A and B put the same things on the player screen. */
 static bool video_shown_same(const mf_video_status_t *a, const mf_video_status_t *b)
 {
-    return a->state == b->state && a->position_ms / KIOSK_VIDEO_STEP_MS ==
-                                       b->position_ms / KIOSK_VIDEO_STEP_MS &&
+    return a->state == b->state &&
+           a->position_ms / KIOSK_VIDEO_STEP_MS == b->position_ms / KIOSK_VIDEO_STEP_MS &&
            a->duration_ms == b->duration_ms && a->has_captions == b->has_captions &&
            a->captions_on == b->captions_on && strcmp(a->caption, b->caption) == 0 &&
            strcmp(a->message, b->message) == 0;

@@ -49,7 +49,7 @@ struct app {
      * `view`: a new video frame can then be drawn alone. */
     bool keeps_frame;
     bool frame_whole;
-    bool video_alone; /* app_draw_video() is drawing */
+    bool video_alone;                    /* app_draw_video() is drawing */
     uint64_t frames_whole, frames_video; /* drawn so far, for the log and tests */
     bool headless;
     int out_w, out_h;

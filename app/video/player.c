@@ -81,8 +81,8 @@ struct player {
     SDL_Rect drawn_dst, drawn_fit, drawn_cap;
     int drawn_picture;
     bool drawn_has_cap;
-    Uint32 tex_yuv;    /* the frames' layout: SDL_PIXELFORMAT_IYUV or _NV12 */
-    Uint32 tex_format; /* the texture's: tex_yuv, or RGB (player_texture_format) */
+    Uint32 tex_yuv;         /* the frames' layout: SDL_PIXELFORMAT_IYUV or _NV12 */
+    Uint32 tex_format;      /* the texture's: tex_yuv, or RGB (player_texture_format) */
     struct SwsContext *sws; /* the RGB path's converter, and its matrix and range */
     int sws_cs, sws_full;
     int has_frame;
@@ -307,8 +307,7 @@ void player_close(player_t *p)
         mf_log_info(PLAYER_LOG,
                     "closed %s: %lld frames shown, %lld dropped late, first frame %lld ms, "
                     "A/V drift max %lld ms mean %.1f ms",
-                    p->clip->media_path, (long long)st.frames_shown,
-                    (long long)st.frames_dropped,
+                    p->clip->media_path, (long long)st.frames_shown, (long long)st.frames_dropped,
                     (long long)(st.first_frame_us < 0 ? -1 : st.first_frame_us / 1000),
                     (long long)st.drift_max_ms,
                     st.drift_count ? (double)st.drift_sum_ms / (double)st.drift_count : 0.0);
@@ -680,6 +679,44 @@ static enum AVPixelFormat player_av_format(Uint32 f)
     }
 }
 
+/* libswscale's name for FR's colour matrix: the file's, else SDL's rule for
+ * its YUV textures (BT.709 above 576 lines, BT.601 below). */
+static int player_sws_matrix(const AVFrame *fr)
+{
+    switch (fr->colorspace) {
+    case AVCOL_SPC_BT709:
+        return SWS_CS_ITU709;
+    case AVCOL_SPC_FCC:
+        return SWS_CS_FCC;
+    case AVCOL_SPC_SMPTE240M:
+        return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL:
+        return SWS_CS_BT2020;
+    case AVCOL_SPC_UNSPECIFIED:
+        return fr->height > 576 ? SWS_CS_ITU709 : SWS_CS_ITU601;
+    default:
+        return SWS_CS_ITU601;
+    }
+}
+
+/* SDL's YUV conversion mode for FR, for a renderer that draws YUV textures
+ * (its shader then uses the file's matrix and range). */
+static SDL_YUV_CONVERSION_MODE player_sdl_yuv_mode(const AVFrame *fr)
+{
+    if (fr->color_range == AVCOL_RANGE_JPEG)
+        return SDL_YUV_CONVERSION_JPEG;
+    switch (fr->colorspace) {
+    case AVCOL_SPC_BT709:
+        return SDL_YUV_CONVERSION_BT709;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M:
+        return SDL_YUV_CONVERSION_BT601;
+    default:
+        return SDL_YUV_CONVERSION_AUTOMATIC;
+    }
+}
+
 /* The RGB path of player_upload_frame(): libswscale converts the frame's
  * planes, at their own size, straight into the texture (its unscaled YUV to
  * RGB code is as fast as SDL's and reads the planes where they are; SDL's
@@ -689,19 +726,11 @@ static int player_convert_frame(player_t *p, const AVFrame *fr)
 {
     enum AVPixelFormat out = player_av_format(p->tex_format);
     struct SwsContext *c =
-        sws_getCachedContext(p->sws, fr->width, fr->height, fr->format, fr->width, fr->height,
-                             out, SWS_BILINEAR, NULL, NULL, NULL);
+        sws_getCachedContext(p->sws, fr->width, fr->height, fr->format, fr->width, fr->height, out,
+                             SWS_BILINEAR, NULL, NULL, NULL);
     if (!c)
         return SDL_SetError("no conversion from %s", av_get_pix_fmt_name(fr->format));
-    int cs = fr->colorspace == AVCOL_SPC_BT709                                 ? SWS_CS_ITU709
-             : fr->colorspace == AVCOL_SPC_UNSPECIFIED && fr->height <= 576 ? SWS_CS_ITU601
-             : fr->colorspace == AVCOL_SPC_UNSPECIFIED                       ? SWS_CS_ITU709
-             : fr->colorspace == AVCOL_SPC_FCC                                ? SWS_CS_FCC
-             : fr->colorspace == AVCOL_SPC_SMPTE240M                          ? SWS_CS_SMPTE240M
-             : fr->colorspace == AVCOL_SPC_BT2020_NCL ||
-                     fr->colorspace == AVCOL_SPC_BT2020_CL
-                 ? SWS_CS_BT2020
-                 : SWS_CS_ITU601;
+    int cs = player_sws_matrix(fr);
     int full = fr->color_range == AVCOL_RANGE_JPEG;
     if (c != p->sws || cs != p->sws_cs || full != p->sws_full) {
         const int *coef = sws_getCoefficients(cs);
@@ -716,8 +745,7 @@ static int player_convert_frame(player_t *p, const AVFrame *fr)
         return -1;
     uint8_t *dst[4] = {px, NULL, NULL, NULL};
     int dst_linesize[4] = {pitch, 0, 0, 0};
-    sws_scale(c, (const uint8_t *const *)fr->data, fr->linesize, 0, fr->height, dst,
-              dst_linesize);
+    sws_scale(c, (const uint8_t *const *)fr->data, fr->linesize, 0, fr->height, dst, dst_linesize);
     SDL_UnlockTexture(p->tex);
     return 0;
 }
@@ -760,14 +788,8 @@ static int player_upload_frame(player_t *p, const AVFrame *fr)
         if (p->tex)
             SDL_DestroyTexture(p->tex);
         p->tex_format = player_texture_format(p, yuv);
-        if (p->tex_format == yuv) /* the renderer's shader uses the file's matrix and range */
-            SDL_SetYUVConversionMode(
-                fr->color_range == AVCOL_RANGE_JPEG   ? SDL_YUV_CONVERSION_JPEG
-                : fr->colorspace == AVCOL_SPC_BT709   ? SDL_YUV_CONVERSION_BT709
-                : fr->colorspace == AVCOL_SPC_BT470BG ||
-                        fr->colorspace == AVCOL_SPC_SMPTE170M
-                    ? SDL_YUV_CONVERSION_BT601
-                    : SDL_YUV_CONVERSION_AUTOMATIC);
+        if (p->tex_format == yuv)
+            SDL_SetYUVConversionMode(player_sdl_yuv_mode(fr));
         p->tex = SDL_CreateTexture(p->r, p->tex_format, SDL_TEXTUREACCESS_STREAMING, fr->width,
                                    fr->height);
         if (!p->tex) {
@@ -802,7 +824,6 @@ static int player_upload_frame(player_t *p, const AVFrame *fr)
         mf_log_warn(PLAYER_LOG, "texture upload: %s", SDL_GetError());
     return 0;
 }
-
 
 /* Takes the frame due now (dropping older ones) and uploads it. */
 static void player_upload_due(player_t *p)

@@ -466,7 +466,8 @@ static void test_view_videos_clear(void **state)
     view_clear(v, "x", 100, 100);
     assert_false(view_videos_clear(v)); /* no video */
     view_add(v, VIEW_VIDEO, "video", NULL, view_rect(0, 0, 100, 60));
-    view_add(v, VIEW_BUTTON, "ok", "OK", view_rect(0, 60, 50, 40)); /* touching is not overlapping */
+    /* touching is not overlapping */
+    view_add(v, VIEW_BUTTON, "ok", "OK", view_rect(0, 60, 50, 40));
     assert_true(view_videos_clear(v));
     view_add(v, VIEW_TEXT, "title", "Titre", view_rect(10, 55, 50, 10));
     assert_false(view_videos_clear(v));

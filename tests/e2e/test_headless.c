@@ -348,7 +348,8 @@ static void test_x11_window(void **state)
      * LeakSanitizer can no longer name (so no suppression can match them);
      * the headless runs check minifab's own memory. */
     snprintf(cmd, sizeof cmd,
-             "ASAN_OPTIONS=detect_leaks=0 SDL_VIDEODRIVER=x11 xvfb-run -a -s '-screen 0 1280x800x24' '%s' run --size 1280x720 --script '%s' "
+             "ASAN_OPTIONS=detect_leaks=0 SDL_VIDEODRIVER=x11 xvfb-run -a -s '-screen 0 "
+             "1280x800x24' '%s' run --size 1280x720 --script '%s' "
              "--shots '%s/x11' --data-dir '%s/data' --log-level info",
              bin, script, tmpdir, tmpdir);
     int st = run(cmd, out, sizeof out);

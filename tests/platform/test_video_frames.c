@@ -109,7 +109,8 @@ static void play_and_compare(int w, int h)
     size_t moved = 0;
     for (int y = b.y0; y < b.y1; y++)
         for (int x = b.x0; x < b.x1; x++)
-            moved += first[(size_t)y * (size_t)w + (size_t)x] != now[(size_t)y * (size_t)w + (size_t)x];
+            moved +=
+                first[(size_t)y * (size_t)w + (size_t)x] != now[(size_t)y * (size_t)w + (size_t)x];
     assert_true(moved > 100);
 
     /* outside the picture, the screen is what a whole frame draws */
@@ -120,7 +121,8 @@ static void play_and_compare(int w, int h)
         for (int x = 0; x < w; x++) {
             if (x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1)
                 continue;
-            differ += now[(size_t)y * (size_t)w + (size_t)x] != whole[(size_t)y * (size_t)w + (size_t)x];
+            differ +=
+                now[(size_t)y * (size_t)w + (size_t)x] != whole[(size_t)y * (size_t)w + (size_t)x];
         }
     if (differ)
         fail_msg("%zu pixels outside the picture differ from a whole frame", differ);
