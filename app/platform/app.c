@@ -515,7 +515,7 @@ void app_pump(app_t *a, int wait_ms)
     if (a->need_redraw || kiosk_generation(a->kiosk) != a->drawn_generation) {
         app_draw(a);
         app_present(a);
-    } else if (a->video_open && player_next_frame_in_ms(a->player) == 0) {
+    } else if (a->video_open && player_frame_due(a->player)) {
         if (!app_draw_video(a))
             app_draw(a);
         app_present(a);
@@ -605,19 +605,27 @@ app_t *app_create(const app_options_t *opt)
         SDL_CreateRenderer(a->win, -1,
                            opt->headless ? SDL_RENDERER_SOFTWARE
                                          : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (a->ren && !opt->headless && !SDL_GetHint(SDL_HINT_RENDER_DRIVER) &&
+    /* Only on X11: there the software renderer draws into X11 shared memory
+     * by itself; Wayland and KMS/DRM would show it through OpenGL anyway. */
+    const char *vd = SDL_GetCurrentVideoDriver();
+    bool x11 = vd && strcmp(vd, "x11") == 0;
+    if (a->ren && x11 && !opt->headless && !SDL_GetHint(SDL_HINT_RENDER_DRIVER) &&
         renderer_is_emulated(a->ren)) {
         mf_log_info("app", "no graphics processor (OpenGL is %s): SDL's software renderer",
                     gl_renderer_name());
         SDL_DestroyRenderer(a->ren);
-        a->ren = NULL;
-    }
-    if (!a->ren && !opt->headless) {
         /* SDL would otherwise show the software renderer's picture through
          * OpenGL, emulated too: twice the CPU for every frame (measured) */
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
         a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        if (!a->ren) {
+            mf_log_warn("app", "software renderer: %s; back to OpenGL", SDL_GetError());
+            SDL_ResetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION);
+            a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+        }
     }
+    if (!a->ren && !opt->headless)
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
     if (!a->ren) {
         mf_log_error("app", "cannot create a renderer: %s", SDL_GetError());
         goto fail;

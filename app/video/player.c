@@ -19,6 +19,7 @@
 
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <libavutil/common.h>
 #include <libavutil/log.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -83,8 +84,8 @@ struct player {
     bool drawn_has_cap;
     Uint32 tex_yuv;         /* the frames' layout: SDL_PIXELFORMAT_IYUV or _NV12 */
     Uint32 tex_format;      /* the texture's: tex_yuv, or RGB (player_texture_format) */
-    struct SwsContext *sws; /* the RGB path's converter, and its matrix and range */
-    int sws_cs, sws_full;
+    struct SwsContext *sws; /* the RGB path's converter, for: */
+    int sws_w, sws_h, sws_in, sws_out, sws_cs, sws_full;
     int has_frame;
 
     SDL_Texture *poster_tex;
@@ -725,20 +726,28 @@ static SDL_YUV_CONVERSION_MODE player_sdl_yuv_mode(const AVFrame *fr)
 static int player_convert_frame(player_t *p, const AVFrame *fr)
 {
     enum AVPixelFormat out = player_av_format(p->tex_format);
-    struct SwsContext *c =
-        sws_getCachedContext(p->sws, fr->width, fr->height, fr->format, fr->width, fr->height, out,
-                             SWS_BILINEAR, NULL, NULL, NULL);
-    if (!c)
-        return SDL_SetError("no conversion from %s", av_get_pix_fmt_name(fr->format));
     int cs = player_sws_matrix(fr);
     int full = fr->color_range == AVCOL_RANGE_JPEG;
-    if (c != p->sws || cs != p->sws_cs || full != p->sws_full) {
+    /* Our own cache key: sws_getCachedContext() does not recognise a context
+     * whose formats it rewrote inside (BGR0 -> BGRA, yuvj420p -> yuv420p),
+     * so it made a new one for every frame, with the default matrix. */
+    if (!p->sws || p->sws_w != fr->width || p->sws_h != fr->height || p->sws_in != fr->format ||
+        p->sws_out != out || p->sws_cs != cs || p->sws_full != full) {
+        sws_freeContext(p->sws);
+        p->sws = sws_getContext(fr->width, fr->height, fr->format, fr->width, fr->height, out,
+                                SWS_BILINEAR, NULL, NULL, NULL);
+        if (!p->sws)
+            return SDL_SetError("no conversion from %s", av_get_pix_fmt_name(fr->format));
         const int *coef = sws_getCoefficients(cs);
-        sws_setColorspaceDetails(c, coef, full, coef, 1, 0, 1 << 16, 1 << 16);
-        p->sws = c;
+        sws_setColorspaceDetails(p->sws, coef, full, coef, 1, 0, 1 << 16, 1 << 16);
+        p->sws_w = fr->width;
+        p->sws_h = fr->height;
+        p->sws_in = fr->format;
+        p->sws_out = out;
         p->sws_cs = cs;
         p->sws_full = full;
     }
+    struct SwsContext *c = p->sws;
     void *px;
     int pitch;
     if (SDL_LockTexture(p->tex, NULL, &px, &pitch) != 0)
@@ -790,8 +799,13 @@ static int player_upload_frame(player_t *p, const AVFrame *fr)
         p->tex_format = player_texture_format(p, yuv);
         if (p->tex_format == yuv)
             SDL_SetYUVConversionMode(player_sdl_yuv_mode(fr));
-        p->tex = SDL_CreateTexture(p->r, p->tex_format, SDL_TEXTUREACCESS_STREAMING, fr->width,
-                                   fr->height);
+        /* RGB rows as wide as a multiple of 16 pixels: libswscale's SIMD code
+         * converts in blocks and, into rows of exactly the width, left the
+         * last width % 8 columns unwritten (854 wide: a black edge). Only
+         * the frame's own width is drawn (player_draw_at). */
+        int tw = p->tex_format == yuv ? fr->width : FFALIGN(fr->width, 16);
+        p->tex =
+            SDL_CreateTexture(p->r, p->tex_format, SDL_TEXTUREACCESS_STREAMING, tw, fr->height);
         if (!p->tex) {
             mf_log_error(PLAYER_LOG, "video texture %dx%d: %s", fr->width, fr->height,
                          SDL_GetError());
@@ -1128,7 +1142,7 @@ static void player_draw_at(player_t *p, const SDL_Rect *dst, bool kept)
     if (p->state == PLAYER_LOADING)
         return;
     if (picture)
-        SDL_RenderCopy(p->r, p->tex, NULL, &fit);
+        SDL_RenderCopy(p->r, p->tex, &(SDL_Rect){0, 0, p->tex_w, p->tex_h}, &fit);
     else
         player_draw_poster_or_black(p, dst);
     if (p->state == PLAYER_FAILED) {
@@ -1242,18 +1256,12 @@ static int64_t player_next_caption_change_us(player_t *p, int64_t t_us)
     return best < 0 ? -1 : (best - t_ms) * 1000;
 }
 
-int player_next_frame_in_ms(player_t *p)
+/* Microseconds until the next decoded frame of this serial is due at CLOCK:
+ * 0 when one is due (or late, or awaited after opening or a seek), -1 when
+ * none is waiting or none will be shown while paused. */
+static int64_t player_frame_wait_us(player_t *p, int64_t clock)
 {
-    if (!p || !p->clip)
-        return -1;
-    player_tick(p);
     clip_t *c = p->clip;
-    if (p->state == PLAYER_LOADING)
-        return PLAYER_LOADING_POLL_MS;
-    if (p->state != PLAYER_PLAYING && p->state != PLAYER_PAUSED)
-        return -1;
-
-    int64_t clock = player_clock_us(p, clip_now_us());
     int64_t next_us = -1;
     pthread_mutex_lock(&c->mu);
     for (int i = 0; i < c->vn; i++) {
@@ -1269,7 +1277,31 @@ int player_next_frame_in_ms(player_t *p)
         break;
     }
     pthread_mutex_unlock(&c->mu);
+    return next_us;
+}
 
+bool player_frame_due(player_t *p)
+{
+    if (!p || !p->clip)
+        return false;
+    player_tick(p);
+    if (p->state != PLAYER_PLAYING && p->state != PLAYER_PAUSED)
+        return false;
+    return player_frame_wait_us(p, player_clock_us(p, clip_now_us())) == 0;
+}
+
+int player_next_frame_in_ms(player_t *p)
+{
+    if (!p || !p->clip)
+        return -1;
+    player_tick(p);
+    if (p->state == PLAYER_LOADING)
+        return PLAYER_LOADING_POLL_MS;
+    if (p->state != PLAYER_PLAYING && p->state != PLAYER_PAUSED)
+        return -1;
+
+    int64_t clock = player_clock_us(p, clip_now_us());
+    int64_t next_us = player_frame_wait_us(p, clock);
     if (p->state == PLAYER_PAUSED) {
         /* Paused: only a frame awaited after a seek can change the picture. */
         if (next_us == 0)
@@ -1285,12 +1317,14 @@ int player_next_frame_in_ms(player_t *p)
         wake = next_us;
     if (next_us < 0 && p->has_video && !player_video_finished(p))
         wake = PLAYER_STARVED_POLL_US; /* the decoder is behind: take its frames as they come */
-    else if (next_us < 0 && p->end_us - clock < wake)
-        wake = p->end_us - clock; /* the last frame's time is over: the clip ends then */
+    else if (next_us < 0 && p->end_us > clock && p->end_us - clock < wake)
+        wake = p->end_us - clock; /* the last frame's time will be over: the clip ends then */
     int64_t cap = player_next_caption_change_us(p, clock);
     if (cap >= 0 && cap < wake)
         wake = cap;
-    if (wake < 0)
-        wake = 0;
-    return (int)((wake + 999) / 1000);
+    if (next_us == 0)
+        return 0;
+    /* nothing to draw before then: at least a millisecond (after the last
+     * frame, while the sound plays on, this used to be 0 again and again) */
+    return wake < 1000 ? 1 : (int)((wake + 999) / 1000);
 }

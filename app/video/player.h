@@ -27,6 +27,7 @@
 #define MF_PLAYER_H
 
 #include <SDL.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct player player_t;
@@ -126,6 +127,8 @@ void player_draw(player_t *p, const SDL_Rect *dst);
  * except under caption boxes. */
 void player_draw_kept(player_t *p, const SDL_Rect *dst);
 
+/* True when a new frame is due to be drawn now (a late one included). */
+bool player_frame_due(player_t *p);
 /* Milliseconds until player_draw() has something new to show (next frame,
  * caption change, state change while loading, progress); the main loop sleeps
  * at most this long. -1 when nothing will change by itself (idle, paused,

@@ -253,13 +253,14 @@ static int run_minifab(char *out, size_t cap, const char *args)
 }
 
 /* A solid colour encoded with MATRIX/RANGE (ffmpeg's scale filter, and the
- * same tags written in the file unless UNTAGGED) shows as that colour. */
+ * same tags written in the file unless UNTAGGED) shows as that colour, on
+ * every frame (not only the first) and up to the picture's right edge. */
 static void check_colour(fixture_t *f, const char *name, const char *size, const char *vf,
                          const char *tags)
 {
     char path[512];
     vtu_path(path, sizeof path, f->dir, name);
-    assert_int_equal(vtu_ffmpeg("-f lavfi -i color=c=0xC03060:size=%s:rate=10:duration=1 "
+    assert_int_equal(vtu_ffmpeg("-f lavfi -i color=c=0xC03060:size=%s:rate=10:duration=2 "
                                 "-vf %s %s -c:v libx264 -preset ultrafast -qp 0 %s",
                                 size, vf, tags, path),
                      0);
@@ -267,24 +268,30 @@ static void check_colour(fixture_t *f, const char *name, const char *size, const
     player_t *p = player_create(f->s.r, &cfg);
     assert_non_null(p);
     assert_int_equal(player_open(p, path, NULL, NULL), 0);
-    assert_int_equal(vtu_run(p, &f->s, 5000, 1), PLAYER_PAUSED);
-    /* opened (paused) can come before the first frame is uploaded: draw
-     * until it is, then once more to read it */
+    assert_int_equal(player_play(p), 0);
+    /* a few frames in: the converter is set up once and must keep the matrix */
     SDL_Rect all = {0, 0, f->s.w, f->s.h};
     player_stats_t sx = {0};
-    for (int i = 0; i < 500 && sx.frames_shown == 0; i++) {
+    for (int i = 0; i < 600 && sx.frames_shown < 4; i++) {
         player_draw(p, &all);
         player_get_stats(p, &sx);
-        if (sx.frames_shown == 0)
-            SDL_Delay(10);
+        SDL_Delay(5);
     }
-    assert_int_equal(sx.frames_shown, 1);
+    assert_true(sx.frames_shown >= 4);
     SDL_RenderClear(f->s.r);
     player_draw(p, &all);
-    Uint8 rgb[3];
+    /* the picture is letterboxed 16:9 or 4:3 in the 4:3 window: its last
+     * column on screen is the window's */
+    Uint8 rgb[3], edge[3];
     vtu_pixel(&f->s, f->s.w / 2, f->s.h / 2, rgb);
-    printf("# %s: %02X%02X%02X (want C03060)\n", name, rgb[0], rgb[1], rgb[2]);
-    assert_true(abs(rgb[0] - 0xC0) <= 6 && abs(rgb[1] - 0x30) <= 6 && abs(rgb[2] - 0x60) <= 6);
+    vtu_pixel(&f->s, f->s.w - 1, f->s.h / 2, edge);
+    printf("# %s: %02X%02X%02X, right edge %02X%02X%02X (want C03060)\n", name, rgb[0], rgb[1],
+           rgb[2], edge[0], edge[1], edge[2]);
+    for (int i = 0; i < 3; i++) {
+        static const int want[3] = {0xC0, 0x30, 0x60};
+        assert_in_range(rgb[i], want[i] - 6, want[i] + 6);
+        assert_in_range(edge[i], want[i] - 6, want[i] + 6);
+    }
     player_destroy(p);
 }
 
@@ -293,6 +300,8 @@ static void test_colours(void **state)
     fixture_t *f = *state;
     /* SD without tags: BT.601, as FFmpeg writes it by default */
     check_colour(f, "sd.mp4", "320x240", "format=yuv420p", "");
+    /* a width that is not a multiple of 8 (the converter works in blocks) */
+    check_colour(f, "wide.mp4", "854x480", "format=yuv420p", "");
     /* HD without tags: BT.709 is what a player assumes (and SDL does) */
     check_colour(f, "hd.mp4", "1280x720", "scale=out_color_matrix=bt709,format=yuv420p", "");
     /* tagged, full range */

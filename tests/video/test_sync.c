@@ -129,12 +129,55 @@ static void test_late_frame_is_due_now(void **state)
     player_destroy(p);
 }
 
+/* After the last frame, while the sound plays on, nothing is due: the loop
+ * is told to wait (at least a millisecond, in practice the progress tick),
+ * not woken and made to redraw over and over. */
+static void test_sound_after_last_frame(void **state)
+{
+    fixture_t *f = *state;
+    char tail[512];
+    vtu_path(tail, sizeof tail, f->dir, "tail.mp4");
+    assert_int_equal(vtu_ffmpeg("-f lavfi -i testsrc2=size=160x120:rate=25:duration=1 "
+                                "-f lavfi -i sine=frequency=440:duration=2.5:sample_rate=48000 "
+                                "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac %s",
+                                tail),
+                     0);
+    player_config_t cfg = {.volume_max_percent = 50, .audio = 1, .decoder_threads = 1};
+    player_t *p = player_create(f->s.r, &cfg);
+    assert_non_null(p);
+    assert_int_equal(player_open(p, tail, NULL, NULL), 0);
+    assert_int_equal(player_play(p), 0);
+    SDL_Rect all = {0, 0, f->s.w, f->s.h};
+    player_status_t st = {0};
+    for (int i = 0; i < 1000 && st.position_ms < 1300; i++) { /* past the last frame */
+        player_draw(p, &all);
+        SDL_Delay(5);
+        player_get_status(p, &st);
+    }
+    assert_int_equal(st.state, PLAYER_PLAYING);
+    int zeros = 0, due = 0, calls = 0;
+    while (st.position_ms < 2000 && st.state == PLAYER_PLAYING) {
+        int next = player_next_frame_in_ms(p);
+        zeros += next == 0;
+        due += player_frame_due(p);
+        calls++;
+        SDL_Delay(next > 0 && next < 20 ? (Uint32)next : 20);
+        player_get_status(p, &st);
+    }
+    printf("# after the last frame: %d calls, %d said 'now', %d frames due\n", calls, zeros, due);
+    assert_true(calls > 0);
+    assert_int_equal(zeros, 0);
+    assert_int_equal(due, 0);
+    player_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_av_in_sync),
         cmocka_unit_test(test_audio_starting_late),
         cmocka_unit_test(test_late_frame_is_due_now),
+        cmocka_unit_test(test_sound_after_last_frame),
     };
     return cmocka_run_group_tests_name("video.sync", tests, setup, teardown);
 }
