@@ -36,7 +36,7 @@ bool view_rect_contains(view_rect_t r, float x, float y)
     return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
 }
 
-bool view_rects_overlap(view_rect_t a, view_rect_t b)
+static bool view_rects_overlap(view_rect_t a, view_rect_t b)
 {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }

@@ -118,7 +118,6 @@ void view_dump(const view_t *v, char *buf, size_t size);
 view_rect_t view_rect(float x, float y, float w, float h);
 view_rect_t view_inset(view_rect_t r, float d);
 bool view_rect_contains(view_rect_t r, float x, float y);
-bool view_rects_overlap(view_rect_t a, view_rect_t b);
 
 /* True when V shows a video and no other widget overlaps one: a renderer that
  * keeps its picture between frames may then draw a new video frame alone

@@ -45,10 +45,9 @@ struct app {
     char drawn_screen[VIEW_ID_MAX];
     bool need_redraw;
     /* The renderer keeps what it drew between frames (SDL's software renderer
-     * draws into the window's own surface), and that is a whole frame of
-     * `view`: a new video frame can then be drawn alone. */
+     * draws into the window's own surface): once a whole frame of `view` is
+     * drawn, a new video frame can be drawn alone over it. */
     bool keeps_frame;
-    bool frame_whole;
     bool video_alone;                    /* app_draw_video() is drawing */
     uint64_t frames_whole, frames_video; /* drawn so far, for the log and tests */
     bool headless;
@@ -211,7 +210,6 @@ void app_draw(app_t *a)
     ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
     a->drawn_generation = kiosk_generation(a->kiosk);
     a->need_redraw = false;
-    a->frame_whole = true;
     a->frames_whole++;
 }
 
@@ -221,7 +219,7 @@ void app_draw(app_t *a)
  * again as the picture). False when a whole frame must be drawn instead. */
 static bool app_draw_video(app_t *a)
 {
-    if (!a->keeps_frame || !a->frame_whole || a->view->transition < 1.0f ||
+    if (!a->keeps_frame || a->frames_whole == 0 || a->view->transition < 1.0f ||
         !view_videos_clear(a->view))
         return false;
     a->video_alone = true;

@@ -789,7 +789,9 @@ static Uint32 player_texture_format(player_t *p, Uint32 yuv)
     return opaque ? opaque : yuv; /* no RGB either: let SDL convert */
 }
 
-/* Puts decoded frame FR into p->tex (made or remade to fit). 0 on success. */
+/* Puts decoded frame FR into p->tex (made or remade to fit). -1 when no
+ * texture could be made; a failed upload is logged and the last picture
+ * stays. */
 static int player_upload_frame(player_t *p, const AVFrame *fr)
 {
     Uint32 yuv = fr->format == AV_PIX_FMT_NV12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV;
@@ -979,15 +981,15 @@ static int player_render_text(player_t *p, const char *text, int px, int wrap, S
     return *tex ? 0 : MF_EIO;
 }
 
-/* Draws TEX (w x h) on a dark rounded-off box, centred horizontally in AREA,
- * at vertical position Y (top of the box). */
-/* The dark box behind a text of W x H pixels centred in AREA at Y. */
+/* The dark box behind a text of W x H pixels, centred horizontally in AREA,
+ * its top at Y. */
 static SDL_Rect player_text_box(int w, int h, const SDL_Rect *area, int y, int pad)
 {
     SDL_Rect box = {area->x + (area->w - w) / 2 - pad, y, w + 2 * pad, h + pad};
     return box;
 }
 
+/* Draws TEX (W x H) on the dark BOX, PAD pixels in from its left. */
 static void player_draw_boxed(player_t *p, SDL_Texture *tex, int w, int h, SDL_Rect box, int pad)
 {
     SDL_BlendMode mode;
@@ -1067,11 +1069,6 @@ static void player_draw_poster_or_black(player_t *p, const SDL_Rect *dst)
     }
 }
 
-static bool rect_same(const SDL_Rect *a, const SDL_Rect *b)
-{
-    return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
-}
-
 /* Fills with opaque black the parts of the panel DST around the picture FIT.
  * KEPT: the target still holds the last drawing at the same place, so only
  * the bars under last frame's and this frame's caption boxes (drawn with
@@ -1113,8 +1110,8 @@ static void player_draw_at(player_t *p, const SDL_Rect *dst, bool kept)
     int cap_pad = 0;
     bool has_cap = p->state != PLAYER_LOADING && p->state != PLAYER_FAILED &&
                    player_caption_box(p, dst, player_clock_us(p, clip_now_us()), &cap, &cap_pad);
-    kept = kept && picture && p->drawn_picture && rect_same(&p->drawn_dst, dst) &&
-           rect_same(&p->drawn_fit, &fit);
+    kept = kept && picture && p->drawn_picture && SDL_RectEquals(&p->drawn_dst, dst) &&
+           SDL_RectEquals(&p->drawn_fit, &fit);
 
     /* Black where the picture does not cover the panel (all of it while
      * loading, the bars around a letterboxed picture). */
