@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 install_packages
-configure Debug -DMINIFAB_SANITIZE=ON
+configure Debug -DMINIFAB_SANITIZE=ON -DMINIFAB_WERROR=ON
 build
 sample_media
 

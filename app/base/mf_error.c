@@ -40,9 +40,24 @@ int mf_error_from_errno(int errnum)
         return MF_ERANGE;
     case EBUSY:
         return MF_EBUSY;
+    case ECONNREFUSED:
+        return MF_ECONNREFUSED;
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+        return MF_ENOROUTE;
+    case EADDRINUSE:
+        return MF_EADDRINUSE;
+    case ENOSPC:
+    case EDQUOT:
+        return MF_ENOSPC;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+        return MF_EPERM;
+    case EFBIG:
+        return MF_ETOOBIG;
     case EPIPE:
     case ECONNRESET:
-    case ECONNREFUSED:
     case ENOTCONN:
         return MF_ECLOSED;
     case ENOTSUP:

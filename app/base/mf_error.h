@@ -32,7 +32,20 @@
     X(MF_EDEVICE, -16, "device reported an error")                                                 \
     X(MF_ECRC, -17, "checksum error")                                                              \
     X(MF_EMEDIA, -18, "media file is unreadable")                                                  \
-    X(MF_EDB, -19, "database error")
+    X(MF_EDB, -19, "database error")                                                               \
+    X(MF_EINCOMPAT, -20, "incompatible device (unknown register map version)")                    \
+    X(MF_ENOSLOT, -21, "no free command slot on the device")                                       \
+    X(MF_EEXCEPTION, -22, "the device answered with an exception")                                 \
+    X(MF_ECONNREFUSED, -23, "connection refused")                                                  \
+    X(MF_ENONAME, -24, "name not resolved")                                                        \
+    X(MF_ENOROUTE, -25, "no route to host")                                                        \
+    X(MF_EADDRINUSE, -26, "address already in use")                                                \
+    X(MF_EPORTBUSY, -27, "port is held by another program")                                        \
+    X(MF_ENOSPC, -28, "no space left on the device")                                               \
+    X(MF_ELOCKED, -29, "locked, try again later")                                                  \
+    X(MF_EPERM, -30, "not allowed")                                                                \
+    X(MF_ETOOBIG, -31, "too large")                                                                \
+    X(MF_ETRUNCATED, -32, "file is incomplete")
 
 enum mf_error {
 #define MF_ERROR_ENUM(name, value, text) name = value,

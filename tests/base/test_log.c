@@ -67,7 +67,9 @@ static void test_error_messages(void **state)
         assert_string_not_equal(mf_strerror(code), "unknown error");
     assert_string_equal(mf_strerror(-9999), "unknown error");
     assert_int_equal(mf_error_from_errno(ENOENT), MF_ENOENT);
-    assert_int_equal(mf_error_from_errno(ECONNREFUSED), MF_ECLOSED);
+    assert_int_equal(mf_error_from_errno(ECONNREFUSED), MF_ECONNREFUSED);
+    assert_int_equal(mf_error_from_errno(ENOSPC), MF_ENOSPC);
+    assert_int_equal(mf_error_from_errno(EADDRINUSE), MF_EADDRINUSE);
     assert_int_equal(mf_error_from_errno(EACCES), MF_EIO);
 }
 
