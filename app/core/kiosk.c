@@ -47,7 +47,8 @@ struct kiosk {
     kiosk_video_t video;   /* what the player screen plays */
     bool video_standalone; /* minifab play: back = quit */
     mf_video_status_t video_status;
-    view_t scratch; /* the view used for hit-testing inside update */
+    visit_sink_t sink; /* where the visit's events go */
+    view_t scratch;    /* the view used for hit-testing inside update */
 };
 
 /* ---- text -------------------------------------------------------------- */
@@ -110,6 +111,11 @@ void kiosk_destroy(kiosk_t *k)
     if (k)
         free(k->problem);
     free(k);
+}
+
+void kiosk_set_sink(kiosk_t *k, visit_sink_t sink)
+{
+    k->sink = sink;
 }
 
 void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx)

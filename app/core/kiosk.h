@@ -11,6 +11,7 @@
 
 #include "event.h"
 #include "view.h"
+#include "visit_event.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -62,6 +63,9 @@ void kiosk_destroy(kiosk_t *k);
 
 /* Replaces the list of stations shown on the home screen (copied). */
 void kiosk_set_stations(kiosk_t *k, const kiosk_station_t *stations, int count);
+
+/* Where the visit's events go (visit_event.h); the default drops them. */
+void kiosk_set_sink(kiosk_t *k, visit_sink_t sink);
 
 /* Replaces the text lookup (after the content pack was reloaded). */
 void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx);
