@@ -54,6 +54,21 @@ view_widget_t *kiosk_add_text(view_t *v, const char *label, view_rect_t r, view_
 float kiosk_layout_top_bar(const kiosk_t *k, view_t *v, const char *title)
 {
     float m = 4.0f, bh = 11.0f;
+    if (kiosk_portrait(k)) {
+        /* Portrait: everything to tap lies in the lower two thirds, so back
+         * and settings sit at the bottom (kiosk_layout_bottom) and the
+         * title has the whole top row. */
+        float by = v->h - m - bh, bw = (v->w - 2 * m - 4.0f) / 2.0f;
+        kiosk_add_text(v, title, view_rect(m, m, v->w - 2 * m, bh), VIEW_STYLE_TITLE,
+                       7.0f * kiosk_text_scale(k));
+        kiosk_add_button(v, "back", kiosk_text(k, "nav.back"), view_rect(m, by, bw, bh),
+                         VIEW_STYLE_GHOST, VIEW_ICON_BACK);
+        if (strcmp(v->screen, "settings") != 0)
+            kiosk_add_button(v, "settings", kiosk_text(k, "settings.title"),
+                             view_rect(v->w - m - bw, by, bw, bh), VIEW_STYLE_GHOST,
+                             VIEW_ICON_SETTINGS);
+        return m + bh;
+    }
     kiosk_add_button(v, "back", kiosk_text(k, "nav.back"), view_rect(m, m, 26.0f, bh),
                      VIEW_STYLE_GHOST, VIEW_ICON_BACK);
     kiosk_add_text(v, title, view_rect(m + 30.0f, m, v->w - 2 * m - 60.0f, bh), VIEW_STYLE_TITLE,
@@ -65,32 +80,62 @@ float kiosk_layout_top_bar(const kiosk_t *k, view_t *v, const char *title)
     return m + bh;
 }
 
+float kiosk_layout_bottom(const kiosk_t *k)
+{
+    return kiosk_portrait(k) ? 4.0f + 11.0f + 3.0f : 0.0f;
+}
+
+float kiosk_reach_top(const kiosk_t *k, const view_t *v)
+{
+    return kiosk_portrait(k) ? v->h / 3.0f : 0.0f;
+}
+
+view_widget_t *kiosk_add_state(const kiosk_t *k, view_t *v, const char *id, const char *label,
+                               view_icon_t icon, uint32_t colour, view_rect_t r, float font)
+{
+    view_widget_t *w = view_add(v, VIEW_TEXT, id, label, r);
+    if (w) {
+        w->style = VIEW_STYLE_STATUS;
+        w->accent = colour;
+        w->icon = icon;
+        w->font = font;
+    }
+    return w;
+}
+
 /* The line's state in a pill: visitors see at once whether their object can
  * be made now; when the line is down, they are told the rest still works. */
 void kiosk_add_line_status(const kiosk_t *k, view_t *v, view_rect_t r)
 {
     const char *key;
     uint32_t colour;
+    view_icon_t icon;
     if (!k->line.online) {
         key = "line.offline";
         colour = 0x9AA5CE;
+        icon = VIEW_ICON_OFFLINE;
     } else if (k->line.estop) {
         key = "line.estop";
         colour = 0xE63946;
+        icon = VIEW_ICON_FAULT;
     } else if (k->line.fault) {
         key = "line.fault";
         colour = 0xFF7A1A;
+        icon = VIEW_ICON_FAULT;
     } else if (k->line.running) {
         key = "line.running";
         colour = 0x2EC4B6;
+        icon = VIEW_ICON_WORKING;
     } else {
         key = "line.stopped";
         colour = 0xFFD23F;
+        icon = VIEW_ICON_WAITING;
     }
     view_widget_t *w = view_add(v, VIEW_TEXT, "line-status", kiosk_text(k, key), r);
     if (w) {
         w->style = VIEW_STYLE_STATUS;
         w->accent = colour;
+        w->icon = icon;
         w->font = 3.6f * kiosk_text_scale(k);
     }
 }

@@ -66,5 +66,9 @@ extern const screen_class_t screen_home;
 extern const screen_class_t screen_settings;
 extern const screen_class_t screen_problem;
 extern const screen_class_t screen_player;
+extern const screen_class_t screen_station;
+extern const screen_class_t screen_trade;
+extern const screen_class_t screen_quiz;
+extern const screen_class_t screen_quiz_result;
 
 #endif
