@@ -62,51 +62,20 @@ static view_widget_t *home_card(const kiosk_t *k, view_t *v, const kiosk_station
     return card;
 }
 
-/* Portrait: the stations as a list of big rows in the lower two thirds:
- * the state's icon, the name, the state in words; the piece at the end. */
-static void home_rows(const kiosk_t *k, view_t *v, float top, float bottom)
+/* Portrait: the stations as cards in two columns, in the lower two thirds. */
+static void home_grid(const kiosk_t *k, view_t *v, float top, float bottom)
 {
     float m = 4.0f, gap = 2.0f, ts = kiosk_text_scale(k);
     int rows = (k->station_count + 1) / 2;
     float cw = (v->w - 2 * m - gap) / 2.0f;
     float ch = (bottom - top - (float)(rows - 1) * gap) / (float)rows;
-    int li = kiosk_lang_index(k);
     for (int i = 0; i < k->station_count; i++) {
         const kiosk_station_t *s = &k->stations[i];
-        const content_station_t *st = kiosk_find_station(k, s->id);
-        const mf_line_station_t *ls = kiosk_line_station(k, st);
-        bool live = k->line_known && s->line_number >= MF_LINE_FIRST_STATION;
         view_rect_t r =
             view_rect(m + (float)(i % 2) * (cw + gap), top + (float)(i / 2) * (ch + gap), cw, ch);
-        char id[VIEW_ID_MAX], label[VIEW_LABEL_MAX];
-        snprintf(id, sizeof id, "station-%s", s->id);
-        if (s->line_number > 0)
-            snprintf(label, sizeof label, "%d. %s", s->line_number, s->title[li]);
-        else
-            snprintf(label, sizeof label, "%s", s->title[li]);
-        if (live) {
-            size_t n = strlen(label);
-            snprintf(label + n, sizeof label - n, "\n%s",
-                     kiosk_text(k, kiosk_station_state_key(k, ls)));
-        }
-        view_widget_t *b =
-            kiosk_add_button(v, id, label, r, VIEW_STYLE_SECONDARY,
-                             live ? kiosk_station_state_icon(k, ls) : VIEW_ICON_NONE);
-        if (!b)
-            break;
-        b->font = 3.6f * ts;
-        b->accent = s->colour;
-        if (live && ls && ls->piece && k->line.online) {
-            float pw = ch * 0.3f;
-            view_widget_t *p =
-                view_add(v, VIEW_PIECE, NULL, NULL,
-                         view_rect(r.x + r.w - pw - 1.0f, r.y + 1.0f, pw, pw * 0.8f));
-            if (p) {
-                snprintf(p->id, sizeof p->id, "piece-%s", s->id);
-                p->accent = kiosk_piece_colour(ls->colour);
-                p->value = s->line_number > 3 ? 1.0f : 0.0f;
-            }
-        }
+        if (!home_card(k, v, s, r, 3.4f * ts))
+            return;
+        home_card_state(k, v, s, r, 2.6f * ts);
     }
 }
 
@@ -153,7 +122,7 @@ static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
         }
         float reach = kiosk_reach_top(k, v);
         home_line_picture(k, v, view_rect(m, top, v->w - 2 * m, reach - top - 1.0f), now);
-        home_rows(k, v, reach + 1.0f, v->h - kiosk_layout_bottom(k));
+        home_grid(k, v, reach + 1.0f, v->h - kiosk_layout_bottom(k));
         home_order_entry(k, v, view_rect(0, 0, 0, 0));
         return;
     }
