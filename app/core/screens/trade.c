@@ -68,33 +68,12 @@ static void format_time(char *buf, size_t size, int64_t ms)
     snprintf(buf, size, "%d:%02d", sec / 60, sec % 60);
 }
 
-/* The video panel in R and its controls in C (one row). */
-static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, view_rect_t r,
-                        view_rect_t c)
+/* The progress bar and the time, just under the picture R (a new frame is
+ * drawn alone). */
+static void trade_progress(const kiosk_t *k, view_t *v, view_rect_t r)
 {
     const mf_video_status_t *st = &k->video_status;
-    float ts = kiosk_text_scale(k), gap = 2.0f;
-    bool started = k->journey.video_played || k->video.want_play;
     view_widget_t *w;
-    if (!t->video[0]) {
-        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
-        kiosk_add_text(v, kiosk_text(k, "video.unavailable"),
-                       view_rect(r.x, r.y + r.h / 2 - 5.0f, r.w, 10.0f), VIEW_STYLE_BODY,
-                       4.5f * ts);
-        return;
-    }
-    if (!started) {
-        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
-        if (w)
-            snprintf(w->path, sizeof w->path, "%s", k->video.poster);
-    } else {
-        w = view_add(v, VIEW_VIDEO, "video", st->caption, r);
-        if (w) {
-            snprintf(w->path, sizeof w->path, "%s", k->video.media);
-            w->animated = true;
-        }
-    }
-    /* progress and time just under the picture (a new frame is drawn alone) */
     int64_t shown = st->state == MF_VIDEO_ENDED
                         ? st->duration_ms
                         : st->position_ms / KIOSK_VIDEO_STEP_MS * KIOSK_VIDEO_STEP_MS;
@@ -118,18 +97,60 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
         if (w)
             snprintf(w->id, sizeof w->id, "video-message");
     }
+}
+
+/* The video panel in R and its controls in C (one row). */
+static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, view_rect_t r,
+                        view_rect_t c)
+{
+    const mf_video_status_t *st = &k->video_status;
+    float ts = kiosk_text_scale(k), gap = 2.0f;
+    bool started = k->journey.video_played || k->video.want_play;
+    view_widget_t *w;
+    if (!t->video[0]) {
+        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
+        kiosk_add_text(v, kiosk_text(k, "video.unavailable"),
+                       view_rect(r.x, r.y + r.h / 2 - 5.0f, r.w, 10.0f), VIEW_STYLE_BODY,
+                       4.5f * ts);
+        return;
+    }
+    if (!started) {
+        /* the poster, and over it the one big tap that plays */
+        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
+        if (w)
+            snprintf(w->path, sizeof w->path, "%s", k->video.poster);
+        float pw = r.w * 0.8f, ph = 12.0f;
+        float py = r.y + r.h - ph - 3.0f;
+        if (py < kiosk_reach_top(k, v)) /* portrait: within reach */
+            py = kiosk_reach_top(k, v);
+        w = kiosk_add_button(v, "playpause", kiosk_text(k, "trade.video"),
+                             view_rect(r.x + (r.w - pw) / 2, py, pw, ph), VIEW_STYLE_PRIMARY,
+                             VIEW_ICON_PLAY);
+        if (w)
+            w->font = 4.2f * ts;
+    } else {
+        w = view_add(v, VIEW_VIDEO, "video", st->caption, r);
+        if (w) {
+            snprintf(w->path, sizeof w->path, "%s", k->video.media);
+            w->animated = true;
+        }
+    }
+    if (started) /* nothing played yet: no time to show */
+        trade_progress(k, v, r);
     /* the controls: play/pause (the poster's one tap), captions, full window */
     bool pausable =
         (st->state == MF_VIDEO_PLAYING || st->state == MF_VIDEO_LOADING) && k->video.want_play;
     float bw = (c.w - 2 * gap) / 3.0f;
-    w = kiosk_add_button(v, "playpause",
-                         kiosk_text(k, !started   ? "trade.video"
-                                       : pausable ? "video.pause"
-                                                  : "video.play"),
-                         view_rect(c.x, c.y, bw, c.h), VIEW_STYLE_PRIMARY,
-                         pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY);
-    if (w)
-        w->font = 3.8f * ts;
+    if (started) {
+        w = kiosk_add_button(v, "playpause", kiosk_text(k, pausable ? "video.pause" : "video.play"),
+                             view_rect(c.x, c.y, bw, c.h), VIEW_STYLE_PRIMARY,
+                             pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY);
+        if (w)
+            w->font = 3.8f * ts;
+    } else { /* the play button is on the poster: two wider buttons here */
+        bw = (c.w - gap) / 2.0f;
+        c.x -= bw + gap;
+    }
     bool caps = k->video.captions[0] != '\0';
     w = kiosk_add_button(v, "captions",
                          kiosk_text(k, !caps                  ? "video.no_captions"

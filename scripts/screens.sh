@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# scripts/screens.sh - regenerates docs/screens/: every visitor screen of the
+# journey (attract, line map, station, trade with its video, quiz, quiz
+# result) at 1920x1080 and 1080x1920 in French, and the line map in English
+# and with bigger text. Runs the real kiosk headless on the simulated line
+# (minifab run --sim), with the line started and three orders on it so the
+# map shows live states and pieces. The file name carries the size:
+# station-1080x1920.png. Look at every picture after a change of a screen.
+#
+#   scripts/screens.sh [OUT_DIR]      (default: docs/screens)
+#   MINIFAB_BIN=build-rel/bin scripts/screens.sh
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+out="${1:-$MINIFAB_ROOT/docs/screens}"
+bin="${MINIFAB_BIN:-$MINIFAB_ROOT/build/bin}"
+if [ ! -x "$bin/minifab" ] || [ ! -x "$bin/minifab-sim" ]; then
+    [ -f "$MINIFAB_ROOT/build/CMakeCache.txt" ] || configure RelWithDebInfo
+    build minifab minifab-sim
+    bin="$MINIFAB_ROOT/build/bin"
+fi
+sample_media
+mkdir -p "$out"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# The line running at ten times its speed, with three pieces on it.
+line_up='sim "speed 8"
+sim "plc reset"
+wait 1500
+sim "plc start"
+sim "order red"
+sim "order blue"
+sim "order yellow"
+wait 3000'
+
+# journey SIZE: the French journey, one shot per screen, named NAME-SIZE.
+journey() {
+    local s="$1"
+    cat >"$work/journey-$s.txt" <<SCRIPT
+$line_up
+shot attract-$s
+tap "Touche l’écran pour commencer"
+wait 800
+shot home-$s
+tap "La presse plieuse"
+wait 300
+shot station-$s
+tap "tôlier / tôlière"
+shot trade-$s
+tap "Regarder la vidéo du métier"
+wait 2600
+shot trade-video-$s
+tap "Retour"
+tap "Faire le quiz"
+shot quiz-$s
+tap #answer-0
+shot quiz-answer-$s
+tap #next
+tap #answer-0
+tap #next
+tap #answer-0
+tap #next
+expect screen quiz-result
+shot quiz-result-$s
+SCRIPT
+}
+
+# The line map in English, then with bigger text (French).
+cat >"$work/home-variants.txt" <<SCRIPT
+$line_up
+tap "English"
+tap "Touch the screen to start"
+wait 800
+shot home-en-1920x1080
+tap "Settings"
+tap "Français"
+tap #bigtext
+tap "Retour"
+wait 800
+shot home-bigtext-1920x1080
+SCRIPT
+
+run() {
+    say "screens: $1 at $2"
+    # a single-choice first question keeps the quiz script simple
+    MINIFAB_QUIZ_SEED=11 "$bin/minifab" run --sim --headless --size "$2" \
+        --data-dir "$work/data" --log-level warn --script "$work/$1" --shots "$out"
+}
+
+for size in 1920x1080 1080x1920; do
+    journey "$size"
+    run "journey-$size.txt" "$size"
+done
+run home-variants.txt 1920x1080
+say "screens written to $out"
