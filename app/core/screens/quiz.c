@@ -44,8 +44,9 @@ static void quiz_layout(const kiosk_t *k, view_t *v, int64_t now)
     const content_question_t *qu = q ? quiz_current(q) : NULL;
     float m = 4.0f, gap = 2.0f, ts = kiosk_text_scale(k);
     char title[VIEW_LABEL_MAX];
-    snprintf(title, sizeof title, "%s : %s", kiosk_text(k, "quiz.title"),
-             st ? content_text(k->pack, k->language, &st->title) : "");
+    const char *tn[] = {"station"};
+    const char *tv[] = {st ? content_text(k->pack, k->language, &st->title) : ""};
+    content_format(title, sizeof title, kiosk_text(k, "quiz.station_title"), tn, tv, 1);
     float top = kiosk_layout_top_bar(k, v, title) + 1.0f;
     bool portrait = kiosk_portrait(k);
     float bottom = v->h - m - kiosk_layout_bottom(k);

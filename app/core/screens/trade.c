@@ -248,7 +248,7 @@ static void trade_layout(const kiosk_t *k, view_t *v, int64_t now)
         float fy = cy + ch + gap;
         trade_facts(k, v, t, view_rect(m, fy, vw, v->h - kiosk_layout_bottom(k) - fy - 1.0f));
     } else {
-        float fw = v->w * 0.44f;
+        float fw = v->w * 0.48f;
         float vx = m + fw + gap, vw = v->w - m - vx, vh = vw * 9.0f / 16.0f;
         if (vh > v->h - top - ch - 12.0f) {
             vh = v->h - top - ch - 12.0f;
