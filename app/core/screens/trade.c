@@ -109,6 +109,8 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
     view_widget_t *w;
     if (!t->video[0]) {
         w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
+        if (w && t->poster)
+            snprintf(w->path, sizeof w->path, "%s", t->poster);
         kiosk_add_text(v, kiosk_text(k, "video.unavailable"),
                        view_rect(r.x, r.y + r.h / 2 - 5.0f, r.w, 10.0f), VIEW_STYLE_BODY,
                        4.5f * ts);
