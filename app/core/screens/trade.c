@@ -142,32 +142,40 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
     /* the controls: play/pause (the poster's one tap), captions, full window */
     bool pausable =
         (st->state == MF_VIDEO_PLAYING || st->state == MF_VIDEO_LOADING) && k->video.want_play;
-    float bw = (c.w - 2 * gap) / 3.0f;
-    if (started) {
-        w = kiosk_add_button(v, "playpause", kiosk_text(k, pausable ? "video.pause" : "video.play"),
-                             view_rect(c.x, c.y, bw, c.h), VIEW_STYLE_PRIMARY,
-                             pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY);
-        if (w)
-            w->font = 3.8f * ts;
-    } else { /* the play button is on the poster: two wider buttons here */
-        bw = (c.w - gap) / 2.0f;
-        c.x -= bw + gap;
-    }
+    /* the player's controls in one row, by weight: play/pause, -10 s, +10 s,
+     * captions, full window (before the first play: the last two, wider) */
     bool caps = k->video.captions[0] != '\0';
-    w = kiosk_add_button(v, "captions",
-                         kiosk_text(k, !caps                  ? "video.no_captions"
-                                       : k->video.captions_on ? "video.captions_on"
-                                                              : "video.captions_off"),
-                         view_rect(c.x + bw + gap, c.y, bw, c.h),
-                         caps && k->video.captions_on ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY,
-                         VIEW_ICON_NONE);
-    if (w)
-        w->font = 3.6f * ts;
-    w = kiosk_add_button(v, "fullscreen", kiosk_text(k, "video.full_window"),
-                         view_rect(c.x + 2 * (bw + gap), c.y, bw, c.h), VIEW_STYLE_SECONDARY,
-                         VIEW_ICON_NONE);
-    if (w)
-        w->font = 3.6f * ts;
+    struct {
+        const char *id, *key;
+        view_style_t style;
+        view_icon_t icon;
+        float weight;
+    } b[5] = {
+        {"playpause", pausable ? "video.pause" : "video.play", VIEW_STYLE_PRIMARY,
+         pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY, 1.15f},
+        {"rewind", "video.rewind", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.95f},
+        {"forward", "video.forward", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.95f},
+        {"captions",
+         !caps                  ? "video.no_captions"
+         : k->video.captions_on ? "video.captions_on"
+                                : "video.captions_off",
+         caps && k->video.captions_on ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_NONE,
+         1.25f},
+        {"fullscreen", "video.full_window", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.95f},
+    };
+    int first = started ? 0 : 3;
+    float total = 0.0f;
+    for (int i = first; i < 5; i++)
+        total += b[i].weight;
+    float unit = (c.w - (float)(4 - first) * gap) / total, x = c.x;
+    for (int i = first; i < 5; i++) {
+        float bw = unit * b[i].weight;
+        w = kiosk_add_button(v, b[i].id, kiosk_text(k, b[i].key), view_rect(x, c.y, bw, c.h),
+                             b[i].style, b[i].icon);
+        if (w)
+            w->font = (i == 0 ? 3.8f : i < 3 ? 3.0f : 3.4f) * ts;
+        x += bw + gap;
+    }
 }
 
 /* "A day at work", the ways in and the salary, in R. */
