@@ -122,6 +122,8 @@ void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now)
      * not for the idle timeout after it. */
     if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT)
         leave_top(k, false, reason == VISIT_END_IDLE ? k->last_input : now);
+    if (k->visit.active)
+        kiosk_journey_video_done(k, now); /* watched in the full-window player */
     if (k->visit.active) {
         visit_event_t ev = {.type = VISIT_EV_ENDED};
         ev.u.end.reason = reason;

@@ -50,15 +50,16 @@ static void trade_enter(kiosk_t *k, bool uncovered, int64_t now)
 
 static void trade_leave(kiosk_t *k, bool covered, int64_t now)
 {
-    if (covered)
-        return; /* the full-window player or the settings: the page comes back */
     if (k->visit.active) {
         visit_event_t ev = {.type = VISIT_EV_TRADE};
         snprintf(ev.u.view.id, sizeof ev.u.view.id, "%s", kiosk_arg(k));
         ev.u.view.dwell_ms = now - kiosk_entered(k);
         kiosk_emit(k, &ev, now);
-        kiosk_journey_video_done(k, now);
     }
+    if (covered)
+        return; /* the full-window player or the settings: the clip goes on */
+    if (k->visit.active)
+        kiosk_journey_video_done(k, now);
     memset(&k->video, 0, sizeof k->video);
 }
 
