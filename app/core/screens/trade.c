@@ -153,16 +153,16 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
         float weight;
     } b[5] = {
         {"playpause", pausable ? "video.pause" : "video.play", VIEW_STYLE_PRIMARY,
-         pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY, 1.15f},
-        {"rewind", "video.rewind", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.95f},
-        {"forward", "video.forward", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.95f},
+         pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY, 1.4f},
+        {"rewind", "video.back10", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.85f},
+        {"forward", "video.ahead10", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.85f},
         {"captions",
          !caps                  ? "video.no_captions"
          : k->video.captions_on ? "video.captions_on"
                                 : "video.captions_off",
          caps && k->video.captions_on ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_NONE,
          1.25f},
-        {"fullscreen", "video.full_window", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.95f},
+        {"fullscreen", "video.full_window", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.9f},
     };
     int first = started ? 0 : 3;
     float total = 0.0f;
@@ -174,7 +174,7 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
         w = kiosk_add_button(v, b[i].id, kiosk_text(k, b[i].key), view_rect(x, c.y, bw, c.h),
                              b[i].style, b[i].icon);
         if (w)
-            w->font = (i == 0 ? 3.8f : i < 3 ? 3.0f : 3.4f) * ts;
+            w->font = (i == 0 ? 3.6f : i < 3 ? 3.0f : 3.3f) * (ts > 1.0f ? 1.08f : 1.0f);
         x += bw + gap;
     }
 }
@@ -183,17 +183,32 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
 static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, view_rect_t r)
 {
     const content_pack_t *p = k->pack;
-    float ts = kiosk_text_scale(k), hh = 5.5f * ts;
+    float ts = kiosk_text_scale(k), hh = 5.5f * ts, sal_h = 6.0f * ts;
     float y = r.y;
-    float day_h = (r.h - 3 * hh - 10.0f * ts) * 0.45f;
-    float paths_h = (r.h - 3 * hh - 10.0f * ts) - day_h;
     view_widget_t *w;
+    /* the shortest ways first (the pack lists them so): three, or two where
+     * room is short (portrait, bigger text) so that the words stay big */
+    size_t max_paths = kiosk_portrait(k) || k->big_text ? 2 : 3;
+    char paths[VIEW_LABEL_MAX] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < t->path_count && i < max_paths; i++) {
+        int wrote = snprintf(paths + n, sizeof paths - n, "%s• %s", i ? "\n" : "",
+                             content_text(p, k->language, &t->paths[i]));
+        if (wrote < 0 || (size_t)wrote >= sizeof paths - n)
+            break;
+        n += (size_t)wrote;
+    }
+    /* the room of the two texts follows their length */
+    const char *day = content_text(p, k->language, &t->day);
+    float avail = r.h - 3 * hh - sal_h;
+    float share = (float)strlen(day) / (float)(strlen(day) + n + 1);
+    share = share < 0.3f ? 0.3f : share > 0.7f ? 0.7f : share;
+    float day_h = avail * share, paths_h = avail - day_h;
     kiosk_add_text(v, kiosk_text(k, "trade.day"), view_rect(r.x, y, r.w, hh), VIEW_STYLE_TITLE,
                    4.4f * ts)
         ->align = VIEW_ALIGN_LEFT;
     y += hh;
-    w = kiosk_add_text(v, content_text(p, k->language, &t->day), view_rect(r.x, y, r.w, day_h),
-                       VIEW_STYLE_BODY, 3.6f * ts);
+    w = kiosk_add_text(v, day, view_rect(r.x, y, r.w, day_h), VIEW_STYLE_BODY, 3.6f * ts);
     if (w) {
         w->align = VIEW_ALIGN_LEFT;
         snprintf(w->id, sizeof w->id, "trade-day");
@@ -203,16 +218,6 @@ static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, v
                    4.4f * ts)
         ->align = VIEW_ALIGN_LEFT;
     y += hh;
-    /* the shortest ways first (the pack lists them so), three at most */
-    char paths[VIEW_LABEL_MAX] = "";
-    size_t n = 0;
-    for (size_t i = 0; i < t->path_count && i < 3; i++) {
-        int wrote = snprintf(paths + n, sizeof paths - n, "%s• %s", i ? "\n" : "",
-                             content_text(p, k->language, &t->paths[i]));
-        if (wrote < 0 || (size_t)wrote >= sizeof paths - n)
-            break;
-        n += (size_t)wrote;
-    }
     w = kiosk_add_text(v, paths, view_rect(r.x, y, r.w, paths_h), VIEW_STYLE_BODY, 3.4f * ts);
     if (w) {
         w->align = VIEW_ALIGN_LEFT;
@@ -230,8 +235,7 @@ static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, v
     const char *names[] = {"min", "max", "year"};
     const char *values[] = {lo, hi, year};
     content_format(salary, sizeof salary, kiosk_text(k, "trade.salary_range"), names, values, 3);
-    w = kiosk_add_text(v, salary, view_rect(r.x, y, r.w, 10.0f * ts - 1.0f), VIEW_STYLE_BODY,
-                       4.0f * ts);
+    w = kiosk_add_text(v, salary, view_rect(r.x, y, r.w, sal_h), VIEW_STYLE_BODY, 4.0f * ts);
     if (w) {
         w->align = VIEW_ALIGN_LEFT;
         snprintf(w->id, sizeof w->id, "trade-salary");
