@@ -502,8 +502,10 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
         handle_status(d, &r, now);
         break;
     case GRBL_REPLY_MSG:
-        /* "'$H'|'$X' to unlock" after the banner: what we are doing already. */
-        if (d->phase == PH_UNLOCK && strstr(r.text, "to unlock"))
+        /* "'$H'|'$X' to unlock" after the banner: what we are doing already;
+         * in an alarm, its own text says more than "Reset to continue". */
+        if ((d->phase == PH_UNLOCK && strstr(r.text, "to unlock")) ||
+            d->work.state == GRBL_DRV_ALARM)
             break;
         snprintf(d->work.last_message, sizeof d->work.last_message, "%s", r.text);
         break;
