@@ -31,6 +31,10 @@ void config_init(config_t *cfg)
     cfg->window_h = 720;
     /* A truck is noisy, but a kiosk must not deafen the next stand. */
     cfg->video_volume_max = 80;
+    /* Empty: the QR code at the end of a visit leads to the job sheet of the
+     * trade the visitor looked at longest (every trade has its own link). An
+     * organiser with a page listing several trades sets it, with {ids}. */
+    cfg->qr_base_url[0] = '\0';
     /* No device address: use the simulated line, so a fresh clone just works. */
     cfg->sim = true;
     /* 50 ms: 20 snapshots a second, smooth enough to watch pieces move. */
@@ -77,6 +81,7 @@ static const config_key_t config_keys[] = {
     KINT("window_width", window_w, 320, 7680),
     KINT("window_height", window_h, 240, 7680),
     KINT("video_volume_max", video_volume_max, 0, 100),
+    KSTR("qr_base_url", qr_base_url),
     KBOOL("sim", sim),
     KSTR("plc", plc_uri),
     KSTR("io", io_port),

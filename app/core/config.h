@@ -29,6 +29,7 @@ typedef struct {
     bool fullscreen;        /* a real kiosk runs full screen */
     int window_w, window_h; /* window size when not full screen */
     int video_volume_max;   /* cap on the job videos' volume, percent 0..100 */
+    char qr_base_url[CONFIG_ADDR_MAX]; /* thanks screen's QR code for several trades */
 
     /* The devices. Empty address + sim=true: firmware-sim is started as children. */
     bool sim;                            /* start minifab-sim and use its devices */
