@@ -62,8 +62,7 @@ float kiosk_layout_top_bar(const kiosk_t *k, view_t *v, const char *title)
     if (kiosk_portrait(k)) {
         /* Portrait: the title at the top, what a visitor taps in a bar at the
          * bottom (everything to tap lies in the lower two thirds). */
-        kiosk_add_text(v, title, view_rect(m, m, v->w - 2 * m, 14.0f), VIEW_STYLE_TITLE,
-                       7.0f * ts);
+        kiosk_add_text(v, title, view_rect(m, m, v->w - 2 * m, 14.0f), VIEW_STYLE_TITLE, 7.0f * ts);
         int n = 1 + (done ? 1 : 0) + (settings ? 1 : 0);
         float gap = 2.0f, bw = (v->w - 2 * m - (float)(n - 1) * gap) / (float)n;
         float y = v->h - m - bh, x = m;
@@ -179,9 +178,9 @@ void kiosk_layout_choices(const kiosk_t *k, view_t *v, float top, const char *qu
         snprintf(id, sizeof id, "%s-%d", prefix, i);
         float x = m + (float)(i % cols) * (cw + gap);
         float y = y0 + (float)(i / cols) * (ch + gap);
-        view_widget_t *b = kiosk_add_button(v, id, labels[i], view_rect(x, y, cw, ch),
-                                            pictures ? VIEW_STYLE_CARD : VIEW_STYLE_SECONDARY,
-                                            VIEW_ICON_NONE);
+        view_widget_t *b =
+            kiosk_add_button(v, id, labels[i], view_rect(x, y, cw, ch),
+                             pictures ? VIEW_STYLE_CARD : VIEW_STYLE_SECONDARY, VIEW_ICON_NONE);
         if (!b)
             break;
         b->font = (pictures ? 4.2f : 4.8f) * ts;

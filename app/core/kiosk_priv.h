@@ -57,7 +57,7 @@ typedef struct {
     visit_profile_t profile;
     int perception_before; /* option index, -1 = not answered */
     kiosk_survey_step_t survey_step;
-    int satisfaction; /* face index, -1 = not answered */
+    int satisfaction;          /* face index, -1 = not answered */
     char ticket[VISIT_ID_MAX]; /* the ticket's anonymous code, "" = none */
     int64_t toast_until;       /* the "ticket linked" confirmation shows until then */
     /* trades whose page the visitor opened, longest look first at the end */
@@ -92,9 +92,9 @@ struct kiosk {
     const content_pack_t *pack; /* survey, trades (NULL: none) */
     char qr_base[256];          /* kiosk_options_t.qr_base_url */
     visit_sink_t sink;          /* where the visit's events go */
-    uint64_t visits;     /* visits started since the kiosk started */
-    kiosk_visit_t visit; /* the visitor now */
-    view_t scratch;      /* the view used for hit-testing inside update */
+    uint64_t visits;            /* visits started since the kiosk started */
+    kiosk_visit_t visit;        /* the visitor now */
+    view_t scratch;             /* the view used for hit-testing inside update */
 };
 
 /* ---- navigation and the visit (kiosk.c) ---- */

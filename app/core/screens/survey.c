@@ -22,8 +22,8 @@ static void survey_layout(const kiosk_t *k, view_t *v, int64_t now)
     float top = kiosk_layout_top_bar(k, v, kiosk_text(k, "survey.after"));
     if (!k->pack)
         return;
-    const char *labels[CONTENT_SCALE_MAX > CONTENT_REASONS_MAX ? CONTENT_SCALE_MAX
-                                                                : CONTENT_REASONS_MAX];
+    const char
+        *labels[CONTENT_SCALE_MAX > CONTENT_REASONS_MAX ? CONTENT_SCALE_MAX : CONTENT_REASONS_MAX];
     const char *skip = kiosk_text(k, "nav.skip");
     switch (k->visit.survey_step) {
     case KIOSK_SURVEY_PERCEPTION: {
@@ -41,8 +41,8 @@ static void survey_layout(const kiosk_t *k, view_t *v, int64_t now)
         for (int i = 0; i < n; i++) {
             /* the faces go from sad to delighted whatever the scale's length */
             int face = n > 1 ? 1 + i * (FACES - 1) / (n - 1) : FACES;
-            snprintf(paths[i], sizeof paths[i], "%s/media/faces/face-%d.svg",
-                     content_dir(k->pack), face);
+            snprintf(paths[i], sizeof paths[i], "%s/media/faces/face-%d.svg", content_dir(k->pack),
+                     face);
             pictures[i] = paths[i];
         }
         kiosk_layout_choices(k, v, top + 4.0f, content_text(k->pack, k->language, &s->prompt),
