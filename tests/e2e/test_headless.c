@@ -154,6 +154,16 @@ static void test_broken_script_is_refused(void **state)
         fail_msg("want \"%s\" in:\n%s", want, out);
 }
 
+/* Issue 14: `--script DIR` exited 0 having run nothing. */
+static void test_script_directory_is_refused(void **state)
+{
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd, "'%s' run --headless --script '%s'", bin, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st == 0 || !strstr(out, "it is a directory"))
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
 static void test_missing_widget_fails(void **state)
 {
     char path[256], cmd[1024], out[16384];
@@ -373,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_tour_portrait),
         cmocka_unit_test(test_false_expect_fails),
         cmocka_unit_test(test_broken_script_is_refused),
+        cmocka_unit_test(test_script_directory_is_refused),
         cmocka_unit_test(test_missing_widget_fails),
         cmocka_unit_test(test_help_lists_subcommands),
         cmocka_unit_test(test_line_state_from_simulator),
