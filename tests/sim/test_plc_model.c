@@ -297,13 +297,28 @@ static void test_mailbox_claim_is_exclusive(void **state)
     const uint16_t c3[2] = {0xCCCC, 3};
     assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(3), 2, c3), 0);
     uint16_t span[8] = {1, MF_PLC_CMD_SUBMIT_ORDER, 1, 0, 0, 0, 0xDDDD, 4};
-    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + 2, 8, span), 6);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + 2, 8, span), 2);
     assert_int_equal(f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_ACK_SEQ], 0);
     assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_SUBMITTED]), 0);
-    /* Release. */
+    /* (b) A write spanning two mailboxes is refused (exception 2) even when
+     * both are the writer's. */
+    uint16_t both[4] = {0xAAAA, 1, 0xAAAA, 1};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + 6, 4, both), 2);
+    /* (a) Only the owner frees a mailbox: zeros answer exception 6, a
+     * RELEASE without the token exception 3, RELEASE with it frees. */
     const uint16_t zero[2] = {0, 0};
-    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, zero), 0);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, zero), 6);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_OWNER]),
+                     0xAAAA0001u);
+    const uint16_t rel_no_token[2] = {7, MF_PLC_CMD_RELEASE};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + MF_PLC_MBOX_SEQ, 2, rel_no_token), 3);
+    const uint16_t rel_other[8] = {0xBBBB, 2, 7, MF_PLC_CMD_RELEASE, 0, 0, 0, 0};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 8, rel_other), 6);
+    const uint16_t rel[8] = {0xAAAA, 1, 7, MF_PLC_CMD_RELEASE, 0, 0, 0, 0};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 8, rel), 0);
     assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_OWNER]), 0);
+    assert_int_equal(f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_ACK_SEQ], 0);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, zero), 0); /* free: no-op */
     assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, b), 0);
 }
 
@@ -361,9 +376,11 @@ static void test_mailbox_request_with_token(void **state)
     mine[2] = 2;
     assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, mine), 0);
     assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(6) + MF_PLC_MBOXR_ORDER]), 2);
-    /* Release and request in one write makes no sense: refused. */
+    /* A zero owner with a request into an owned mailbox: not the owner. */
     uint16_t release[8] = {0, 0, 3, MF_PLC_CMD_ACK, 0, 0, 0, 0};
-    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, release), 3);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, release), 6);
+    /* ... and into a free one: releasing and requesting at once. */
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(5), 8, release), 3);
 }
 
 static void test_mailbox_lease_expires(void **state)
