@@ -221,8 +221,7 @@ int main(int argc, char **argv)
         case O_IDLE: {
             long v = strtol(optarg, &end, 10);
             if (*end || v < 1 || v > 86400) {
-                fprintf(stderr, "minifab-sim: --plc-idle: 1..86400 s expected, got '%s'\n",
-                        optarg);
+                fprintf(stderr, "minifab-sim: --plc-idle: 1..86400 s expected, got '%s'\n", optarg);
                 return 2;
             }
             w->opt.plc_idle_s = (unsigned)v;
@@ -286,7 +285,7 @@ int main(int argc, char **argv)
          * simulator does not start. */
         if (quiet)
             fprintf(stderr, "minifab-sim: cannot listen on %s:%d: %s\n", w->opt.plc_host,
-                w->opt.plc_port, mf_strerror(prc));
+                    w->opt.plc_port, mf_strerror(prc));
         goto out;
     }
     if (w->opt.control_path && control_prepare(w) != 0)

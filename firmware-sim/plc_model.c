@@ -377,7 +377,8 @@ void plc_model_step(plc_model_t *m, uint64_t now_ms)
      * aborted line does not make the kiosk late (REGISTERS.md, engraving). */
     plc_station_t *eng = station(m, MF_STATION_ENGRAVE);
     if (eng->engrave_wait && m->state == MF_PACKML_EXECUTE)
-        eng->engrave_left_ms = eng->engrave_left_ms > real_dt_ms ? eng->engrave_left_ms - real_dt_ms : 0;
+        eng->engrave_left_ms =
+            eng->engrave_left_ms > real_dt_ms ? eng->engrave_left_ms - real_dt_ms : 0;
     m->line_clock += dt;
     m->heartbeat++;
 

@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #define PLC_MAX_CLIENTS 64
-#define PLC_SCAN_MS 10          /* the default scan, inputs rendered after each write */
+#define PLC_SCAN_MS 10            /* the default scan, inputs rendered after each write */
 #define PLC_FRAME_TIMEOUT_MS 2000 /* a frame begun and not finished in this long: closed */
 #define PLC_MBAP_LEN 7            /* transaction, protocol, length, unit */
 

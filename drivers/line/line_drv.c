@@ -325,11 +325,10 @@ static int run_mailbox(line_drv_t *d, long long now)
         r[MF_PLC_MBOXR_ACK_SEQ] == d->pending_seq) {
         uint16_t res = r[MF_PLC_MBOXR_RESULT];
         if (res == MF_PLC_RES_OK)
-            post_result(d, LINE_RESULT_ACCEPTED, res, mf_regmap_get_u32(&r[MF_PLC_MBOXR_ORDER]),
-                        "", 0);
+            post_result(d, LINE_RESULT_ACCEPTED, res, mf_regmap_get_u32(&r[MF_PLC_MBOXR_ORDER]), "",
+                        0);
         else if (res != MF_PLC_RES_PENDING)
-            post_result(d, LINE_RESULT_REFUSED, res, 0, line_plc_result_text(res),
-                        MF_EREFUSED);
+            post_result(d, LINE_RESULT_REFUSED, res, 0, line_plc_result_text(res), MF_EREFUSED);
     }
     if (d->have_pending && !d->pending_sent) {
         if (!d->pending_seq_set) {
@@ -350,8 +349,7 @@ static int run_mailbox(line_drv_t *d, long long now)
         int addr = MF_PLC_HR_MBOX(d->mbox);
         int rc = d->link.ops->write_regs(d->link.ctx, addr, MF_PLC_MBOX_STRIDE, req);
         if (rc == MF_EREFUSED && d->link.ops->last_exception(d->link.ctx) == 6) {
-            mf_log_warn("line", "mailbox %d lost (the PLC says another client holds it)",
-                        d->mbox);
+            mf_log_warn("line", "mailbox %d lost (the PLC says another client holds it)", d->mbox);
             mbox_forget(d); /* claimed again at the next read, the request resent */
             return 0;
         }
@@ -402,8 +400,7 @@ static void try_connect(line_drv_t *d, long long now)
     int rc = d->link.ops->connect(d->link.ctx);
     if (rc) {
         line_conn_t c = d->ever_connected || d->attempt > 0 ? LINE_CONN_DISCONNECTED : d->work.conn;
-        if (c == LINE_CONN_CONNECTED || c == LINE_CONN_INCOMPATIBLE ||
-            c == LINE_CONN_MISCONFIGURED)
+        if (c == LINE_CONN_CONNECTED || c == LINE_CONN_INCOMPATIBLE || c == LINE_CONN_MISCONFIGURED)
             c = LINE_CONN_DISCONNECTED;
         set_conn(d, c, rc, mf_strerror(rc), now);
         d->next_try_ms = now + mb_backoff_ms(d->attempt++);
@@ -556,8 +553,7 @@ static void *line_thread(void *arg)
     return NULL;
 }
 
-static line_drv_t *create_named(struct mb_link *link, const line_drv_opts_t *opts,
-                                const char *name)
+static line_drv_t *create_named(struct mb_link *link, const line_drv_opts_t *opts, const char *name)
 {
     line_drv_t *d = calloc(1, sizeof *d);
     if (!d) {

@@ -72,8 +72,8 @@ typedef struct {
      * version 2, this kiosk knows 1)", "PLC reachable but misconfigured: ...".
      * Cleared by the next complete read of a compatible PLC. */
     char last_error[160];
-    int error;     /* the MF_E* code behind last_error, 0 when none */
-    int mailbox;   /* our mailbox slot, -1 when none (claimed at the first command) */
+    int error;              /* the MF_E* code behind last_error, 0 when none */
+    int mailbox;            /* our mailbox slot, -1 when none (claimed at the first command) */
     bool incompatible;      /* conn is LINE_CONN_INCOMPATIBLE: map_version is not ours */
     uint16_t exception;     /* MISCONFIGURED: the Modbus exception code (1..11), else 0 */
     uint32_t missed_pieces; /* finished pieces never seen (more than 16 between two

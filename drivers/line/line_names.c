@@ -20,8 +20,8 @@ bool line_snapshot_usable(const line_snapshot_t *s)
 
 const char *line_station_name(uint16_t st)
 {
-    static const char *const names[] = {"store",           "press",           "laser engraving",
-                                        "robot assembly",  "quality control", "packing"};
+    static const char *const names[] = {"store",          "press",           "laser engraving",
+                                        "robot assembly", "quality control", "packing"};
     _Static_assert(sizeof names / sizeof names[0] == MF_STATION_COUNT, "station names");
     return st >= MF_STATION_FIRST && st <= MF_STATION_LAST ? names[st - MF_STATION_FIRST] : "?";
 }

@@ -101,7 +101,7 @@ static int tcp_connect(mb_ctx_t *c)
     snprintf(port, sizeof port, "%d", c->port);
     int g = getaddrinfo(c->host, port, &hints, &res);
     if (g != 0)
-        return g == EAI_SYSTEM ? mf_error_from_errno(errno)
+        return g == EAI_SYSTEM   ? mf_error_from_errno(errno)
                : g == EAI_MEMORY ? MF_ENOMEM
                                  : MF_ENONAME;
     int rc = MF_ENONAME;

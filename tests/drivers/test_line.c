@@ -333,8 +333,8 @@ static void test_request_carries_token(void **state)
     uint16_t stolen_colour =
         mb_fake_table(r->fake, MB_HOLDING)[MF_PLC_HR_MBOX(stolen) + MF_PLC_MBOX_ARG0];
     mb_fake_unlock(r->fake);
-    assert_int_not_equal(stolen, -1);  /* the theft happened */
-    assert_int_equal(handled, 2);      /* one order each, not three */
+    assert_int_not_equal(stolen, -1);                     /* the theft happened */
+    assert_int_equal(handled, 2);                         /* one order each, not three */
     assert_int_not_equal(stolen_colour, MF_COLOUR_GREEN); /* not written into the other's */
     line_drv_snapshot(d, &s);
     assert_int_not_equal(s.mailbox, stolen);
