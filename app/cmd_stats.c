@@ -25,28 +25,27 @@
 
 static void stats_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: minifab stats COMMAND [OPTIONS]\n\n"
-            "The visitor statistics of a kiosk's store (DATA_DIR/stats.db, docs/STATS.md).\n\n"
-            "commands:\n"
-            "  summary [FILTERS] [--store DB]\n"
-            "        headline figures: visits by day and group type, satisfaction,\n"
-            "        perception before/after, orders, videos, quiz\n"
-            "  export --format csv|xlsx|json|pdf --out PATH [FILTERS] [--store DB]\n"
-            "        csv: a new folder of ';' files for French Excel (--decimal point for\n"
-            "        '3.5' instead of '3,5'); xlsx, json: one file; pdf: the report\n"
-            "  merge OUT.db IN.db...\n"
-            "        adds several kiosks' stores into OUT (created when missing); merging\n"
-            "        the same store twice changes nothing\n"
-            "  generate --out DB [--from YYYY-MM-DD] [--days N] [--seed N] [--kiosk ID]\n"
-            "        fills DB with plausible visits of a stop (tests, docs, benchmarks)\n"
-            "  bench [--events N] [--dir DIR]\n"
-            "        figures for docs/BENCHMARKS.md: recording cost, 1M events to CSV, PDF\n\n"
-            "filters:\n"
-            "  --from YYYY-MM-DD  --to YYYY-MM-DD   days included (local time)\n"
-            "  --stop ID          --group ID        one stop, one group\n\n"
-            "--store DB defaults to DATA_DIR/stats.db (--data-dir, MINIFAB_DATA_DIR,\n"
-            "--config FILE as for 'minifab run').\n");
+    fprintf(out, "usage: minifab stats COMMAND [OPTIONS]\n\n"
+                 "The visitor statistics of a kiosk's store (DATA_DIR/stats.db, docs/STATS.md).\n\n"
+                 "commands:\n"
+                 "  summary [FILTERS] [--store DB]\n"
+                 "        headline figures: visits by day and group type, satisfaction,\n"
+                 "        perception before/after, orders, videos, quiz\n"
+                 "  export --format csv|xlsx|json|pdf --out PATH [FILTERS] [--store DB]\n"
+                 "        csv: a new folder of ';' files for French Excel (--decimal point for\n"
+                 "        '3.5' instead of '3,5'); xlsx, json: one file; pdf: the report\n"
+                 "  merge OUT.db IN.db...\n"
+                 "        adds several kiosks' stores into OUT (created when missing); merging\n"
+                 "        the same store twice changes nothing\n"
+                 "  generate --out DB [--from YYYY-MM-DD] [--days N] [--seed N] [--kiosk ID]\n"
+                 "        fills DB with plausible visits of a stop (tests, docs, benchmarks)\n"
+                 "  bench [--events N] [--dir DIR]\n"
+                 "        figures for docs/BENCHMARKS.md: recording cost, 1M events to CSV, PDF\n\n"
+                 "filters:\n"
+                 "  --from YYYY-MM-DD  --to YYYY-MM-DD   days included (local time)\n"
+                 "  --stop ID          --group ID        one stop, one group\n\n"
+                 "--store DB defaults to DATA_DIR/stats.db (--data-dir, MINIFAB_DATA_DIR,\n"
+                 "--config FILE as for 'minifab run').\n");
 }
 
 /* Where the kiosk keeps its store (docs/STATS.md). */
@@ -82,16 +81,31 @@ typedef struct {
 /* Parses the options shared by summary and export. Returns 0, or the exit status. */
 static int parse_common(int argc, char **argv, stats_args_t *a, bool export)
 {
-    enum { O_FROM = 256, O_TO, O_STOP, O_GROUP, O_STORE, O_FORMAT, O_OUT, O_DECIMAL, O_CONFIG,
-           O_DATA, O_HELP };
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, O_FROM},   {"to", required_argument, NULL, O_TO},
-        {"stop", required_argument, NULL, O_STOP},   {"group", required_argument, NULL, O_GROUP},
-        {"store", required_argument, NULL, O_STORE}, {"format", required_argument, NULL, O_FORMAT},
-        {"out", required_argument, NULL, O_OUT},     {"decimal", required_argument, NULL, O_DECIMAL},
-        {"config", required_argument, NULL, O_CONFIG},
-        {"data-dir", required_argument, NULL, O_DATA}, {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0}};
+    enum {
+        O_FROM = 256,
+        O_TO,
+        O_STOP,
+        O_GROUP,
+        O_STORE,
+        O_FORMAT,
+        O_OUT,
+        O_DECIMAL,
+        O_CONFIG,
+        O_DATA,
+        O_HELP
+    };
+    static const struct option opts[] = {{"from", required_argument, NULL, O_FROM},
+                                         {"to", required_argument, NULL, O_TO},
+                                         {"stop", required_argument, NULL, O_STOP},
+                                         {"group", required_argument, NULL, O_GROUP},
+                                         {"store", required_argument, NULL, O_STORE},
+                                         {"format", required_argument, NULL, O_FORMAT},
+                                         {"out", required_argument, NULL, O_OUT},
+                                         {"decimal", required_argument, NULL, O_DECIMAL},
+                                         {"config", required_argument, NULL, O_CONFIG},
+                                         {"data-dir", required_argument, NULL, O_DATA},
+                                         {"help", no_argument, NULL, O_HELP},
+                                         {NULL, 0, NULL, 0}};
     const char *config = getenv("MINIFAB_CONFIG"), *data = NULL;
     stats_filter_init(&a->filter);
     stats_export_opts_default(&a->exp);
@@ -260,34 +274,54 @@ typedef struct {
 
 /* The default content pack's stations, trades and some questions. */
 static const gen_station_t gen_stations[] = {
-    {"order-desk", {"sales-technician", "mechanical-draughtsman"},
-     {"desk-industry-jobs", "desk-diploma-myth", "desk-wages", "desk-retirements"}, 30},
-    {"automated-store", {"logistics-operator", "line-operator"},
-     {"store-rfid", "store-fifo", "store-just-in-time", "store-safety"}, 15},
-    {"press", {"sheet-metal-worker", "boilermaker", "pipefitter"},
-     {"press-springback", "press-two-hands", "press-women", "press-hard-to-fill"}, 25},
-    {"laser", {"cnc-machinist", "mechanical-draughtsman"},
-     {"laser-gcode", "laser-precision", "laser-no-contact", "laser-hard-to-fill"}, 20},
-    {"robot", {"robotics-technician", "automation-technician"},
-     {"robot-teach", "robot-axes", "robot-replace", "robot-plc"}, 15},
-    {"quality", {"quality-technician", "metrologist"},
-     {"quality-caliper", "quality-heat", "quality-cause", "quality-every-piece"}, 20},
-    {"packing", {"line-operator", "logistics-operator"},
-     {"packing-why", "packing-simulation", "packing-immersion", "packing-traceability"}, 10},
-    {"vr-welding", {"welder", "pipefitter", "boilermaker"},
-     {"vr-mask", "vr-arc-heat", "vr-women", "vr-hard-to-fill"}, 25},
-    {"exoskeletons", {"health-safety-technician", "logistics-operator"},
-     {"exo-strain", "exo-not-magic", "exo-lifting", "exo-wages"}, 15},
-    {"maintenance", {"maintenance-technician", "electrical-maintenance-technician"},
-     {"maint-preventive", "maint-lockout", "maint-multimeter", "maint-understaffed"}, 30},
+    {"order-desk",
+     {"sales-technician", "mechanical-draughtsman"},
+     {"desk-industry-jobs", "desk-diploma-myth", "desk-wages", "desk-retirements"},
+     30},
+    {"automated-store",
+     {"logistics-operator", "line-operator"},
+     {"store-rfid", "store-fifo", "store-just-in-time", "store-safety"},
+     15},
+    {"press",
+     {"sheet-metal-worker", "boilermaker", "pipefitter"},
+     {"press-springback", "press-two-hands", "press-women", "press-hard-to-fill"},
+     25},
+    {"laser",
+     {"cnc-machinist", "mechanical-draughtsman"},
+     {"laser-gcode", "laser-precision", "laser-no-contact", "laser-hard-to-fill"},
+     20},
+    {"robot",
+     {"robotics-technician", "automation-technician"},
+     {"robot-teach", "robot-axes", "robot-replace", "robot-plc"},
+     15},
+    {"quality",
+     {"quality-technician", "metrologist"},
+     {"quality-caliper", "quality-heat", "quality-cause", "quality-every-piece"},
+     20},
+    {"packing",
+     {"line-operator", "logistics-operator"},
+     {"packing-why", "packing-simulation", "packing-immersion", "packing-traceability"},
+     10},
+    {"vr-welding",
+     {"welder", "pipefitter", "boilermaker"},
+     {"vr-mask", "vr-arc-heat", "vr-women", "vr-hard-to-fill"},
+     25},
+    {"exoskeletons",
+     {"health-safety-technician", "logistics-operator"},
+     {"exo-strain", "exo-not-magic", "exo-lifting", "exo-wages"},
+     15},
+    {"maintenance",
+     {"maintenance-technician", "electrical-maintenance-technician"},
+     {"maint-preventive", "maint-lockout", "maint-multimeter", "maint-understaffed"},
+     30},
 };
 #define GEN_STATIONS (sizeof gen_stations / sizeof gen_stations[0])
 
 typedef struct {
     stats_store_t *store;
     rng_t rng;
-    int64_t now;   /* the generator's wall clock (ms) */
-    int64_t mono;  /* the kiosk's clock */
+    int64_t now;  /* the generator's wall clock (ms) */
+    int64_t mono; /* the kiosk's clock */
     uint64_t visit;
     uint32_t order_no;
     uint64_t events;
@@ -327,7 +361,7 @@ static void gen_visit(gen_t *g, bool pupil, bool job_seekers)
     memset(&ev, 0, sizeof ev);
     ev.type = VISIT_EV_PROFILE;
     int p = rnd_int(r, 0, 99);
-    ev.u.profile.profile = pupil ? (p < 88 ? VISIT_PROFILE_PUPIL : VISIT_PROFILE_SKIPPED)
+    ev.u.profile.profile = pupil         ? (p < 88 ? VISIT_PROFILE_PUPIL : VISIT_PROFILE_SKIPPED)
                            : job_seekers ? (p < 85 ? VISIT_PROFILE_JOB_SEEKER : VISIT_PROFILE_OTHER)
                            : p < 25      ? VISIT_PROFILE_PUPIL
                            : p < 45      ? VISIT_PROFILE_JOB_SEEKER
@@ -531,11 +565,11 @@ static int stats_generate_cmd(int argc, char **argv)
     for (long d = 0; d < days; d++) {
         int64_t day = at_time(day0 + d * 86400000LL + 43200000LL, 0, 0);
         if (d % 4 == 0) { /* a new stop every four days */
-            static const char *const towns[] = {"Lille", "Valenciennes", "Arras", "Dunkerque",
-                                                "Amiens", "Beauvais"};
-            static const char *const venues[] = {"Grand Place", "Lycée Watteau", "Parc des expos",
-                                                 "Place Jean Bart", "Campus Promeo",
-                                                 "Salon de l’emploi"};
+            static const char *const towns[] = {"Lille",     "Valenciennes", "Arras",
+                                                "Dunkerque", "Amiens",       "Beauvais"};
+            static const char *const venues[] = {"Grand Place",    "Lycée Watteau",
+                                                 "Parc des expos", "Place Jean Bart",
+                                                 "Campus Promeo",  "Salon de l’emploi"};
             stats_stop_t stop = {0};
             size_t k = (size_t)(d / 4) % 6;
             time_t t0 = (time_t)(day / 1000), t1 = t0 + (days - d < 4 ? days - d - 1 : 3) * 86400;
@@ -571,8 +605,8 @@ static int stats_generate_cmd(int argc, char **argv)
         /* Afternoons: general public, with a job seekers' session some days. */
         g.now = at_time(day, 13, 30);
         bool session = d % 3 == 1;
-        stats_group_t pub = {.type = session ? STATS_GROUP_JOB_SEEKERS
-                                             : STATS_GROUP_GENERAL_PUBLIC};
+        stats_group_t pub = {.type =
+                                 session ? STATS_GROUP_JOB_SEEKERS : STATS_GROUP_GENERAL_PUBLIC};
         snprintf(pub.name, sizeof pub.name, "%s",
                  session ? "Session France Travail" : "Tout public");
         pub.headcount = session ? rnd_int(&g.rng, 10, 16) : 0;

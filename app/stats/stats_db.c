@@ -190,8 +190,7 @@ int stats_db_open(const char *path, int flags, sqlite3 **out, int *version, stat
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     rc = sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        stats_error_set(err, stats_db_error(rc), "cannot open %s: %s", path,
-                        stats_db_words(rc));
+        stats_error_set(err, stats_db_error(rc), "cannot open %s: %s", path, stats_db_words(rc));
         goto fail;
     }
     sqlite3_extended_result_codes(db, 1);
@@ -202,8 +201,7 @@ int stats_db_open(const char *path, int flags, sqlite3 **out, int *version, stat
     if (rc != SQLITE_OK) {
         if ((rc & 0xff) == SQLITE_NOTADB)
             stats_error_set(err, MF_EINVAL,
-                            "%s is not a minifab statistics store (not an SQLite database)",
-                            path);
+                            "%s is not a minifab statistics store (not an SQLite database)", path);
         else
             stats_error_set(err, stats_db_error(rc), "cannot read %s: %s", path,
                             stats_db_words(rc));
@@ -254,8 +252,8 @@ int stats_db_open(const char *path, int flags, sqlite3 **out, int *version, stat
          * commit is on the disk when it returns, so a power cut loses only
          * what was still queued in memory (docs/STATS.md says why). */
         char *msg = NULL;
-        rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
-                          &msg);
+        rc =
+            sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL, &msg);
         if (rc != SQLITE_OK) {
             stats_error_set(err, stats_db_error(rc), "cannot use %s: %s (%s)", path,
                             stats_db_words(rc), msg ? msg : "");
@@ -265,8 +263,8 @@ int stats_db_open(const char *path, int flags, sqlite3 **out, int *version, stat
         if (v < STATS_SCHEMA_VERSION) {
             if (v > 0 && !(flags & STATS_DB_MIGRATE)) {
                 stats_error_set(err, MF_EINCOMPAT,
-                                "%s has the older store schema %d (this minifab uses %d)", path,
-                                v, STATS_SCHEMA_VERSION);
+                                "%s has the older store schema %d (this minifab uses %d)", path, v,
+                                STATS_SCHEMA_VERSION);
                 goto fail;
             }
             if (stats_db_migrate(db, STATS_SCHEMA_VERSION, err) != MF_OK)

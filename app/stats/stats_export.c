@@ -36,8 +36,8 @@ int stats_parse_day(const char *text, bool end, int64_t *out_ms)
     int y, m, d;
     char extra;
     if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
-        sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 1970 || y > 9999 ||
-        m < 1 || m > 12 || d < 1 || d > 31)
+        sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 1970 || y > 9999 || m < 1 ||
+        m > 12 || d < 1 || d > 31)
         return MF_EINVAL;
     struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
     time_t t = mktime(&tm);
@@ -188,9 +188,9 @@ static void row_pairs(void *ctx, sqlite3_stmt *st)
     sm->perception_improved = sqlite3_column_int64(st, 1);
     sm->perception_same = sqlite3_column_int64(st, 2);
     sm->perception_worse = sqlite3_column_int64(st, 3);
-    sm->perception_shift =
-        sm->perception_pairs ? (double)sqlite3_column_int64(st, 4) / (double)sm->perception_pairs
-                             : 0.0;
+    sm->perception_shift = sm->perception_pairs
+                               ? (double)sqlite3_column_int64(st, 4) / (double)sm->perception_pairs
+                               : 0.0;
 }
 
 static void row_station(void *ctx, sqlite3_stmt *st)
@@ -267,8 +267,7 @@ static void row_stop(void *ctx, sqlite3_stmt *st)
 #define GROUP_TYPE_OF(col)                                                                         \
     "coalesce((SELECT type FROM visit_groups g WHERE g.id = " col "), 'general_public')"
 
-static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
-                      stats_error_t *err)
+static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm, stats_error_t *err)
 {
     memset(sm, 0, sizeof *sm);
     struct {
@@ -283,15 +282,14 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
          row_counts},
         {"SELECT count(DISTINCT item) FROM events WHERE type='ticket' AND " F_EV, row_tickets},
         {"SELECT " GROUP_TYPE_OF("e.group_id") ", count(*) FROM events e"
-         " WHERE type='visit_started' AND " F_EV " GROUP BY e.group_id",
+                                               " WHERE type='visit_started' AND " F_EV
+                                               " GROUP BY e.group_id",
          row_by_type},
         {"SELECT word, count(*) FROM events WHERE type='profile' AND " F_EV " GROUP BY word",
          row_profile},
-        {"SELECT word, count(*) FROM events WHERE type='order_outcome' AND " F_EV
-         " GROUP BY word",
+        {"SELECT word, count(*) FROM events WHERE type='order_outcome' AND " F_EV " GROUP BY word",
          row_outcome},
-        {"SELECT value, count(*) FROM events WHERE type='satisfaction' AND " F_EV
-         " GROUP BY value",
+        {"SELECT value, count(*) FROM events WHERE type='satisfaction' AND " F_EV " GROUP BY value",
          row_satisfaction},
         {"SELECT value, flag, count(*) FROM events WHERE type='perception' AND " F_EV
          " GROUP BY value, flag",
@@ -318,9 +316,9 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
          " HAVING count(*) > sum(flag) ORDER BY count(*) - sum(flag) DESC,"
          " (count(*) - sum(flag)) * 1.0 / count(*) DESC, 1, 2 LIMIT 10",
          row_missed},
-        {"SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF("e.group_id")
-         " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
-         " GROUP BY d, e.group_id ORDER BY d",
+        {"SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
+             "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
+                           " GROUP BY d, e.group_id ORDER BY d",
          row_day},
     };
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
@@ -441,9 +439,9 @@ void stats_summary_print(const stats_summary_t *sm, FILE *out)
     if (sm->missed_count) {
         fprintf(out, "Most missed questions:\n");
         for (size_t i = 0; i < sm->missed_count; i++)
-            fprintf(out, "  %-14s %-20s missed %" PRId64 " of %" PRId64 "\n",
-                    sm->missed[i].station, sm->missed[i].question,
-                    sm->missed[i].answered - sm->missed[i].correct, sm->missed[i].answered);
+            fprintf(out, "  %-14s %-20s missed %" PRId64 " of %" PRId64 "\n", sm->missed[i].station,
+                    sm->missed[i].question, sm->missed[i].answered - sm->missed[i].correct,
+                    sm->missed[i].answered);
     }
 }
 
@@ -474,22 +472,26 @@ static const table_t tables[] = {
     {"visits",
      "one row per visit (a visitor's session at a kiosk)",
      "SELECT v.id, v.kiosk, v.t0, v.t1, v.dur, v.stop_id, v.group_id,"
-     " " GROUP_TYPE_OF("v.group_id") ", lang, profile, pb, pa, sat, reason, stations, videos,"
-     " answers, n_right, orders, ticket, ended FROM (SELECT " VISIT_ID " id, kiosk, min(ts) t0,"
-     " max(ts) t1, (max(ts) - min(ts)) / 1000.0 dur, max(stop_id) stop_id,"
-     " max(group_id) group_id,"
-     " max(CASE WHEN type='language' THEN item END) lang,"
-     " max(CASE WHEN type='profile' THEN word END) profile,"
-     " max(CASE WHEN type='perception' AND flag=0 THEN value END) pb,"
-     " max(CASE WHEN type='perception' AND flag=1 THEN value END) pa,"
-     " max(CASE WHEN type='satisfaction' THEN value END) sat,"
-     " max(CASE WHEN type='satisfaction' THEN detail END) reason,"
-     " count(DISTINCT CASE WHEN type='station_view' THEN item END) stations,"
-     " sum(type='video_play') videos, sum(type='quiz_answer') answers,"
-     " sum(type='quiz_answer' AND flag=1) n_right, sum(type='order_placed') orders,"
-     " max(CASE WHEN type='ticket' THEN item END) ticket,"
-     " max(CASE WHEN type='visit_ended' THEN word END) ended"
-     " FROM events e WHERE visit > 0 AND " F_EV " GROUP BY run, visit) v ORDER BY v.t0",
+     " " GROUP_TYPE_OF(
+         "v.group_id") ", lang, profile, pb, pa, sat, reason, stations, videos,"
+                       " answers, n_right, orders, ticket, ended FROM (SELECT " VISIT_ID
+                       " id, kiosk, min(ts) t0,"
+                       " max(ts) t1, (max(ts) - min(ts)) / 1000.0 dur, max(stop_id) stop_id,"
+                       " max(group_id) group_id,"
+                       " max(CASE WHEN type='language' THEN item END) lang,"
+                       " max(CASE WHEN type='profile' THEN word END) profile,"
+                       " max(CASE WHEN type='perception' AND flag=0 THEN value END) pb,"
+                       " max(CASE WHEN type='perception' AND flag=1 THEN value END) pa,"
+                       " max(CASE WHEN type='satisfaction' THEN value END) sat,"
+                       " max(CASE WHEN type='satisfaction' THEN detail END) reason,"
+                       " count(DISTINCT CASE WHEN type='station_view' THEN item END) stations,"
+                       " sum(type='video_play') videos, sum(type='quiz_answer') answers,"
+                       " sum(type='quiz_answer' AND flag=1) n_right, sum(type='order_placed') "
+                       "orders,"
+                       " max(CASE WHEN type='ticket' THEN item END) ticket,"
+                       " max(CASE WHEN type='visit_ended' THEN word END) ended"
+                       " FROM events e WHERE visit > 0 AND " F_EV
+                       " GROUP BY run, visit) v ORDER BY v.t0",
      false,
      {{"visit_id", COL_TEXT, "the visit's unique id: kiosk-run-number"},
       {"kiosk", COL_TEXT, "the kiosk's id"},
@@ -514,9 +516,9 @@ static const table_t tables[] = {
       {"end_reason", COL_TEXT, "finished, idle (the visitor left) or staff"}}},
     {"days",
      "visits per day and group type",
-     "SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF("e.group_id")
-     " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
-     " GROUP BY d, t ORDER BY d, t",
+     "SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
+         "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
+                       " GROUP BY d, t ORDER BY d, t",
      false,
      {{"day", COL_DAY, "the day (local)"},
       {"group_type", COL_TEXT, "school, job_seekers, company, general_public or other"},
@@ -540,7 +542,8 @@ static const table_t tables[] = {
      "interest per trade: page views and job videos",
      "SELECT item, sum(type='trade_view') v,"
      " coalesce(sum(CASE WHEN type='trade_view' THEN ms END), 0) / 1000.0,"
-     " sum(type='video_play') n, coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0) / 1000.0,"
+     " sum(type='video_play') n, coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0) / "
+     "1000.0,"
      " avg(CASE WHEN type='video_play' THEN value / 10.0 END)"
      " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
      " GROUP BY item ORDER BY v + n DESC, 1",
@@ -633,13 +636,15 @@ static const table_t tables[] = {
       {"time", COL_TIME, "when it was recorded (local time)"},
       {"at_ms", COL_INT, "the kiosk's own clock (ms), orders events within a run"},
       {"visit_id", COL_TEXT, "the visit it belongs to"},
-      {"type", COL_TEXT, "visit_started, visit_ended, language, screen_view, station_view, "
-                         "trade_view, video_play, quiz_answer, quiz_result, profile, "
-                         "perception, satisfaction, order_placed, order_outcome, ticket"},
+      {"type", COL_TEXT,
+       "visit_started, visit_ended, language, screen_view, station_view, "
+       "trade_view, video_play, quiz_answer, quiz_result, profile, "
+       "perception, satisfaction, order_placed, order_outcome, ticket"},
       {"stop_id", COL_TEXT, "the stop"},
       {"group_id", COL_TEXT, "the group"},
-      {"item", COL_TEXT, "what it is about: a screen, station, trade, question, colour, "
-                         "language or ticket code"},
+      {"item", COL_TEXT,
+       "what it is about: a screen, station, trade, question, colour, "
+       "language or ticket code"},
       {"station", COL_TEXT, "quiz: the station"},
       {"word", COL_TEXT, "end reason, profile or order outcome"},
       {"detail", COL_TEXT, "satisfaction reason, or why an order was cancelled or refused"},
@@ -682,13 +687,13 @@ static size_t table_ncols(const table_t *t)
 static int errno_error(stats_error_t *err, int e, const char *what, const char *path)
 {
     const char *why = e == ENOSPC || e == EFBIG || e == EDQUOT ? "the disk is full"
-                      : e == EACCES || e == EPERM               ? "permission denied"
-                      : e == EROFS                              ? "the disk is read-only"
-                      : e == ENOENT                             ? "no such folder"
-                                                                : strerror(e);
-    return stats_error_set(err, e == ENOSPC || e == EFBIG || e == EDQUOT ? MF_ENOSPC
-                                                                         : mf_error_from_errno(e),
-                           "cannot %s %s: %s", what, path, why);
+                      : e == EACCES || e == EPERM              ? "permission denied"
+                      : e == EROFS                             ? "the disk is read-only"
+                      : e == ENOENT                            ? "no such folder"
+                                                               : strerror(e);
+    return stats_error_set(
+        err, e == ENOSPC || e == EFBIG || e == EDQUOT ? MF_ENOSPC : mf_error_from_errno(e),
+        "cannot %s %s: %s", what, path, why);
 }
 
 static void split_path(const char *path, char *dir, size_t dsize, const char **base)
@@ -1098,8 +1103,7 @@ static void json_summary(FILE *f, const stats_summary_t *sm)
     else
         fputs("null", f);
     fputs(",\n", f);
-    json_counts(f, "visits_by_group_type", sm->visits_by_type, STATS_GROUP_TYPE_COUNT,
-                label_group);
+    json_counts(f, "visits_by_group_type", sm->visits_by_type, STATS_GROUP_TYPE_COUNT, label_group);
     json_counts(f, "profiles", sm->profiles, VISIT_PROFILE_COUNT, label_profile);
     json_array(f, "satisfaction", sm->satisfaction, sm->satisfaction_scale);
     fprintf(f, "    \"satisfaction_answers\": %" PRId64 ",\n    \"satisfied\": %" PRId64 ",\n",
@@ -1112,15 +1116,15 @@ static void json_summary(FILE *f, const stats_summary_t *sm)
             ",\n    \"perception_shift\": %.4f,\n",
             sm->perception_pairs, sm->perception_improved, sm->perception_same,
             sm->perception_worse, sm->perception_shift);
-    fprintf(f, "    \"orders\": %" PRId64 ",\n    \"orders_engraved\": %" PRId64 ",\n",
-            sm->orders, sm->orders_engraved);
+    fprintf(f, "    \"orders\": %" PRId64 ",\n    \"orders_engraved\": %" PRId64 ",\n", sm->orders,
+            sm->orders_engraved);
     json_counts(f, "order_outcomes", sm->outcomes, VISIT_ORDER_OUTCOME_COUNT, label_outcome);
     fprintf(f,
             "    \"videos\": %" PRId64 ",\n    \"videos_watched_s\": %.1f,\n"
             "    \"quiz_answers\": %" PRId64 ",\n    \"quiz_correct\": %" PRId64
             ",\n    \"tickets\": %" PRId64 "\n  },\n",
-            sm->videos, (double)sm->videos_watched_ms / 1000.0, sm->quiz_answers,
-            sm->quiz_correct, sm->tickets);
+            sm->videos, (double)sm->videos_watched_ms / 1000.0, sm->quiz_answers, sm->quiz_correct,
+            sm->tickets);
 }
 
 typedef struct {
@@ -1144,8 +1148,9 @@ static int write_json(void *ctx, const char *tmp, stats_error_t *err)
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         iso_time((int64_t)ts.tv_sec * 1000, now, sizeof now);
-        fprintf(f, "{\n  \"format\": \"minifab-stats\",\n  \"version\": 1,\n"
-                   "  \"store_schema\": %d,\n  \"generated\": ",
+        fprintf(f,
+                "{\n  \"format\": \"minifab-stats\",\n  \"version\": 1,\n"
+                "  \"store_schema\": %d,\n  \"generated\": ",
                 STATS_SCHEMA_VERSION);
         json_str(f, now);
         fputs(",\n  \"filter\": {\"from\": ", f);
@@ -1203,10 +1208,10 @@ static int xlsx_begin(writer_t *w, const table_t *t, stats_error_t *err)
     if (!x->ws)
         return stats_error_set(err, MF_ENOMEM, "cannot add the sheet %s", t->name);
     for (size_t i = 0; i < table_ncols(t); i++) {
-        double width = t->cols[i].type == COL_TIME  ? 17
-                       : t->cols[i].type == COL_DAY ? 11
+        double width = t->cols[i].type == COL_TIME   ? 17
+                       : t->cols[i].type == COL_DAY  ? 11
                        : t->cols[i].type == COL_TEXT ? 22
-                                                    : 12;
+                                                     : 12;
         double hw = (double)strlen(t->cols[i].name) + 2;
         worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, hw > width ? hw : width, NULL);
         worksheet_write_string(x->ws, 0, (lxw_col_t)i, t->cols[i].name, x->bold);
@@ -1221,8 +1226,8 @@ static lxw_datetime to_lxw(int64_t ms)
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     localtime_r(&t, &tm);
-    return (lxw_datetime){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                          (double)tm.tm_sec};
+    return (lxw_datetime){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                          tm.tm_hour,        tm.tm_min,     (double)tm.tm_sec};
 }
 
 static int xlsx_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err)

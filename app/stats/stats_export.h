@@ -25,8 +25,8 @@
 
 /* Which events count: a time range and a stop or a group. */
 typedef struct {
-    int64_t from_ms; /* first instant included (wall clock, ms), INT64_MIN = none */
-    int64_t to_ms;   /* first instant excluded, INT64_MAX = none */
+    int64_t from_ms;             /* first instant included (wall clock, ms), INT64_MIN = none */
+    int64_t to_ms;               /* first instant excluded, INT64_MAX = none */
     char stop_id[STATS_ID_MAX];  /* "" = every stop */
     char group_id[STATS_ID_MAX]; /* "" = every group */
 } stats_filter_t;
@@ -38,10 +38,10 @@ void stats_filter_init(stats_filter_t *f);
  * (including 2026-02-30). */
 int stats_parse_day(const char *text, bool end, int64_t *out_ms);
 
-#define STATS_SCALE_MAX 10   /* satisfaction faces, perception options */
-#define STATS_TOP_MAX 64     /* stations, trades listed */
-#define STATS_MISSED_MAX 10  /* the most missed questions */
-#define STATS_DAYS_MAX 400   /* days listed in a summary (a year fits) */
+#define STATS_SCALE_MAX 10  /* satisfaction faces, perception options */
+#define STATS_TOP_MAX 64    /* stations, trades listed */
+#define STATS_MISSED_MAX 10 /* the most missed questions */
+#define STATS_DAYS_MAX 400  /* days listed in a summary (a year fits) */
 
 typedef struct {
     char id[STATS_ID_MAX];
@@ -59,35 +59,35 @@ typedef struct {
 } stats_question_figure_t;
 
 typedef struct {
-    char day[11];                            /* YYYY-MM-DD, local */
-    int64_t visits[STATS_GROUP_TYPE_COUNT];  /* by group type */
+    char day[11];                           /* YYYY-MM-DD, local */
+    int64_t visits[STATS_GROUP_TYPE_COUNT]; /* by group type */
 } stats_day_figure_t;
 
 /* The headline figures: every number the summary, the PDF and the JSON's
  * "summary" show, computed once by stats_summary(). */
 typedef struct {
     int64_t events;
-    int64_t visits;                          /* visit_started events */
+    int64_t visits; /* visit_started events */
     int64_t visits_by_type[STATS_GROUP_TYPE_COUNT];
-    int64_t first_ms, last_ms;               /* first and last event in the filter */
+    int64_t first_ms, last_ms; /* first and last event in the filter */
     int64_t profiles[VISIT_PROFILE_COUNT];
-    int64_t satisfaction[STATS_SCALE_MAX];   /* answers per face, 0 = lowest */
-    int satisfaction_scale;                  /* faces seen (highest value + 1) */
+    int64_t satisfaction[STATS_SCALE_MAX]; /* answers per face, 0 = lowest */
+    int satisfaction_scale;                /* faces seen (highest value + 1) */
     int64_t satisfaction_answers;
-    int64_t satisfied;                       /* answers in the top half of the scale */
+    int64_t satisfied; /* answers in the top half of the scale */
     int64_t perception_before[STATS_SCALE_MAX], perception_after[STATS_SCALE_MAX];
     int perception_scale;
-    int64_t perception_pairs;                /* visits that answered before and after */
+    int64_t perception_pairs; /* visits that answered before and after */
     int64_t perception_improved, perception_same, perception_worse;
-    double perception_shift;                 /* mean (after - before) over the pairs */
+    double perception_shift; /* mean (after - before) over the pairs */
     int64_t orders, orders_engraved;
     int64_t outcomes[VISIT_ORDER_OUTCOME_COUNT];
     int64_t videos, videos_watched_ms;
     int64_t quiz_answers, quiz_correct;
     int64_t tickets;
     size_t station_count, trade_count, missed_count, day_count;
-    stats_item_figure_t stations[STATS_TOP_MAX]; /* by views, most first */
-    stats_item_figure_t trades[STATS_TOP_MAX];   /* by views + videos, most first */
+    stats_item_figure_t stations[STATS_TOP_MAX];      /* by views, most first */
+    stats_item_figure_t trades[STATS_TOP_MAX];        /* by views + videos, most first */
     stats_question_figure_t missed[STATS_MISSED_MAX]; /* by wrong answers, most first */
     stats_day_figure_t days[STATS_DAYS_MAX];
     stats_stop_t stop; /* the filter's stop, or the only stop seen; id "" = several */

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define EVENT_COLS                                                                                 \
-    "kiosk, run, seq, ts, at_ms, visit, type, item, station, word, detail, value, version,"       \
+    "kiosk, run, seq, ts, at_ms, visit, type, item, station, word, detail, value, version,"        \
     " flag, flag2, ms, ms2, order_no, asked, answered, correct, stop_id, group_id"
 
 /* A temporary, migrated copy of the store at PATH (version VERSION). */
@@ -91,8 +91,9 @@ int stats_merge(const char *out, const char *const *in, int n_in, int64_t *added
         sqlite3 *idb = NULL;
         int version = 0;
         if (same_file(in[i], out)) {
-            rc = stats_error_set(err, MF_EINVAL, "%s is the output: a store is not merged into "
-                                                 "itself",
+            rc = stats_error_set(err, MF_EINVAL,
+                                 "%s is the output: a store is not merged into "
+                                 "itself",
                                  in[i]);
             break;
         }
@@ -107,8 +108,8 @@ int stats_merge(const char *out, const char *const *in, int n_in, int64_t *added
     if (rc == MF_OK && fresh) {
         /* A new output is built beside its name and renamed when complete. */
         const char *slash = strrchr(out, '/');
-        snprintf(tmp_out, sizeof tmp_out, "%.*s.%s.tmp-XXXXXX",
-                 slash ? (int)(slash - out + 1) : 0, out, slash ? slash + 1 : out);
+        snprintf(tmp_out, sizeof tmp_out, "%.*s.%s.tmp-XXXXXX", slash ? (int)(slash - out + 1) : 0,
+                 out, slash ? slash + 1 : out);
         int fd = mkstemp(tmp_out);
         if (fd < 0) {
             rc = stats_error_set(err, mf_error_from_errno(errno), "cannot write %s: %s", out,

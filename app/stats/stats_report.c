@@ -263,8 +263,7 @@ static void vbars(cairo_t *cr, double x, double y, double w, double h, int n, co
             double hb = plot_h * (double)b[i] / (double)top;
             rect(cr, sx + slot / 2 + 1, base - hb, bw, hb, cb);
             fr_decimal(p, sizeof p, pct(b[i], tb), 0);
-            text(cr, sx + slot / 2 + 1 + bw / 2, base - hb - 3, 7, false, INK, CENTRE, "%s %%",
-                 p);
+            text(cr, sx + slot / 2 + 1 + bw / 2, base - hb - 3, 7, false, INK, CENTRE, "%s %%", p);
         }
         text(cr, sx + slot / 2, base + 11, 7.5, false, GREY, CENTRE, "%s", labels[i]);
     }
@@ -276,8 +275,8 @@ static void page1(cairo_t *cr, const stats_summary_t *sm, const stats_filter_t *
     rect(cr, 0, 0, PAGE_W, 92, BLUE);
     text(cr, MARGIN, 40, 20, true, (rgb_t){1, 1, 1}, LEFT, "Bilan des visites");
     if (sm->stop.id[0])
-        text(cr, MARGIN, 64, 11, false, (rgb_t){1, 1, 1}, LEFT, "Étape %s : %s, %s",
-             sm->stop.id, sm->stop.town, sm->stop.venue);
+        text(cr, MARGIN, 64, 11, false, (rgb_t){1, 1, 1}, LEFT, "Étape %s : %s, %s", sm->stop.id,
+             sm->stop.town, sm->stop.venue);
     else
         text(cr, MARGIN, 64, 11, false, (rgb_t){1, 1, 1}, LEFT, "Toutes les étapes");
     if (sm->events) {
@@ -349,12 +348,13 @@ static void page2(cairo_t *cr, const stats_summary_t *sm)
     char face_txt[STATS_SCALE_MAX][24];
     for (int i = 0; i < sm->satisfaction_scale; i++) {
         snprintf(face_txt[i], sizeof face_txt[i], "%d%s", i + 1,
-                 i == 0 ? " (le plus bas)" : i == sm->satisfaction_scale - 1 ? " (le plus haut)"
-                                                                              : "");
+                 i == 0                            ? " (le plus bas)"
+                 : i == sm->satisfaction_scale - 1 ? " (le plus haut)"
+                                                   : "");
         faces[i] = face_txt[i];
     }
-    vbars(cr, MARGIN, 78, PAGE_W - 2 * MARGIN, 150, sm->satisfaction_scale, sm->satisfaction,
-          NULL, faces, ORANGE, ORANGE);
+    vbars(cr, MARGIN, 78, PAGE_W - 2 * MARGIN, 150, sm->satisfaction_scale, sm->satisfaction, NULL,
+          faces, ORANGE, ORANGE);
     fr_decimal(buf, sizeof buf, pct(sm->satisfied, sm->satisfaction_answers), 1);
     text(cr, MARGIN, 246, 9, false, INK, LEFT,
          "%" PRId64 " réponses ; satisfaits (moitié haute de l’échelle) : %s %%",
@@ -365,7 +365,9 @@ static void page2(cairo_t *cr, const stats_summary_t *sm)
     char opt_txt[STATS_SCALE_MAX][24];
     for (int i = 0; i < sm->perception_scale; i++) {
         snprintf(opt_txt[i], sizeof opt_txt[i], "%d%s", i + 1,
-                 i == 0 ? " (pas du tout)" : i == sm->perception_scale - 1 ? " (carrément)" : "");
+                 i == 0                          ? " (pas du tout)"
+                 : i == sm->perception_scale - 1 ? " (carrément)"
+                                                 : "");
         opts[i] = opt_txt[i];
     }
     vbars(cr, MARGIN, 302, PAGE_W - 2 * MARGIN, 150, sm->perception_scale, sm->perception_before,
@@ -440,8 +442,7 @@ static void page3(cairo_t *cr, const stats_summary_t *sm)
     }
     if (m == 0)
         text(cr, MARGIN, y + 24, 9, false, GREY, LEFT, "Aucune question manquée.");
-    hbars(cr, MARGIN, y + 14, PAGE_W - 2 * MARGIN, m, ql, qv, qt, (rgb_t){0.75, 0.20, 0.20},
-          200);
+    hbars(cr, MARGIN, y + 14, PAGE_W - 2 * MARGIN, m, ql, qv, qt, (rgb_t){0.75, 0.20, 0.20}, 200);
 
     y += 14 + 17.0 * (double)(m ? m : 1) + 40;
     section(cr, y, "Commandes d’un porte-téléphone");
@@ -486,8 +487,7 @@ int stats_report_pdf(const stats_summary_t *sm, const stats_filter_t *f, const c
     if (cs != CAIRO_STATUS_SUCCESS)
         return stats_error_set(err, cs == CAIRO_STATUS_WRITE_ERROR ? MF_ENOSPC : MF_EIO,
                                "cannot write the report %s: %s", out,
-                               cs == CAIRO_STATUS_WRITE_ERROR
-                                   ? "the disk is full or was removed"
-                                   : cairo_status_to_string(cs));
+                               cs == CAIRO_STATUS_WRITE_ERROR ? "the disk is full or was removed"
+                                                              : cairo_status_to_string(cs));
     return MF_OK;
 }

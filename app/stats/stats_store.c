@@ -69,9 +69,9 @@ struct stats_store {
     int64_t first_mono_ms; /* monotonic time the oldest queued item arrived */
     bool stopping;
     int sync_waiters;
-    int64_t stop_mono_ms;  /* when close asked the writer to stop */
+    int64_t stop_mono_ms; /* when close asked the writer to stop */
     stats_status_t status;
-    stats_stop_t stop;   /* the current context as the UI sees it */
+    stats_stop_t stop; /* the current context as the UI sees it */
     stats_group_t group;
     uint64_t drop_logged;
 
@@ -173,8 +173,8 @@ static int meta_get(sqlite3 *db, const char *key, char *out, size_t size)
 static int meta_set(sqlite3 *db, const char *key, const char *value)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1,
-                                &st, NULL);
+    int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &st,
+                                NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
@@ -193,14 +193,13 @@ static void load_context(stats_store_t *s)
     meta_get(s->db, "current_group", s->cur_group, sizeof s->cur_group);
     if (s->cur_stop[0] &&
         sqlite3_prepare_v2(s->db,
-                           "SELECT id, town, venue, first_day, last_day FROM stops WHERE id=?",
-                           -1, &st, NULL) == SQLITE_OK) {
+                           "SELECT id, town, venue, first_day, last_day FROM stops WHERE id=?", -1,
+                           &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, s->cur_stop, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
             copy_str(s->stop.id, sizeof s->stop.id, (const char *)sqlite3_column_text(st, 0));
             copy_str(s->stop.town, sizeof s->stop.town, (const char *)sqlite3_column_text(st, 1));
-            copy_str(s->stop.venue, sizeof s->stop.venue,
-                     (const char *)sqlite3_column_text(st, 2));
+            copy_str(s->stop.venue, sizeof s->stop.venue, (const char *)sqlite3_column_text(st, 2));
             copy_str(s->stop.first_day, sizeof s->stop.first_day,
                      (const char *)sqlite3_column_text(st, 3));
             copy_str(s->stop.last_day, sizeof s->stop.last_day,
@@ -219,8 +218,7 @@ static void load_context(stats_store_t *s)
             stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &s->group.type);
             copy_str(s->group.level, sizeof s->group.level,
                      (const char *)sqlite3_column_text(st, 2));
-            copy_str(s->group.name, sizeof s->group.name,
-                     (const char *)sqlite3_column_text(st, 3));
+            copy_str(s->group.name, sizeof s->group.name, (const char *)sqlite3_column_text(st, 3));
             s->group.headcount = sqlite3_column_int(st, 4);
         }
     }
@@ -521,16 +519,16 @@ static void *writer_main(void *arg)
             s->status.written += n;
             s->status.last_commit_ms = now;
             if (s->status.failing)
-                mf_log_info("stats", "the store is written again (%zu events waiting)",
-                            s->count);
+                mf_log_info("stats", "the store is written again (%zu events waiting)", s->count);
             s->status.failing = false;
             s->first_mono_ms = mono_ms();
             backoff = 0;
         } else {
             int code = stats_db_error(rc);
             if (!s->status.failing || s->status.last_error != code)
-                mf_log_warn("stats", "cannot write the statistics (%s); %zu events kept in "
-                                     "memory, retrying",
+                mf_log_warn("stats",
+                            "cannot write the statistics (%s); %zu events kept in "
+                            "memory, retrying",
                             stats_db_words(rc), s->count);
             s->status.failing = true;
             s->status.last_error = code;
@@ -565,8 +563,7 @@ static int random_u64(uint64_t *out)
     return n == (ssize_t)sizeof *out ? MF_OK : MF_EIO;
 }
 
-stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt,
-                                stats_error_t *err)
+stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt, stats_error_t *err)
 {
     stats_store_t *s = calloc(1, sizeof *s);
     if (!s) {
@@ -758,8 +755,8 @@ visit_sink_t stats_store_sink(stats_store_t *s)
     return (visit_sink_t){.emit = s ? sink_emit : NULL, .ctx = s};
 }
 
-int stats_audit_record(stats_store_t *s, const char *role, const char *action,
-                       const char *detail, const char *result)
+int stats_audit_record(stats_store_t *s, const char *role, const char *action, const char *detail,
+                       const char *result)
 {
     if (!s || !action)
         return MF_EINVAL;
@@ -800,16 +797,15 @@ int stats_store_set_stop(stats_store_t *s, const stats_stop_t *stop)
 
 int stats_store_set_group(stats_store_t *s, stats_group_t *group)
 {
-    if (!s || (group && (group->type < 0 || group->type >= STATS_GROUP_TYPE_COUNT ||
-                         group->headcount < 0)))
+    if (!s || (group &&
+               (group->type < 0 || group->type >= STATS_GROUP_TYPE_COUNT || group->headcount < 0)))
         return MF_EINVAL;
     item_t *it = push_begin(s, ITEM_GROUP);
     if (!it)
         return MF_EFULL;
     it->u.group.clear = group == NULL;
     if (group) {
-        snprintf(group->id, sizeof group->id, "g%" PRIx64 "-%" PRId64, (uint64_t)s->run,
-                 it->seq);
+        snprintf(group->id, sizeof group->id, "g%" PRIx64 "-%" PRId64, (uint64_t)s->run, it->seq);
         it->u.group.g = *group;
         s->group = *group;
     } else {

@@ -49,11 +49,11 @@ typedef struct {
 typedef int64_t (*stats_clock_fn)(void *ctx);
 
 typedef struct {
-    const char *kiosk_id;   /* NULL or "": the id kept in the store (made at creation) */
-    int retention_months;   /* events and audit lines older than this are purged (25) */
-    int commit_ms;          /* longest wait of a queued item before its commit (250) */
-    size_t queue_max;       /* items kept in memory while the disk refuses (200000) */
-    stats_clock_fn clock;   /* NULL: CLOCK_REALTIME */
+    const char *kiosk_id; /* NULL or "": the id kept in the store (made at creation) */
+    int retention_months; /* events and audit lines older than this are purged (25) */
+    int commit_ms;        /* longest wait of a queued item before its commit (250) */
+    size_t queue_max;     /* items kept in memory while the disk refuses (200000) */
+    stats_clock_fn clock; /* NULL: CLOCK_REALTIME */
     void *clock_ctx;
 } stats_store_opts_t;
 
@@ -101,7 +101,7 @@ const char *stats_store_path(const stats_store_t *s);
 
 /* A stop of the truck: "2026-11-lille", Lille, "Grand Place", 2026-11-16..20. */
 typedef struct {
-    char id[STATS_ID_MAX];     /* staff's short id, stable across kiosks; "" = none */
+    char id[STATS_ID_MAX]; /* staff's short id, stable across kiosks; "" = none */
     char town[64];
     char venue[STATS_NAME_MAX];
     char first_day[11]; /* YYYY-MM-DD or "" */
@@ -153,16 +153,16 @@ void stats_store_context(const stats_store_t *s, stats_stop_t *stop, stats_group
  * DETAIL (what it was about; never a PIN) and RESULT ("ok", or the error's
  * words). Queued like events (never blocks). Returns 0, or MF_EFULL when the
  * queue is at its bound (the line is then dropped and counted). */
-int stats_audit_record(stats_store_t *s, const char *role, const char *action,
-                       const char *detail, const char *result);
+int stats_audit_record(stats_store_t *s, const char *role, const char *action, const char *detail,
+                       const char *result);
 
 /* --- The status for the staff's device panel. */
 
 typedef struct {
-    size_t queued;         /* items in memory, not yet committed */
-    uint64_t written;      /* items committed since the store was opened */
-    uint64_t dropped;      /* items lost because the queue was at its bound */
-    int last_error;        /* 0, or the MF_E* code of the last failed commit */
+    size_t queued;             /* items in memory, not yet committed */
+    uint64_t written;          /* items committed since the store was opened */
+    uint64_t dropped;          /* items lost because the queue was at its bound */
+    int last_error;            /* 0, or the MF_E* code of the last failed commit */
     char last_error_text[160]; /* "disk full", "database locked by another program"... */
     int64_t last_error_ms;     /* wall clock of that failure, 0 = none */
     int64_t last_commit_ms;    /* wall clock of the last good commit, 0 = none */
