@@ -47,6 +47,17 @@ typedef struct {
     int engrave_max_chars;                 /* longest text a visitor may engrave */
     bool engrave_home;                     /* home ($H) at start instead of unlocking ($X) */
 
+    /* The visitor statistics (app/stats, docs/STATS.md). */
+    char kiosk_id[48];          /* "" = the id the store made once at its creation */
+    int stats_retention_months; /* events older than this are purged */
+    /* The current stop and group, until the staff console sets them ("" = leave
+     * what the store has). */
+    char stop_id[48], stop_town[64], stop_venue[96];
+    char stop_first_day[11], stop_last_day[11]; /* YYYY-MM-DD */
+    char group_type[16]; /* school, job_seekers, company, general_public, other */
+    char group_level[32], group_name[96];
+    int group_headcount;
+
     /* Logging. */
     char log_level[8]; /* debug, info, warn, error */
     int log_file_kib;  /* cap of minifab.log in the data directory, KiB */

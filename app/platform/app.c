@@ -657,6 +657,7 @@ app_t *app_create(const app_options_t *opt)
         goto fail;
     if (opt->station_count > 0)
         kiosk_set_stations(a->kiosk, opt->stations, opt->station_count);
+    kiosk_set_sink(a->kiosk, opt->sink);
     if (opt->problem)
         kiosk_set_problem(a->kiosk, opt->problem, app_now(a));
     else if (opt->video)

@@ -41,6 +41,7 @@ typedef struct {
     const char *video_captions, *video_poster;
     app_reload_fn reload; /* F5 / SIGHUP, or NULL */
     void *reload_ctx;
+    visit_sink_t sink; /* where the visit's events go (the statistics store), or {0} */
 } app_options_t;
 
 /* Runs until the window closes (or the script ends). Returns the process
