@@ -17,6 +17,7 @@
 #include "app_loop.h"
 #include "devices.h"
 #include "line_drv.h"
+#include "scanner_drv.h"
 #include "player.h"
 #include "theme.h"
 #include "script_run.h"
@@ -361,6 +362,21 @@ static void feed_line(app_t *a)
     app_feed(a, &ev);
 }
 
+/* Tickets read by the scanner link the visit to their anonymous code (the
+ * kiosk decides what that means on each screen). */
+static void feed_tickets(app_t *a)
+{
+    scanner_drv_t *sc = devices_scanner(a->devices);
+    scanner_event_t se;
+    while (sc && scanner_drv_poll_event(sc, &se)) {
+        if (se.kind != SCANNER_EV_TICKET)
+            continue;
+        mf_event_t ev = {.type = MF_EV_TICKET};
+        snprintf(ev.text, sizeof ev.text, "%s", se.code);
+        app_feed(a, &ev);
+    }
+}
+
 /* Draws a VIEW_VIDEO widget: the player owns the picture and its captions. */
 static void draw_video(void *ctx, const view_widget_t *w, const SDL_Rect *dst)
 {
@@ -512,6 +528,7 @@ void app_pump(app_t *a, int wait_ms)
     }
     devices_tick(a->devices, app_now(a));
     feed_line(a);
+    feed_tickets(a);
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
     sync_video(a);
@@ -645,6 +662,8 @@ app_t *app_create(const app_options_t *opt)
     if (!a->ui || !a->view || !a->snap)
         goto fail;
     a->devices = opt->devices;
+    if (devices_scanner(a->devices))
+        devices_claim_events(a->devices, DEVICE_SCANNER); /* feed_tickets reads them */
     a->line = devices_line(opt->devices);
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;
