@@ -9,6 +9,7 @@
  *   app/ui/render.c        drawing a view with SDL (the only place pixels are made)
  *   docs/ARCHITECTURE.md   the whole picture
  */
+#include "app.h"
 #include "commands.h"
 
 #include <stdio.h>
@@ -39,6 +40,8 @@ int main(int argc, char **argv)
         print_usage(stdout);
         return 0;
     }
+    if (argc == 2 && strcmp(argv[1], APP_GL_PROBE_ARG) == 0)
+        return app_gl_probe_main(); /* hidden: the kiosk asks it (app/platform/app.c) */
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         printf("minifab %s\n", MINIFAB_VERSION);
         return 0;

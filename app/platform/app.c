@@ -28,6 +28,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct app {
     SDL_Window *win;
@@ -50,6 +57,10 @@ struct app {
     bool keeps_frame;
     bool video_alone;                    /* app_draw_video() is drawing */
     uint64_t frames_whole, frames_video; /* drawn so far, for the log and tests */
+    bool still_drawn;                    /* the last app_draw() redrew the still picture */
+    app_frame_fn frame_fn;               /* the bench's probe, or NULL */
+    void *frame_ctx;
+    int64_t tap_ns; /* when a pointer up arrived, until a frame shows it; -1 */
     bool headless;
     int out_w, out_h;
     line_drv_t *line;
@@ -117,8 +128,29 @@ float app_units_per_pixel(const app_t *a)
     return 1.0f / ui_units_scale(a->out_w, a->out_h);
 }
 
+/* Monotonic nanoseconds, for the frame probe. */
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void app_set_frame_probe(app_t *a, app_frame_fn fn, void *ctx)
+{
+    a->frame_fn = fn;
+    a->frame_ctx = ctx;
+}
+
+const ui_t *app_ui(const app_t *a)
+{
+    return a->ui;
+}
+
 void app_feed(app_t *a, const mf_event_t *ev)
 {
+    if (a->frame_fn && ev->type == MF_EV_POINTER_UP && a->tap_ns < 0)
+        a->tap_ns = mono_ns();
     if (kiosk_update(a->kiosk, ev, app_now(a)))
         a->need_redraw = true;
 }
@@ -186,7 +218,9 @@ void app_draw(app_t *a)
         snprintf(a->drawn_screen, sizeof a->drawn_screen, "%s", a->view->screen);
     }
     uint64_t hash = view_static_hash(a->view);
+    a->still_drawn = false;
     if (!a->still_valid || hash != a->still_hash) {
+        a->still_drawn = true;
         SDL_SetRenderTarget(a->ren, a->still);
         ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f, UI_LAYER_STATIC);
         SDL_SetRenderTarget(a->ren, NULL);
@@ -410,7 +444,7 @@ static void sync_video(app_t *a)
         pc.volume_max_percent = a->video_volume_max;
         pc.font_path = ui_theme_font_path(UI_WEIGHT_BOLD);
         pc.audio = 1;
-        pc.decoder_threads = 2;
+        pc.decoder_threads = 1; /* player.h: one costs less CPU and 10 MB less */
         a->player = player_create(a->ren, &pc);
         if (!a->player)
             return; /* logged; the screen shows an empty panel and its controls */
@@ -487,6 +521,7 @@ void app_pump(app_t *a, int wait_ms)
     SDL_Event e;
     mf_event_t ev;
     int got;
+    int64_t t0 = 0;
     if (a->headless && wait_ms > 0) {
         /* SDL's dummy video driver cannot block for events: its
          * SDL_WaitEventTimeout wakes every millisecond to look. Headless,
@@ -497,6 +532,8 @@ void app_pump(app_t *a, int wait_ms)
     } else {
         got = wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e);
     }
+    if (a->frame_fn)
+        t0 = mono_ns(); /* a frame starts when the wait ends */
     while (got) {
         if (translate(a, &e, &ev))
             app_feed(a, &ev);
@@ -510,14 +547,28 @@ void app_pump(app_t *a, int wait_ms)
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
     sync_video(a);
+    bool drawn = false, whole = true;
     if (a->need_redraw || kiosk_generation(a->kiosk) != a->drawn_generation) {
         app_draw(a);
         app_present(a);
+        drawn = true;
     } else if (a->video_open && player_frame_due(a->player)) {
-        if (!app_draw_video(a))
+        whole = !app_draw_video(a);
+        if (whole)
             app_draw(a);
         app_present(a);
+        drawn = true;
     }
+    if (a->frame_fn && drawn) {
+        app_frame_info_t f = {.start_ns = t0,
+                              .end_ns = mono_ns(),
+                              .whole = whole,
+                              .slide = a->view->transition < 1.0f,
+                              .still_drawn = whole && a->still_drawn,
+                              .tap_ns = a->tap_ns};
+        a->frame_fn(a->frame_ctx, &f);
+    }
+    a->tap_ns = -1; /* a tap that changed nothing drawn has no frame to wait for */
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
@@ -553,19 +604,115 @@ static const char *gl_renderer_name(void)
     return name ? name : "";
 }
 
-/* True when R draws with OpenGL emulated on the CPU (Mesa's llvmpipe or
- * softpipe on a PC without a graphics processor, or without its driver).
- * There SDL's own software renderer costs less: 20 % instead of 31 % of a
- * core on the attract screen, 33 % instead of 75 % playing a 1080p video
- * (docs/BENCHMARKS.md). */
+/* True when the OpenGL renderer NAME is Mesa's emulation on the CPU
+ * (llvmpipe or softpipe on a PC without a graphics processor, or without
+ * its driver). There SDL's own software renderer costs less: 20 % instead
+ * of 31 % of a core on the attract screen, 33 % instead of 75 % playing a
+ * 1080p video (docs/BENCHMARKS.md). */
+static bool gl_name_is_emulated(const char *name)
+{
+    return strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+           strstr(name, "Software Rasterizer") || strstr(name, "swrast");
+}
+
+/* The same question asked of R in this process (when the probe failed). */
 static bool renderer_is_emulated(SDL_Renderer *r)
 {
     SDL_RendererInfo info;
     if (SDL_GetRendererInfo(r, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
         return false;
-    const char *name = gl_renderer_name();
-    return strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
-           strstr(name, "Software Rasterizer") || strstr(name, "swrast");
+    return gl_name_is_emulated(gl_renderer_name());
+}
+
+int app_gl_probe_main(void)
+{
+    /* hidden window, the renderer SDL would choose, its OpenGL name */
+    if (SDL_Init(SDL_INIT_VIDEO) != 0)
+        return 1;
+    SDL_Window *w = SDL_CreateWindow("minifab-probe", 0, 0, 64, 64, SDL_WINDOW_HIDDEN);
+    SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_ACCELERATED) : NULL;
+    SDL_RendererInfo info;
+    int status = 1;
+    if (r && SDL_GetRendererInfo(r, &info) == 0) {
+        printf("%s\n%s\n", info.name,
+               strncmp(info.name, "opengl", 6) == 0 ? gl_renderer_name() : "");
+        status = 0;
+    }
+    fflush(stdout);
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (w)
+        SDL_DestroyWindow(w);
+    SDL_Quit();
+    return status;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Asks a short-lived child (this program, `minifab --gl-probe`) which
+ * renderer SDL would choose and, for OpenGL, who draws it: loading OpenGL
+ * maps Mesa's emulation (libLLVM, swrast: ~70 MB) for good, so the kiosk
+ * does not load it just to find it is not wanted. Fills RENDERER and GL;
+ * MF_OK, or an error when the child did not answer within 5 s. */
+static int gl_probe(char *renderer, size_t rsize, char *gl, size_t gsize)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return mf_error_from_errno(errno);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    char exe[] = "/proc/self/exe", arg[] = APP_GL_PROBE_ARG;
+    char *argv[] = {exe, arg, NULL};
+    extern char **environ;
+    pid_t pid;
+    int rc = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        return mf_error_from_errno(rc);
+    }
+    char buf[512];
+    size_t n = 0;
+    int64_t deadline = mono_ns() + 5000000000LL;
+    for (;;) {
+        int left = (int)((deadline - mono_ns()) / 1000000);
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, left) <= 0)
+            break;
+        ssize_t got = read(fds[0], buf + n, sizeof buf - 1 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+        if (n >= sizeof buf - 1)
+            break;
+    }
+    buf[n] = '\0';
+    close(fds[0]);
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == 0) {
+        kill(pid, SIGKILL); /* stuck in a driver: do not wait for it */
+        waitpid(pid, &status, 0);
+    }
+    char *nl = strchr(buf, '\n');
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !nl)
+        return MF_EIO;
+    *nl = '\0';
+    char *end = strchr(nl + 1, '\n');
+    if (end)
+        *end = '\0';
+    copy_str(renderer, rsize, buf);
+    copy_str(gl, gsize, nl + 1);
+    return MF_OK;
 }
 
 app_t *app_create(const app_options_t *opt)
@@ -574,6 +721,7 @@ app_t *app_create(const app_options_t *opt)
     if (!a)
         return NULL;
     a->headless = opt->headless;
+    a->tap_ns = -1;
     if (opt->headless) {
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
@@ -599,21 +747,44 @@ app_t *app_create(const app_options_t *opt)
         mf_log_error("app", "cannot open a window: %s", SDL_GetError());
         goto fail;
     }
-    a->ren =
-        SDL_CreateRenderer(a->win, -1,
-                           opt->headless ? SDL_RENDERER_SOFTWARE
-                                         : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
     /* Only on X11: there the software renderer draws into X11 shared memory
      * by itself; Wayland and KMS/DRM would show it through OpenGL anyway. */
     const char *vd = SDL_GetCurrentVideoDriver();
     bool x11 = vd && strcmp(vd, "x11") == 0;
-    if (a->ren && x11 && !opt->headless && !SDL_GetHint(SDL_HINT_RENDER_DRIVER) &&
-        renderer_is_emulated(a->ren)) {
+    bool ask = x11 && !opt->headless && !SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+    bool emulated = false, probed = false;
+    if (ask) {
+        char rname[64], glname[256];
+        probed = gl_probe(rname, sizeof rname, glname, sizeof glname) == MF_OK;
+        if (probed && strncmp(rname, "opengl", 6) == 0 && gl_name_is_emulated(glname)) {
+            emulated = true;
+            mf_log_info("app", "no graphics processor (OpenGL is %s): SDL's software renderer",
+                        glname);
+        } else if (!probed) {
+            mf_log_warn("app", "the OpenGL probe did not answer: asking OpenGL here");
+        }
+    }
+    if (emulated) {
+        /* SDL would otherwise show the software renderer's picture through
+         * OpenGL, emulated too: twice the CPU for every frame (measured) */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        if (!a->ren) {
+            mf_log_warn("app", "software renderer: %s; back to OpenGL", SDL_GetError());
+            SDL_ResetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION);
+            a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+        }
+    } else {
+        a->ren = SDL_CreateRenderer(a->win, -1,
+                                    opt->headless
+                                        ? SDL_RENDERER_SOFTWARE
+                                        : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    }
+    if (a->ren && ask && !probed && renderer_is_emulated(a->ren)) {
+        /* the old way, when the probe failed: OpenGL stays loaded */
         mf_log_info("app", "no graphics processor (OpenGL is %s): SDL's software renderer",
                     gl_renderer_name());
         SDL_DestroyRenderer(a->ren);
-        /* SDL would otherwise show the software renderer's picture through
-         * OpenGL, emulated too: twice the CPU for every frame (measured) */
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
         a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
         if (!a->ren) {
