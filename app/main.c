@@ -20,7 +20,7 @@ static const mf_command_t commands[] = {
     {"play", "preview a job video in the kiosk's player, with captions", cmd_play},
     {"content", "check a content pack, list its trades", cmd_content},
     {"diag", "the technician's view of the devices (ports, line, io, engrave, scan)", cmd_diag},
-    {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video)", cmd_bench},
+    {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video, ui)", cmd_bench},
 };
 
 static void print_usage(FILE *out)

@@ -136,6 +136,15 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* CPU nanoseconds of this thread: a frame's cost even when the machine is
+ * busy with other work. */
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 void app_set_frame_probe(app_t *a, app_frame_fn fn, void *ctx)
 {
     a->frame_fn = fn;
@@ -521,7 +530,7 @@ void app_pump(app_t *a, int wait_ms)
     SDL_Event e;
     mf_event_t ev;
     int got;
-    int64_t t0 = 0;
+    int64_t t0 = 0, cpu0 = 0;
     if (a->headless && wait_ms > 0) {
         /* SDL's dummy video driver cannot block for events: its
          * SDL_WaitEventTimeout wakes every millisecond to look. Headless,
@@ -532,8 +541,10 @@ void app_pump(app_t *a, int wait_ms)
     } else {
         got = wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e);
     }
-    if (a->frame_fn)
+    if (a->frame_fn) {
         t0 = mono_ns(); /* a frame starts when the wait ends */
+        cpu0 = thread_cpu_ns();
+    }
     while (got) {
         if (translate(a, &e, &ev))
             app_feed(a, &ev);
@@ -561,6 +572,7 @@ void app_pump(app_t *a, int wait_ms)
     }
     if (a->frame_fn && drawn) {
         app_frame_info_t f = {.start_ns = t0,
+                              .cpu_ns = thread_cpu_ns() - cpu0,
                               .end_ns = mono_ns(),
                               .whole = whole,
                               .slide = a->view->transition < 1.0f,

@@ -56,6 +56,7 @@ int app_save_png(app_t *a, const char *path);
 typedef struct {
     int64_t start_ns; /* the loop's wait ended: events, update, view, draw... */
     int64_t end_ns;   /* ...and SDL_RenderPresent() returned */
+    int64_t cpu_ns;   /* CPU time of the loop's thread meanwhile */
     bool whole;       /* a whole frame, else a new video frame drawn alone */
     bool slide;       /* during a screen change */
     bool still_drawn; /* the screen's still picture was redrawn (not copied) */

@@ -24,7 +24,8 @@ typedef struct {
     char path[VIEW_PATH_MAX];
     SDL_Texture *tex; /* NULL with failed=1: the file could not be read */
     int failed;
-    int w, h;
+    int w, h;         /* the texture: fitted into box_w x box_h */
+    int box_w, box_h; /* the box it was fitted to (part of the key) */
     size_t bytes;
     uint64_t used;
 } render_image_t;
@@ -110,13 +111,50 @@ static void image_make_room(ui_t *ui, size_t add)
     }
 }
 
-static render_image_t *image_get(ui_t *ui, const char *path)
+/* PATH's picture scaled once to fit W x H pixels (aspect kept): drawn
+ * with a plain copy, since SDL's software renderer scales and blends a
+ * picture through a temporary surface on every copy. An SVG drawing is
+ * rasterised again at that size, so it stays sharp. NULL when unreadable. */
+static SDL_Surface *image_load_fitted(const char *path, int w, int h)
+{
+    SDL_Surface *native = IMG_Load(path);
+    if (!native)
+        return NULL;
+    float s = fminf((float)w / (float)native->w, (float)h / (float)native->h);
+    int fw = (int)lroundf((float)native->w * s), fh = (int)lroundf((float)native->h * s);
+    if (fw < 1)
+        fw = 1;
+    if (fh < 1)
+        fh = 1;
+    const char *dot = strrchr(path, '.');
+    SDL_Surface *out = NULL;
+    if (dot && SDL_strcasecmp(dot, ".svg") == 0) {
+        SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+        out = rw ? IMG_LoadSizedSVG_RW(rw, fw, fh) : NULL;
+        if (rw)
+            SDL_RWclose(rw);
+    }
+    if (!out) {
+        SDL_Surface *argb = SDL_ConvertSurfaceFormat(native, SDL_PIXELFORMAT_ARGB8888, 0);
+        out = argb ? SDL_CreateRGBSurfaceWithFormat(0, fw, fh, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
+        if (out && SDL_SoftStretchLinear(argb, NULL, out, NULL) != 0) {
+            SDL_FreeSurface(out);
+            out = NULL;
+        }
+        SDL_FreeSurface(argb);
+    }
+    SDL_FreeSurface(native);
+    return out;
+}
+
+/* The picture PATH fitted into BOX_W x BOX_H, from the cache or loaded. */
+static render_image_t *image_get(ui_t *ui, const char *path, int box_w, int box_h)
 {
     ui->image_clock++;
     int lru = 0;
     for (int i = 0; i < RENDER_IMAGE_SLOTS; i++) {
         render_image_t *s = &ui->images[i];
-        if (s->path[0] && strcmp(s->path, path) == 0) {
+        if (s->path[0] && s->box_w == box_w && s->box_h == box_h && strcmp(s->path, path) == 0) {
             s->used = ui->image_clock;
             return s;
         }
@@ -127,23 +165,39 @@ static render_image_t *image_get(ui_t *ui, const char *path)
     if (s->tex)
         SDL_DestroyTexture(s->tex);
     memset(s, 0, sizeof *s);
-    SDL_Surface *surf = IMG_Load(path);
+    SDL_Surface *surf = box_w > 0 && box_h > 0 ? image_load_fitted(path, box_w, box_h) : NULL;
     if (surf) {
         image_make_room(ui, (size_t)surf->w * (size_t)surf->h * 4u);
         s->tex = SDL_CreateTextureFromSurface(ui->r, surf);
         SDL_FreeSurface(surf);
     }
     snprintf(s->path, sizeof s->path, "%s", path);
+    s->box_w = box_w;
+    s->box_h = box_h;
     s->used = ui->image_clock;
     ui->image_loads++;
     if (!s->tex) {
         s->failed = 1;
         mf_log_warn("ui", "cannot load image %s: %s", path, IMG_GetError());
     } else {
+        SDL_SetTextureBlendMode(s->tex, SDL_BLENDMODE_BLEND);
         SDL_QueryTexture(s->tex, NULL, NULL, &s->w, &s->h);
         s->bytes = (size_t)s->w * (size_t)s->h * 4u;
     }
     return s;
+}
+
+/* Draws PATH's picture fitted and centred in BOX (pixels). False when it
+ * cannot be read. */
+static bool image_draw(ui_t *ui, const char *path, ui_frect_t box)
+{
+    render_image_t *img = image_get(ui, path, (int)lroundf(box.w), (int)lroundf(box.h));
+    if (!img->tex)
+        return false;
+    SDL_Rect d = {(int)lroundf(box.x + (box.w - (float)img->w) / 2),
+                  (int)lroundf(box.y + (box.h - (float)img->h) / 2), img->w, img->h};
+    SDL_RenderCopy(ui->r, img->tex, NULL, &d);
+    return true;
 }
 
 void ui_stats(const ui_t *ui, ui_stats_t *out)
@@ -209,6 +263,27 @@ static const char *icon_glyph(view_icon_t icon)
 }
 
 /* ---- widgets --------------------------------------------------------------- */
+
+/* The shadow of the shape RC (radius RADIUS, colour OVER, drawn next),
+ * DY pixels lower. When OVER is opaque it hides all but the shadow's lower
+ * edge: only that is blended (a blended fill costs SDL's software renderer
+ * a read and a write per pixel, the whole card's area otherwise). */
+static void draw_shadow(ui_t *ui, ui_frect_t rc, float radius, float dy, ui_colour_t over)
+{
+    if (!ui->th->shadow.a)
+        return;
+    ui_frect_t s = {rc.x, rc.y + dy, rc.w, rc.h};
+    if (over.a != 255) {
+        ui_fill_rounded(ui->draw, s, radius, ui->th->shadow);
+        return;
+    }
+    float top = rc.y + rc.h - fminf(radius, fminf(rc.w, rc.h) / 2) - 2.0f;
+    SDL_Rect clip = {(int)floorf(rc.x) - 2, (int)floorf(top), (int)ceilf(rc.w) + 4,
+                     (int)ceilf(s.y + s.h - top) + 2};
+    SDL_RenderSetClipRect(ui->r, &clip);
+    ui_fill_rounded(ui->draw, s, radius, ui->th->shadow);
+    SDL_RenderSetClipRect(ui->r, NULL);
+}
 
 static void draw_text_widget(ui_t *ui, const view_widget_t *w)
 {
@@ -293,10 +368,8 @@ static void draw_button(ui_t *ui, const view_widget_t *w)
         ui_frect_t h = {rc.x - grow * 2, rc.y - grow * 2, rc.w + grow * 4, rc.h + grow * 4};
         ui_fill_rounded(ui->draw, h, radius + grow * 2, halo);
     }
-    if (th->shadow.a && w->style != VIEW_STYLE_GHOST) {
-        ui_frect_t s = {rc.x, rc.y + 0.6f * ui->px, rc.w, rc.h};
-        ui_fill_rounded(ui->draw, s, radius, th->shadow);
-    }
+    if (w->style != VIEW_STYLE_GHOST)
+        draw_shadow(ui, rc, radius, 0.6f * ui->px, bg);
     ui_fill_rounded(ui->draw, rc, radius, bg);
     if (th->outline_width > 0)
         ui_stroke_rounded(ui->draw, rc, radius, th->outline_width * ui->px, th->outline);
@@ -332,10 +405,7 @@ static void draw_card(ui_t *ui, const view_widget_t *w)
     float radius = th->radius * ui->px;
     ui_colour_t accent = w->accent ? ui_rgb(w->accent) : th->primary;
     ui_colour_t bg = w->pressed ? th->surface_pressed : th->surface;
-    if (th->shadow.a) {
-        ui_frect_t s = {rc.x, rc.y + 0.8f * ui->px, rc.w, rc.h};
-        ui_fill_rounded(ui->draw, s, radius, th->shadow);
-    }
+    draw_shadow(ui, rc, radius, 0.8f * ui->px, bg);
     ui_fill_rounded(ui->draw, rc, radius, bg);
     /* picture area, tinted with the station's colour */
     ui_frect_t pic = {rc.x, rc.y, rc.w, rc.h * 0.62f};
@@ -345,14 +415,8 @@ static void draw_card(ui_t *ui, const view_widget_t *w)
     ui_frect_t flat = {rc.x, rc.y + pic.h - radius, rc.w, radius + 1.0f};
     ui_fill_rounded(ui->draw, flat, 0, bg);
     if (w->path[0]) {
-        render_image_t *img = image_get(ui, w->path);
-        if (img->tex) {
-            float s = fminf((pic.w * 0.8f) / (float)img->w, (pic.h * 0.8f) / (float)img->h);
-            SDL_FRect d = {pic.x + (pic.w - (float)img->w * s) / 2,
-                           pic.y + (pic.h - (float)img->h * s) / 2, (float)img->w * s,
-                           (float)img->h * s};
-            SDL_RenderCopyF(ui->r, img->tex, NULL, &d);
-        }
+        ui_frect_t box = {pic.x + pic.w * 0.1f, pic.y + pic.h * 0.1f, pic.w * 0.8f, pic.h * 0.8f};
+        image_draw(ui, w->path, box);
     }
     if (w->value >= 1.0f) { /* station number on the line, in a disc */
         char num[8];
@@ -443,15 +507,9 @@ static void draw_progress(ui_t *ui, const view_widget_t *w)
 static void draw_image(ui_t *ui, const view_widget_t *w)
 {
     ui_frect_t rc = to_px(ui, w->rect);
-    render_image_t *img = w->path[0] ? image_get(ui, w->path) : NULL;
-    if (!img || !img->tex) {
+    if (!w->path[0] || !image_draw(ui, w->path, rc)) {
         ui_fill_rounded(ui->draw, rc, ui->th->radius * ui->px, ui->th->surface);
-        return;
     }
-    float s = fminf(rc.w / (float)img->w, rc.h / (float)img->h);
-    SDL_FRect d = {rc.x + (rc.w - (float)img->w * s) / 2, rc.y + (rc.h - (float)img->h * s) / 2,
-                   (float)img->w * s, (float)img->h * s};
-    SDL_RenderCopyF(ui->r, img->tex, NULL, &d);
 }
 
 void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, ui_layer_t layers)
