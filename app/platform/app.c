@@ -43,6 +43,8 @@ struct app {
     SDL_Texture *still;  /* this screen without its animated widgets */
     uint64_t still_hash; /* view_static_hash() of what `still` holds */
     bool still_valid;
+    uint64_t prev_hash; /* ...and `prev`: going back finds its picture there */
+    bool prev_valid;
     int tex_w, tex_h;
     ui_t *ui;
     kiosk_t *kiosk;
@@ -188,6 +190,7 @@ static bool ensure_textures(app_t *a)
     if (a->prev)
         SDL_DestroyTexture(a->prev);
     a->still_valid = false;
+    a->prev_valid = false;
     Uint32 format = frame_format(a);
     a->still = SDL_CreateTexture(a->ren, format, SDL_TEXTUREACCESS_TARGET, a->out_w, a->out_h);
     a->prev = SDL_CreateTexture(a->ren, format, SDL_TEXTUREACCESS_TARGET, a->out_w, a->out_h);
@@ -220,11 +223,29 @@ void app_draw(app_t *a)
     if (!ensure_textures(a))
         return;
     if (strcmp(a->drawn_screen, a->view->screen) != 0) {
+        /* the outgoing picture slides out; the incoming one may be the
+         * screen we came from (going back): then it is already drawn */
         SDL_Texture *t = a->prev;
         a->prev = a->still;
         a->still = t;
-        a->still_valid = false;
+        uint64_t h = a->prev_hash;
+        bool v = a->prev_valid;
+        a->prev_hash = a->still_hash;
+        a->prev_valid = a->still_valid;
+        a->still_hash = h;
+        a->still_valid = v;
         snprintf(a->drawn_screen, sizeof a->drawn_screen, "%s", a->view->screen);
+    }
+    /* A widget under a finger is drawn pressed over the still picture,
+     * which keeps it as it is otherwise: a finger down costs one widget,
+     * not the whole screen drawn again. */
+    size_t pressed[8], npressed = 0;
+    for (size_t i = 0; i < a->view->count && npressed < 8; i++) {
+        view_widget_t *w = &a->view->widgets[i];
+        if (w->pressed && !w->animated) {
+            w->pressed = false;
+            pressed[npressed++] = i;
+        }
     }
     uint64_t hash = view_static_hash(a->view);
     a->still_drawn = false;
@@ -235,6 +256,10 @@ void app_draw(app_t *a)
         SDL_SetRenderTarget(a->ren, NULL);
         a->still_hash = hash;
         a->still_valid = true;
+    }
+    for (size_t i = 0; i < npressed; i++) {
+        a->view->widgets[pressed[i]].pressed = true;
+        a->view->widgets[pressed[i]].animated = true; /* drawn with the animated ones */
     }
 
     float t = a->view->transition;

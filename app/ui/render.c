@@ -277,11 +277,17 @@ static void draw_shadow(ui_t *ui, ui_frect_t rc, float radius, float dy, ui_colo
         ui_fill_rounded(ui->draw, s, radius, ui->th->shadow);
         return;
     }
-    float top = rc.y + rc.h - fminf(radius, fminf(rc.w, rc.h) / 2) - 2.0f;
-    SDL_Rect clip = {(int)floorf(rc.x) - 2, (int)floorf(top), (int)ceilf(rc.w) + 4,
-                     (int)ceilf(s.y + s.h - top) + 2};
-    SDL_RenderSetClipRect(ui->r, &clip);
-    ui_fill_rounded(ui->draw, s, radius, ui->th->shadow);
+    /* the band below the shape, and its two lower corners */
+    float r = fminf(radius, fminf(rc.w, rc.h) / 2) + 2.0f;
+    int x0 = (int)floorf(rc.x) - 2, x1 = (int)ceilf(rc.x + rc.w) + 2;
+    int yb = (int)floorf(rc.y + rc.h) - 1, y1 = (int)ceilf(s.y + s.h) + 2;
+    int yc = (int)floorf(rc.y + rc.h - r), cw = (int)ceilf(r) + 2;
+    SDL_Rect clips[3] = {
+        {x0, yb, x1 - x0, y1 - yb}, {x0, yc, cw, yb - yc}, {x1 - cw, yc, cw, yb - yc}};
+    for (int i = 0; i < 3; i++) {
+        SDL_RenderSetClipRect(ui->r, &clips[i]);
+        ui_fill_rounded(ui->draw, s, radius, ui->th->shadow);
+    }
     SDL_RenderSetClipRect(ui->r, NULL);
 }
 
@@ -368,7 +374,7 @@ static void draw_button(ui_t *ui, const view_widget_t *w)
         ui_frect_t h = {rc.x - grow * 2, rc.y - grow * 2, rc.w + grow * 4, rc.h + grow * 4};
         ui_fill_rounded(ui->draw, h, radius + grow * 2, halo);
     }
-    if (w->style != VIEW_STYLE_GHOST)
+    if (w->style != VIEW_STYLE_GHOST && !w->pressed) /* pressed: pushed in */
         draw_shadow(ui, rc, radius, 0.6f * ui->px, bg);
     ui_fill_rounded(ui->draw, rc, radius, bg);
     if (th->outline_width > 0)
@@ -405,7 +411,8 @@ static void draw_card(ui_t *ui, const view_widget_t *w)
     float radius = th->radius * ui->px;
     ui_colour_t accent = w->accent ? ui_rgb(w->accent) : th->primary;
     ui_colour_t bg = w->pressed ? th->surface_pressed : th->surface;
-    draw_shadow(ui, rc, radius, 0.8f * ui->px, bg);
+    if (!w->pressed) /* pressed: pushed in */
+        draw_shadow(ui, rc, radius, 0.8f * ui->px, bg);
     ui_fill_rounded(ui->draw, rc, radius, bg);
     /* picture area, tinted with the station's colour */
     ui_frect_t pic = {rc.x, rc.y, rc.w, rc.h * 0.62f};
