@@ -36,6 +36,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Places of animated widgets a frame may redraw alone; more: a whole frame. */
+#define APP_DIRTY_MAX 16
+
 struct app {
     SDL_Window *win;
     SDL_Renderer *ren;
@@ -45,6 +48,13 @@ struct app {
     bool still_valid;
     uint64_t prev_hash; /* ...and `prev`: going back finds its picture there */
     bool prev_valid;
+    /* What the window holds (software renderer): the still picture with the
+     * animated widgets over it in these places, so the next frame of the
+     * same picture restores and redraws only them. */
+    bool kept_valid;
+    SDL_Rect kept_dirty[APP_DIRTY_MAX];
+    int kept_ndirty;
+    uint64_t partial_frames; /* frames drawn that way, for tests */
     int tex_w, tex_h;
     ui_t *ui;
     kiosk_t *kiosk;
@@ -213,6 +223,46 @@ static float ease_out(float t)
     return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t);
 }
 
+/* Where the animated widgets of the view are, in pixels, with a margin
+ * for what they draw outside their box (a halo, a shadow); -1 when there
+ * are more than APP_DIRTY_MAX. */
+static int animated_places(const app_t *a, SDL_Rect *out)
+{
+    float px = ui_units_scale(a->out_w, a->out_h), m = 3.0f * px;
+    SDL_Rect screen = {0, 0, a->out_w, a->out_h};
+    int n = 0;
+    for (size_t i = 0; i < a->view->count; i++) {
+        const view_widget_t *w = &a->view->widgets[i];
+        if (!w->animated)
+            continue;
+        if (n == APP_DIRTY_MAX)
+            return -1;
+        SDL_Rect r = {(int)floorf(w->rect.x * px - m), (int)floorf(w->rect.y * px - m),
+                      (int)ceilf(w->rect.w * px + 2 * m), (int)ceilf(w->rect.h * px + 2 * m)};
+        if (SDL_IntersectRect(&r, &screen, &out[n]))
+            n++;
+    }
+    return n;
+}
+
+/* Merges overlapping places into their bounding boxes until none overlap
+ * (a place drawn twice would blend twice). Returns how many are left. */
+static int merge_places(SDL_Rect *p, int n)
+{
+    bool merged = true;
+    while (merged) {
+        merged = false;
+        for (int i = 0; i < n && !merged; i++)
+            for (int j = i + 1; j < n && !merged; j++)
+                if (SDL_HasIntersection(&p[i], &p[j])) {
+                    SDL_UnionRect(&p[i], &p[j], &p[i]);
+                    p[j] = p[--n];
+                    merged = true;
+                }
+    }
+    return n;
+}
+
 /* Draws the frame: the still picture of the screen (re-rendered only when
  * what it shows changed), then the animated widgets over it. During a screen
  * transition the previous screen's still picture slides out. */
@@ -264,6 +314,8 @@ void app_draw(app_t *a)
 
     float t = a->view->transition;
     float in_x = 0.0f;
+    SDL_Rect dirty[APP_DIRTY_MAX];
+    int ndirty = animated_places(a, dirty);
     if (t < 1.0f) {
         float e = ease_out(t);
         float dir = (float)a->view->transition_dir;
@@ -272,10 +324,32 @@ void app_draw(app_t *a)
         SDL_Rect in = {(int)lroundf(in_x), 0, a->out_w, a->out_h};
         SDL_RenderCopy(a->ren, a->prev, NULL, &out);
         SDL_RenderCopy(a->ren, a->still, NULL, &in);
+        ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
+    } else if (a->keeps_frame && a->kept_valid && !a->still_drawn && ndirty >= 0 &&
+               ndirty + a->kept_ndirty <= APP_DIRTY_MAX) {
+        /* The window still shows this picture: restore where animated
+         * widgets were and are, and draw them there, each place once. */
+        SDL_Rect places[2 * APP_DIRTY_MAX];
+        int n = 0;
+        for (int i = 0; i < a->kept_ndirty; i++)
+            places[n++] = a->kept_dirty[i];
+        for (int i = 0; i < ndirty; i++)
+            places[n++] = dirty[i];
+        n = merge_places(places, n);
+        for (int i = 0; i < n; i++) {
+            SDL_RenderCopy(a->ren, a->still, &places[i], &places[i]);
+            SDL_RenderSetClipRect(a->ren, &places[i]);
+            ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f, UI_LAYER_ANIMATED);
+        }
+        SDL_RenderSetClipRect(a->ren, NULL);
+        a->partial_frames++;
     } else {
         SDL_RenderCopy(a->ren, a->still, NULL, NULL);
+        ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
     }
-    ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
+    a->kept_valid = t >= 1.0f && ndirty >= 0;
+    a->kept_ndirty = ndirty < 0 ? 0 : ndirty;
+    memcpy(a->kept_dirty, dirty, sizeof dirty[0] * (size_t)a->kept_ndirty);
     a->drawn_generation = kiosk_generation(a->kiosk);
     a->need_redraw = false;
     a->frames_whole++;
@@ -393,6 +467,7 @@ static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
         return true;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            a->kept_valid = false;
             SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
             ev->type = MF_EV_RESIZE;
             float k = app_units_per_pixel(a);
@@ -401,8 +476,10 @@ static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
             a->need_redraw = true;
             return true;
         }
-        if (e->window.event == SDL_WINDOWEVENT_EXPOSED)
+        if (e->window.event == SDL_WINDOWEVENT_EXPOSED) {
             a->need_redraw = true;
+            a->kept_valid = false; /* the window may have lost its pixels */
+        }
         return false;
     default:
         return false;
