@@ -52,6 +52,8 @@ static const char control_help[] =
     "engrave-done ORDER [failed]    report the engraving of ORDER\n"
     "plc start|stop|reset|ack       a staff command\n"
     "plc mode auto|maintenance|manual\n"
+    "plc map-version N              publish map version N in IR 0 (play a PLC the kiosk\n"
+    "                               must refuse; 1 = this map)\n"
     "engraver svg PATH              write the burned path as SVG\n"
     "engraver clear                 forget the burned path\n"
     "engraver drop-ok [SKIP]        the ok after SKIP more (default 0) is lost on the link\n"
@@ -366,7 +368,12 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             plc_cmd(w, o, MF_PLC_CMD_RESET, args, now);
         else if (strcmp(a1, "ack") == 0)
             plc_cmd(w, o, MF_PLC_CMD_ACK, args, now);
-        else if (strcmp(a1, "mode") == 0 && a2) {
+        else if (strcmp(a1, "map-version") == 0 && a2) {
+            if (!parse_uint(a2, 0, 65535, &u))
+                err = "map-version 0..65535 expected";
+            else
+                plc_model_set_map_version(w->plc, (uint16_t)u);
+        } else if (strcmp(a1, "mode") == 0 && a2) {
             static const char *modes[] = {"", "auto", "maintenance", "manual"};
             for (unsigned m = 1; m <= MF_MODE_MAX; m++) {
                 if (strcmp(a2, modes[m]) == 0)
@@ -374,7 +381,7 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             }
             plc_cmd(w, o, MF_PLC_CMD_SET_MODE, args, now);
         } else
-            err = "plc start|stop|reset|ack|mode M";
+            err = "plc start|stop|reset|ack|mode M|map-version N";
     } else if (strcmp(cmd, "engraver") == 0 && a1 && w->grbl) {
         if (strcmp(a1, "svg") == 0 && a2) {
             if (grbl_sim_write_svg(w->grbl, a2) != 0)
