@@ -111,6 +111,28 @@ def main():
         check(sim.status()["plc.state"] == "Idle", "and presses none of its buttons (START ignored)")
         s.close()
 
+    # --scan-ms 300: a write is answered at once, its echo comes within a scan
+    # (REGISTERS.md (i)).
+    with Sim("--scan-ms", "300") as sim:
+        s = socket.create_connection((sim.host, sim.port), timeout=1)
+        t0 = time.monotonic()
+        s.sendall(bytes([0, 3, 0, 0, 0, 11, 1, 16, 0, 8, 0, 2, 4, 0x12, 0x34, 0x56, 0x78]))
+        data = s.recv(64)
+        answered = time.monotonic() - t0
+        check(data[7] == 16, "claim of mailbox 1 answered normally")
+        check(answered < 0.1, "the write's answer is not delayed by the scan (%.0f ms)" % (answered * 1000))
+        seen = None
+        while time.monotonic() - t0 < 1.0:
+            s.sendall(bytes([0, 4, 0, 0, 0, 6, 1, 4, 0x01, 0x34, 0, 2]))  # IR 308..309
+            r = s.recv(64)
+            if r[9:13] == bytes([0x12, 0x34, 0x56, 0x78]):
+                seen = time.monotonic() - t0
+                break
+            time.sleep(0.01)
+        check(seen is not None and seen <= 0.5,
+              "the owner echo shows within a scan, under MAX_SCAN_MS (%s)" % ("%.0f ms" % (seen * 1000) if seen else "never"))
+        s.close()
+
     # A busy port, with --quiet: the reason on stderr anyway.
     holder = socket.socket()
     holder.bind(("127.0.0.1", 0))
