@@ -21,6 +21,7 @@
 #include "scanner_drv.h"
 #include "serial.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -682,16 +683,60 @@ static void diag_engrave_from_config(const config_t *kc, gcode_text_cfg_t *cfg, 
         *home = 1;
 }
 
+/* An option's integer within [MIN, MAX]; else a message naming the option,
+ * what it means and its range. */
+static int diag_engrave_int(const char *opt, const char *v, long min, long max, const char *what,
+                            int *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < min || x > max) {
+        fprintf(stderr,
+                "minifab diag engrave: %s '%s' is not valid: %s, an integer from %ld to %ld\n", opt,
+                v, what, min, max);
+        return -1;
+    }
+    *out = (int)x;
+    return 0;
+}
+
+/* --area WxH: two sizes in mm, each within (0, 2000]. */
+static int diag_engrave_area(const char *v, double *w, double *h)
+{
+    char *end;
+    double a = strtod(v, &end), b = 0;
+    int ok = end != v && (*end == 'x' || *end == 'X');
+    if (ok) {
+        const char *p = end + 1;
+        b = strtod(p, &end);
+        ok = end != p && *end == '\0';
+    }
+    if (!ok || !(a > 0 && a <= 2000 && b > 0 && b <= 2000)) {
+        fprintf(stderr,
+                "minifab diag engrave: --area '%s' is not valid: WxH in mm, each above 0 and up "
+                "to 2000, e.g. 60x20\n",
+                v);
+        return -1;
+    }
+    *w = a;
+    *h = b;
+    return 0;
+}
 
 static int diag_engrave(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"port", required_argument, 0, 'p'},  {"text", required_argument, 0, 't'},
-        {"dry-run", no_argument, 0, 'n'},     {"send-wait", no_argument, 0, 'W'},
-        {"power", required_argument, 0, 'S'}, {"feed", required_argument, 0, 'F'},
-        {"area", required_argument, 0, 'a'},  {"home", no_argument, 0, 'H'},
-        {"config", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
+                                         {"text", required_argument, 0, 't'},
+                                         {"dry-run", no_argument, 0, 'n'},
+                                         {"send-wait", no_argument, 0, 'W'},
+                                         {"power", required_argument, 0, 'S'},
+                                         {"feed", required_argument, 0, 'F'},
+                                         {"area", required_argument, 0, 'a'},
+                                         {"home", no_argument, 0, 'H'},
+                                         {"config", required_argument, 0, 'C'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *port = NULL, *text = NULL;
     int dry = 0, send_wait = 0, home = 0, c;
     gcode_text_cfg_t cfg;
@@ -743,16 +788,18 @@ static int diag_engrave(int argc, char **argv)
             home = 1;
             break;
         case 'S':
-            cfg.power = atoi(optarg);
+            if (diag_engrave_int("--power", optarg, 1, 100000,
+                                 "laser power, the S word (at most GRBL's $30)", &cfg.power) != 0)
+                return 2;
             break;
         case 'F':
-            cfg.feed = atoi(optarg);
+            if (diag_engrave_int("--feed", optarg, 1, 60000, "burning feed in mm/min", &cfg.feed) !=
+                0)
+                return 2;
             break;
         case 'a':
-            if (sscanf(optarg, "%lfx%lf", &cfg.area_w, &cfg.area_h) != 2) {
-                fprintf(stderr, "minifab diag engrave: --area WxH in mm, e.g. 60x20\n");
+            if (diag_engrave_area(optarg, &cfg.area_w, &cfg.area_h) != 0)
                 return 2;
-            }
             break;
         case 'h':
             printf(
@@ -760,10 +807,13 @@ static int diag_engrave(int argc, char **argv)
                 "  --text TEXT     what to engrave (UTF-8; French accents are drawn)\n"
                 "  --dry-run       print the G-code on stdout; no port needed\n"
                 "  --port ADDRESS  the GRBL engraver's serial port ($MINIFAB_ENGRAVER if absent)\n"
-                "  --power S       laser power, S word (default %d)\n"
-                "  --feed F        burning feed, mm/min (default %d)\n"
-                "  --area WxH      engraving area in mm (default %.0fx%.0f)\n"
-                "  --home          home ($H) instead of unlocking ($X) at start\n"
+                "  --power S       laser power, S word, 1..100000 and at most GRBL's $30\n"
+                "                  (default %d)\n"
+                "  --feed F        burning feed, mm/min, 1..60000 (default %d)\n"
+                "  --area WxH      engraving area in mm, each up to 2000 (default %.0fx%.0f);\n"
+                "                  refused beyond the machine's travel ($130, $131)\n"
+                "  --home          home ($H) instead of unlocking ($X) at start; GRBL answers\n"
+                "                  nothing while it homes (up to 60 s)\n"
                 "  --config FILE   take area, power, feed and port from the kiosk's configuration\n"
                 "                  (also MINIFAB_CONFIG; flags win; docs/CONFIG.md)\n"
                 "  --send-wait     stream line by line instead of character counting\n",
@@ -824,21 +874,51 @@ static int diag_engrave(int argc, char **argv)
     rc = 1;
     grbl_event_t ev;
     grbl_snapshot_t s;
-    long long end = now_ms() + 5000;
-    int ready = 0;
-    while (!ready && now_ms() < end && !diag_stop) {
-        while (grbl_drv_poll_event(d, &ev))
-            ready |= ev.kind == GRBL_EV_READY;
+    /* A one-shot tool: a port that cannot be opened (absent, busy) fails at
+     * once; so does an engraver that goes offline or locks in an alarm while
+     * starting. Homing may take up to home_timeout_ms, GRBL silent meanwhile. */
+    long long end = now_ms() + 3LL * o.banner_timeout_ms + (home ? o.home_timeout_ms : 3000) + 1000;
+    int ready = 0, said_homing = 0;
+    const char *fail = NULL;
+    char why[160] = "";
+    while (!ready && !fail && now_ms() < end && !diag_stop) {
+        while (!fail && grbl_drv_poll_event(d, &ev)) {
+            if (ev.kind == GRBL_EV_READY)
+                ready = 1;
+            else if (ev.kind == GRBL_EV_WARNING)
+                fprintf(stderr, "warning: %s\n", ev.text);
+            else if (ev.kind == GRBL_EV_OFFLINE || ev.kind == GRBL_EV_ALARM) {
+                snprintf(why, sizeof why, "%s", ev.text);
+                fail = why;
+            }
+        }
+        grbl_drv_snapshot(d, &s);
+        if (!ready && !fail && s.state == GRBL_DRV_OFFLINE && s.open_failures > 0) {
+            snprintf(why, sizeof why, "%s", s.last_message);
+            fail = why;
+        }
+        if (s.homing && !said_homing) {
+            fprintf(stderr, "homing ($H), up to %d s...\n", o.home_timeout_ms / 1000);
+            said_homing = 1;
+        }
         sleep_ms(10);
     }
     if (!ready) {
         grbl_drv_snapshot(d, &s);
-        fprintf(stderr, "minifab diag engrave: engraver on %s not ready: %s\n", port,
-                s.last_message[0] ? s.last_message : "no answer");
+        if (!fail)
+            fail = diag_stop ? "interrupted" : s.last_message[0] ? s.last_message : "no answer";
+        fprintf(stderr, "minifab diag engrave: engraver on %s not ready: %s\n", port, fail);
         goto done;
     }
+    while (grbl_drv_poll_event(d, &ev)) /* a warning right after READY */
+        if (ev.kind == GRBL_EV_WARNING)
+            fprintf(stderr, "warning: %s\n", ev.text);
     grbl_drv_snapshot(d, &s);
-    fprintf(stderr, "GRBL %s on %s (%s)\n", s.version, port, s.port_kind);
+    fprintf(stderr, "GRBL %s on %s (%s)", s.version, port, s.port_kind);
+    if (s.settings_known)
+        fprintf(stderr, ", $30=%.0f, laser mode %s, travel %.0fx%.0f mm", s.max_power,
+                s.laser_mode ? "on" : "off", s.travel[0], s.travel[1]);
+    fprintf(stderr, "\n");
     uint32_t job;
     if ((rc = grbl_stream_start(d, prog.text, &job)) != 0) {
         fprintf(stderr, "minifab diag engrave: %s\n", mf_strerror(rc));
@@ -855,20 +935,27 @@ static int diag_engrave(int argc, char **argv)
         if (grbl_drv_poll_event(d, &ev)) {
             if (ev.kind == GRBL_EV_JOB_DONE && ev.job == job) {
                 if (ev.ok) {
-                    fprintf(stderr, "\ndone in %.1f s\n", ev.seconds);
+                    fprintf(stderr, "\n%s in %.1f s\n", ev.text, ev.seconds);
                     rc = 0;
                 } else {
                     fprintf(stderr, "\nminifab diag engrave: job failed: %s\n", ev.text);
                 }
                 break;
             }
+            if (ev.kind == GRBL_EV_HELD && ev.code == 1)
+                fprintf(stderr, "\n%s (Ctrl-C aborts)\n", ev.text);
+            else if (ev.kind == GRBL_EV_RESUMED && ev.code == 1)
+                fprintf(stderr, "\n%s\n", ev.text);
+            else if (ev.kind == GRBL_EV_WARNING)
+                fprintf(stderr, "\nwarning: %s\n", ev.text);
             continue;
         }
         if (now_ms() >= next) {
             next = now_ms() + 250;
             grbl_drv_snapshot(d, &s);
-            fprintf(stderr, "\r%-8s %d/%d lines, %.0f s left   ", grbl_drv_state_name(s.state),
-                    s.lines_acked, s.lines_total, s.seconds_left);
+            fprintf(stderr, "\r%-8s %-7s %d/%d lines, X%.1f Y%.1f, %.0f s left   ",
+                    grbl_drv_state_name(s.state), s.machine_state, s.lines_acked, s.lines_total,
+                    s.wpos[0], s.wpos[1], s.seconds_left);
         }
         sleep_ms(10);
     }

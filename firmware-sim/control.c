@@ -56,6 +56,12 @@ static const char control_help[] =
     "                               must refuse; 1 = this map)\n"
     "engraver svg PATH              write the burned path as SVG\n"
     "engraver clear                 forget the burned path\n"
+    "engraver drop-ok [SKIP]        the ok after SKIP more (default 0) is lost on the link\n"
+    "engraver hold|resume           the machine's feed-hold / cycle-start button\n"
+    "engraver homing SECONDS [answer]\n"
+    "                               a homing cycle lasts at least SECONDS; like GRBL,\n"
+    "                               '?' is answered only when it ends, unless 'answer'\n"
+    "engraver set N VALUE           GRBL setting $N=VALUE (e.g. 22 1: homing on)\n"
     "quit                           stop the simulator\n";
 
 const char *control_help_text(void)
@@ -382,8 +388,28 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
                 err = "cannot write the SVG";
         } else if (strcmp(a1, "clear") == 0) {
             grbl_sim_clear_burns(w->grbl);
+        } else if (strcmp(a1, "drop-ok") == 0) {
+            if (a2 && !parse_uint(a2, 0, 100000, &u))
+                err = "engraver drop-ok [SKIP], SKIP 0..100000";
+            else
+                grbl_sim_drop_ok(w->grbl, a2 ? u : 0);
+        } else if (strcmp(a1, "hold") == 0 || strcmp(a1, "resume") == 0) {
+            grbl_sim_machine_hold(w->grbl, strcmp(a1, "hold") == 0, sim_now_us());
+        } else if (strcmp(a1, "homing") == 0) {
+            const char *a3 = argc > 3 ? argv[3] : NULL;
+            if (!parse_uint(a2, 0, 600, &u) || (a3 && strcmp(a3, "answer") != 0))
+                err = "engraver homing SECONDS (0..600) [answer]";
+            else
+                grbl_sim_set_homing(w->grbl, (double)u, a3 != NULL);
+        } else if (strcmp(a1, "set") == 0) {
+            const char *a3 = argc > 3 ? argv[3] : NULL;
+            char *end = NULL;
+            double val = a3 ? strtod(a3, &end) : -1;
+            if (!parse_uint(a2, 0, 1000, &u) || !a3 || *end ||
+                grbl_sim_set_setting(w->grbl, u, val) != 0)
+                err = "engraver set N VALUE (a setting of this board, VALUE >= 0)";
         } else {
-            err = "engraver svg PATH|clear";
+            err = "engraver svg PATH|clear|drop-ok|hold|resume|homing|set";
         }
     } else if (strcmp(cmd, "quit") == 0) {
         quit = 1;

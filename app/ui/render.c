@@ -4,6 +4,8 @@
  */
 #include "render.h"
 
+#include "draw_qr.h"
+
 #include "draw.h"
 #include "mf_error.h"
 #include "mf_log.h"
@@ -454,6 +456,9 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
             break;
         case VIEW_CONVEYOR:
             draw_conveyor(ui, w);
+            break;
+        case VIEW_QR:
+            ui_draw_qr(ui->r, w->label, to_px(ui, w->rect));
             break;
         }
     }
