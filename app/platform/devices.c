@@ -299,6 +299,10 @@ static void tick_line(devices_t *d, long long now_ms)
         connected = true;
     } else if (sn->conn == LINE_CONN_CONNECTED) {
         state = "PLC answering late (stale data)";
+    } else if (sn->conn == LINE_CONN_INCOMPATIBLE) {
+        state = "incompatible PLC"; /* answers, but another register map */
+    } else if (sn->conn == LINE_CONN_MISCONFIGURED) {
+        state = "PLC misconfigured"; /* answers with Modbus exceptions */
     } else if (sn->last_error[0]) {
         state = "PLC not answering";
     } else {
