@@ -4,6 +4,7 @@
  */
 #include "render.h"
 
+#include "content.h"
 #include "draw.h"
 #include "mf_error.h"
 #include "mf_log.h"
@@ -92,6 +93,14 @@ static render_image_t *image_get(ui_t *ui, const char *path)
         SDL_DestroyTexture(s->tex);
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
+    /* Bounded before decoding (content.h): a few bytes may say 60000x60000. */
+    char why[256];
+    int hw, hh;
+    if (content_picture_check(path, &hw, &hh, why, sizeof why) != MF_OK) {
+        s->failed = 1;
+        mf_log_warn("ui", "image %s %s: not drawn", path, why);
+        return s;
+    }
     s->tex = IMG_LoadTexture(ui->r, path);
     if (!s->tex) {
         s->failed = 1;
