@@ -41,6 +41,9 @@ journey() {
 $line_up
 shot attract-$s
 tap "Touche l’écran pour commencer"
+tap "Français"
+tap "Passer"
+tap "Passer"
 wait 800
 shot home-$s
 tap "La presse plieuse"
@@ -71,6 +74,9 @@ cat >"$work/home-variants.txt" <<SCRIPT
 $line_up
 tap "English"
 tap "Touch the screen to start"
+tap "English"
+tap "Skip"
+tap "Skip"
 wait 800
 shot home-en-1920x1080
 tap "Settings"

@@ -25,6 +25,7 @@ typedef enum {
     MF_EV_QUIT,         /* window closed or SIGTERM: leave the loop */
     MF_EV_LINE,         /* the line's state as the PLC driver last saw it */
     MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
+    MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
 
 /* The PLC's stations 2..7 (the order desk, 1, is the kiosk itself): the

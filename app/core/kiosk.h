@@ -22,6 +22,12 @@ typedef enum {
     KIOSK_SCREEN_SETTINGS,    /* language, contrast, text size */
     KIOSK_SCREEN_PROBLEM,     /* staff-facing: the content pack cannot be used */
     KIOSK_SCREEN_PLAYER,      /* a job video, full window, with its controls */
+    KIOSK_SCREEN_LANGUAGE,    /* opening the visit: French or English */
+    KIOSK_SCREEN_PROFILE,     /* opening: "who are you?" (optional) */
+    KIOSK_SCREEN_PERCEPTION,  /* opening: the image of industry, before */
+    KIOSK_SCREEN_SURVEY,      /* closing: image again, satisfaction, a reason */
+    KIOSK_SCREEN_THANKS,      /* closing: thanks and the QR code to the job sheets */
+    KIOSK_SCREEN_STILL_THERE, /* idle: "still there?" with a countdown */
     KIOSK_SCREEN_STATION,     /* one station: what happens, its state, its trades */
     KIOSK_SCREEN_TRADE,       /* one trade: its day, the ways in, the salary, its video */
     KIOSK_SCREEN_QUIZ,        /* a station's questions, one at a time */
@@ -33,6 +39,13 @@ typedef enum {
 #define KIOSK_MAX_STATIONS 16
 #define KIOSK_TRANSITION_MS 280
 #define KIOSK_LONGPRESS_MS 600
+/* After the idle timeout, "still there?" counts down this long before the
+ * visit ends. */
+#define KIOSK_STILL_THERE_MS 20000
+/* The thanks screen returns to attract by itself after this long. */
+#define KIOSK_THANKS_MS 45000
+/* The "ticket linked" confirmation shows this long. */
+#define KIOSK_TOAST_MS 4000
 /* 15 frames a second: smooth enough for a slow conveyor, cheap for a fanless PC. */
 #define KIOSK_ATTRACT_FRAME_MS 66
 /* A playing video's time and progress bar move in steps of this much. */
@@ -67,8 +80,13 @@ typedef struct {
     int idle_timeout_ms;  /* back to attract after this long without input */
     const char *language; /* "fr" or "en" at the attract screen */
     bool high_contrast;   /* theme at the attract screen */
-    /* The content pack the station, trade and quiz screens read (not owned;
-     * NULL: those screens say there is nothing to show). */
+    /* The QR code at the end of a visit about several trades: this address
+     * with "{ids}" replaced by their ids, comma-separated ("" = the job sheet
+     * of the trade looked at longest). Copied. */
+    const char *qr_base_url;
+    /* The content pack the screens read: stations, trades, quizzes, the
+     * survey (not owned; NULL: those screens say there is nothing to show and
+     * the opening and closing screens skip the questions). */
     const struct content_pack *pack;
     /* Millimetres per layout unit on the real screen (config_mm_per_unit);
      * 0 = KIOSK_DEFAULT_MM_PER_UNIT. Touch targets are sized from it. */

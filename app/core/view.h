@@ -37,6 +37,7 @@ typedef enum {
                        style STATUS it is the live line: belt and press only, the
                        pieces are VIEW_PIECE widgets placed where the PLC says */
     VIEW_PIECE,     /* a piece on its pallet, colour `accent`; value >= 0.5: bent */
+    VIEW_QR,        /* a QR code of `label` (an address), dark on a light square */
 } view_kind_t;
 
 /* Visual roles; the theme maps them to colours and type. */

@@ -29,7 +29,7 @@ const char *ui_line_glyph(view_icon_t icon)
     }
 }
 
-void ui_draw_piece(SDL_Renderer *r, const ui_theme_t *th, ui_frect_t rc, const view_widget_t *w)
+void ui_draw_piece(ui_draw_t *r, const ui_theme_t *th, ui_frect_t rc, const view_widget_t *w)
 {
     ui_colour_t metal = th->outline_width > 0 ? th->text : ui_rgb(0x8E9AC8);
     ui_colour_t blank = ui_rgb(w->accent ? w->accent : 0xC3CCEE);

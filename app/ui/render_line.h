@@ -18,6 +18,6 @@ const char *ui_line_glyph(view_icon_t icon);
 
 /* Draws a VIEW_PIECE: a pallet and its blank in W's accent colour, flat
  * (value < 0.5) or bent into a phone holder, inside RC (pixels). */
-void ui_draw_piece(SDL_Renderer *r, const ui_theme_t *th, ui_frect_t rc, const view_widget_t *w);
+void ui_draw_piece(ui_draw_t *r, const ui_theme_t *th, ui_frect_t rc, const view_widget_t *w);
 
 #endif

@@ -86,6 +86,17 @@ static void tap_id(kiosk_t *k, const char *id, int64_t *now)
     tap_at(k, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2, now);
 }
 
+/* Opens a visit as a visitor does (touch at X Y, French, skip "who are
+ * you?", skip the perception question): the line map. */
+static void open_visit_at(kiosk_t *k, float x, float y, int64_t *now)
+{
+    tap_at(k, x, y, now);
+    tap_id(k, "language-0", now);
+    tap_id(k, "skip", now);
+    if (kiosk_screen(k) == KIOSK_SCREEN_PERCEPTION)
+        tap_id(k, "skip", now);
+}
+
 static void swipe_back(kiosk_t *k, int64_t *now)
 {
     mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 1, .x = 20, .y = 60};
@@ -137,7 +148,7 @@ static void test_home_line_map(void **state)
     int64_t now = 1000;
     kiosk_t *k = make(177.7f, 100.0f, now);
     feed_line(k, true, true, true, now);
-    tap_at(k, 50, 50, &now);
+    open_visit_at(k, 50, 50, &now);
     expect_screen(k, "home", now);
     /* the seven line stations first, in line order, then the exhibits */
     const char *order[] = {"order-desk",   "automated-store", "press",   "laser",
@@ -197,7 +208,7 @@ static void test_station_page(void **state)
     int64_t now = 1000;
     kiosk_t *k = make(177.7f, 100.0f, now);
     feed_line(k, true, true, false, now);
-    tap_at(k, 50, 50, &now);
+    open_visit_at(k, 50, 50, &now);
     tap_id(k, "station-press", &now);
     expect_screen(k, "station", now);
     assert_true(shows(k, "La presse plieuse", now));
@@ -246,7 +257,7 @@ static void test_trade_page_video_inside(void **state)
     (void)state;
     int64_t now = 1000;
     kiosk_t *k = make(177.7f, 100.0f, now);
-    tap_at(k, 50, 50, &now);
+    open_visit_at(k, 50, 50, &now);
     tap_id(k, "station-vr-welding", &now);
     tap_id(k, "trade-welder", &now);
     expect_screen(k, "trade", now);
@@ -333,7 +344,7 @@ static void test_quiz_round_and_result(void **state)
     (void)state;
     int64_t now = 1000;
     kiosk_t *k = make(177.7f, 100.0f, now);
-    tap_at(k, 50, 50, &now);
+    open_visit_at(k, 50, 50, &now);
     tap_id(k, "station-press", &now);
     tap_id(k, "quiz", &now);
     expect_screen(k, "quiz", now);
@@ -368,12 +379,16 @@ static void test_quiz_round_and_result(void **state)
     assert_string_not_equal(find(k, "question", now)->label, second);
     assert_string_not_equal(find(k, "question", now)->label, first);
     answer(k, false, &now);
-    /* idle in the middle of a quiz: attract, nothing of the visitor left */
+    /* idle in the middle of a quiz: "still there?", then attract, nothing of
+     * the visitor left */
     now += 91000;
+    tick(k, now);
+    expect_screen(k, "still-there", now);
+    now += KIOSK_STILL_THERE_MS;
     tick(k, now);
     expect_screen(k, "attract", now);
     assert_false(kiosk_visit_active(k));
-    tap_at(k, 50, 50, &now);
+    open_visit_at(k, 50, 50, &now);
     tap_id(k, "station-press", &now);
     tap_id(k, "quiz", &now);
     assert_true(shows(k, "Question 1 sur 3", now));
@@ -390,7 +405,7 @@ static void test_quiz_multiple_choice(void **state)
     for (size_t s = 0; s < content_station_count(p) && !seen_multiple; s++) {
         int64_t now = 1000;
         kiosk_t *k = make(177.7f, 100.0f, now);
-        tap_at(k, 50, 50, &now);
+        open_visit_at(k, 50, 50, &now);
         char id[96];
         snprintf(id, sizeof id, "station-%s", content_station(p, s)->id);
         tap_id(k, id, &now);
@@ -479,7 +494,7 @@ static void walk_all(float w, float h, const char *lang, bool big)
         tap_id(k, "lang-en", &now);
     check_targets(k, now);
     tap_at(k, w / 2, h * 0.9f, &now);
-    tap_at(k, w / 2, 1, &now); /* an empty spot on attract starts the visit */
+    open_visit_at(k, w / 2, 1, &now); /* an empty spot on attract starts the visit */
     expect_screen(k, "home", now);
     if (big) {
         tap_id(k, "settings", &now);
@@ -552,7 +567,7 @@ static void test_visit_events_exact(void **state)
     int64_t now = 1000;
     kiosk_t *k = make(177.7f, 100.0f, now);
     kiosk_set_sink(k, visit_memsink_sink(m));
-    tap_at(k, 50, 50, &now); /* 1480: started */
+    open_visit_at(k, 50, 50, &now); /* 1480: started */
     now += 2000;
     tap_id(k, "station-press", &now); /* home left after its dwell */
     now += 5000;
@@ -583,7 +598,9 @@ static void test_visit_events_exact(void **state)
     now += 1000;
     tap_id(k, "next", &now); /* quiz-result -> next station */
     now += 91000;
-    tick(k, now); /* idle: the visit ends */
+    tick(k, now); /* idle: "still there?" */
+    now += KIOSK_STILL_THERE_MS;
+    tick(k, now); /* nobody: the visit ends */
 
     char got[8192] = "";
     size_t n = 0;
@@ -594,6 +611,11 @@ static void test_visit_events_exact(void **state)
     }
     const char *want =
         "visit_started\n"
+        "language lang=fr\n"
+        "screen_view id=language dwell_ms=480\n"
+        "profile profile=skipped\n"
+        "screen_view id=profile dwell_ms=480\n"
+        "screen_view id=perception dwell_ms=480\n"
         "screen_view id=home dwell_ms=2480\n"
         "station_view id=press dwell_ms=5480\n"
         "screen_view id=station dwell_ms=5480\n"
@@ -603,17 +625,23 @@ static void test_visit_events_exact(void **state)
         "screen_view id=trade dwell_ms=13480\n"
         "station_view id=press dwell_ms=480\n"
         "screen_view id=station dwell_ms=480\n"
-        "quiz_answer station=press question=press-pipefitter v1 chosen=0x4 correct=0 time_ms=3480\n"
-        "quiz_answer station=press question=press-bend v1 chosen=0x4 correct=0 time_ms=3480\n"
-        "quiz_answer station=press question=press-sheet v1 chosen=0x4 correct=0 time_ms=3480\n"
-        "quiz_result station=press asked=3 answered=3 correct=0\n"
+        "quiz_answer station=press question=press-two-hands v1 chosen=0x1 correct=1 "
+        "time_ms=3480\n"
+        "quiz_answer station=press question=press-springback v1 chosen=0x2 correct=0 "
+        "time_ms=3480\n"
+        "quiz_answer station=press question=press-women v1 chosen=0x2 correct=0 time_ms=3480\n"
+        "quiz_result station=press asked=3 answered=3 correct=1\n"
         "screen_view id=quiz dwell_ms=11880\n"
         "screen_view id=quiz-result dwell_ms=1480\n"
+        /* the laser page was entered by the last touch: looked at for 0 ms */
         "station_view id=laser dwell_ms=0\n"
         "screen_view id=station dwell_ms=0\n"
-        "visit_ended reason=idle\n"; /* the laser page was entered by the last touch */
-    if (strcmp(got, want) != 0)
-        fail_msg("events:\n%s\nexpected:\n%s", got, want);
+        "screen_view id=still-there dwell_ms=20000\n"
+        "visit_ended reason=idle\n";
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "events:\n%s\nexpected:\n%s", got, want);
+        fail_msg("the events differ");
+    }
     kiosk_destroy(k);
     visit_memsink_destroy(m);
 }
@@ -627,7 +655,7 @@ static void test_visit_events_full_window_then_idle(void **state)
     int64_t now = 1000;
     kiosk_t *k = make(177.7f, 100.0f, now);
     kiosk_set_sink(k, visit_memsink_sink(m));
-    tap_at(k, 50, 50, &now);
+    open_visit_at(k, 50, 50, &now);
     tap_id(k, "station-quality", &now);
     tap_id(k, "trade-metrologist", &now);
     tap_id(k, "fullscreen", &now);
@@ -644,6 +672,8 @@ static void test_visit_events_full_window_then_idle(void **state)
     ev.video.state = MF_VIDEO_ENDED;
     kiosk_update(k, &ev, now);
     now += 91000;
+    tick(k, now); /* idle: "still there?" covers the player */
+    now += KIOSK_STILL_THERE_MS;
     tick(k, now);
     expect_screen(k, "attract", now);
     bool trade = false, video = false;

@@ -147,13 +147,13 @@ static void test_reload_waits_for_the_visit(void **state)
     mf_event_t up = {.type = MF_EV_POINTER_UP, .pointer = 1, .x = 50, .y = 50};
     kiosk_update(k, &down, 1000);
     kiosk_update(k, &up, 1050);
-    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_LANGUAGE);
     assert_true(kiosk_visit_active(k));
 
-    /* staff change a text and press F5 while the visitor looks at the map */
+    /* staff change a text and press F5 while the visitor chooses a language */
     append("strings.yaml", "home.extra: {fr: \"Nouveau\", en: \"New\"}\n");
     kiosk_pack_reload(kp, k, 2000);
-    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME); /* the visit goes on */
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_LANGUAGE); /* the visit goes on */
     assert_true(kiosk_visit_active(k));
     assert_ptr_equal(kiosk_pack_content(kp), before); /* still the pack of this visit */
     assert_true(kiosk_pack_pending(kp));
@@ -162,6 +162,9 @@ static void test_reload_waits_for_the_visit(void **state)
     /* the visitor leaves: the next one gets the new pack */
     mf_event_t tick = {.type = MF_EV_TICK};
     kiosk_update(k, &tick, 1050 + 91000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    assert_true(kiosk_pack_pending(kp)); /* "still there?" is still the visit */
+    kiosk_update(k, &tick, 1050 + 91000 + KIOSK_STILL_THERE_MS);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
     assert_false(kiosk_pack_pending(kp));
     assert_ptr_not_equal(kiosk_pack_content(kp), before);
