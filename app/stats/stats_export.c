@@ -684,6 +684,17 @@ static size_t table_ncols(const table_t *t)
 
 /* --- Atomic writes. */
 
+/* Says PATH where ERR's message names the temporary file TMP. */
+static void name_final(stats_error_t *err, const char *tmp, const char *path)
+{
+    char *at = err ? strstr(err->text, tmp) : NULL;
+    if (!at)
+        return;
+    char rest[sizeof err->text];
+    snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
+    snprintf(at, sizeof err->text - (size_t)(at - err->text), "%s%s", path, rest);
+}
+
 static int errno_error(stats_error_t *err, int e, const char *what, const char *path)
 {
     const char *why = e == ENOSPC || e == EFBIG || e == EDQUOT ? "the disk is full"
@@ -748,6 +759,7 @@ int stats_write_atomic(const char *path, stats_write_fn write, void *ctx, stats_
         rc = errno_error(err, errno, "write", path);
     if (rc != MF_OK) {
         unlink(tmp);
+        name_final(err, tmp, path);
         return rc;
     }
     fsync_path(dir, true);
@@ -962,6 +974,7 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
         rc = errno_error(err, errno, "write", out);
     if (rc != MF_OK) {
         remove_tree(tmp);
+        name_final(err, tmp, out);
         return rc;
     }
     fsync_path(parent, true);
