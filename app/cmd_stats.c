@@ -48,6 +48,11 @@ static void stats_usage(FILE *out)
                  "--config FILE as for 'minifab run').\n");
 }
 
+static const char *env_get(const char *name)
+{
+    return getenv(name);
+}
+
 /* Where the kiosk keeps its store (docs/STATS.md). */
 static int default_store(const char *config_path, const char *data_dir, char *out, size_t size)
 {
@@ -59,7 +64,7 @@ static int default_store(const char *config_path, const char *data_dir, char *ou
     if (config_path && config_load_file(&cfg, config_path, &errs) != MF_OK)
         rc = MF_EPARSE;
     if (rc == MF_OK)
-        rc = config_apply_env(&cfg, (config_getenv_fn)getenv, &errs);
+        rc = config_apply_env(&cfg, env_get, &errs);
     if (rc == MF_OK && data_dir)
         rc = config_apply_flag(&cfg, "data-dir", data_dir, &errs);
     for (size_t i = 0; i < errs.count; i++)

@@ -503,9 +503,17 @@ static void *writer_main(void *arg)
             }
             pthread_cond_timedwait(&s->wake, &s->lock, &ts);
         }
+        /* Copied in short runs, letting the UI thread in between: an item's
+         * place (head + i) stays valid, as nothing is removed before the
+         * commit and grow() keeps the order. */
         size_t n = s->count < BATCH_MAX ? s->count : BATCH_MAX;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             s->batch[i] = s->ring[(s->head + i) % s->cap];
+            if (i % 64 == 63) {
+                pthread_mutex_unlock(&s->lock);
+                pthread_mutex_lock(&s->lock);
+            }
+        }
         bool stopping = s->stopping;
         pthread_mutex_unlock(&s->lock);
 
