@@ -174,8 +174,8 @@ static bool day_ok(const char *d)
 static int check_values(const config_t *cfg, const char *file, yamldoc_errors_t *errs)
 {
     int rc = MF_OK;
-    static const char *const group_types[] = {"", "school", "job_seekers", "company",
-                                              "general_public", "other"};
+    static const char *const group_types[] = {"",        "school",         "job_seekers",
+                                              "company", "general_public", "other"};
     bool type_ok = false;
     for (size_t i = 0; i < sizeof group_types / sizeof group_types[0]; i++)
         type_ok |= strcmp(cfg->group_type, group_types[i]) == 0;
