@@ -276,7 +276,7 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
     } q[] = {
         {"SELECT count(*), sum(type='visit_started'), min(ts), max(ts),"
          " sum(type='order_placed'), sum(type='order_placed' AND flag=1),"
-         " sum(type='video_play'), coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0),"
+         " sum(type='video_play'), CAST(total(CASE WHEN type='video_play' THEN ms END) AS INTEGER),"
          " sum(type='quiz_answer'), sum(type='quiz_answer' AND flag=1)"
          " FROM events WHERE " F_EV,
          row_counts},
@@ -302,12 +302,13 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
          " coalesce(sum(a.v < b.v), 0), coalesce(sum(a.v - b.v), 0)"
          " FROM b JOIN a USING (run, visit)",
          row_pairs},
-        {"SELECT item, count(*), sum(ms) FROM events WHERE type='station_view' AND " F_EV
-         " GROUP BY item ORDER BY 2 DESC, 1 LIMIT 64",
+        {"SELECT item, count(*), CAST(total(ms) AS INTEGER) FROM events WHERE type='station_view' "
+         "AND " F_EV " GROUP BY item ORDER BY 2 DESC, 1 LIMIT 64",
          row_station},
         {"SELECT item, sum(type='trade_view') v,"
-         " coalesce(sum(CASE WHEN type='trade_view' THEN ms END), 0),"
-         " sum(type='video_play') n, coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0)"
+         " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER),"
+         " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS "
+         "INTEGER)"
          " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
          " GROUP BY item ORDER BY v + n DESC, 1 LIMIT 64",
          row_trade},
@@ -525,7 +526,7 @@ static const table_t tables[] = {
       {"visits", COL_INT, "visits started that day by that type of group"}}},
     {"stations",
      "attention per station: page views, time spent, quiz",
-     "SELECT id, sum(v), sum(d) / 1000.0, CASE WHEN sum(v) > 0 THEN sum(d) / 1000.0 / sum(v)"
+     "SELECT id, sum(v), total(d) / 1000.0, CASE WHEN sum(v) > 0 THEN total(d) / 1000.0 / sum(v)"
      " END, sum(a), sum(c), CASE WHEN sum(a) > 0 THEN 100.0 * sum(c) / sum(a) END FROM ("
      " SELECT item id, 1 v, ms d, 0 a, 0 c FROM events WHERE type='station_view' AND " F_EV
      " UNION ALL SELECT station, 0, 0, 1, flag FROM events WHERE type='quiz_answer' AND " F_EV
@@ -541,8 +542,8 @@ static const table_t tables[] = {
     {"trades",
      "interest per trade: page views and job videos",
      "SELECT item, sum(type='trade_view') v,"
-     " coalesce(sum(CASE WHEN type='trade_view' THEN ms END), 0) / 1000.0,"
-     " sum(type='video_play') n, coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0) / "
+     " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER) / 1000.0,"
+     " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS INTEGER) / "
      "1000.0,"
      " avg(CASE WHEN type='video_play' THEN value / 10.0 END)"
      " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
@@ -600,8 +601,9 @@ static const table_t tables[] = {
     {"groups",
      "the groups staff declared",
      "SELECT g.id, g.stop_id, g.type, g.level, g.name, g.headcount, g.set_ms, g.kiosk,"
-     " (SELECT count(*) FROM events e WHERE e.group_id = g.id AND e.type='visit_started'"
-     " AND e.ts >= ?1 AND e.ts < ?2) FROM visit_groups g"
+     " coalesce(c.n, 0) FROM visit_groups g LEFT JOIN (SELECT group_id, count(*) n FROM events"
+     " WHERE type='visit_started' AND ts >= ?1 AND ts < ?2 GROUP BY group_id) c"
+     " ON c.group_id = g.id"
      " WHERE (?3 = '' OR g.stop_id = ?3) AND (?4 = '' OR g.id = ?4) ORDER BY g.set_ms",
      false,
      {{"group_id", COL_TEXT, "the group's unique id"},
@@ -615,9 +617,10 @@ static const table_t tables[] = {
       {"visits", COL_INT, "visits recorded while it was current"}}},
     {"stops",
      "the truck's stops",
-     "SELECT s.id, s.town, s.venue, s.first_day, s.last_day, (SELECT count(*) FROM events e"
-     " WHERE e.stop_id = s.id AND e.type='visit_started' AND e.ts >= ?1 AND e.ts < ?2)"
-     " FROM stops s WHERE (?3 = '' OR s.id = ?3) ORDER BY s.first_day, s.id",
+     "SELECT s.id, s.town, s.venue, s.first_day, s.last_day, coalesce(c.n, 0) FROM stops s"
+     " LEFT JOIN (SELECT stop_id, count(*) n FROM events WHERE type='visit_started' AND"
+     " ts >= ?1 AND ts < ?2 GROUP BY stop_id) c ON c.stop_id = s.id WHERE (?3 = '' OR s.id = ?3) "
+     "ORDER BY s.first_day, s.id",
      false,
      {{"stop_id", COL_TEXT, "the stop's id"},
       {"town", COL_TEXT, "town"},
@@ -629,7 +632,7 @@ static const table_t tables[] = {
      "every event recorded, one row each (docs/STATS.md: which columns each type fills)",
      "SELECT " EV_ID ", kiosk, ts, at_ms, CASE WHEN visit > 0 THEN " VISIT_ID " END, type,"
      " stop_id, group_id, item, station, word, detail, value, version, flag, flag2, ms, ms2,"
-     " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY ts, run, seq",
+     " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY ts",
      false,
      {{"event_id", COL_TEXT, "the event's unique id: kiosk-run-sequence"},
       {"kiosk", COL_TEXT, "the kiosk's id"},
@@ -809,7 +812,22 @@ typedef struct {
     FILE *readme;
     char path[PATH_MAX + 64];
     bool decimal_point;
+    size_t ncols;
 } csv_t;
+
+/* Writes V in decimal (the CSV's hot path: millions of numbers). */
+static void put_int(FILE *f, long long v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    fwrite(p, 1, (size_t)(buf + sizeof buf - p), f);
+}
 
 static void csv_text(FILE *f, const char *s)
 {
@@ -840,6 +858,8 @@ static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
     c->f = fopen(c->path, "w");
     if (!c->f)
         return errno_error(err, errno, "write", c->path);
+    setvbuf(c->f, NULL, _IOFBF, 1 << 20);
+    c->ncols = table_ncols(t);
     fputs("\xEF\xBB\xBF", c->f);
     fprintf(c->readme, "\r\n%s.csv: %s\r\n", t->name, t->doc);
     for (size_t i = 0; i < table_ncols(t); i++) {
@@ -856,14 +876,14 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
 {
     csv_t *c = (csv_t *)w;
     char buf[64];
-    for (size_t i = 0; i < table_ncols(t); i++) {
+    for (size_t i = 0; i < c->ncols; i++) {
         if (i)
             fputc(';', c->f);
         if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
             continue;
         switch (t->cols[i].type) {
         case COL_INT:
-            fprintf(c->f, "%lld", (long long)sqlite3_column_int64(st, (int)i));
+            put_int(c->f, (long long)sqlite3_column_int64(st, (int)i));
             break;
         case COL_REAL:
             snprintf(buf, sizeof buf, "%.2f", sqlite3_column_double(st, (int)i));
@@ -942,7 +962,7 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
     if (!mkdtemp(tmp))
         return errno_error(err, errno, "write in", parent);
-    csv_t c = {{csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point};
+    csv_t c = {{csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point, 0};
     snprintf(readme, sizeof readme, "%s/README.txt", tmp);
     int rc = MF_OK;
     c.readme = fopen(readme, "w");

@@ -26,7 +26,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#define BATCH_MAX 4096     /* items per transaction */
+#define BATCH_MAX 16384    /* items per transaction (a backlog goes in few commits) */
 #define QUEUE_START 1024   /* the ring grows by doubling up to queue_max */
 #define CLOSE_WAIT_MS 3000 /* how long close waits for a refusing disk */
 #define PURGE_EVERY_MS (24LL * 3600 * 1000)
@@ -736,7 +736,7 @@ static void push_end(stats_store_t *s)
     if (s->count++ == 0) {
         s->first_mono_ms = mono_ms();
         pthread_cond_signal(&s->wake);
-    } else if (s->count == BATCH_MAX) {
+    } else if (s->count == BATCH_MAX / 4) {
         pthread_cond_signal(&s->wake);
     }
     pthread_mutex_unlock(&s->lock);
