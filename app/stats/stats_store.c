@@ -486,10 +486,11 @@ static void *writer_main(void *arg)
         if (s->count == 0 && s->stopping)
             break;
         /* Let a batch gather for up to commit_ms after its first item (or the
-         * backoff after a failure), unless it is full, or someone waits. */
+         * backoff after a failure), unless a quarter batch is there, or someone
+         * waits. */
         int64_t wait = backoff > 0 ? backoff : s->opt.commit_ms;
         int64_t deadline = (backoff > 0 ? mono_ms() : s->first_mono_ms) + wait;
-        while (!s->stopping && (backoff > 0 || (s->sync_waiters == 0 && s->count < BATCH_MAX))) {
+        while (!s->stopping && (backoff > 0 || (s->sync_waiters == 0 && s->count < BATCH_MAX / 4))) {
             int64_t left = deadline - mono_ms();
             if (left <= 0)
                 break;

@@ -1,6 +1,6 @@
 /*
  * test_migrations.c - stats.migrations: a store of every earlier schema
- * version (0 = an empty file, 1, 2), holding the rows that version could
+ * version (0 = an empty file, 1, 2, 3), holding the rows that version could
  * hold, is opened by the current store: migrated to STATS_SCHEMA_VERSION
  * with its rows intact, and it records again. A store of a newer version is
  * refused with a message that says to update minifab, and left untouched.
@@ -125,10 +125,15 @@ static void test_from_2(void **state)
     migrate_from(2);
 }
 
+static void test_from_3(void **state)
+{
+    migrate_from(3);
+}
+
 static void test_every_version_covered(void **state)
 {
     /* A new schema version needs its own test_from_N above. */
-    assert_int_equal(STATS_SCHEMA_VERSION, 3);
+    assert_int_equal(STATS_SCHEMA_VERSION, 4);
 }
 
 static void test_newer_refused(void **state)
@@ -153,6 +158,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_from_0, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_from_3, setup, teardown),
         cmocka_unit_test(test_every_version_covered),
         cmocka_unit_test_setup_teardown(test_newer_refused, setup, teardown),
     };
