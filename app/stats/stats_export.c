@@ -51,8 +51,13 @@ int stats_parse_day(const char *text, bool end, int64_t *out_ms)
     return MF_OK;
 }
 
-/* The filter, as the SQL below reads it: ?1 from, ?2 to, ?3 stop, ?4 group. */
-#define F_EV "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
+/* The filter, as the SQL below reads it: ?1 from, ?2 to, ?3 stop, ?4 group.
+ * F_EV is replaced when a statement is prepared by only what the filter
+ * needs (nothing, the time, or everything), so that SQLite picks the index
+ * that fits: (type, ts) covers most figures. */
+#define F_EV "{F}"
+#define F_FULL "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
+#define F_TIME "ts >= ?1 AND ts < ?2"
 
 static void bind_filter(sqlite3_stmt *st, const stats_filter_t *f)
 {
@@ -70,7 +75,34 @@ static void bind_filter(sqlite3_stmt *st, const stats_filter_t *f)
 static int prepare(sqlite3 *db, const char *sql, const stats_filter_t *f, sqlite3_stmt **st,
                    stats_error_t *err)
 {
+    const char *clause = f && (f->stop_id[0] || f->group_id[0])                    ? F_FULL
+                         : f && (f->from_ms != INT64_MIN || f->to_ms != INT64_MAX) ? F_TIME
+                                                                                   : "1";
+    char *text = NULL;
+    if (strstr(sql, F_EV)) {
+        size_t n = 0, cl = strlen(clause);
+        for (const char *p = strstr(sql, F_EV); p; p = strstr(p + 3, F_EV))
+            n++;
+        text = malloc(strlen(sql) + n * cl + 1);
+        if (!text)
+            return stats_error_set(err, MF_ENOMEM, "out of memory");
+        char *o = text;
+        for (const char *p = sql;;) {
+            const char *q = strstr(p, F_EV);
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            memcpy(o, p, len);
+            o += len;
+            if (!q)
+                break;
+            memcpy(o, clause, cl);
+            o += cl;
+            p = q + 3;
+        }
+        *o = '\0';
+        sql = text;
+    }
     int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+    free(text);
     if (rc != SQLITE_OK)
         return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
                                stats_db_words(rc), sqlite3_errmsg(db));
@@ -113,16 +145,38 @@ static int each_row(sqlite3 *db, const char *sql, const stats_filter_t *f, row_f
 static void row_counts(void *ctx, sqlite3_stmt *st)
 {
     stats_summary_t *sm = ctx;
-    sm->events = sqlite3_column_int64(st, 0);
-    sm->visits = sqlite3_column_int64(st, 1);
-    sm->first_ms = sqlite3_column_int64(st, 2);
-    sm->last_ms = sqlite3_column_int64(st, 3);
-    sm->orders = sqlite3_column_int64(st, 4);
-    sm->orders_engraved = sqlite3_column_int64(st, 5);
-    sm->videos = sqlite3_column_int64(st, 6);
-    sm->videos_watched_ms = sqlite3_column_int64(st, 7);
-    sm->quiz_answers = sqlite3_column_int64(st, 8);
-    sm->quiz_correct = sqlite3_column_int64(st, 9);
+    const char *type = (const char *)sqlite3_column_text(st, 0);
+    int64_t n = sqlite3_column_int64(st, 1), first = sqlite3_column_int64(st, 2),
+            last = sqlite3_column_int64(st, 3);
+    if (sm->events == 0 || first < sm->first_ms)
+        sm->first_ms = first;
+    if (sm->events == 0 || last > sm->last_ms)
+        sm->last_ms = last;
+    sm->events += n;
+    if (!type)
+        return;
+    if (!strcmp(type, "visit_started"))
+        sm->visits = n;
+    else if (!strcmp(type, "order_placed"))
+        sm->orders = n;
+    else if (!strcmp(type, "video_play"))
+        sm->videos = n;
+    else if (!strcmp(type, "quiz_answer"))
+        sm->quiz_answers = n;
+}
+
+static void row_sums(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    const char *type = (const char *)sqlite3_column_text(st, 0);
+    if (!type)
+        return;
+    if (!strcmp(type, "order_placed"))
+        sm->orders_engraved = sqlite3_column_int64(st, 1);
+    else if (!strcmp(type, "video_play"))
+        sm->videos_watched_ms = sqlite3_column_int64(st, 2);
+    else if (!strcmp(type, "quiz_answer"))
+        sm->quiz_correct = sqlite3_column_int64(st, 1);
 }
 
 static void row_tickets(void *ctx, sqlite3_stmt *st)
@@ -217,17 +271,85 @@ static void row_trade(void *ctx, sqlite3_stmt *st)
     it->watched_ms = sqlite3_column_int64(st, 4);
 }
 
-static void row_missed(void *ctx, sqlite3_stmt *st)
+/* Quiz questions, counted in a hash table: a year holds ~200,000 answers to
+ * a few hundred questions, which SQLite's GROUP BY would sort. */
+#define QUESTIONS_MAX 4096
+
+typedef struct {
+    stats_question_figure_t q[QUESTIONS_MAX];
+    uint32_t used;
+    bool full;
+} questions_t;
+
+static uint32_t hash_str(uint32_t h, const char *s)
 {
-    stats_summary_t *sm = ctx;
-    if (sm->missed_count >= STATS_MISSED_MAX)
+    while (s && *s)
+        h = (h ^ (uint8_t)*s++) * 16777619u;
+    return h;
+}
+
+static void row_question(void *ctx, sqlite3_stmt *st)
+{
+    questions_t *qs = ctx;
+    const char *station = (const char *)sqlite3_column_text(st, 0);
+    const char *item = (const char *)sqlite3_column_text(st, 1);
+    int version = sqlite3_column_int(st, 2);
+    uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
+    for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
+        stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
+        if (q->answered == 0) {
+            if (qs->used + 1 >= QUESTIONS_MAX) {
+                qs->full = true;
+                return;
+            }
+            qs->used++;
+            snprintf(q->station, sizeof q->station, "%s", station ? station : "");
+            snprintf(q->question, sizeof q->question, "%s", item ? item : "");
+            q->version = version;
+        } else if (q->version != version || strcmp(q->station, station ? station : "") ||
+                   strcmp(q->question, item ? item : "")) {
+            continue;
+        }
+        q->answered++;
+        q->correct += sqlite3_column_int(st, 3) != 0;
         return;
-    stats_question_figure_t *q = &sm->missed[sm->missed_count++];
-    copy_col(q->station, sizeof q->station, st, 0);
-    copy_col(q->question, sizeof q->question, st, 1);
-    q->version = sqlite3_column_int(st, 2);
-    q->answered = sqlite3_column_int64(st, 3);
-    q->correct = sqlite3_column_int64(st, 4);
+    }
+}
+
+/* The most missed first; then the most often missed; then by name. */
+static int cmp_missed(const void *a, const void *b)
+{
+    const stats_question_figure_t *x = a, *y = b;
+    int64_t mx = x->answered - x->correct, my = y->answered - y->correct;
+    if (mx != my)
+        return mx > my ? -1 : 1;
+    double rx = x->answered ? (double)mx / (double)x->answered : 0;
+    double ry = y->answered ? (double)my / (double)y->answered : 0;
+    if (rx != ry)
+        return rx > ry ? -1 : 1;
+    int c = strcmp(x->station, y->station);
+    return c ? c : strcmp(x->question, y->question);
+}
+
+static int missed_questions(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
+                            stats_error_t *err)
+{
+    questions_t *qs = calloc(1, sizeof *qs);
+    if (!qs)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT station, item, version, flag FROM events"
+                      " WHERE type='quiz_answer' AND " F_EV,
+                      f, row_question, qs, err);
+    size_t n = 0;
+    for (uint32_t i = 0; i < QUESTIONS_MAX; i++)
+        if (qs->q[i].answered > qs->q[i].correct)
+            qs->q[n++] = qs->q[i];
+    qsort(qs->q, n, sizeof qs->q[0], cmp_missed);
+    sm->missed_count = n < STATS_MISSED_MAX ? n : STATS_MISSED_MAX;
+    memcpy(sm->missed, qs->q, sm->missed_count * sizeof qs->q[0]);
+    free(qs);
+    return rc;
 }
 
 static void row_day(void *ctx, sqlite3_stmt *st)
@@ -274,12 +396,11 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
         const char *sql;
         row_fn row;
     } q[] = {
-        {"SELECT count(*), sum(type='visit_started'), min(ts), max(ts),"
-         " sum(type='order_placed'), sum(type='order_placed' AND flag=1),"
-         " sum(type='video_play'), CAST(total(CASE WHEN type='video_play' THEN ms END) AS INTEGER),"
-         " sum(type='quiz_answer'), sum(type='quiz_answer' AND flag=1)"
-         " FROM events WHERE " F_EV,
+        {"SELECT type, count(*), min(ts), max(ts) FROM events WHERE " F_EV " GROUP BY type",
          row_counts},
+        {"SELECT type, coalesce(sum(flag), 0), CAST(total(ms) AS INTEGER) FROM events"
+         " WHERE type IN ('order_placed', 'video_play', 'quiz_answer') AND " F_EV " GROUP BY type",
+         row_sums},
         {"SELECT count(DISTINCT item) FROM events WHERE type='ticket' AND " F_EV, row_tickets},
         {"SELECT " GROUP_TYPE_OF("e.group_id") ", count(*) FROM events e"
                                                " WHERE type='visit_started' AND " F_EV
@@ -312,11 +433,7 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
          " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
          " GROUP BY item ORDER BY v + n DESC, 1 LIMIT 64",
          row_trade},
-        {"SELECT station, item, version, count(*), sum(flag) FROM events"
-         " WHERE type='quiz_answer' AND " F_EV " GROUP BY station, item, version"
-         " HAVING count(*) > sum(flag) ORDER BY count(*) - sum(flag) DESC,"
-         " (count(*) - sum(flag)) * 1.0 / count(*) DESC, 1, 2 LIMIT 10",
-         row_missed},
+
         {"SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
              "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
                            " GROUP BY d, e.group_id ORDER BY d",
@@ -327,6 +444,9 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
         if (rc != MF_OK)
             return rc;
     }
+    int mrc = missed_questions(db, f, sm, err);
+    if (mrc != MF_OK)
+        return mrc;
     /* The survey's scales: the content's four faces and five options at least. */
     if (sm->satisfaction_scale < 4)
         sm->satisfaction_scale = 4;
@@ -338,7 +458,8 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
     const char *stop_sql =
         f->stop_id[0] ? "SELECT id, town, venue, first_day, last_day FROM stops WHERE id = ?3"
                       : "SELECT s.id, s.town, s.venue, s.first_day, s.last_day FROM stops s"
-                        " WHERE s.id IN (SELECT DISTINCT stop_id FROM events WHERE " F_EV ")";
+                        " WHERE s.id IN (SELECT DISTINCT stop_id FROM events"
+                        " WHERE type='visit_started' AND " F_EV ")";
     int rc = each_row(db, stop_sql, f, row_stop, sm, err);
     if (rc == MF_OK && f->stop_id[0] && !sm->stops_seen)
         snprintf(sm->stop.id, sizeof sm->stop.id, "%s", f->stop_id);
@@ -348,7 +469,14 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
 /* Opens the store at PATH for reading by a command or an export. */
 static int open_read(const char *path, sqlite3 **db, stats_error_t *err)
 {
-    return stats_db_open(path, STATS_DB_MIGRATE | STATS_DB_CHECK, db, NULL, err);
+    int rc = stats_db_open(path, STATS_DB_MIGRATE | STATS_DB_CHECK, db, NULL, err);
+    /* Reports read the whole store several times: map it, cache it, sort in memory. */
+    if (rc == MF_OK)
+        sqlite3_exec(*db,
+                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+                     " PRAGMA temp_store=MEMORY",
+                     NULL, NULL, NULL);
+    return rc;
 }
 
 int stats_summary(const char *path, const stats_filter_t *f, stats_summary_t *out,

@@ -490,7 +490,8 @@ static void *writer_main(void *arg)
          * waits. */
         int64_t wait = backoff > 0 ? backoff : s->opt.commit_ms;
         int64_t deadline = (backoff > 0 ? mono_ms() : s->first_mono_ms) + wait;
-        while (!s->stopping && (backoff > 0 || (s->sync_waiters == 0 && s->count < BATCH_MAX / 4))) {
+        while (!s->stopping &&
+               (backoff > 0 || (s->sync_waiters == 0 && s->count < BATCH_MAX / 4))) {
             int64_t left = deadline - mono_ms();
             if (left <= 0)
                 break;
