@@ -312,6 +312,7 @@ static void row_question(void *ctx, sqlite3_stmt *st)
         }
         q->answered++;
         q->correct += sqlite3_column_int(st, 3) != 0;
+        q->time_ms += sqlite3_column_int64(st, 4);
         return;
     }
 }
@@ -338,7 +339,7 @@ static int missed_questions(sqlite3 *db, const stats_filter_t *f, stats_summary_
     if (!qs)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
     int rc = each_row(db,
-                      "SELECT station, item, version, flag FROM events"
+                      "SELECT station, item, version, flag, ms FROM events"
                       " WHERE type='quiz_answer' AND " F_EV,
                       f, row_question, qs, err);
     size_t n = 0;
@@ -600,27 +601,11 @@ typedef struct {
 static const table_t tables[] = {
     {"visits",
      "one row per visit (a visitor's session at a kiosk)",
-     "SELECT v.id, v.kiosk, v.t0, v.t1, v.dur, v.stop_id, v.group_id,"
-     " " GROUP_TYPE_OF(
-         "v.group_id") ", lang, profile, pb, pa, sat, reason, stations, videos,"
-                       " answers, n_right, orders, ticket, ended FROM (SELECT " VISIT_ID
-                       " id, kiosk, min(ts) t0,"
-                       " max(ts) t1, (max(ts) - min(ts)) / 1000.0 dur, max(stop_id) stop_id,"
-                       " max(group_id) group_id,"
-                       " max(CASE WHEN type='language' THEN item END) lang,"
-                       " max(CASE WHEN type='profile' THEN word END) profile,"
-                       " max(CASE WHEN type='perception' AND flag=0 THEN value END) pb,"
-                       " max(CASE WHEN type='perception' AND flag=1 THEN value END) pa,"
-                       " max(CASE WHEN type='satisfaction' THEN value END) sat,"
-                       " max(CASE WHEN type='satisfaction' THEN detail END) reason,"
-                       " count(DISTINCT CASE WHEN type='station_view' THEN item END) stations,"
-                       " sum(type='video_play') videos, sum(type='quiz_answer') answers,"
-                       " sum(type='quiz_answer' AND flag=1) n_right, sum(type='order_placed') "
-                       "orders,"
-                       " max(CASE WHEN type='ticket' THEN item END) ticket,"
-                       " max(CASE WHEN type='visit_ended' THEN word END) ended"
-                       " FROM events e WHERE visit > 0 AND " F_EV
-                       " GROUP BY run, visit) v ORDER BY v.t0",
+     /* temp.visits is made by build_visits() in one pass over the events. */
+     "SELECT v.id, v.kiosk, v.t0, v.t1, (v.t1 - v.t0) / 1000.0, v.stop_id, v.group_id,"
+     " " GROUP_TYPE_OF("v.group_id") ", lang, profile, pb, pa, sat, reason, stations,"
+                                     " videos, answers, n_right, orders, ticket, ended FROM "
+                                     "temp.visits v ORDER BY v.t0, v.id",
      false,
      {{"visit_id", COL_TEXT, "the visit's unique id: kiosk-run-number"},
       {"kiosk", COL_TEXT, "the kiosk's id"},
@@ -654,11 +639,11 @@ static const table_t tables[] = {
       {"visits", COL_INT, "visits started that day by that type of group"}}},
     {"stations",
      "attention per station: page views, time spent, quiz",
-     "SELECT id, sum(v), total(d) / 1000.0, CASE WHEN sum(v) > 0 THEN total(d) / 1000.0 / sum(v)"
-     " END, sum(a), sum(c), CASE WHEN sum(a) > 0 THEN 100.0 * sum(c) / sum(a) END FROM ("
-     " SELECT item id, 1 v, ms d, 0 a, 0 c FROM events WHERE type='station_view' AND " F_EV
-     " UNION ALL SELECT station, 0, 0, 1, flag FROM events WHERE type='quiz_answer' AND " F_EV
-     ") GROUP BY id ORDER BY 2 DESC, 1",
+     "SELECT coalesce(s.id, q.station), coalesce(s.v, 0), coalesce(s.d, 0) / 1000.0,"
+     " s.d / 1000.0 / s.v, coalesce(q.a, 0), coalesce(q.c, 0), 100.0 * q.c / q.a FROM"
+     " (SELECT item id, count(*) v, total(ms) d FROM events WHERE type='station_view' AND " F_EV
+     " GROUP BY item) s FULL JOIN (SELECT station, sum(n) a, sum(c) c FROM temp.questions"
+     " GROUP BY station) q ON q.station = s.id ORDER BY 2 DESC, 1",
      false,
      {{"station", COL_TEXT, "the station's id in the content pack"},
       {"views", COL_INT, "times its page was viewed"},
@@ -685,10 +670,9 @@ static const table_t tables[] = {
       {"mean_reached_pct", COL_REAL, "mean furthest point reached in the video, percent"}}},
     {"questions",
      "quiz questions: answered, right, missed",
-     "SELECT station, item, version, count(*), sum(flag), count(*) - sum(flag),"
-     " 100.0 * (count(*) - sum(flag)) / count(*), avg(ms) / 1000.0 FROM events"
-     " WHERE type='quiz_answer' AND " F_EV
-     " GROUP BY station, item, version ORDER BY 6 DESC, 1, 2, 3",
+     /* temp.questions is made by build_questions() with a hash table. */
+     "SELECT station, item, version, n, c, n - c, 100.0 * (n - c) / n, t / 1000.0 / n"
+     " FROM temp.questions ORDER BY 6 DESC, 1, 2, 3",
      false,
      {{"station", COL_TEXT, "the station's id"},
       {"question", COL_TEXT, "the question's id in the content pack"},
@@ -760,7 +744,7 @@ static const table_t tables[] = {
      "every event recorded, one row each (docs/STATS.md: which columns each type fills)",
      "SELECT " EV_ID ", kiosk, ts, at_ms, CASE WHEN visit > 0 THEN " VISIT_ID " END, type,"
      " stop_id, group_id, item, station, word, detail, value, version, flag, flag2, ms, ms2,"
-     " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY ts",
+     " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY id",
      false,
      {{"event_id", COL_TEXT, "the event's unique id: kiosk-run-sequence"},
       {"kiosk", COL_TEXT, "the kiosk's id"},
@@ -804,6 +788,255 @@ static const table_t tables[] = {
 };
 
 #define TABLE_COUNT (sizeof tables / sizeof tables[0])
+/* each_table() builds temp.visits and temp.questions before the first table. */
+_Static_assert(sizeof tables / sizeof tables[0] > 4, "visits first, questions after");
+
+/* --- Visits, in one pass: a hash table of (run, visit) over a plain scan of
+ * the events (SQLite's GROUP BY would sort a million rows), written to a
+ * temporary table that the `visits` table reads. */
+
+typedef struct {
+    int64_t run, visit; /* visit 0: empty slot */
+    char id[STATS_ID_MAX + 48], kiosk[STATS_ID_MAX];
+    int64_t t0, t1;
+    char stop[STATS_ID_MAX], group[STATS_ID_MAX];
+    char lang[8], profile[16], reason[VISIT_ID_MAX], ticket[VISIT_ID_MAX], ended[16];
+    int pb, pa, sat; /* -1 = none */
+    uint32_t station_hash[16];
+    int stations, videos, answers, right, orders;
+} visit_agg_t;
+
+typedef struct {
+    visit_agg_t *v;
+    size_t cap, used;
+    int rc;
+} visit_map_t;
+
+static size_t visit_slot(const visit_map_t *m, int64_t run, int64_t visit)
+{
+    uint64_t h = (uint64_t)run * 0x9E3779B97F4A7C15ull ^ (uint64_t)visit * 0xC2B2AE3D27D4EB4Full;
+    size_t i = (size_t)(h >> 17) & (m->cap - 1);
+    while (m->v[i].visit && (m->v[i].run != run || m->v[i].visit != visit))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static bool visit_map_grow(visit_map_t *m)
+{
+    visit_map_t n = {calloc(m->cap * 2, sizeof *m->v), m->cap * 2, m->used, 0};
+    if (!n.v)
+        return false;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->v[i].visit)
+            n.v[visit_slot(&n, m->v[i].run, m->v[i].visit)] = m->v[i];
+    free(m->v);
+    *m = n;
+    return true;
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    if (t)
+        snprintf(dst, size, "%s", (const char *)t);
+}
+
+/* Columns: run, visit, kiosk, ts, type, item, word, value, flag, detail,
+ * stop_id, group_id. */
+static void row_visit(void *ctx, sqlite3_stmt *st)
+{
+    visit_map_t *m = ctx;
+    if (m->rc != MF_OK)
+        return;
+    if (2 * (m->used + 1) > m->cap && !visit_map_grow(m)) {
+        m->rc = MF_ENOMEM;
+        return;
+    }
+    int64_t run = sqlite3_column_int64(st, 0), visit = sqlite3_column_int64(st, 1);
+    int64_t ts = sqlite3_column_int64(st, 3);
+    visit_agg_t *v = &m->v[visit_slot(m, run, visit)];
+    if (!v->visit) {
+        memset(v, 0, sizeof *v);
+        v->run = run;
+        v->visit = visit;
+        copy_text(v->kiosk, sizeof v->kiosk, st, 2);
+        snprintf(v->id, sizeof v->id, "%s-%" PRIx64 "-%" PRId64, v->kiosk, (uint64_t)run, visit);
+        v->t0 = v->t1 = ts;
+        v->pb = v->pa = v->sat = -1;
+        m->used++;
+    }
+    if (ts < v->t0)
+        v->t0 = ts;
+    if (ts > v->t1)
+        v->t1 = ts;
+    copy_text(v->stop, sizeof v->stop, st, 10);
+    copy_text(v->group, sizeof v->group, st, 11);
+    const char *type = (const char *)sqlite3_column_text(st, 4);
+    if (!type)
+        return;
+    int value = sqlite3_column_int(st, 7);
+    bool flag = sqlite3_column_int(st, 8) != 0;
+    switch (type[0]) {
+    case 'l': /* language */
+        copy_text(v->lang, sizeof v->lang, st, 5);
+        break;
+    case 'p':
+        if (!strcmp(type, "profile"))
+            copy_text(v->profile, sizeof v->profile, st, 6);
+        else if (!strcmp(type, "perception"))
+            *(flag ? &v->pa : &v->pb) = value;
+        break;
+    case 's':
+        if (!strcmp(type, "satisfaction")) {
+            v->sat = value;
+            copy_text(v->reason, sizeof v->reason, st, 9);
+        } else if (!strcmp(type, "station_view")) {
+            uint32_t h = hash_str(2166136261u, (const char *)sqlite3_column_text(st, 5));
+            int k = 0;
+            while (k < v->stations && k < 16 && v->station_hash[k] != h)
+                k++;
+            if (k == v->stations) {
+                if (k < 16)
+                    v->station_hash[k] = h;
+                v->stations++;
+            }
+        }
+        break;
+    case 'v':
+        if (!strcmp(type, "video_play"))
+            v->videos++;
+        else if (!strcmp(type, "visit_ended"))
+            copy_text(v->ended, sizeof v->ended, st, 6);
+        break;
+    case 'q':
+        if (!strcmp(type, "quiz_answer")) {
+            v->answers++;
+            v->right += flag;
+        }
+        break;
+    case 'o':
+        if (!strcmp(type, "order_placed"))
+            v->orders++;
+        break;
+    case 't':
+        if (!strcmp(type, "ticket"))
+            copy_text(v->ticket, sizeof v->ticket, st, 5);
+        break;
+    default:
+        break;
+    }
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v[0])
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_opt_int(sqlite3_stmt *st, int i, int v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* temp.questions: every quiz question's answers, counted in one pass. */
+static int build_questions(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+{
+    questions_t *qs = calloc(1, sizeof *qs);
+    if (!qs)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT station, item, version, flag, ms FROM events"
+                      " WHERE type='quiz_answer' AND " F_EV,
+                      f, row_question, qs, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == MF_OK && (sqlite3_exec(db,
+                                     "DROP TABLE IF EXISTS temp.questions; CREATE TEMP TABLE"
+                                     " questions(station, item, version, n, c, t)",
+                                     NULL, NULL, NULL) != SQLITE_OK ||
+                        sqlite3_prepare_v2(db, "INSERT INTO temp.questions VALUES(?,?,?,?,?,?)", -1,
+                                           &st, NULL) != SQLITE_OK))
+        rc = stats_error_set(err, MF_EDB, "cannot count the questions: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; rc == MF_OK && i < QUESTIONS_MAX; i++) {
+        const stats_question_figure_t *q = &qs->q[i];
+        if (!q->answered)
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, q->station, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, q->question, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, q->version);
+        sqlite3_bind_int64(st, 4, q->answered);
+        sqlite3_bind_int64(st, 5, q->correct);
+        sqlite3_bind_int64(st, 6, q->time_ms);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    sqlite3_finalize(st);
+    free(qs);
+    return rc;
+}
+
+static int build_visits(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+{
+    visit_map_t m = {calloc(1024, sizeof(visit_agg_t)), 1024, 0, MF_OK};
+    if (!m.v)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT run, visit, kiosk, ts, type, item, word, value, flag, detail,"
+                      " stop_id, group_id FROM events WHERE visit > 0 AND " F_EV,
+                      f, row_visit, &m, err);
+    if (rc == MF_OK && m.rc != MF_OK)
+        rc = stats_error_set(err, m.rc, "out of memory");
+    sqlite3_stmt *st = NULL;
+    if (rc == MF_OK &&
+        sqlite3_exec(db,
+                     "DROP TABLE IF EXISTS temp.visits; CREATE TEMP TABLE visits(id, kiosk, t0,"
+                     " t1, stop_id, group_id, lang, profile, pb, pa, sat, reason, stations,"
+                     " videos, answers, n_right, orders, ticket, ended)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
+    if (rc == MF_OK && sqlite3_prepare_v2(db,
+                                          "INSERT INTO temp.visits VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+                                          "?,?,?,?,?,?,?,?)",
+                                          -1, &st, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; rc == MF_OK && i < m.cap; i++) {
+        const visit_agg_t *v = &m.v[i];
+        if (!v->visit)
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, v->kiosk, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, v->t0);
+        sqlite3_bind_int64(st, 4, v->t1);
+        sqlite3_bind_text(st, 5, v->stop, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, v->group, -1, SQLITE_STATIC);
+        bind_opt_text(st, 7, v->lang);
+        bind_opt_text(st, 8, v->profile);
+        bind_opt_int(st, 9, v->pb);
+        bind_opt_int(st, 10, v->pa);
+        bind_opt_int(st, 11, v->sat);
+        bind_opt_text(st, 12, v->reason);
+        sqlite3_bind_int(st, 13, v->stations);
+        sqlite3_bind_int(st, 14, v->videos);
+        sqlite3_bind_int(st, 15, v->answers);
+        sqlite3_bind_int(st, 16, v->right);
+        sqlite3_bind_int(st, 17, v->orders);
+        bind_opt_text(st, 18, v->ticket);
+        bind_opt_text(st, 19, v->ended);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    sqlite3_finalize(st);
+    free(m.v);
+    return rc;
+}
 
 static size_t table_ncols(const table_t *t)
 {
@@ -914,7 +1147,12 @@ static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_o
         if (t->audit && !o->with_audit)
             continue;
         sqlite3_stmt *st = NULL;
-        int rc = prepare(db, t->sql, f, &st, err);
+        int rc = i == 0 ? build_visits(db, f, err) : MF_OK;
+        if (rc == MF_OK && i == 0)
+            rc = build_questions(db, f, err);
+        if (rc != MF_OK)
+            return rc;
+        rc = prepare(db, t->sql, f, &st, err);
         if (rc == MF_OK)
             rc = w->begin_table(w, t, err);
         int s = SQLITE_DONE;
@@ -941,6 +1179,8 @@ typedef struct {
     char path[PATH_MAX + 64];
     bool decimal_point;
     size_t ncols;
+    int64_t minute; /* the last time written, to the minute, and its text */
+    char minute_text[32];
 } csv_t;
 
 /* Writes V in decimal (the CSV's hot path: millions of numbers). */
@@ -1022,10 +1262,17 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
             }
             fputs(buf, c->f);
             break;
-        case COL_TIME:
-            fmt_time(sqlite3_column_int64(st, (int)i), buf, sizeof buf);
-            fputs(buf, c->f);
+        case COL_TIME: {
+            /* Rows come in time order: most share the previous row's minute. */
+            int64_t ms = sqlite3_column_int64(st, (int)i);
+            int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
+            if (minute != c->minute) {
+                fmt_time(ms, c->minute_text, sizeof c->minute_text);
+                c->minute = minute;
+            }
+            fputs(c->minute_text, c->f);
             break;
+        }
         default:
             csv_text(c->f, (const char *)sqlite3_column_text(st, (int)i));
             break;
@@ -1090,7 +1337,8 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
     if (!mkdtemp(tmp))
         return errno_error(err, errno, "write in", parent);
-    csv_t c = {{csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point, 0};
+    csv_t c = {
+        {csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point, 0, INT64_MIN, ""};
     snprintf(readme, sizeof readme, "%s/README.txt", tmp);
     int rc = MF_OK;
     c.readme = fopen(readme, "w");
