@@ -86,6 +86,43 @@ static void test_scripted_visit(void **state)
     assert_string_equal(nl + 1, "True\n"); /* no event twice */
     fprintf(stderr, "the kiosk emitted: [%s]\n", logged);
 
+    /* What the script did, as the store has it. */
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE type='visit_started'"), 1);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE type='language' AND "
+                                      "item='fr'"),
+                     1);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE type='profile' AND "
+                                      "word='pupil'"),
+                     1);
+    assert_int_equal(test_sql_int(db, "SELECT value FROM events WHERE type='perception' AND "
+                                      "flag=0"),
+                     2); /* "Je ne sais pas" */
+    assert_int_equal(test_sql_int(db, "SELECT value FROM events WHERE type='perception' AND "
+                                      "flag=1"),
+                     4); /* #answer-4 */
+    assert_int_equal(test_sql_int(db, "SELECT value FROM events WHERE type='satisfaction' AND "
+                                      "detail='machines'"),
+                     3); /* #face-3, "Voir les machines marcher" */
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE type='station_view' "
+                                      "AND item='press'"),
+                     2); /* the station, then back to it from the trade */
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE type='trade_view' AND "
+                                      "item='boilermaker' AND ms >= 4000"),
+                     1); /* advance 4000 on the trade */
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE type='visit_ended' AND "
+                                      "word='finished'"),
+                     1);
+    /* And the organisers' CSV says the same of the visit. */
+    snprintf(cmd, sizeof cmd,
+             "%s stats export --store %s --format csv --out %s/csv >/dev/null && "
+             "/usr/bin/python3 -c \"import csv;r=list(csv.DictReader(open('%s/csv/visits.csv',"
+             "encoding='utf-8-sig'),delimiter=';'));v=r[0];print(len(r),v['language'],"
+             "v['profile'],v['perception_before'],v['perception_after'],v['satisfaction'],"
+             "v['satisfaction_reason'],v['stations_viewed'],v['end_reason'],v['group_type'])\"",
+             bin, db, dir, dir);
+    assert_int_equal(test_run(cmd, stored, sizeof stored), 0);
+    assert_string_equal(stored, "1 fr pupil 2 4 3 machines 1 finished school\n");
+
     assert_int_equal(test_sql_int(db, "SELECT count(*) FROM stops WHERE id='2026-11-arras' "
                                       "AND town='Arras' AND last_day='2026-11-18'"),
                      1);
