@@ -38,4 +38,7 @@ int bench_drivers_engrave(int argc, char **argv);
 /* minifab diag: the technician's view of the devices. app/cmd_diag.c */
 int cmd_diag(int argc, char **argv);
 
+/* minifab staff: the staff console's PINs. app/cmd_staff.c */
+int cmd_staff(int argc, char **argv);
+
 #endif

@@ -19,6 +19,7 @@ static const mf_command_t commands[] = {
     {"play", "preview a job video in the kiosk's player, with captions", cmd_play},
     {"content", "check a content pack, list its trades", cmd_content},
     {"diag", "the technician's view of the devices (ports, line, io, engrave, scan)", cmd_diag},
+    {"staff", "the staff console's PINs (set-pin --role operator|organiser, status)", cmd_staff},
     {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video)", cmd_bench},
 };
 
