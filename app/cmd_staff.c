@@ -193,7 +193,7 @@ int cmd_staff(int argc, char **argv)
     yamldoc_errors_t errs;
     yamldoc_errors_init(&errs);
     config_init(&cfg);
-    int rc = config_path ? config_load_file(&cfg, config_path, &errs) : MF_OK;
+    int rc = config_path && config_path[0] ? config_load_file(&cfg, config_path, &errs) : MF_OK;
     if (rc == MF_OK)
         rc = config_apply_env(&cfg, env_get, &errs);
     if (rc == MF_OK && data_dir)
