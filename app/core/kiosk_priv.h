@@ -73,6 +73,7 @@ struct kiosk {
     uint64_t visits;     /* visits started since the kiosk started */
     kiosk_visit_t visit; /* the visitor now */
     view_t scratch;      /* the view used for hit-testing inside update */
+    struct staff_console *staff; /* the staff console (staff_console.h) */
 };
 
 /* ---- navigation and the visit (kiosk.c) ---- */

@@ -10,6 +10,11 @@ static const screen_class_t *const screen_table[KIOSK_SCREEN_COUNT] = {
     [KIOSK_SCREEN_ATTRACT] = &screen_attract,   [KIOSK_SCREEN_HOME] = &screen_home,
     [KIOSK_SCREEN_SETTINGS] = &screen_settings, [KIOSK_SCREEN_PROBLEM] = &screen_problem,
     [KIOSK_SCREEN_PLAYER] = &screen_player,
+    [KIOSK_SCREEN_STAFF_PIN] = &screen_staff_pin,
+    [KIOSK_SCREEN_STAFF_LINE] = &screen_staff_line,
+    [KIOSK_SCREEN_STAFF_DEVICES] = &screen_staff_devices,
+    [KIOSK_SCREEN_STAFF_GROUP] = &screen_staff_group,
+    [KIOSK_SCREEN_STAFF_STATS] = &screen_staff_stats,
 };
 
 const screen_class_t *screen_class(kiosk_screen_t s)

@@ -66,5 +66,10 @@ extern const screen_class_t screen_home;
 extern const screen_class_t screen_settings;
 extern const screen_class_t screen_problem;
 extern const screen_class_t screen_player;
+extern const screen_class_t screen_staff_pin;
+extern const screen_class_t screen_staff_line;
+extern const screen_class_t screen_staff_devices;
+extern const screen_class_t screen_staff_group;
+extern const screen_class_t screen_staff_stats;
 
 #endif
