@@ -3,13 +3,14 @@
  *
  * Start-up in order: options -> configuration (defaults < file < environment
  * < flags, see app/core/config.h) -> logging -> simulated line when no device
- * is configured -> the main loop (app/platform/app.c).
+ * is configured -> the devices (app/platform/devices.h: an address that
+ * cannot be right stops here, non-zero) -> the main loop (app/platform/app.c).
  */
 #include "app.h"
 #include "commands.h"
 #include "config.h"
+#include "devices.h"
 #include "kiosk_pack.h"
-#include "line_drv.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "simproc.h"
@@ -212,7 +213,7 @@ static int kiosk_main(int argc, char **argv, bool play)
     yamldoc_errors_t errs;
     simproc_t *sim = NULL;
     kiosk_pack_t *content = NULL;
-    line_drv_t *line = NULL;
+    devices_t *devices = NULL;
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -349,15 +350,22 @@ static int kiosk_main(int argc, char **argv, bool play)
         }
     }
 
-    /* The line: its driver runs on its own thread; an unreachable PLC is not an
-     * error (the visitor side goes on, the screens say the line is down). */
-    if (cfg.plc_uri[0]) {
-        line_drv_opts_t lo;
-        line_drv_opts_default(&lo);
-        lo.poll_ms = cfg.line_poll_ms;
-        line = line_drv_create(cfg.plc_uri, &lo);
-        if (!line)
-            mf_log_error("run", "cannot use the PLC address '%s'", cfg.plc_uri);
+    /* Every configured device, each through its driver on its own thread. An
+     * address that cannot be right stops the kiosk here; an unreachable device
+     * is not an error (the visitor side goes on, the log and the screens say
+     * it is down, its driver retries). */
+    devices_config_t dc = {.line_poll_ms = cfg.line_poll_ms, .engraver_home = cfg.engrave_home};
+    dc.address[DEVICE_LINE] = cfg.plc_uri;
+    dc.address[DEVICE_IO] = cfg.io_port;
+    dc.address[DEVICE_ENGRAVER] = cfg.engraver_port;
+    dc.address[DEVICE_SCANNER] = cfg.scanner_port;
+    char why[512];
+    devices = devices_create(&dc, why, sizeof why);
+    if (!devices) {
+        mf_log_error("run", "%s", why);
+        fprintf(stderr, "minifab run: cannot start: %s\n", why);
+        status = 1;
+        goto done;
     }
 
     app.fullscreen = cfg.fullscreen;
@@ -368,7 +376,7 @@ static int kiosk_main(int argc, char **argv, bool play)
         app.video_poster = poster[0] ? poster : NULL;
         mf_log_info("play", "%s (captions: %s)", media, captions[0] ? captions : "none");
     }
-    app.line = line;
+    app.devices = devices;
     app.line_poll_ms = cfg.line_poll_ms;
     app.width = size_w ? size_w : cfg.window_w;
     app.height = size_h ? size_h : cfg.window_h;
@@ -390,7 +398,7 @@ static int kiosk_main(int argc, char **argv, bool play)
                         "or start a virtual display: xvfb-run -a minifab run\n");
 
 done:
-    line_drv_destroy(line);
+    devices_destroy(devices);
     simproc_stop(sim);
     kiosk_pack_destroy(content);
     yamldoc_errors_deinit(&errs);

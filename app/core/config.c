@@ -61,7 +61,9 @@ typedef struct {
         name, KEY_INT, offsetof(config_t, field), sizeof(int), lo, hi                              \
     }
 #define KDBL(name, field, lo, hi)                                                                  \
-    {name, KEY_DOUBLE, offsetof(config_t, field), sizeof(double), lo, hi}
+    {                                                                                              \
+        name, KEY_DOUBLE, offsetof(config_t, field), sizeof(double), lo, hi                        \
+    }
 #define KBOOL(name, field)                                                                         \
     {                                                                                              \
         name, KEY_BOOL, offsetof(config_t, field), sizeof(bool), 0, 1                              \
@@ -95,16 +97,46 @@ static const config_key_t config_keys[] = {
     KINT("log_file_kib", log_file_kib, 16, 1048576),
 };
 
+/* String keys whose value is one word of a list: checked where the value is
+ * written (a file's line and column, the environment, the command line). */
+static const struct {
+    const char *key;
+    const char *words[5]; /* NULL-terminated */
+    const char *expect;   /* the list, as the message says it */
+} config_choices[] = {
+    {"language", {"fr", "en", NULL}, "fr or en"},
+    {"log_level", {"debug", "info", "warn", "error", NULL}, "debug, info, warn or error"},
+};
+
+/* NULL when VALUE is acceptable for KEY, else the words it expects. */
+static const char *config_choice_expect(const char *key, const char *value)
+{
+    for (size_t i = 0; i < sizeof config_choices / sizeof config_choices[0]; i++) {
+        if (strcmp(config_choices[i].key, key) != 0)
+            continue;
+        for (size_t j = 0; config_choices[i].words[j]; j++)
+            if (!strcmp(config_choices[i].words[j], value))
+                return NULL;
+        return config_choices[i].expect;
+    }
+    return NULL;
+}
+
 static int set_key(config_t *cfg, const config_key_t *k, const char *text, const char *file,
                    struct fy_node *node, yamldoc_errors_t *errs)
 {
     char *field = (char *)cfg + k->offset;
+    const char *expect;
     switch (k->type) {
     case KEY_STRING:
         if (strlen(text) >= k->size) {
             yamldoc_errors_at(errs, file, node, "'%s' is too long (at most %zu characters)",
                               k->name, k->size - 1);
             return MF_ERANGE;
+        }
+        if ((expect = config_choice_expect(k->name, text)) != NULL) {
+            yamldoc_errors_at(errs, file, node, "'%s' expects %s, got '%s'", k->name, expect, text);
+            return MF_EINVAL;
         }
         memcpy(field, text, strlen(text) + 1);
         return MF_OK;
@@ -149,15 +181,14 @@ static int set_key(config_t *cfg, const config_key_t *k, const char *text, const
 static int check_values(const config_t *cfg, const char *file, yamldoc_errors_t *errs)
 {
     int rc = MF_OK;
-    if (strcmp(cfg->language, "fr") != 0 && strcmp(cfg->language, "en") != 0) {
-        yamldoc_errors_add(errs, file, 0, 0, "'language' expects fr or en, got '%s'",
+    const char *expect;
+    if ((expect = config_choice_expect("language", cfg->language)) != NULL) {
+        yamldoc_errors_add(errs, file, 0, 0, "'language' expects %s, got '%s'", expect,
                            cfg->language);
         rc = MF_EINVAL;
     }
-    if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
-        strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
-        yamldoc_errors_add(errs, file, 0, 0,
-                           "'log_level' expects debug, info, warn or error, got '%s'",
+    if ((expect = config_choice_expect("log_level", cfg->log_level)) != NULL) {
+        yamldoc_errors_add(errs, file, 0, 0, "'log_level' expects %s, got '%s'", expect,
                            cfg->log_level);
         rc = MF_EINVAL;
     }
@@ -206,9 +237,7 @@ int config_load_file(config_t *cfg, const char *path, yamldoc_errors_t *errs)
         if (set_key(cfg, k, text, path, val, errs) != MF_OK)
             rc = MF_EPARSE;
     }
-    fy_document_destroy(doc);
-    if (check_values(cfg, path, errs) != MF_OK)
-        rc = MF_EPARSE;
+    fy_document_destroy(doc); /* every value was checked at its node by set_key */
     return rc;
 }
 

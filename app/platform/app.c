@@ -15,6 +15,7 @@
 #include "render.h"
 #include "script.h"
 #include "app_loop.h"
+#include "devices.h"
 #include "line_drv.h"
 #include "player.h"
 #include "theme.h"
@@ -52,7 +53,8 @@ struct app {
     uint64_t frames_whole, frames_video; /* drawn so far, for the log and tests */
     bool headless;
     int out_w, out_h;
-    line_drv_t *line;
+    devices_t *devices; /* the kiosk's devices (owned by the caller), or NULL */
+    line_drv_t *line;   /* devices_line(devices) */
     int line_poll_ms;
     uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
@@ -474,6 +476,8 @@ int app_wait_ms(app_t *a)
         wait = 60000;
     if (a->line && wait > a->line_poll_ms)
         wait = a->line_poll_ms; /* the driver has no way to wake us: look */
+    if (a->devices && wait > 500)
+        wait = 500; /* a device's state change is logged within half a second */
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
     int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
@@ -506,6 +510,7 @@ void app_pump(app_t *a, int wait_ms)
         app_hup = 0;
         do_reload(a);
     }
+    devices_tick(a->devices, app_now(a));
     feed_line(a);
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
@@ -639,7 +644,8 @@ app_t *app_create(const app_options_t *opt)
     a->snap = calloc(1, sizeof *a->snap);
     if (!a->ui || !a->view || !a->snap)
         goto fail;
-    a->line = opt->line;
+    a->devices = opt->devices;
+    a->line = devices_line(opt->devices);
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;
     a->video_volume_max = opt->video_volume_max;
