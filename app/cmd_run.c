@@ -10,6 +10,8 @@
 #include "commands.h"
 #include "config.h"
 #include "devices.h"
+#include "staff_edge.h"
+#include "staff_pack.h"
 #include "kiosk_pack.h"
 #include "mf_error.h"
 #include "mf_log.h"
@@ -214,6 +216,7 @@ static int kiosk_main(int argc, char **argv, bool play)
     simproc_t *sim = NULL;
     kiosk_pack_t *content = NULL;
     devices_t *devices = NULL;
+    staff_edge_t *staff = NULL;
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -377,6 +380,17 @@ static int kiosk_main(int argc, char **argv, bool play)
         mf_log_info("play", "%s (captions: %s)", media, captions[0] ? captions : "none");
     }
     app.devices = devices;
+    /* The staff console: PINs and lockout in the data directory; its
+     * actions are logged as audit lines until the statistics store takes
+     * them (staff_edge.h). */
+    staff_edge_opts_t so = {.devices = devices, .data_dir = cfg.data_dir};
+    so.hooks.audit = staff_edge_audit_log;
+    so.hooks.reload = staff_pack_reload;
+    so.hooks.ctx = content;
+    staff = staff_edge_create(&so);
+    if (!staff)
+        mf_log_warn("run", "the staff console cannot start (data directory %s)", cfg.data_dir);
+    app.staff = staff;
     app.line_poll_ms = cfg.line_poll_ms;
     app.width = size_w ? size_w : cfg.window_w;
     app.height = size_h ? size_h : cfg.window_h;
@@ -398,6 +412,7 @@ static int kiosk_main(int argc, char **argv, bool play)
                         "or start a virtual display: xvfb-run -a minifab run\n");
 
 done:
+    staff_edge_destroy(staff);
     devices_destroy(devices);
     simproc_stop(sim);
     kiosk_pack_destroy(content);

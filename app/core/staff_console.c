@@ -235,8 +235,15 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
         break;
     case STAFF_REQ_RECONNECT:
     case STAFF_REQ_UNLOCK:
-        if (r->tag == c->dev_tag)
-            snprintf(c->dev_text, sizeof c->dev_text, "%s", r->text);
+        if (r->tag == c->dev_tag) {
+            const char *key = r->rc == MF_OK ? (r->kind == STAFF_REQ_UNLOCK ? "staff.dev.unlocked"
+                                                                            : "staff.dev.done")
+                              : r->rc == MF_EUNSUPPORTED ? "staff.dev.reconnect_auto"
+                              : r->rc == MF_ENOENT       ? "staff.dev.absent"
+                                                         : "staff.dev.failed";
+            snprintf(c->dev_text, sizeof c->dev_text, "%s%s%s", kiosk_text(k, key),
+                     r->text[0] ? " " : "", r->text);
+        }
         break;
     case STAFF_REQ_CONTEXT_GET:
         c->context = r->context;

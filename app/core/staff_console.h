@@ -75,11 +75,11 @@ typedef enum {
 
 typedef struct {
     bool present;      /* this kiosk drives it (false: not started here) */
-    char address[128]; /* as configured */
+    char address[256]; /* as configured */
     bool connected;
     int64_t last_good_age_ms; /* since the last good message, -1 = never */
     unsigned errors;          /* since the kiosk started */
-    char last_error[96];      /* "" when none */
+    char last_error[128];     /* "" when none */
     char state[48];           /* the engraver's GRBL state ("Idle", "Alarm"...), else "" */
     bool can_unlock;          /* the engraver is in alarm: "unlock" makes sense */
 } staff_device_t;

@@ -80,21 +80,22 @@ static void group_layout(const kiosk_t *k, view_t *v, int64_t now)
     const staff_context_t *e = &c->edit;
     bool portrait = kiosk_portrait(k);
     float m = 3.0f, y = staff_layout_bar(k, v, "staff-tab-group");
-    float lw = portrait ? 28.0f : 34.0f, fw = v->w - 2 * m - lw - 2.0f, fh = 8.0f, gap = 1.5f;
+    float lw = portrait ? 28.0f : 34.0f, fw = v->w - 2 * m - lw - 2.0f;
+    float fh = portrait ? 9.0f : 6.5f, gap = 1.0f;
     view_widget_t *w;
 
-    w = kiosk_add_text(v, kiosk_text(k, "staff.group.stop"), view_rect(m, y, v->w - 2 * m, 6.0f),
-                       VIEW_STYLE_TITLE, 4.0f);
+    w = kiosk_add_text(v, kiosk_text(k, "staff.group.stop"), view_rect(m, y, v->w - 2 * m, 5.0f),
+                       VIEW_STYLE_TITLE, 3.6f);
     if (w)
         w->align = VIEW_ALIGN_LEFT;
-    y += 7.0f;
+    y += 5.5f;
     for (int f = 0; f < 4; f++) {
         if (f == 3) {
             w = kiosk_add_text(v, kiosk_text(k, "staff.group.group"),
-                               view_rect(m, y, v->w - 2 * m, 6.0f), VIEW_STYLE_TITLE, 4.0f);
+                               view_rect(m, y, v->w - 2 * m, 5.0f), VIEW_STYLE_TITLE, 3.6f);
             if (w)
                 w->align = VIEW_ALIGN_LEFT;
-            y += 7.0f;
+            y += 5.5f;
         }
         w = kiosk_add_text(v, kiosk_text(k, field_keys[f]), view_rect(m, y, lw, fh),
                            VIEW_STYLE_BODY, 3.2f);
@@ -170,7 +171,7 @@ static void group_layout(const kiosk_t *k, view_t *v, int64_t now)
                        VIEW_STYLE_TITLE, 4.5f);
     if (w)
         snprintf(w->id, sizeof w->id, "staff-headcount");
-    y += fh + gap + 1.0f;
+    y += fh + gap;
 
     /* current, save, outcome */
     char cur[VIEW_LABEL_MAX];
@@ -184,20 +185,20 @@ static void group_layout(const kiosk_t *k, view_t *v, int64_t now)
         snprintf(cur, sizeof cur, "%s", kiosk_text(k, "staff.group.no_current"));
     }
     float sw = 36.0f;
-    w = kiosk_add_text(v, cur, view_rect(m, y, v->w - 2 * m - sw - 2.0f, 9.0f), VIEW_STYLE_CAPTION,
+    w = kiosk_add_text(v, cur, view_rect(m, y, v->w - 2 * m - sw - 2.0f, 8.0f), VIEW_STYLE_CAPTION,
                        3.0f);
     if (w) {
         snprintf(w->id, sizeof w->id, "staff-group-current");
         w->align = VIEW_ALIGN_LEFT;
     }
     w = kiosk_add_button(v, "staff-group-save", kiosk_text(k, "staff.group.save"),
-                         view_rect(v->w - m - sw, y, sw, 10.0f), VIEW_STYLE_PRIMARY,
+                         view_rect(v->w - m - sw, y, sw, 8.0f), VIEW_STYLE_PRIMARY,
                          VIEW_ICON_CHECK);
     if (w)
         w->font = 3.6f;
-    y += 11.0f;
-    w = kiosk_add_text(v, c->context_text, view_rect(m, y, v->w - 2 * m, 6.0f), VIEW_STYLE_BODY,
-                       3.2f);
+    y += 8.5f;
+    w = kiosk_add_text(v, c->context_text, view_rect(m, y, v->w - 2 * m, 5.0f), VIEW_STYLE_BODY,
+                       3.0f);
     if (w) {
         snprintf(w->id, sizeof w->id, "staff-group-outcome");
         w->align = VIEW_ALIGN_LEFT;

@@ -245,10 +245,12 @@ static void layout_alarms(const kiosk_t *k, view_t *v, view_rect_t r)
     n = (size_t)snprintf(text, sizeof text, "%s\n", kiosk_text(k, "staff.alarm.history"));
     for (int j = c->history_len - 1; j >= 0 && n < sizeof text && j >= c->history_len - 6; j--) {
         const staff_history_t *h = &c->history[j];
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s  #%d %s%s%s%s%s\n", h->seen, h->code,
-                              kiosk_text(k, staff_alarm_text_key(h->code)),
-                              h->acked[0] ? " · ✓ " : "", h->acked, h->gone[0] ? " · ⌫ " : "",
-                              h->gone);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s  #%d %s%s%s%s%s%s%s\n", h->seen,
+                              h->code, kiosk_text(k, staff_alarm_text_key(h->code)),
+                              h->acked[0] ? " · " : "",
+                              h->acked[0] ? kiosk_text(k, "staff.alarm.h_acked") : "", h->acked,
+                              h->gone[0] ? " · " : "",
+                              h->gone[0] ? kiosk_text(k, "staff.alarm.h_gone") : "", h->gone);
     }
     w = kiosk_add_text(v, text, view_rect(r.x, r.y + r.h * 0.57f, r.w, r.h * 0.43f),
                        VIEW_STYLE_CAPTION, 2.6f);
@@ -268,7 +270,7 @@ static void layout_queue(const kiosk_t *k, view_t *v, view_rect_t r)
     for (int i = 0; l->online && i < l->queue_len && n < sizeof text; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "%s #%u %s%s", i ? "," : "",
                               l->queue[i].order, kiosk_text(k, colour_key(l->queue[i].colour)),
-                              l->queue[i].engrave ? " ✎" : "");
+                              l->queue[i].engrave ? kiosk_text(k, "staff.queue.engraved") : "");
     view_widget_t *w = kiosk_add_text(v, text, r, VIEW_STYLE_BODY, 3.0f);
     if (w) {
         snprintf(w->id, sizeof w->id, "staff-queue");
