@@ -12,10 +12,12 @@
 #include "devices.h"
 #include "staff_edge.h"
 #include "staff_pack.h"
+#include "staff_stats.h"
 #include "kiosk_pack.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "simproc.h"
+#include "stats_store.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -148,6 +150,69 @@ static bool sibling(const char *media, const char *const *suffixes, char *out, s
     return false;
 }
 
+/* The kiosk's sink: the statistics store, and each event in the log at debug
+ * level (what the e2e test compares with the store's export). */
+typedef struct {
+    stats_store_t *store;
+    bool log;
+} run_sink_t;
+
+static void run_emit(void *ctx, const visit_event_t *ev)
+{
+    run_sink_t *r = ctx;
+    if (r->log) {
+        char line[320];
+        visit_event_format(ev, line, sizeof line);
+        mf_log_debug("visit", "%s", line);
+    }
+    stats_store_record(r->store, ev);
+}
+
+/* Opens DATA_DIR/stats.db and applies the configuration's stop and group when
+ * they differ from the store's (until the staff console sets them). NULL when
+ * the store cannot be used: the kiosk runs on, without statistics. */
+static stats_store_t *run_stats_open(const config_t *cfg)
+{
+    char path[CONFIG_PATH_MAX + 16];
+    stats_store_opts_t so;
+    stats_error_t err = {0};
+    stats_store_opts_default(&so);
+    so.kiosk_id = cfg->kiosk_id;
+    so.retention_months = cfg->stats_retention_months;
+    snprintf(path, sizeof path, "%s/stats.db", cfg->data_dir);
+    stats_store_t *s = stats_store_open(path, &so, &err);
+    if (!s) {
+        mf_log_error("run", "visitor statistics are NOT recorded: %s", err.text);
+        return NULL;
+    }
+    stats_stop_t stop, cur_stop;
+    stats_group_t group, cur_group;
+    stats_store_context(s, &cur_stop, &cur_group);
+    if (cfg->stop_id[0]) {
+        memset(&stop, 0, sizeof stop);
+        snprintf(stop.id, sizeof stop.id, "%s", cfg->stop_id);
+        snprintf(stop.town, sizeof stop.town, "%s", cfg->stop_town);
+        snprintf(stop.venue, sizeof stop.venue, "%s", cfg->stop_venue);
+        snprintf(stop.first_day, sizeof stop.first_day, "%s", cfg->stop_first_day);
+        snprintf(stop.last_day, sizeof stop.last_day, "%s", cfg->stop_last_day);
+        if (memcmp(&stop, &cur_stop, sizeof stop) != 0 && stats_store_set_stop(s, &stop) != MF_OK)
+            mf_log_warn("run", "the configuration's stop '%s' is not valid", cfg->stop_id);
+    }
+    if (cfg->group_type[0]) {
+        memset(&group, 0, sizeof group);
+        stats_group_type_parse(cfg->group_type, &group.type);
+        snprintf(group.level, sizeof group.level, "%s", cfg->group_level);
+        snprintf(group.name, sizeof group.name, "%s", cfg->group_name);
+        group.headcount = cfg->group_headcount;
+        if (!cur_group.id[0] || group.type != cur_group.type ||
+            strcmp(group.level, cur_group.level) || strcmp(group.name, cur_group.name) ||
+            group.headcount != cur_group.headcount)
+            stats_store_set_group(s, &group);
+    }
+    mf_log_info("run", "visitor statistics in %s (kiosk %s)", path, stats_store_kiosk_id(s));
+    return s;
+}
+
 static int kiosk_main(int argc, char **argv, bool play);
 
 int cmd_run(int argc, char **argv)
@@ -217,6 +282,8 @@ static int kiosk_main(int argc, char **argv, bool play)
     kiosk_pack_t *content = NULL;
     devices_t *devices = NULL;
     staff_edge_t *staff = NULL;
+    stats_store_t *stats = NULL;
+    run_sink_t sink_ctx = {0};
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -327,6 +394,12 @@ static int kiosk_main(int argc, char **argv, bool play)
     } else {
         mf_log_warn("run", "cannot create the data directory %s", cfg.data_dir);
     }
+    /* The visitor statistics: the store is the kiosk's sink (not for previews). */
+    if (!play && (stats = run_stats_open(&cfg)) != NULL) {
+        sink_ctx.store = stats;
+        sink_ctx.log = level <= MF_LOG_DEBUG;
+        app.sink = (visit_sink_t){.emit = run_emit, .ctx = &sink_ctx};
+    }
 
     /* A broken pack does not start the visitor screens: the staff-facing
      * problem screen shows the validator's messages (also on stderr and in
@@ -380,13 +453,21 @@ static int kiosk_main(int argc, char **argv, bool play)
         mf_log_info("play", "%s (captions: %s)", media, captions[0] ? captions : "none");
     }
     app.devices = devices;
-    /* The staff console: PINs and lockout in the data directory; its
-     * actions are logged as audit lines until the statistics store takes
-     * them (staff_edge.h). */
+    /* The staff console: PINs and lockout in the data directory; the stop
+     * and group, figures, exports and audit lines in the statistics store
+     * (only logged when there is none). */
     staff_edge_opts_t so = {.devices = devices, .data_dir = cfg.data_dir};
     so.hooks.audit = staff_edge_audit_log;
     so.hooks.reload = staff_pack_reload;
-    so.hooks.ctx = content;
+    so.hooks.reload_ctx = content;
+    if (stats) { /* the stop and group, figures, exports and audit: the store's */
+        so.hooks.context_get = staff_stats_context_get;
+        so.hooks.context_set = staff_stats_context_set;
+        so.hooks.figures = staff_stats_figures;
+        so.hooks.export_file = staff_stats_export;
+        so.hooks.audit = staff_stats_audit;
+        so.hooks.ctx = stats;
+    }
     staff = staff_edge_create(&so);
     if (!staff)
         mf_log_warn("run", "the staff console cannot start (data directory %s)", cfg.data_dir);
@@ -399,6 +480,8 @@ static int kiosk_main(int argc, char **argv, bool play)
     app.kiosk.high_contrast = cfg.high_contrast;
     app.kiosk.text = kiosk_pack_text;
     app.kiosk.text_ctx = content;
+    app.kiosk.pack = kiosk_pack_content(content);
+    app.kiosk.qr_base_url = cfg.qr_base_url;
     app.stations = kiosk_pack_stations(content, &app.station_count);
     app.problem = kiosk_pack_valid(content) ? NULL : kiosk_pack_problem(content);
     app.reload = kiosk_pack_reload;
@@ -414,6 +497,15 @@ static int kiosk_main(int argc, char **argv, bool play)
 done:
     staff_edge_destroy(staff);
     devices_destroy(devices);
+    if (stats) {
+        stats_status_t st;
+        stats_store_sync(stats, 3000);
+        stats_store_status(stats, &st);
+        if (st.queued || st.dropped)
+            mf_log_warn("run", "statistics: %zu events not written, %llu dropped (%s)", st.queued,
+                        (unsigned long long)st.dropped, st.last_error_text);
+    }
+    stats_store_close(stats);
     simproc_stop(sim);
     kiosk_pack_destroy(content);
     yamldoc_errors_deinit(&errs);

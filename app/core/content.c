@@ -1202,13 +1202,51 @@ fail:
 
 /* ---- survey.yaml ---------------------------------------------------------- */
 
-static void ld_survey(ld_t *ld, struct fy_node *root, const char *key, content_survey_t *out)
+/* The optional reasons after the satisfaction question: a prompt and a list
+ * of {id: ..., fr: ..., en: ...}. */
+static void ld_survey_reasons(ld_t *ld, struct fy_node *node, const char *key,
+                              content_survey_t *out)
+{
+    struct fy_node *reasons = ld_get_seq(ld, node, "reasons", false, key);
+    if (!reasons)
+        return;
+    ld_text(ld, node, "reasons_question", true, key, &out->reasons_prompt);
+    int n = fy_node_sequence_item_count(reasons);
+    if (n < 1 || n > CONTENT_REASONS_MAX) {
+        ld_err(ld, ld_key(node, "reasons"), "'reasons' needs 1 to %d items", CONTENT_REASONS_MAX);
+        return;
+    }
+    static const char *const extra[] = {"id", NULL};
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(reasons, &it)) != NULL) {
+        const char *id = fy_node_is_mapping(item) ? ld_get_str(ld, item, "id", true, "reasons")
+                                                  : NULL;
+        if (!fy_node_is_mapping(item)) {
+            ld_err(ld, item, "a reason is {id: ..., fr: \"...\", en: \"...\"}");
+            continue;
+        }
+        if (id && !content_valid_id(id))
+            ld_err(ld, fy_node_mapping_lookup_by_string(item, "id", FY_NT),
+                   "id '%s': use lowercase letters, digits and dashes", id);
+        size_t i = out->reason_count++;
+        out->reason_ids[i] = id ? ld_strdup(ld, id) : "";
+        ld_text_node(ld, item, NULL, "reasons", extra, &out->reasons[i]);
+    }
+}
+
+static void ld_survey(ld_t *ld, struct fy_node *root, const char *key, content_survey_t *out,
+                      bool with_reasons)
 {
     struct fy_node *node = ld_get_map(ld, root, key, true, "survey.yaml");
     if (!node)
         return;
     static const char *const keys[] = {"id", "version", "question", "options", NULL};
-    ld_check_keys(ld, node, keys, key);
+    static const char *const keys_reasons[] = {
+        "id", "version", "question", "options", "reasons_question", "reasons", NULL};
+    ld_check_keys(ld, node, with_reasons ? keys_reasons : keys, key);
+    if (with_reasons)
+        ld_survey_reasons(ld, node, key, out);
     const char *id = ld_get_str(ld, node, "id", true, key);
     if (id && !content_valid_id(id))
         ld_err(ld, fy_node_mapping_lookup_by_string(node, "id", FY_NT),
@@ -1241,8 +1279,8 @@ static void ld_survey_file(ld_t *ld)
         goto fail;
     static const char *const keys[] = {"perception", "satisfaction", NULL};
     ld_check_keys(ld, root, keys, "survey.yaml");
-    ld_survey(ld, root, "perception", &ld->pack->perception);
-    ld_survey(ld, root, "satisfaction", &ld->pack->satisfaction);
+    ld_survey(ld, root, "perception", &ld->pack->perception, false);
+    ld_survey(ld, root, "satisfaction", &ld->pack->satisfaction, true);
 fail:
     if (doc)
         fy_document_destroy(doc);

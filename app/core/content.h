@@ -32,6 +32,8 @@
 #define CONTENT_ANSWERS_MAX 6
 /* Points of a survey scale. */
 #define CONTENT_SCALE_MAX 7
+/* Optional reasons offered after the satisfaction question. */
+#define CONTENT_REASONS_MAX 8
 /* Sample clips are 24 s long; a trade may say otherwise (video_seconds). */
 #define CONTENT_DEFAULT_VIDEO_MS 24000
 
@@ -111,6 +113,12 @@ typedef struct {
     content_text_t prompt;
     content_text_t options[CONTENT_SCALE_MAX];
     size_t option_count;
+    /* satisfaction only, optional: "what did you like most?" answers, each
+     * with a stable id (statistics count ids, never free text) */
+    content_text_t reasons_prompt;
+    const char *reason_ids[CONTENT_REASONS_MAX];
+    content_text_t reasons[CONTENT_REASONS_MAX];
+    size_t reason_count;
 } content_survey_t;
 
 /* --- Loading ------------------------------------------------------------ */

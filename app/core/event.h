@@ -26,6 +26,7 @@ typedef enum {
     MF_EV_LINE,         /* the line's state as the PLC driver last saw it */
     MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
     MF_EV_STAFF,        /* news for the staff console: a reply, the line's detail, devices */
+    MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
 
 /* What the visitor side needs to know of the line (from the PLC driver's

@@ -15,6 +15,12 @@ static const screen_class_t *const screen_table[KIOSK_SCREEN_COUNT] = {
     [KIOSK_SCREEN_STAFF_DEVICES] = &screen_staff_devices,
     [KIOSK_SCREEN_STAFF_GROUP] = &screen_staff_group,
     [KIOSK_SCREEN_STAFF_STATS] = &screen_staff_stats,
+    [KIOSK_SCREEN_LANGUAGE] = &screen_language,
+    [KIOSK_SCREEN_PROFILE] = &screen_profile,
+    [KIOSK_SCREEN_PERCEPTION] = &screen_perception,
+    [KIOSK_SCREEN_SURVEY] = &screen_survey,
+    [KIOSK_SCREEN_THANKS] = &screen_thanks,
+    [KIOSK_SCREEN_STILL_THERE] = &screen_still_there,
 };
 
 const screen_class_t *screen_class(kiosk_screen_t s)

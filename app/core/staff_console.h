@@ -36,7 +36,7 @@ typedef struct {
     bool known;  /* a line driver reports */
     bool online; /* connected and fresh */
     bool stale;
-    char error[96]; /* why not online, in plain words ("" when online) */
+    char error[160]; /* why not online, in plain words ("" when online) */
     int state;      /* mf_packml_state_t */
     int mode;       /* mf_line_mode_t */
     bool running, estop, alarm_active, alarm_unacked;

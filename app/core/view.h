@@ -34,6 +34,7 @@ typedef enum {
     VIEW_PROGRESS,  /* a bar, value 0..1 */
     VIEW_VIDEO,     /* a video panel (path in `path`) */
     VIEW_CONVEYOR,  /* the attract screen's moving line (animated by `phase`) */
+    VIEW_QR,        /* a QR code of `label` (an address), dark on a light square */
 } view_kind_t;
 
 /* Visual roles; the theme maps them to colours and type. */

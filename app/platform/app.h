@@ -42,7 +42,15 @@ typedef struct {
     const char *video_captions, *video_poster;
     app_reload_fn reload; /* F5 / SIGHUP, or NULL */
     void *reload_ctx;
+    visit_sink_t sink; /* where the visit's events go (the statistics store), or {0} */
 } app_options_t;
+
+/* argv[1] of `minifab --gl-probe`, the hidden child that app_run() starts
+ * to learn whether OpenGL here is emulated on the CPU, and its main:
+ * prints the name of the renderer SDL would choose and, for OpenGL, of its
+ * GL_RENDERER, one a line; exit status 0 when it could tell. */
+#define APP_GL_PROBE_ARG "--gl-probe"
+int app_gl_probe_main(void);
 
 /* Runs until the window closes (or the script ends). Returns the process
  * exit status: 0, 1 when an expect failed or the script had an error, 2 when

@@ -412,7 +412,7 @@ static void test_x11_window(void **state)
     snprintf(script, sizeof script, "%s/x11.txt", tmpdir);
     FILE *f = fopen(script, "w");
     assert_non_null(f);
-    fputs("expect screen attract\nkey Return\nwait 300\nexpect screen home\nshot x11\n", f);
+    fputs("expect screen attract\nkey Return\nwait 300\nexpect screen language\nshot x11\n", f);
     fclose(f);
     /* Leak checking off for this run only: Mesa's OpenGL driver, loaded to
      * look at the renderer and unloaded with it, leaves allocations that
