@@ -261,7 +261,8 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
         } else {
             snprintf(c->context_text, sizeof c->context_text, "%s%s%s",
                      kiosk_text(k, r->rc == MF_EUNSUPPORTED ? "staff.stats.unavailable"
-                                                            : "staff.group.failed"),
+                                   : r->rc == MF_EINVAL       ? "staff.group.bad_dates"
+                                                              : "staff.group.failed"),
                      r->text[0] ? " " : "", r->text);
         }
         break;

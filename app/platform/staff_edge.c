@@ -16,6 +16,7 @@
 #include "staff_store.h"
 #include "staff_usb.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -57,6 +58,13 @@ struct staff_edge {
     int64_t next_devices;
     bool was_connected[STAFF_DEV_COUNT];
     unsigned errors[STAFF_DEV_COUNT];
+    /* audit lines waiting for the UI thread (the store's calls are its) */
+    struct {
+        int64_t wall_ms;
+        staff_role_t role;
+        char action[32], detail[288], result[160];
+    } audits[EDGE_JOBS];
+    int audits_len;
 };
 
 static int64_t wall_now(const staff_edge_t *e)
@@ -84,12 +92,41 @@ void staff_edge_audit_log(void *ctx, int64_t wall_ms, const char *role, const ch
                 detail ? detail : "", result);
 }
 
+/* Queues an audit line; staff_edge_pump hands it to the hook on the UI
+ * thread (any thread may call this). */
 static void audit(staff_edge_t *e, staff_role_t role, const char *action, const char *detail,
                   const char *result)
 {
-    if (e->o.hooks.audit)
-        e->o.hooks.audit(e->o.hooks.ctx, wall_now(e), staff_role_name(role), action, detail,
-                         result);
+    pthread_mutex_lock(&e->mu);
+    if (e->audits_len < EDGE_JOBS) {
+        int i = e->audits_len++;
+        e->audits[i].wall_ms = wall_now(e);
+        e->audits[i].role = role;
+        snprintf(e->audits[i].action, sizeof e->audits[i].action, "%s", action);
+        snprintf(e->audits[i].detail, sizeof e->audits[i].detail, "%s", detail ? detail : "");
+        snprintf(e->audits[i].result, sizeof e->audits[i].result, "%s", result);
+    } else {
+        mf_log_warn("audit", "line dropped: %s %s", action, result);
+    }
+    pthread_mutex_unlock(&e->mu);
+}
+
+static void flush_audit(staff_edge_t *e)
+{
+    for (;;) {
+        pthread_mutex_lock(&e->mu);
+        if (e->audits_len == 0) {
+            pthread_mutex_unlock(&e->mu);
+            return;
+        }
+        __typeof__(e->audits[0]) a = e->audits[0];
+        memmove(&e->audits[0], &e->audits[1], sizeof e->audits[0] * (size_t)(e->audits_len - 1));
+        e->audits_len--;
+        pthread_mutex_unlock(&e->mu);
+        if (e->o.hooks.audit)
+            e->o.hooks.audit(e->o.hooks.ctx, a.wall_ms, staff_role_name(a.role), a.action,
+                             a.detail, a.result);
+    }
 }
 
 /* ---- the worker ----------------------------------------------------------- */
@@ -117,7 +154,7 @@ static void job_pin(staff_edge_t *e, const staff_request_t *q, staff_reply_t *r)
     staff_store_lockout(e->store, &l);
     r->tries_left = STAFF_LOCK_TRIES - l.failures;
     if (r->rc == MF_OK) {
-        audit(e, r->role, "login", "", "ok");
+        audit(e, r->role, "login", staff_role_name(r->role), "ok");
     } else if (r->rc == MF_EPERM || r->rc == MF_ELOCKED) {
         char res[64];
         if (r->locked_ms > 0)
@@ -125,8 +162,53 @@ static void job_pin(staff_edge_t *e, const staff_request_t *q, staff_reply_t *r)
                      r->rc == MF_EPERM ? "wrong PIN" : "locked", (long long)(r->locked_ms / 1000));
         else
             snprintf(res, sizeof res, "wrong PIN");
-        audit(e, STAFF_ROLE_NONE, "login", "", res);
+        audit(e, STAFF_ROLE_NONE, "login_failed", "", res);
     }
+}
+
+/* Removes PATH, a file or a folder of files (an export's scratch). */
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        unlink(path);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            unlinkat(dirfd(d), de->d_name, 0);
+    closedir(d);
+    rmdir(path);
+}
+
+/* Copies each file of the folder SRC to the stick as PREFIX_FILE, each whole;
+ * on a failure the files already copied are removed again. */
+static int copy_folder(const char *src, const char *stick, const char *prefix)
+{
+    DIR *d = opendir(src);
+    if (!d)
+        return MF_EIO;
+    char done[32][128];
+    int n = 0, rc = MF_OK;
+    struct dirent *de;
+    while (rc == MF_OK && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char from[PATH_MAX + 256], to[128];
+        snprintf(from, sizeof from, "%s/%s", src, de->d_name);
+        snprintf(to, sizeof to, "%s_%.60s", prefix, de->d_name);
+        rc = staff_usb_copy(from, stick, to, NULL);
+        if (rc == MF_OK && n < 32)
+            snprintf(done[n++], sizeof done[0], "%s", to);
+    }
+    closedir(d);
+    for (int i = 0; rc != MF_OK && i < n; i++) {
+        char p[PATH_MAX + 128];
+        snprintf(p, sizeof p, "%s/%s", stick, done[i]);
+        unlink(p);
+    }
+    return rc;
 }
 
 /* Exports to a scratch file in the data directory, then copies it whole
@@ -149,12 +231,15 @@ static void job_export(staff_edge_t *e, const staff_request_t *q, staff_reply_t 
         strftime(stamp, sizeof stamp, "%Y-%m-%d_%H%M", &tm);
         snprintf(name, sizeof name, "minifab_%s.%s", stamp, q->format);
         snprintf(tmp, sizeof tmp, "%s/.export-%s", e->data_dir, name);
+        bool folder = strcmp(q->format, "csv") == 0; /* CSV: a folder of tables */
+        if (folder)
+            snprintf(name, sizeof name, "minifab_%s", stamp);
         r->rc = e->o.hooks.export_file(e->o.hooks.ctx, q->format, tmp);
         if (r->rc == MF_OK)
-            r->rc = staff_usb_copy(tmp, d[0].mount, name, NULL);
-        unlink(tmp);
+            r->rc = folder ? copy_folder(tmp, d[0].mount, name) : staff_usb_copy(tmp, d[0].mount, name, NULL);
+        remove_tree(tmp);
         if (r->rc == MF_OK)
-            snprintf(r->text, sizeof r->text, "%s/%s", d[0].label, name);
+            snprintf(r->text, sizeof r->text, "%.60s/%s%s", d[0].label, name, folder ? "_*.csv" : "");
     }
     char detail[32];
     snprintf(detail, sizeof detail, "%s", q->format);
@@ -176,10 +261,15 @@ static void *worker(void *arg)
         memset(&e->jobs[e->jobs_len], 0, sizeof e->jobs[0]);
         pthread_mutex_unlock(&e->mu);
         staff_reply_t r = {.kind = q.kind, .tag = q.tag};
-        if (q.kind == STAFF_REQ_EXPORT)
+        if (q.kind == STAFF_REQ_EXPORT) {
             job_export(e, &q, &r);
-        else
+        } else if (q.kind == STAFF_REQ_FIGURES) {
+            const staff_hooks_t *h = &e->o.hooks;
+            r.rc = h->figures ? h->figures(h->ctx, &r.figures) : MF_EUNSUPPORTED;
+            r.figures.available = r.rc == MF_OK;
+        } else {
             job_pin(e, &q, &r);
+        }
         memset(&q, 0, sizeof q); /* the PIN */
         post_reply(e, &r);
         pthread_mutex_lock(&e->mu);
@@ -227,6 +317,7 @@ void staff_edge_destroy(staff_edge_t *e)
     pthread_cond_signal(&e->cv);
     pthread_mutex_unlock(&e->mu);
     pthread_join(e->thread, NULL);
+    flush_audit(e);
     pthread_mutex_destroy(&e->mu);
     pthread_cond_destroy(&e->cv);
     staff_store_destroy(e->store);
@@ -269,6 +360,16 @@ static void queue_job(staff_edge_t *e, const staff_request_t *q, kiosk_t *k, int
 static line_drv_t *edge_line(staff_edge_t *e)
 {
     return e->o.devices ? devices_line(e->o.devices) : NULL;
+}
+
+/* The audit table's action for a line command: "line_start", "ack"... */
+static const char *cmd_action(staff_cmd_t cmd)
+{
+    static const char *const names[STAFF_CMD_COUNT] = {
+        "line_start",     "line_stop",        "line_reset",
+        "ack",            "line_mode_auto",   "line_mode_manual",
+        "line_mode_maintenance", "line_refill"};
+    return cmd >= 0 && cmd < STAFF_CMD_COUNT ? names[cmd] : "line_?";
 }
 
 static void send_command(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_t now)
@@ -318,7 +419,7 @@ static void send_command(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, 
     staff_reply_t r = {.kind = STAFF_REQ_COMMAND, .tag = q->tag, .rc = rc == MF_OK ? MF_EFULL : rc};
     r.cmd = q->cmd;
     r.outcome = STAFF_OUTCOME_NOT_SENT;
-    audit(e, q->role, "command", staff_cmd_name(q->cmd), "not sent");
+    audit(e, q->role, cmd_action(q->cmd), "", "not sent");
     reply(e, k, &r, now);
 }
 
@@ -340,7 +441,7 @@ static bool line_result(staff_edge_t *e, kiosk_t *k, const line_event_t *ev, int
         char res[160];
         snprintf(res, sizeof res, "%s%s%s", staff_outcome_name(r.outcome), ev->text[0] ? ": " : "",
                  ev->text);
-        audit(e, p->role, "command", staff_cmd_name(p->cmd), res);
+        audit(e, p->role, cmd_action(p->cmd), "", res);
         memset(p, 0, sizeof *p);
         reply(e, k, &r, now);
         return true;
@@ -502,6 +603,7 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
     case STAFF_REQ_PIN_STATUS:
     case STAFF_REQ_PIN_CHECK:
     case STAFF_REQ_EXPORT:
+    case STAFF_REQ_FIGURES:
         queue_job(e, q, k, now);
         return;
     case STAFF_REQ_COMMAND:
@@ -526,10 +628,6 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
         audit(e, q->role, "group", detail, r.rc == MF_OK ? "ok" : mf_strerror(r.rc));
         break;
     }
-    case STAFF_REQ_FIGURES:
-        r.rc = h->figures ? h->figures(h->ctx, &r.figures) : MF_EUNSUPPORTED;
-        r.figures.available = r.rc == MF_OK;
-        break;
     case STAFF_REQ_USB_SCAN:
         usb_scan(e, &r);
         break;
@@ -547,7 +645,7 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
         else if (!h->reload)
             r.rc = MF_EUNSUPPORTED;
         else
-            r.rc = h->reload(h->ctx, k, dir[0] ? dir : NULL, now, r.text, sizeof r.text);
+            r.rc = h->reload(h->reload_ctx, k, dir[0] ? dir : NULL, now, r.text, sizeof r.text);
         audit(e, q->role, "reload", q->from_usb ? "usb" : "folder",
               r.rc == MF_OK ? "ok"
               : r.text[0]   ? r.text
@@ -588,5 +686,6 @@ bool staff_edge_pump(staff_edge_t *e, kiosk_t *k, int64_t now)
     }
     changed |= feed_line(e, k, now);
     changed |= feed_devices(e, k, now);
+    flush_audit(e);
     return changed;
 }
