@@ -423,6 +423,8 @@ static int kiosk_main(int argc, char **argv, bool play)
             snprintf(cfg.io_port, sizeof cfg.io_port, "%s", addr.io_port);
             snprintf(cfg.engraver_port, sizeof cfg.engraver_port, "%s", addr.engraver_port);
             snprintf(cfg.scanner_port, sizeof cfg.scanner_port, "%s", addr.scanner_port);
+            /* scripts' `sim "COMMAND"` talks to it (tests drive faults so) */
+            setenv("MINIFAB_SIM_CONTROL", addr.control, 1);
         }
     }
 
@@ -482,6 +484,7 @@ static int kiosk_main(int argc, char **argv, bool play)
     app.kiosk.text_ctx = content;
     app.kiosk.pack = kiosk_pack_content(content);
     app.kiosk.qr_base_url = cfg.qr_base_url;
+    app.kiosk.mm_per_unit = (float)config_mm_per_unit(&cfg);
     app.stations = kiosk_pack_stations(content, &app.station_count);
     app.problem = kiosk_pack_valid(content) ? NULL : kiosk_pack_problem(content);
     app.reload = kiosk_pack_reload;

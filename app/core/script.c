@@ -174,6 +174,10 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
             return fail(lx, "a screenshot name is a plain file name, without '/' or a leading '.'");
     } else if (!strcmp(verb, "dump")) {
         c->op = SCRIPT_DUMP;
+    } else if (!strcmp(verb, "sim")) {
+        c->op = SCRIPT_SIM;
+        if (!read_string(lx, c->arg, sizeof c->arg, "a simulator command"))
+            return false;
     } else if (!strcmp(verb, "expect")) {
         char what[32];
         if (!read_word(lx, what, sizeof what))

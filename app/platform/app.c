@@ -506,6 +506,19 @@ static void feed_line(app_t *a)
     ev.line.running = a->snap->running;
     ev.line.estop = a->snap->estop;
     ev.line.fault = a->snap->alarm_active;
+    _Static_assert(MF_LINE_STATIONS == MF_STATION_COUNT, "one line map entry per PLC station");
+    _Static_assert(MF_LINE_FIRST_STATION == MF_STATION_FIRST, "same first station");
+    for (int i = 0; i < MF_LINE_STATIONS; i++) {
+        const line_station_t *s = &a->snap->stations[i];
+        mf_line_station_t *o = &ev.line.stations[i];
+        bool aborted = s->state == MF_PACKML_ABORTING || s->state == MF_PACKML_ABORTED;
+        o->state = (uint8_t)(s->alarm || aborted ? MF_STATION_FAULT
+                             : s->busy           ? MF_STATION_WORKING
+                                                 : MF_STATION_WAITING);
+        o->piece = s->part_present || s->order != 0;
+        o->colour = o->piece ? (uint8_t)s->colour : 0;
+        o->order = o->piece ? s->order : 0;
+    }
     app_feed(a, &ev);
 }
 
