@@ -103,7 +103,7 @@ static void group_layout(const kiosk_t *k, view_t *v, int64_t now)
             w->align = VIEW_ALIGN_LEFT;
         char label[STAFF_FIELD_MAX + 8];
         const char *val = field_buf((staff_context_t *)e, f);
-        snprintf(label, sizeof label, "%s%s", val, c->field == f ? "▏" : "");
+        snprintf(label, sizeof label, "%s%s", val, c->field == f ? " _" : "");
         w = kiosk_add_button(v, field_ids[f], label, view_rect(m + lw + 2.0f, y, fw, fh),
                              c->field == f ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY,
                              VIEW_ICON_NONE);

@@ -224,12 +224,14 @@ static void layout_alarms(const kiosk_t *k, view_t *v, view_rect_t r)
             if (c->history[j].code == l->alarms[i].code &&
                 c->history[j].station == l->alarms[i].station && !c->history[j].gone[0])
                 h = &c->history[j];
-        char st[8];
-        snprintf(st, sizeof st, "%d", l->alarms[i].station);
+        char st[64] = "", no[8];
+        snprintf(no, sizeof no, "%d", l->alarms[i].station);
+        if (l->alarms[i].station)
+            staff_textf(k, st, sizeof st, "staff.alarm.at_station", "n", no, NULL);
         n += (size_t)snprintf(text + n, sizeof text - n, "%s  #%d  %s%s%s — %s · %s\n",
                               h ? h->seen : "", l->alarms[i].code,
                               kiosk_text(k, staff_alarm_text_key(l->alarms[i].code)),
-                              l->alarms[i].station ? " @" : "", l->alarms[i].station ? st : "",
+                              st[0] ? " · " : "", st,
                               kiosk_text(k, l->alarms[i].unacked  ? "staff.alarm.unacked"
                                             : l->alarms[i].active ? "staff.alarm.acked"
                                                                   : "staff.alarm.cleared"),

@@ -115,7 +115,9 @@ static void stats_layout(const kiosk_t *k, view_t *v, int64_t now)
                 max = f->visitors[i].stop;
         }
         for (int i = 0; i < f->visitor_rows && i < STAFF_FIG_ROWS; i++) {
-            bar_row(v, f->visitors[i].label, f->visitors[i].today, f->visitors[i].stop, max,
+            char key[80];
+            snprintf(key, sizeof key, "staff.stats.group.%s", f->visitors[i].label);
+            bar_row(v, kiosk_text(k, key), f->visitors[i].today, f->visitors[i].stop, max,
                     view_rect(m, cy, colw, 6.0f), i);
             cy += 6.5f;
         }
