@@ -151,6 +151,17 @@ bool staff_hear_idle(kiosk_t *k, const mf_event_t *ev, int64_t now)
 
 /* ---- news from the platform ---------------------------------------------- */
 
+/* BUF = A, then " " and B when B is not empty; cut to SIZE (texts for the
+ * screen, whose box fits them anyway). */
+static void compose(char *buf, size_t size, const char *a, const char *b)
+{
+    size_t n = 0;
+    for (const char *parts[3] = {a, b[0] ? " " : "", b}, **p = parts; p < parts + 3; p++)
+        for (const char *c = *p; *c && n + 1 < size; c++)
+            buf[n++] = *c;
+    buf[n] = '\0';
+}
+
 static staff_history_t *history_open(staff_console_t *c, int code, int station)
 {
     for (int i = c->history_len - 1; i >= 0; i--)
@@ -241,8 +252,7 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
                               : r->rc == MF_EUNSUPPORTED ? "staff.dev.reconnect_auto"
                               : r->rc == MF_ENOENT       ? "staff.dev.absent"
                                                          : "staff.dev.failed";
-            snprintf(c->dev_text, sizeof c->dev_text, "%s%s%s", kiosk_text(k, key),
-                     r->text[0] ? " " : "", r->text);
+            compose(c->dev_text, sizeof c->dev_text, kiosk_text(k, key), r->text);
         }
         break;
     case STAFF_REQ_CONTEXT_GET:
@@ -259,11 +269,11 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
             snprintf(c->context_text, sizeof c->context_text, "%s",
                      kiosk_text(k, "staff.group.saved"));
         } else {
-            snprintf(c->context_text, sizeof c->context_text, "%s%s%s",
-                     kiosk_text(k, r->rc == MF_EUNSUPPORTED ? "staff.stats.unavailable"
-                                   : r->rc == MF_EINVAL       ? "staff.group.bad_dates"
-                                                              : "staff.group.failed"),
-                     r->text[0] ? " " : "", r->text);
+            compose(c->context_text, sizeof c->context_text,
+                    kiosk_text(k, r->rc == MF_EUNSUPPORTED ? "staff.stats.unavailable"
+                                  : r->rc == MF_EINVAL     ? "staff.group.bad_dates"
+                                                           : "staff.group.failed"),
+                    r->text);
         }
         break;
     case STAFF_REQ_FIGURES:
@@ -289,8 +299,7 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
             key = r->rc == MF_OK       ? "staff.reload.done"
                   : r->rc == MF_ENOENT ? "staff.reload.missing"
                                        : "staff.reload.invalid";
-        snprintf(c->export_text, sizeof c->export_text, "%s%s%s", kiosk_text(k, key),
-                 r->text[0] ? " " : "", r->text);
+        compose(c->export_text, sizeof c->export_text, kiosk_text(k, key), r->text);
         c->usb_present = r->usb_present;
         break;
     }

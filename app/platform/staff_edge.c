@@ -196,8 +196,11 @@ static int copy_folder(const char *src, const char *stick, const char *prefix)
         if (de->d_name[0] == '.')
             continue;
         char from[PATH_MAX + 256], to[128];
-        snprintf(from, sizeof from, "%s/%s", src, de->d_name);
-        snprintf(to, sizeof to, "%s_%.60s", prefix, de->d_name);
+        if (snprintf(from, sizeof from, "%s/%s", src, de->d_name) >= (int)sizeof from ||
+            snprintf(to, sizeof to, "%s_%.60s", prefix, de->d_name) >= (int)sizeof to) {
+            rc = MF_ERANGE;
+            break;
+        }
         rc = staff_usb_copy(from, stick, to, NULL);
         if (rc == MF_OK && n < 32)
             snprintf(done[n++], sizeof done[0], "%s", to);
@@ -205,8 +208,8 @@ static int copy_folder(const char *src, const char *stick, const char *prefix)
     closedir(d);
     for (int i = 0; rc != MF_OK && i < n; i++) {
         char p[PATH_MAX + 128];
-        snprintf(p, sizeof p, "%s/%s", stick, done[i]);
-        unlink(p);
+        if (snprintf(p, sizeof p, "%s/%s", stick, done[i]) < (int)sizeof p)
+            unlink(p);
     }
     return rc;
 }
@@ -439,8 +442,8 @@ static bool line_result(staff_edge_t *e, kiosk_t *k, const line_event_t *ev, int
         const char *why = NULL, *okey = NULL;
         staff_outcome_keys(p->cmd, r.outcome, r.plc_result, r.line_state, &okey, &why);
         char res[160];
-        snprintf(res, sizeof res, "%s%s%s", staff_outcome_name(r.outcome), ev->text[0] ? ": " : "",
-                 ev->text);
+        snprintf(res, sizeof res, "%s%s%.96s", staff_outcome_name(r.outcome),
+                 ev->text[0] ? ": " : "", ev->text);
         audit(e, p->role, cmd_action(p->cmd), "", res);
         memset(p, 0, sizeof *p);
         reply(e, k, &r, now);

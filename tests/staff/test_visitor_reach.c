@@ -142,7 +142,7 @@ static void test_every_visitor_widget(void **state)
         for (int w = 0; w < nw && taps < MAX_TAPS; w++) {
             for (int lp = 0; lp < 2; lp++) {
                 path_t p = base;
-                snprintf(p.ids[p.len], VIEW_ID_MAX, "%s", ids[w]);
+                memcpy(p.ids[p.len], ids[w], VIEW_ID_MAX);
                 p.longs[p.len++] = lp;
                 k = fresh(&now);
                 for (int i = 0; i < p.len; i++)
