@@ -58,6 +58,8 @@ struct staff_edge {
     int64_t next_devices;
     bool was_connected[STAFF_DEV_COUNT];
     unsigned errors[STAFF_DEV_COUNT];
+    io_light_t light; /* what the stack light was last set to */
+    bool light_set;
     /* audit lines waiting for the UI thread (the store's calls are its) */
     struct {
         int64_t wall_ms;
@@ -124,8 +126,8 @@ static void flush_audit(staff_edge_t *e)
         e->audits_len--;
         pthread_mutex_unlock(&e->mu);
         if (e->o.hooks.audit)
-            e->o.hooks.audit(e->o.hooks.ctx, a.wall_ms, staff_role_name(a.role), a.action,
-                             a.detail, a.result);
+            e->o.hooks.audit(e->o.hooks.ctx, a.wall_ms, staff_role_name(a.role), a.action, a.detail,
+                             a.result);
     }
 }
 
@@ -239,10 +241,12 @@ static void job_export(staff_edge_t *e, const staff_request_t *q, staff_reply_t 
             snprintf(name, sizeof name, "minifab_%s", stamp);
         r->rc = e->o.hooks.export_file(e->o.hooks.ctx, q->format, tmp);
         if (r->rc == MF_OK)
-            r->rc = folder ? copy_folder(tmp, d[0].mount, name) : staff_usb_copy(tmp, d[0].mount, name, NULL);
+            r->rc = folder ? copy_folder(tmp, d[0].mount, name)
+                           : staff_usb_copy(tmp, d[0].mount, name, NULL);
         remove_tree(tmp);
         if (r->rc == MF_OK)
-            snprintf(r->text, sizeof r->text, "%.60s/%s%s", d[0].label, name, folder ? "_*.csv" : "");
+            snprintf(r->text, sizeof r->text, "%.60s/%s%s", d[0].label, name,
+                     folder ? "_*.csv" : "");
     }
     char detail[32];
     snprintf(detail, sizeof detail, "%s", q->format);
@@ -368,10 +372,14 @@ static line_drv_t *edge_line(staff_edge_t *e)
 /* The audit table's action for a line command: "line_start", "ack"... */
 static const char *cmd_action(staff_cmd_t cmd)
 {
-    static const char *const names[STAFF_CMD_COUNT] = {
-        "line_start",     "line_stop",        "line_reset",
-        "ack",            "line_mode_auto",   "line_mode_manual",
-        "line_mode_maintenance", "line_refill"};
+    static const char *const names[STAFF_CMD_COUNT] = {"line_start",
+                                                       "line_stop",
+                                                       "line_reset",
+                                                       "ack",
+                                                       "line_mode_auto",
+                                                       "line_mode_manual",
+                                                       "line_mode_maintenance",
+                                                       "line_refill"};
     return cmd >= 0 && cmd < STAFF_CMD_COUNT ? names[cmd] : "line_?";
 }
 
@@ -499,6 +507,48 @@ static void translate_line(staff_edge_t *e, staff_line_t *l)
     clock_text(e, l->clock, sizeof l->clock);
 }
 
+void staff_edge_stack_light(const staff_line_t *l, io_light_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!l->known)
+        return;
+    if (!l->online) {
+        out->orange = IO_LAMP_BLINK_SLOW;
+    } else if (l->estop) {
+        out->red = IO_LAMP_BLINK_FAST;
+        out->buzzer = IO_BUZZER_BURSTS;
+        out->bursts = 3;
+    } else if (l->alarm_unacked) {
+        out->red = IO_LAMP_BLINK_SLOW;
+        out->buzzer = IO_BUZZER_BURSTS;
+        out->bursts = 1;
+    } else if (l->alarm_active || l->state == MF_PACKML_ABORTED || l->state == MF_PACKML_ABORTING) {
+        out->red = IO_LAMP_ON;
+    } else if (l->state == MF_PACKML_EXECUTE) {
+        out->green = IO_LAMP_ON;
+    } else if (l->state == MF_PACKML_STARTING || l->state == MF_PACKML_RESETTING ||
+               l->state == MF_PACKML_CLEARING || l->state == MF_PACKML_STOPPING) {
+        out->orange = IO_LAMP_BLINK_SLOW;
+    } else {
+        out->orange = IO_LAMP_ON; /* ready, stopped, held: someone should look */
+    }
+}
+
+/* The stack light follows the line: set when what it should show changes. */
+static void follow_light(staff_edge_t *e, const staff_line_t *l)
+{
+    io_drv_t *io = e->o.devices ? devices_io(e->o.devices) : NULL;
+    if (!io)
+        return;
+    io_light_t want;
+    staff_edge_stack_light(l, &want);
+    if (e->light_set && memcmp(&want, &e->light, sizeof want) == 0)
+        return;
+    io_drv_set_light(io, &want);
+    e->light = want;
+    e->light_set = true;
+}
+
 static bool feed_line(staff_edge_t *e, kiosk_t *k, int64_t now)
 {
     line_drv_t *line = edge_line(e);
@@ -524,6 +574,7 @@ static bool feed_line(staff_edge_t *e, kiosk_t *k, int64_t now)
     memset(&e->news, 0, sizeof e->news);
     e->news.kind = STAFF_NEWS_LINE;
     translate_line(e, &e->news.line);
+    follow_light(e, &e->news.line);
     return deliver(e, k, now) || changed;
 }
 

@@ -19,6 +19,7 @@
 #ifndef MF_STAFF_EDGE_H
 #define MF_STAFF_EDGE_H
 
+#include "io_drv.h"
 #include "kiosk.h"
 #include "staff_console.h"
 
@@ -74,6 +75,12 @@ void staff_edge_destroy(staff_edge_t *e);
 
 /* One frame's work at kiosk time NOW. Returns true when the kiosk changed. */
 bool staff_edge_pump(staff_edge_t *e, kiosk_t *k, int64_t now);
+
+/* The stack light for the line L (the I/O module shows it; the edge sets it
+ * whenever it changes): green running; orange ready or waiting; red steady
+ * an alarm, slow blink one waiting for acknowledge; the emergency stop red
+ * fast blink with three beeps; the PLC not answering orange slow blink. */
+void staff_edge_stack_light(const staff_line_t *l, io_light_t *out);
 
 /* The audit hook that only logs (until a statistics store takes them). */
 void staff_edge_audit_log(void *ctx, int64_t wall_ms, const char *role, const char *action,

@@ -86,15 +86,18 @@ typedef struct {
     audit_log_t audit;
 } rig_t;
 
+static char ctl_out[4096];
+
 static void ctl(rig_t *r, const char *cmd)
 {
-    char buf[4096];
+    char *buf = ctl_out;
+    const size_t bufsize = sizeof ctl_out;
     size_t len = strlen(cmd);
     assert_int_equal(write(r->ctl, cmd, len), (ssize_t)len);
     assert_int_equal(write(r->ctl, "\n", 1), 1);
     size_t n = 0;
     for (;;) {
-        ssize_t got = read(r->ctl, buf + n, sizeof buf - 1 - n);
+        ssize_t got = read(r->ctl, buf + n, bufsize - 1 - n);
         assert_true(got > 0);
         n += (size_t)got;
         buf[n] = '\0';
@@ -123,6 +126,18 @@ static const view_t *view(rig_t *r)
 {
     kiosk_view(r->k, r->now, &r->view);
     return &r->view;
+}
+
+/* Runs until the simulator's stack light shows LIGHT ("green=1 orange=0"). */
+static bool wait_light(rig_t *r, const char *light, int timeout_ms)
+{
+    for (int t = 0; t < timeout_ms; t += 50) {
+        ctl(r, "status");
+        if (strstr(ctl_out, light))
+            return true;
+        run(r, 50);
+    }
+    return false;
 }
 
 /* Runs until TEXT shows (in any widget) or TIMEOUT_MS passes. */
@@ -253,6 +268,8 @@ static void test_jam_ack_reset_start(void **state)
     assert_non_null(strstr(widget_label(r, "staff-alarms"), "staff.alarm.jam.check"));
     assert_non_null(strstr(widget_label(r, "staff-alarms"), "staff.alarm.unacked"));
     assert_true(wait_text(r, "staff.state.aborted", 3000));
+    /* the stack light follows: red (blinking while unacknowledged) */
+    assert_true(wait_light(r, "green=0 orange=0 red=1", 3000));
 
     /* start now: refused, and the screen says why */
     tap(r, "staff-start");
@@ -273,6 +290,7 @@ static void test_jam_ack_reset_start(void **state)
     if (!wait_text(r, "staff.state.execute", 5000))
         fail_msg("not running: %s / %s", widget_label(r, "staff-line-state"),
                  widget_label(r, "staff-outcome"));
+    assert_true(wait_light(r, "green=1 orange=0 red=0", 3000));
     /* the jam is in the history, acknowledged and gone */
     assert_true(staff_console_history_count(r->k) >= 1);
     assert_non_null(strstr(widget_label(r, "staff-history"), "staff.alarm.h_gone"));
