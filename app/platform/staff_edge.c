@@ -58,6 +58,8 @@ struct staff_edge {
     int64_t next_devices;
     bool was_connected[STAFF_DEV_COUNT];
     unsigned errors[STAFF_DEV_COUNT];
+    char group_day[11]; /* local day the current group was set, "" = none */
+    int64_t next_day_check;
     io_light_t light; /* what the stack light was last set to */
     bool light_set;
     /* audit lines waiting for the UI thread (the store's calls are its) */
@@ -76,6 +78,41 @@ static int64_t wall_now(const staff_edge_t *e)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void local_day(const staff_edge_t *e, char buf[11])
+{
+    time_t t = (time_t)(wall_now(e) / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+/* The day the current group was set is kept in DATA_DIR/staff-group-day:
+ * a group ends at the end of its day, even across a restart. */
+static void group_day_save(staff_edge_t *e)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/staff-group-day", e->data_dir);
+    if (e->group_day[0])
+        staff_write_file_atomic(path, e->group_day, strlen(e->group_day), 0600);
+    else
+        unlink(path);
+}
+
+static void group_day_load(staff_edge_t *e)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/staff-group-day", e->data_dir);
+    FILE *f = fopen(path, "re");
+    e->group_day[0] = '\0';
+    if (!f)
+        return;
+    if (fread(e->group_day, 1, 10, f) == 10)
+        e->group_day[10] = '\0';
+    else
+        e->group_day[0] = '\0';
+    fclose(f);
 }
 
 static void clock_text(const staff_edge_t *e, char *buf, size_t size)
@@ -312,6 +349,7 @@ staff_edge_t *staff_edge_create(const staff_edge_opts_t *opts)
     }
     if (e->o.devices && devices_line(e->o.devices))
         devices_claim_events(e->o.devices, DEVICE_LINE);
+    group_day_load(e);
     return e;
 }
 
@@ -680,6 +718,13 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
                  q->context.dates, staff_group_type_name(q->context.type), q->context.level,
                  q->context.name, q->context.headcount);
         audit(e, q->role, "group", detail, r.rc == MF_OK ? "ok" : mf_strerror(r.rc));
+        if (r.rc == MF_OK) {
+            if (q->context.type != STAFF_GROUP_NONE)
+                local_day(e, e->group_day);
+            else
+                e->group_day[0] = '\0';
+            group_day_save(e);
+        }
         break;
     }
     case STAFF_REQ_USB_SCAN:
@@ -713,9 +758,31 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
     reply(e, k, &r, now);
 }
 
+/* A group ends at the end of the day it was set (the stop goes on). */
+static void end_group_at_day_end(staff_edge_t *e, int64_t now)
+{
+    const staff_hooks_t *h = &e->o.hooks;
+    if (now < e->next_day_check || !e->group_day[0] || !h->context_get || !h->context_set)
+        return;
+    e->next_day_check = now + 60000;
+    char today[11];
+    local_day(e, today);
+    if (strcmp(today, e->group_day) == 0)
+        return;
+    staff_context_t c;
+    if (h->context_get(h->ctx, &c) == MF_OK && c.type != STAFF_GROUP_NONE) {
+        c.type = STAFF_GROUP_NONE;
+        int rc = h->context_set(h->ctx, &c);
+        audit(e, STAFF_ROLE_NONE, "group", "end of day", rc == MF_OK ? "ok" : mf_strerror(rc));
+    }
+    e->group_day[0] = '\0';
+    group_day_save(e);
+}
+
 bool staff_edge_pump(staff_edge_t *e, kiosk_t *k, int64_t now)
 {
     bool changed = false;
+    end_group_at_day_end(e, now);
     staff_request_t q;
     while (staff_console_take_request(k, &q)) {
         handle(e, k, &q, now);

@@ -407,6 +407,16 @@ static void test_group_export_audit(void **state)
 
     tap(r, "staff-leave");
     run(r, 200);
+    /* the next day, the group has ended (the stop goes on), even after a restart */
+    staff_edge_destroy(r->edge);
+    edge_start(r);
+    r->wall += 24LL * 3600 * 1000;
+    advance(r, 61000);
+    run(r, 100);
+    stats_store_context(r->stats, &stop, &g);
+    assert_string_equal(g.id, "");
+    assert_string_equal(stop.town, "Lille");
+    assert_int_equal(audit_rows(r, "action='group' AND detail='end of day' AND result='ok'"), 1);
     assert_int_equal(audit_rows(r, "action='group' AND role='organiser' AND result='ok' AND "
                                    "detail LIKE 'Lille%school 3e%26'"),
                      1);
