@@ -37,12 +37,15 @@ while b"ok\n" not in buf and b"error" not in buf:
 EOF
 }
 
-DATA="$TMP/data"
-printf '4821\n4821\n' | "$BIN/minifab" staff set-pin --role operator --data-dir "$DATA" >/dev/null
-printf '135790\n135790\n' | "$BIN/minifab" staff set-pin --role organiser --data-dir "$DATA" >/dev/null
+pins() { # DATA: a fresh data directory with both roles' PINs
+    printf '4821\n4821\n' | "$BIN/minifab" staff set-pin --role operator --data-dir "$1" >/dev/null
+    printf '135790\n135790\n' | "$BIN/minifab" staff set-pin --role organiser --data-dir "$1" >/dev/null
+}
 
 shots() { # SIZE: W H; the corner gesture in window pixels
     local size="$1" w="${1%x*}" h="${1#*x}"
+    DATA="$TMP/data-$size"
+    pins "$DATA"
     mkdir -p "$OUT/$size"
     cat >"$TMP/script.txt" <<EOF
 longpress 12 $((h - 12)) 3100
@@ -75,6 +78,8 @@ tap #staff-field-dates
 type "2026-11-16..2026-11-20"
 tap #staff-field-name
 type "Collège Jean Moulin 3e B"
+shot staff-group-keyboard
+tap #staff-kb-done
 tap #staff-type-school
 tap #staff-level-3e
 tap #staff-count+10
@@ -88,7 +93,8 @@ tap #staff-export-pdf
 wait 1500
 shot staff-stats
 EOF
-    "$BIN/minifab" run --headless --size "$size" --plc "$PLC" --data-dir "$DATA" \
+    "$BIN/minifab" run --headless --size "$size" --plc "$PLC" --io "$TMP/io" --engraver "$TMP/engraver" \
+        --scanner "$TMP/scanner" --data-dir "$DATA" \
         --script "$TMP/script.txt" --shots "$OUT/$size" >"$TMP/run.log" 2>&1 ||
         { cat "$TMP/run.log"; exit 1; }
 }
@@ -110,7 +116,8 @@ tap #pin-ok
 wait 1500
 shot staff-line-estop
 EOF
-"$BIN/minifab" run --headless --size 1920x1080 --plc "$PLC" --data-dir "$DATA" \
+"$BIN/minifab" run --headless --size 1920x1080 --plc "$PLC" --io "$TMP/io" --engraver "$TMP/engraver" \
+        --scanner "$TMP/scanner" --data-dir "$DATA" \
     --script "$TMP/script.txt" --shots "$OUT/1920x1080" >"$TMP/run.log" 2>&1 ||
     { cat "$TMP/run.log"; exit 1; }
 ls "$OUT"/*/*.png

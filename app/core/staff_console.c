@@ -420,9 +420,10 @@ void staff_layout_estop(const kiosk_t *k, view_t *v)
     const staff_console_t *c = k->staff;
     if (!(k->line.estop || (c && c->line.known && c->line.estop)))
         return;
-    /* above everything: the last widget drawn, across the top of the screen */
+    /* above everything: the last widget drawn, across the screen under the
+     * tabs (which stay usable: leaving and the devices matter then too) */
     view_widget_t *w = kiosk_add_text(v, kiosk_text(k, "staff.estop.banner"),
-                                      view_rect(0, 0, v->w, 15.0f), VIEW_STYLE_STATUS, 4.5f);
+                                      view_rect(0, 15.0f, v->w, 13.0f), VIEW_STYLE_STATUS, 4.2f);
     if (w) {
         snprintf(w->id, sizeof w->id, "staff-estop");
         w->accent = 0xE63946;

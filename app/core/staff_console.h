@@ -28,7 +28,7 @@
 #define STAFF_ALARMS_MAX 8
 #define STAFF_HISTORY_MAX 24
 #define STAFF_TEXT_MAX 160
-#define STAFF_FIELD_MAX 64
+#define STAFF_FIELD_MAX 128
 
 /* The line as staff see it: the PLC driver's snapshot, translated at the
  * platform's edge (app/platform/staff_edge.c). */

@@ -314,16 +314,23 @@ static void test_group_export_audit(void **state)
     /* the stop and the group */
     tap(r, "staff-tab-group");
     run(r, 100);
+    /* the town on the on-screen keyboard (shift, then one-shot capitals) */
     tap(r, "staff-field-town");
+    tap(r, "staff-kb-shift");
+    tap(r, "staff-kb-L");
+    tap(r, "staff-kb-i");
+    tap(r, "staff-kb-l");
+    tap(r, "staff-kb-l");
+    tap(r, "staff-kb-e");
+    assert_string_equal(label(r, "staff-field-town"), "Lille _");
     mf_event_t ev = {.type = MF_EV_TEXT};
-    snprintf(ev.text, sizeof ev.text, "Lille");
-    kiosk_update(r->k, &ev, r->now);
     tap(r, "staff-field-dates");
     snprintf(ev.text, sizeof ev.text, "2026-11-16..2026-11-20");
     kiosk_update(r->k, &ev, r->now);
     tap(r, "staff-field-name");
     snprintf(ev.text, sizeof ev.text, "Jean Moulin 3e B");
     kiosk_update(r->k, &ev, r->now);
+    tap(r, "staff-kb-done");
     tap(r, "staff-type-school");
     tap(r, "staff-level-3e");
     tap(r, "staff-count+10");

@@ -67,8 +67,10 @@ static void devices_layout(const kiosk_t *k, view_t *v, int64_t now)
         float bx = portrait ? m + 1.5f : v->w - m - 2 * bw - 3.0f;
         float by = portrait ? ry + rowh - 12.0f : ry + (rowh - 10.0f) / 2.0f;
         snprintf(id, sizeof id, "staff-reconnect-%d", i);
-        w = kiosk_add_button(v, id, kiosk_text(k, "staff.dev.reconnect"),
-                             view_rect(bx, by, bw, 10.0f), VIEW_STYLE_SECONDARY, VIEW_ICON_NONE);
+        w = d->present ? kiosk_add_button(v, id, kiosk_text(k, "staff.dev.reconnect"),
+                                          view_rect(bx, by, bw, 10.0f), VIEW_STYLE_SECONDARY,
+                                          VIEW_ICON_NONE)
+                       : NULL;
         if (w)
             w->font = 3.2f;
         if (i == STAFF_DEV_ENGRAVER && d->can_unlock) {

@@ -41,36 +41,27 @@ static void group_enter(kiosk_t *k, bool uncovered, int64_t now)
     (void)uncovered;
     (void)now;
     c->context_text[0] = '\0';
-    c->field = 3;
+    c->field = -1;
     c->edit = c->context;
     staff_request(k, STAFF_REQ_CONTEXT_GET, NULL);
 }
 
-/* Appends UTF-8 TEXT to the chosen field, whole characters only. */
-static bool type_text(staff_console_t *c, const char *text)
+/* Starts typing into FIELD: the on-screen keyboard holds its text. */
+static void choose_field(staff_console_t *c, int field, const char *lang)
 {
-    char *buf = field_buf(&c->edit, c->field);
-    size_t n = strlen(buf), add = strlen(text);
-    if (n + add >= STAFF_FIELD_MAX)
-        return false;
-    for (size_t i = 0; i < add; i++)
-        if ((unsigned char)text[i] < 0x20)
-            return false;
-    memcpy(buf + n, text, add + 1);
-    return true;
+    c->field = field;
+    keyboard_init(&c->kb, "staff-kb-", field == 0 ? 24 : 30,
+                  strcmp(lang, "en") == 0 ? KEYBOARD_QWERTY : KEYBOARD_AZERTY);
+    if (field == 2)
+        c->kb.page = KEYBOARD_PAGE_DIGITS;
+    keyboard_insert(&c->kb, field_buf(&c->edit, field));
 }
 
-static bool delete_char(staff_console_t *c)
+/* The keyboard's text back into the chosen field. */
+static void store_field(staff_console_t *c)
 {
-    char *buf = field_buf(&c->edit, c->field);
-    size_t n = strlen(buf);
-    if (n == 0)
-        return false;
-    do
-        n--;
-    while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
-    buf[n] = '\0';
-    return true;
+    if (c->field >= 0)
+        snprintf(field_buf(&c->edit, c->field), STAFF_FIELD_MAX, "%s", keyboard_text(&c->kb));
 }
 
 static void group_layout(const kiosk_t *k, view_t *v, int64_t now)
@@ -112,6 +103,28 @@ static void group_layout(const kiosk_t *k, view_t *v, int64_t now)
             w->align = VIEW_ALIGN_LEFT;
         }
         y += fh + gap;
+    }
+    if (c->field >= 0) { /* typing: the keyboard below the fields, and "done" */
+        float dw = 30.0f, kh = v->h - y - m;
+        view_rect_t kr = view_rect(m, y, v->w - 2 * m - dw - 2.0f, kh);
+        view_rect_t dr = view_rect(v->w - m - dw, y, dw, kh);
+        if (portrait) { /* "done" above, the keyboard the whole width */
+            dr = view_rect(v->w - m - dw, y, dw, 10.0f);
+            kr = view_rect(m, y + 12.0f, v->w - 2 * m, kh - 12.0f > 64.0f ? 64.0f : kh - 12.0f);
+        }
+        static const char *const kb_keys[6] = {"staff.kb.space",   "staff.kb.delete",
+                                               "staff.kb.accents", "staff.kb.digits",
+                                               "staff.kb.letters", "staff.kb.shift"};
+        const char *labels[6];
+        for (int i = 0; i < 6; i++)
+            labels[i] = kiosk_text(k, kb_keys[i]);
+        keyboard_view(&c->kb, v, kr, 0.0f, labels);
+        w = kiosk_add_button(v, "staff-kb-done", kiosk_text(k, "staff.kb.done"), dr,
+                             VIEW_STYLE_PRIMARY, VIEW_ICON_CHECK);
+        if (w)
+            w->font = 3.6f;
+        staff_layout_estop(k, v);
+        return;
     }
     /* type */
     int types = STAFF_GROUP_TYPE_COUNT - 1;
@@ -216,9 +229,24 @@ static bool group_act(kiosk_t *k, const char *id, int64_t now)
         return false;
     for (int f = 0; f < 4; f++)
         if (strcmp(id, field_ids[f]) == 0) {
-            c->field = f;
+            store_field(c);
+            choose_field(c, f, kiosk_language(k));
             return true;
         }
+    if (strcmp(id, "staff-kb-done") == 0) {
+        store_field(c);
+        keyboard_wipe(&c->kb);
+        c->field = -1;
+        return true;
+    }
+    if (c->field >= 0) {
+        bool changed = false;
+        if (keyboard_press(&c->kb, id, &changed)) {
+            if (changed)
+                store_field(c);
+            return true;
+        }
+    }
     if (strncmp(id, "staff-type-", 11) == 0) {
         for (int t = 1; t < STAFF_GROUP_TYPE_COUNT; t++)
             if (strcmp(id + 11, staff_group_type_name((staff_group_type_t)t)) == 0)
@@ -242,6 +270,7 @@ static bool group_act(kiosk_t *k, const char *id, int64_t now)
         return true;
     }
     if (strcmp(id, "staff-group-save") == 0) {
+        store_field(c);
         staff_request_t r = {0};
         r.context = *e;
         c->context_tag = staff_request(k, STAFF_REQ_CONTEXT_SET, &r);
@@ -257,12 +286,19 @@ static bool group_hear(kiosk_t *k, const mf_event_t *ev, int64_t now)
     staff_console_t *c = staff_of(k);
     if (staff_hear_idle(k, ev, now))
         return true;
-    if (ev->type == MF_EV_TEXT)
-        return type_text(c, ev->text);
-    if (ev->type == MF_EV_KEY && strcmp(ev->text, "Backspace") == 0)
-        return delete_char(c);
+    if (c->field >= 0 && ev->type == MF_EV_TEXT) {
+        bool changed = keyboard_insert(&c->kb, ev->text);
+        store_field(c);
+        return changed;
+    }
+    if (c->field >= 0 && ev->type == MF_EV_KEY && strcmp(ev->text, "Backspace") == 0) {
+        bool changed = keyboard_delete(&c->kb);
+        store_field(c);
+        return changed;
+    }
     if (ev->type == MF_EV_KEY && strcmp(ev->text, "Tab") == 0) {
-        c->field = (c->field + 1) % 4;
+        store_field(c);
+        choose_field(c, (c->field + 1) % 4, kiosk_language(k));
         return true;
     }
     return false;

@@ -6,6 +6,7 @@
 #ifndef MF_STAFF_PRIV_H
 #define MF_STAFF_PRIV_H
 
+#include "keyboard.h"
 #include "kiosk_priv.h"
 #include "staff_console.h"
 
@@ -50,7 +51,8 @@ struct staff_console {
     /* stop and group: the saved one and the one being edited */
     staff_context_t context, edit;
     bool context_known;
-    int field; /* 0 town, 1 venue, 2 dates, 3 name: where typing goes */
+    int field; /* 0 town, 1 venue, 2 dates, 3 name: where typing goes; -1 none */
+    keyboard_t kb; /* the on-screen keyboard, on the chosen field */
     uint32_t context_tag;
     char context_text[STAFF_TEXT_MAX];
     /* the organiser's screen */
