@@ -400,7 +400,7 @@ float staff_layout_bar(const kiosk_t *k, view_t *v, const char *tab)
         staff_textf(k, who, sizeof who, "staff.role.as", "role",
                     kiosk_text(k, role == STAFF_ROLE_ORGANISER ? "staff.role.organiser"
                                                                : "staff.role.operator"),
-                    NULL);
+                    (const char *)NULL);
         view_widget_t *w =
             kiosk_add_text(v, who, view_rect(x + 2.0f, m, v->w - x - leave_w - 6.0f, bh),
                            VIEW_STYLE_CAPTION, 3.2f);

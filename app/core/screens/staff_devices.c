@@ -22,7 +22,7 @@ static void age_text(const kiosk_t *k, int64_t ms, char *buf, size_t size)
     }
     char t[24];
     staff_format_countdown(ms, t, sizeof t);
-    staff_textf(k, buf, size, "staff.dev.ago", "time", t, NULL);
+    staff_textf(k, buf, size, "staff.dev.ago", "time", t, (const char *)NULL);
 }
 
 static void devices_layout(const kiosk_t *k, view_t *v, int64_t now)
@@ -50,7 +50,8 @@ static void devices_layout(const kiosk_t *k, view_t *v, int64_t now)
                                               : kiosk_text(k, "staff.dev.disconnected");
         char detail[256];
         staff_textf(k, detail, sizeof detail, "staff.dev.detail", "address",
-                    d->address[0] ? d->address : "—", "last", age, "errors", errs, NULL);
+                    d->address[0] ? d->address : "—", "last", age, "errors", errs,
+                    (const char *)NULL);
         snprintf(text, sizeof text, "%s — %s%s%s\n%s%s%s", kiosk_text(k, dev_keys[i]), state,
                  d->state[0] ? " · GRBL " : "", d->state, detail, d->last_error[0] ? "\n" : "",
                  d->last_error);

@@ -193,7 +193,7 @@ static void group_layout(const kiosk_t *k, view_t *v, int64_t now)
         snprintf(n, sizeof n, "%d", c->context.headcount);
         staff_textf(k, cur, sizeof cur, "staff.group.current", "town", c->context.town, "type",
                     kiosk_text(k, type_keys[c->context.type]), "level", c->context.level, "name",
-                    c->context.name, "count", n, NULL);
+                    c->context.name, "count", n, (const char *)NULL);
     } else {
         snprintf(cur, sizeof cur, "%s", kiosk_text(k, "staff.group.no_current"));
     }

@@ -98,7 +98,8 @@ static void line_summary(const kiosk_t *k, char *buf, size_t size)
     }
     if (!l->online) {
         staff_textf(k, buf, size, "staff.line.offline", "why",
-                    l->error[0] ? l->error : kiosk_text(k, "staff.line.no_answer"), NULL);
+                    l->error[0] ? l->error : kiosk_text(k, "staff.line.no_answer"),
+                    (const char *)NULL);
         return;
     }
     char good[16], rej[16], cycle[16], up[24];
@@ -108,7 +109,7 @@ static void line_summary(const kiosk_t *k, char *buf, size_t size)
     staff_format_countdown((int64_t)l->uptime_s * 1000, up, sizeof up);
     staff_textf(k, buf, size, "staff.line.summary", "state", kiosk_text(k, packml_key(l->state)),
                 "mode", kiosk_text(k, mode_key(l->mode)), "good", good, "rejected", rej, "cycle",
-                cycle, "uptime", up, NULL);
+                cycle, "uptime", up, (const char *)NULL);
 }
 
 static void layout_stations(const kiosk_t *k, view_t *v, view_rect_t r)
@@ -128,7 +129,7 @@ static void layout_stations(const kiosk_t *k, view_t *v, view_rect_t r)
             char no[16];
             snprintf(no, sizeof no, "%u", l->stations[i].order);
             staff_textf(k, piece, sizeof piece, "staff.station.piece", "order", no, "colour",
-                        kiosk_text(k, colour_key(l->stations[i].colour)), NULL);
+                        kiosk_text(k, colour_key(l->stations[i].colour)), (const char *)NULL);
         } else if (l->online) {
             snprintf(piece, sizeof piece, "%s", kiosk_text(k, "staff.station.empty"));
         }
@@ -227,7 +228,7 @@ static void layout_alarms(const kiosk_t *k, view_t *v, view_rect_t r)
         char st[64] = "", no[8];
         snprintf(no, sizeof no, "%d", l->alarms[i].station);
         if (l->alarms[i].station)
-            staff_textf(k, st, sizeof st, "staff.alarm.at_station", "n", no, NULL);
+            staff_textf(k, st, sizeof st, "staff.alarm.at_station", "n", no, (const char *)NULL);
         n += (size_t)snprintf(text + n, sizeof text - n, "%s  #%d  %s%s%s — %s · %s\n",
                               h ? h->seen : "", l->alarms[i].code,
                               kiosk_text(k, staff_alarm_text_key(l->alarms[i].code)),

@@ -58,7 +58,7 @@ static void pin_layout(const kiosk_t *k, view_t *v, int64_t now)
     } else if (left > 0) {
         char cd[24];
         staff_format_countdown(left, cd, sizeof cd);
-        staff_textf(k, msg, sizeof msg, "staff.pin.locked", "time", cd, NULL);
+        staff_textf(k, msg, sizeof msg, "staff.pin.locked", "time", cd, (const char *)NULL);
     } else if (c->checking) {
         snprintf(msg, sizeof msg, "%s", kiosk_text(k, "staff.pin.checking"));
     } else {
@@ -66,7 +66,7 @@ static void pin_layout(const kiosk_t *k, view_t *v, int64_t now)
         if (c->pin_message[0]) {
             char n[8];
             snprintf(n, sizeof n, "%d", c->tries_left);
-            staff_textf(k, msg, sizeof msg, c->pin_message, "tries", n, NULL);
+            staff_textf(k, msg, sizeof msg, c->pin_message, "tries", n, (const char *)NULL);
         } else {
             snprintf(msg, sizeof msg, "%s", kiosk_text(k, "staff.pin.prompt"));
         }

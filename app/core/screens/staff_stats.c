@@ -95,7 +95,7 @@ static void stats_layout(const kiosk_t *k, view_t *v, int64_t now)
         snprintf(v2, sizeof v2, "%d", f->visitors_stop);
         staff_textf(k, text, sizeof text, "staff.stats.summary", "visitors_today", v1,
                     "visitors_stop", v2, "sat_today", a, "sat_stop", b, "shift_today", s1,
-                    "shift_stop", s2, "orders_today", o1, "orders_stop", o2, NULL);
+                    "shift_stop", s2, "orders_today", o1, "orders_stop", o2, (const char *)NULL);
         w = kiosk_add_text(v, text, view_rect(m, y, colw, 16.0f), VIEW_STYLE_BODY, 3.0f);
         if (w) {
             snprintf(w->id, sizeof w->id, "staff-figures");
