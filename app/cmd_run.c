@@ -468,6 +468,7 @@ static int kiosk_main(int argc, char **argv, bool play)
         so.hooks.figures = staff_stats_figures;
         so.hooks.export_file = staff_stats_export;
         so.hooks.audit = staff_stats_audit;
+        so.hooks.store_status = staff_stats_store_status;
         so.hooks.ctx = stats;
     }
     staff = staff_edge_create(&so);

@@ -321,6 +321,7 @@ bool staff_console_hear(kiosk_t *k, const mf_event_t *ev, int64_t now)
         break;
     case STAFF_NEWS_DEVICES:
         memcpy(c->devices, n->devices, sizeof c->devices);
+        c->store = n->store;
         c->devices_known = true;
         break;
     case STAFF_NEWS_REPLY:

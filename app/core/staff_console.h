@@ -37,8 +37,8 @@ typedef struct {
     bool online; /* connected and fresh */
     bool stale;
     char error[160]; /* why not online, in plain words ("" when online) */
-    int state;      /* mf_packml_state_t */
-    int mode;       /* mf_line_mode_t */
+    int state;       /* mf_packml_state_t */
+    int mode;        /* mf_line_mode_t */
     bool running, estop, alarm_active, alarm_unacked;
     uint32_t good, rejected, uptime_s;
     int avg_cycle_ds; /* the slowest station's average cycle, tenths of s */
@@ -179,10 +179,19 @@ typedef struct {
 } staff_reply_t;
 
 typedef struct staff_news staff_news_t;
+/* The statistics store, for the devices screen. */
+typedef struct {
+    bool present;                    /* the kiosk records statistics */
+    bool failing;                    /* its last write failed (events wait in memory) */
+    long long queued, dropped;       /* waiting in memory; lost at the queue's bound */
+    char last_error[STAFF_TEXT_MAX]; /* "" when none */
+} staff_store_status_t;
+
 struct staff_news {
     staff_news_kind_t kind;
     staff_line_t line;
     staff_device_t devices[STAFF_DEV_COUNT];
+    staff_store_status_t store; /* DEVICES */
     staff_reply_t reply;
 };
 

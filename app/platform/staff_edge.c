@@ -653,6 +653,8 @@ static bool feed_devices(staff_edge_t *e, kiosk_t *k, int64_t now)
             d->can_unlock = g.state == GRBL_DRV_ALARM;
         }
     }
+    if (e->o.hooks.store_status)
+        e->o.hooks.store_status(e->o.hooks.ctx, &e->news.store);
     return deliver(e, k, now);
 }
 

@@ -45,6 +45,8 @@ typedef struct {
     /* reloads the content pack from DIR (NULL: the kiosk's own folder),
      * validated first; 0 or MF_ECONTENT / MF_ENOENT with the problems in MSG */
     int (*reload)(void *ctx, kiosk_t *k, const char *dir, int64_t now, char *msg, size_t size);
+    /* the store's health for the devices screen */
+    void (*store_status)(void *ctx, staff_store_status_t *out);
     void *ctx;        /* of every hook but reload (the statistics store) */
     void *reload_ctx; /* of reload (the content pack in use) */
 } staff_hooks_t;

@@ -176,10 +176,10 @@ static int64_t start_of_today_ms(void)
 
 static void fill(const stats_summary_t *sm, bool today, staff_figures_t *f)
 {
-    static const char *const labels[STATS_GROUP_TYPE_COUNT] = {
-        "general_public", "school", "job_seekers", "company", "other"};
-    f->visitor_rows = STATS_GROUP_TYPE_COUNT < STAFF_FIG_ROWS ? STATS_GROUP_TYPE_COUNT
-                                                              : STAFF_FIG_ROWS;
+    static const char *const labels[STATS_GROUP_TYPE_COUNT] = {"general_public", "school",
+                                                               "job_seekers", "company", "other"};
+    f->visitor_rows =
+        STATS_GROUP_TYPE_COUNT < STAFF_FIG_ROWS ? STATS_GROUP_TYPE_COUNT : STAFF_FIG_ROWS;
     for (int i = 0; i < f->visitor_rows; i++) {
         copy(f->visitors[i].label, sizeof f->visitors[i].label, labels[i]);
         if (today)
@@ -187,9 +187,8 @@ static void fill(const stats_summary_t *sm, bool today, staff_figures_t *f)
         else
             f->visitors[i].stop = (int)sm->visits_by_type[i];
     }
-    int sat = sm->satisfaction_answers > 0
-                  ? (int)(sm->satisfied * 100 / sm->satisfaction_answers)
-                  : -1;
+    int sat =
+        sm->satisfaction_answers > 0 ? (int)(sm->satisfied * 100 / sm->satisfaction_answers) : -1;
     int shift = (int)lround(sm->perception_shift * 100.0);
     if (today) {
         f->visitors_today = (int)sm->visits;
@@ -259,4 +258,16 @@ void staff_stats_audit(void *ctx, int64_t wall_ms, const char *role, const char 
     (void)wall_ms; /* the store stamps its own wall clock */
     if (stats_audit_record(ctx, role, action, detail, result) != MF_OK)
         mf_log_warn("staff", "audit line dropped: %s %s %s", role, action, result);
+}
+
+void staff_stats_store_status(void *ctx, staff_store_status_t *out)
+{
+    stats_status_t st;
+    memset(out, 0, sizeof *out);
+    stats_store_status(ctx, &st);
+    out->present = true;
+    out->failing = st.failing;
+    out->queued = (long long)st.queued;
+    out->dropped = (long long)st.dropped;
+    copy(out->last_error, sizeof out->last_error, st.last_error_text);
 }

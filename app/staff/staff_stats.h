@@ -16,6 +16,7 @@ int staff_stats_context_get(void *ctx, staff_context_t *out);
 int staff_stats_context_set(void *ctx, const staff_context_t *in);
 int staff_stats_figures(void *ctx, staff_figures_t *out);
 int staff_stats_export(void *ctx, const char *format, const char *path);
+void staff_stats_store_status(void *ctx, staff_store_status_t *out);
 void staff_stats_audit(void *ctx, int64_t wall_ms, const char *role, const char *action,
                        const char *detail, const char *result);
 

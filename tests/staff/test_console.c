@@ -74,6 +74,7 @@ static void edge_start(rig_t *r)
     eo.hooks.figures = staff_stats_figures;
     eo.hooks.export_file = staff_stats_export;
     eo.hooks.audit = staff_stats_audit;
+    eo.hooks.store_status = staff_stats_store_status;
     eo.hooks.ctx = r->stats;
     r->edge = staff_edge_create(&eo);
     assert_non_null(r->edge);
@@ -310,6 +311,11 @@ static void test_group_export_audit(void **state)
     type_pin(r, "135790");
     assert_string_equal(view(r)->screen, "staff-line");
     assert_non_null(view_find_id(view(r), "staff-tab-stats"));
+
+    /* the statistics store's health among the devices */
+    tap(r, "staff-tab-devices");
+    run(r, 600);
+    assert_string_equal(label(r, "staff-store"), "staff.dev.store_ok");
 
     /* the stop and the group */
     tap(r, "staff-tab-group");

@@ -83,8 +83,24 @@ static void devices_layout(const kiosk_t *k, view_t *v, int64_t now)
         }
     }
     float ty = y + (float)STAFF_DEV_COUNT * (rowh + gap);
+    /* the statistics store: nothing lost on a power cut, nothing lost in silence */
+    char store[VIEW_LABEL_MAX], q[24], dr[24];
+    snprintf(q, sizeof q, "%lld", c->store.queued);
+    snprintf(dr, sizeof dr, "%lld", c->store.dropped);
+    if (!c->store.present)
+        snprintf(store, sizeof store, "%s", kiosk_text(k, "staff.dev.store_absent"));
+    else
+        staff_textf(k, store, sizeof store,
+                    c->store.failing ? "staff.dev.store_failing" : "staff.dev.store_ok", "queued",
+                    q, "dropped", dr, "error", c->store.last_error, (const char *)NULL);
     view_widget_t *w =
-        kiosk_add_text(v, c->dev_text, view_rect(m, ty, v->w - 2 * m, 8.0f), VIEW_STYLE_BODY, 3.2f);
+        kiosk_add_text(v, store, view_rect(m, ty, v->w - 2 * m, 6.0f), VIEW_STYLE_STATUS, 3.0f);
+    if (w) {
+        snprintf(w->id, sizeof w->id, "staff-store");
+        w->accent = !c->store.present ? 0x9AA5CE : c->store.failing ? 0xE63946 : 0x2EC4B6;
+    }
+    ty += 7.0f;
+    w = kiosk_add_text(v, c->dev_text, view_rect(m, ty, v->w - 2 * m, 8.0f), VIEW_STYLE_BODY, 3.2f);
     if (w) {
         snprintf(w->id, sizeof w->id, "staff-dev-outcome");
         w->align = VIEW_ALIGN_LEFT;

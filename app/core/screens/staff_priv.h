@@ -36,6 +36,7 @@ struct staff_console {
     /* the line and the devices as last told */
     staff_line_t line;
     staff_device_t devices[STAFF_DEV_COUNT];
+    staff_store_status_t store;
     bool devices_known;
     staff_history_t history[STAFF_HISTORY_MAX];
     int history_len;
@@ -51,7 +52,7 @@ struct staff_console {
     /* stop and group: the saved one and the one being edited */
     staff_context_t context, edit;
     bool context_known;
-    int field; /* 0 town, 1 venue, 2 dates, 3 name: where typing goes; -1 none */
+    int field;     /* 0 town, 1 venue, 2 dates, 3 name: where typing goes; -1 none */
     keyboard_t kb; /* the on-screen keyboard, on the chosen field */
     uint32_t context_tag;
     char context_text[STAFF_TEXT_MAX];
