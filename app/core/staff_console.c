@@ -296,9 +296,10 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
                   : r->rc == MF_EUNSUPPORTED ? "staff.stats.unavailable"
                                              : "staff.usb.failed";
         else
-            key = r->rc == MF_OK       ? "staff.reload.done"
-                  : r->rc == MF_ENOENT ? "staff.reload.missing"
-                                       : "staff.reload.invalid";
+            key = r->rc == MF_OK             ? "staff.reload.done"
+                  : r->rc == MF_ENOENT       ? "staff.reload.missing"
+                  : r->rc == MF_EUNSUPPORTED ? "staff.reload.usb_valid"
+                                             : "staff.reload.invalid";
         compose(c->export_text, sizeof c->export_text, kiosk_text(k, key), r->text);
         c->usb_present = r->usb_present;
         break;

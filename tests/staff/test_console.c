@@ -21,6 +21,8 @@
 #include "staff_store.h"
 #include "stats_export.h"
 #include "stats_store.h"
+#include "kiosk_pack.h"
+#include "staff_pack.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +41,7 @@
 #define H 100.0f
 
 typedef struct {
+    kiosk_pack_t *pack;
     char dir[64], stick[128], mounts[128], sys[128];
     int64_t wall;
     int64_t now;
@@ -76,6 +79,8 @@ static void edge_start(rig_t *r)
     eo.hooks.audit = staff_stats_audit;
     eo.hooks.store_status = staff_stats_store_status;
     eo.hooks.ctx = r->stats;
+    eo.hooks.reload = staff_pack_reload;
+    eo.hooks.reload_ctx = r->pack;
     r->edge = staff_edge_create(&eo);
     assert_non_null(r->edge);
 }
@@ -210,6 +215,9 @@ static int setup(void **state)
     r->stats = stats_store_open(path, &so, &err);
     if (!r->stats)
         return -1;
+    r->pack = kiosk_pack_create(MINIFAB_SOURCE_DIR "/content");
+    if (!r->pack || kiosk_pack_load(r->pack) != 0)
+        return -1;
     r->wall = 1780000000000LL;
     r->now = 1000;
     kiosk_options_t ko = {.idle_timeout_ms = 90000, .text = test_text};
@@ -226,6 +234,7 @@ static int teardown(void **state)
     staff_edge_destroy(r->edge);
     kiosk_destroy(r->k);
     stats_store_close(r->stats);
+    kiosk_pack_destroy(r->pack);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
     int rc = system(cmd);
@@ -418,8 +427,32 @@ static void test_group_export_audit(void **state)
     snprintf(cmd, sizeof cmd, "ls '%s'/minifab_*_audit*.csv >/dev/null", r->stick);
     assert_int_equal(system(cmd), 0);
 
+    /* the content pack: its own folder reloads; on the stick, none, then a
+     * broken one (its first problem shown), then a valid one (checked) */
+    tap(r, "staff-reload-folder");
+    /* the reloaded pack's own texts are in use now */
+    assert_string_equal(label(r, "staff-export-outcome"), "Nouveau contenu en place.");
+    kiosk_set_text(r->k, test_text, NULL); /* back to keys for what follows */
+    tap(r, "staff-reload-usb");
+    assert_string_equal(label(r, "staff-export-outcome"), "staff.reload.missing");
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s/tests/content/fixtures/broken/syntax' '%s/minifab-content'",
+             MINIFAB_SOURCE_DIR, r->stick);
+    assert_int_equal(system(cmd), 0);
+    tap(r, "staff-reload-usb");
+    assert_non_null(strstr(label(r, "staff-export-outcome"), "staff.reload.invalid "));
+    assert_non_null(strstr(label(r, "staff-export-outcome"), ".yaml:"));
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s/minifab-content' && cp -r '%s/content' '%s/minifab-content'", r->stick,
+             MINIFAB_SOURCE_DIR, r->stick);
+    assert_int_equal(system(cmd), 0);
+    tap(r, "staff-reload-usb");
+    assert_non_null(strstr(label(r, "staff-export-outcome"), "staff.reload.usb_valid"));
+
     tap(r, "staff-leave");
     run(r, 200);
+    assert_int_equal(audit_rows(r, "action='reload' AND detail='folder' AND result='ok'"), 1);
+    assert_int_equal(audit_rows(r, "action='reload' AND detail='usb'"), 3);
     /* the next day, the group has ended (the stop goes on), even after a restart */
     staff_edge_destroy(r->edge);
     edge_start(r);
