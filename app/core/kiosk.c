@@ -6,6 +6,7 @@
  * actions live in app/core/screens/<id>.c. See kiosk.h for the contract.
  */
 #include "kiosk_priv.h"
+#include "staff_console.h"
 
 #include <assert.h>
 #include <math.h>
@@ -196,6 +197,11 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
         k->opt.mm_per_unit = KIOSK_DEFAULT_MM_PER_UNIT;
     if (k->opt.idle_timeout_ms <= 0)
         k->opt.idle_timeout_ms = 90000;
+    k->staff = staff_console_create();
+    if (!k->staff) {
+        free(k);
+        return NULL;
+    }
     k->w = w_units;
     k->h = h_units;
     k->last_input = now;
@@ -210,6 +216,7 @@ void kiosk_destroy(kiosk_t *k)
     if (k) {
         kiosk_journey_wipe(k);
         free(k->problem);
+        staff_console_destroy(k->staff);
     }
     free(k);
 }
@@ -571,6 +578,15 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
 {
     uint64_t before = k->generation;
     kiosk_screen_t screen_before = kiosk_screen(k);
+    /* The staff console's entry gesture, on visitor screens: a release that
+     * ends a corner hold is not a tap. */
+    int staff_gesture = staff_console_pointer(k, ev, now);
+    if (staff_gesture != STAFF_GESTURE_IDLE && ev->type == MF_EV_POINTER_UP) {
+        k->last_input = now;
+        k->ptr.down = false;
+        k->generation++;
+        return true;
+    }
     switch (ev->type) {
     case MF_EV_POINTER_DOWN:
         k->last_input = now;
@@ -634,6 +650,12 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
             k->generation++;
         kiosk_journey_video_status(k, &ev->video);
         k->video_status = ev->video;
+        if (tell_screen(k, ev, now))
+            k->generation++;
+        break;
+    case MF_EV_STAFF:
+        if (staff_console_hear(k, ev, now))
+            k->generation++;
         if (tell_screen(k, ev, now))
             k->generation++;
         break;
