@@ -270,6 +270,20 @@ void kiosk_set_problem(kiosk_t *k, const char *text, int64_t now)
 
 /* ---- navigation -------------------------------------------------------- */
 
+/* The stack becomes DEPTH deep with S about ARG on top, entered with a
+ * slide from the right (the screen left was told so by the caller). */
+static void put_top(kiosk_t *k, int depth, kiosk_screen_t s, const char *arg, int64_t now)
+{
+    k->depth = depth;
+    kiosk_frame_t *f = &k->stack[depth - 1];
+    f->screen = s;
+    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
+    enter_top(k, false, now);
+    k->transition_start = now;
+    k->transition_dir = 1;
+    k->generation++;
+}
+
 void kiosk_push(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT && s != KIOSK_SCREEN_PROBLEM)
@@ -277,15 +291,7 @@ void kiosk_push(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
     /* "still there?" covers a screen the visitor stopped looking at with
      * their last touch */
     leave_top(k, true, s == KIOSK_SCREEN_STILL_THERE ? k->last_input : now);
-    if (k->depth < KIOSK_STACK_MAX)
-        k->depth++;
-    kiosk_frame_t *f = &k->stack[k->depth - 1];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, k->depth < KIOSK_STACK_MAX ? k->depth + 1 : k->depth, s, arg, now);
 }
 
 void kiosk_pop(kiosk_t *k, int64_t now)
@@ -303,13 +309,7 @@ void kiosk_pop(kiosk_t *k, int64_t now)
 void kiosk_replace(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     leave_top(k, false, now);
-    kiosk_frame_t *f = &k->stack[k->depth - 1];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, k->depth, s, arg, now);
 }
 
 void kiosk_finish_visit(kiosk_t *k, int64_t now)
@@ -348,14 +348,7 @@ void kiosk_visit_qr_url(const kiosk_t *k, char *buf, size_t size)
 void kiosk_reset_to(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     leave_top(k, false, now);
-    k->depth = 1;
-    kiosk_frame_t *f = &k->stack[0];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, 1, s, arg, now);
 }
 
 void kiosk_replace_above(kiosk_t *k, kiosk_screen_t below, kiosk_screen_t s, const char *arg,
@@ -369,14 +362,7 @@ void kiosk_replace_above(kiosk_t *k, kiosk_screen_t below, kiosk_screen_t s, con
             break;
         }
     }
-    k->depth = keep + 1;
-    kiosk_frame_t *f = &k->stack[k->depth - 1];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, keep + 1, s, arg, now);
 }
 
 /* ---- the video (shared by every screen that shows one) ----------------- */
