@@ -6,9 +6,11 @@
 # (minifab run --sim), with the line started and three orders on it so the
 # map shows live states and pieces. The file name carries the size:
 # station-1080x1920.png. Look at every picture after a change of a screen.
+# Then the staff screens (scripts/screens-staff.sh) into build/screens/.
 #
 #   scripts/screens.sh [OUT_DIR]      (default: docs/screens)
 #   MINIFAB_BIN=build-rel/bin scripts/screens.sh
+#   STAFF_SCREENS=0 scripts/screens.sh   (the visitor's screens only)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -100,3 +102,6 @@ for size in 1920x1080 1080x1920; do
 done
 run home-variants.txt 1920x1080
 say "screens written to $out"
+if [ "${STAFF_SCREENS:-1}" != 0 ]; then
+    MINIFAB_BIN_DIR="$bin" "$MINIFAB_ROOT/scripts/screens-staff.sh" "${STAFF_OUT:-$MINIFAB_ROOT/build/screens}"
+fi
