@@ -227,7 +227,7 @@ static void test_station_page(void **state)
     kiosk_update(k, &ev, now);
     assert_string_equal(find(k, "station-state", now)->label, "En panne");
     assert_string_equal(find(k, "station-now", now)->label,
-                        "La machine est arrêtée : l’équipe s’en occupe.");
+                        "La machine est arrêtée : l’équipe s’en occupe.");
     ev.line.online = false;
     kiosk_update(k, &ev, now);
     assert_string_equal(find(k, "station-state", now)->label, "Pas de nouvelles");
