@@ -1763,8 +1763,7 @@ static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
     rc = each_table(x->db, x->f, x->o, &xw.w, err);
     lxw_error le = workbook_close(xw.wb);
     if (rc == MF_OK && le != LXW_NO_ERROR)
-        rc = stats_error_set(err, le == LXW_ERROR_CREATING_XLSX_FILE ? MF_EIO : MF_EIO,
-                             "cannot write the spreadsheet: %s (is the disk full?)",
+        rc = stats_error_set(err, MF_EIO, "cannot write the spreadsheet: %s (is the disk full?)",
                              lxw_strerror(le));
     free(sm);
     return rc;
