@@ -344,8 +344,12 @@ static void emit(gen_t *g, visit_event_t *ev, int64_t advance_ms)
     ev->at_ms = g->mono;
     ev->visit = g->visit;
     stats_store_record(g->store, ev);
-    if (++g->events % 50000 == 0)
-        stats_store_sync(g->store, 60000); /* keep the queue far from its bound */
+    if (++g->events % 20000 == 0) { /* keep the queue far from its bound */
+        stats_status_t st;
+        stats_store_status(g->store, &st);
+        if (st.queued > 100000)
+            stats_store_sync(g->store, 60000);
+    }
 }
 
 /* One visitor's visit. PUPIL: a school group's visit. */

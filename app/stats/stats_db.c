@@ -47,8 +47,11 @@ static const char *const migration_steps[STATS_SCHEMA_VERSION + 1] = {
     " role TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '',"
     " result TEXT NOT NULL DEFAULT '', UNIQUE(run, seq));"
     "CREATE INDEX audit_ts ON audit(ts);",
-    [4] = /* the reports' figures read one type of event at a time */
-    "CREATE INDEX events_type_ts ON events(type, ts);",
+    [4] = /* the reports' figures read one type of event at a time; the time
+           * alone is read by whole scans anyway, and one index less is a
+           * faster insert */
+    "CREATE INDEX events_type_ts ON events(type, ts);"
+    "DROP INDEX events_ts;",
 };
 
 int stats_error_set(stats_error_t *err, int code, const char *fmt, ...)

@@ -577,7 +577,10 @@ void stats_summary_print(const stats_summary_t *sm, FILE *out)
 
 /* --- The tables. */
 
-typedef enum { COL_TEXT, COL_INT, COL_REAL, COL_TIME, COL_DAY } col_type_t;
+/* COL_ID: three SQL columns (kiosk, run, number) written as kiosk-runhex-number,
+ * empty when the number is 0 (built here: SQLite's printf costs a second a
+ * million rows). */
+typedef enum { COL_TEXT, COL_INT, COL_REAL, COL_TIME, COL_DAY, COL_ID } col_type_t;
 
 typedef struct {
     const char *name;
@@ -595,7 +598,6 @@ typedef struct {
     column_t cols[TABLE_COLS_MAX];
 } table_t;
 
-#define EV_ID "kiosk || '-' || printf('%x', run) || '-' || seq"
 #define VISIT_ID "kiosk || '-' || printf('%x', run) || '-' || visit"
 
 static const table_t tables[] = {
@@ -742,15 +744,15 @@ static const table_t tables[] = {
       {"visits", COL_INT, "visits recorded there"}}},
     {"events",
      "every event recorded, one row each (docs/STATS.md: which columns each type fills)",
-     "SELECT " EV_ID ", kiosk, ts, at_ms, CASE WHEN visit > 0 THEN " VISIT_ID " END, type,"
+     "SELECT kiosk, run, seq, kiosk, ts, at_ms, kiosk, run, visit, type,"
      " stop_id, group_id, item, station, word, detail, value, version, flag, flag2, ms, ms2,"
      " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY id",
      false,
-     {{"event_id", COL_TEXT, "the event's unique id: kiosk-run-sequence"},
+     {{"event_id", COL_ID, "the event's unique id: kiosk-run-sequence"},
       {"kiosk", COL_TEXT, "the kiosk's id"},
       {"time", COL_TIME, "when it was recorded (local time)"},
       {"at_ms", COL_INT, "the kiosk's own clock (ms), orders events within a run"},
-      {"visit_id", COL_TEXT, "the visit it belongs to"},
+      {"visit_id", COL_ID, "the visit it belongs to"},
       {"type", COL_TEXT,
        "visit_started, visit_ended, language, screen_view, station_view, "
        "trade_view, video_play, quiz_answer, quiz_result, profile, "
@@ -1046,6 +1048,42 @@ static size_t table_ncols(const table_t *t)
     return n;
 }
 
+/* SRC[i]: the SQL column where T's column i starts (COL_ID takes three). */
+static void table_sources(const table_t *t, int *src)
+{
+    int c = 0;
+    for (size_t i = 0; i < table_ncols(t); i++) {
+        src[i] = c;
+        c += t->cols[i].type == COL_ID ? 3 : 1;
+    }
+}
+
+/* The COL_ID at SQL column C into BUF, or NULL when its number is 0 or NULL. */
+static const char *id_text(sqlite3_stmt *st, int c, char *buf, size_t size)
+{
+    int64_t n = sqlite3_column_int64(st, c + 2);
+    if (n == 0)
+        return NULL;
+    const char *k = (const char *)sqlite3_column_text(st, c);
+    uint64_t run = (uint64_t)sqlite3_column_int64(st, c + 1);
+    char tail[48], *p = tail + sizeof tail;
+    *--p = '\0';
+    uint64_t u = n < 0 ? 0ull - (uint64_t)n : (uint64_t)n;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0)
+        *--p = '-';
+    *--p = '-';
+    do {
+        *--p = "0123456789abcdef"[run & 15];
+        run >>= 4;
+    } while (run);
+    snprintf(buf, size, "%s-%s", k ? k : "", p);
+    return buf;
+}
+
 /* --- Atomic writes. */
 
 /* Says PATH where ERR's message names the temporary file TMP. */
@@ -1181,6 +1219,7 @@ typedef struct {
     size_t ncols;
     int64_t minute; /* the last time written, to the minute, and its text */
     char minute_text[32];
+    int src[TABLE_COLS_MAX];
 } csv_t;
 
 /* Writes V in decimal (the CSV's hot path: millions of numbers). */
@@ -1228,6 +1267,7 @@ static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
         return errno_error(err, errno, "write", c->path);
     setvbuf(c->f, NULL, _IOFBF, 1 << 20);
     c->ncols = table_ncols(t);
+    table_sources(t, c->src);
     fputs("\xEF\xBB\xBF", c->f);
     fprintf(c->readme, "\r\n%s.csv: %s\r\n", t->name, t->doc);
     for (size_t i = 0; i < table_ncols(t); i++) {
@@ -1243,18 +1283,25 @@ static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
 static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err)
 {
     csv_t *c = (csv_t *)w;
-    char buf[64];
+    char buf[160];
     for (size_t i = 0; i < c->ncols; i++) {
+        int sc = c->src[i];
         if (i)
             fputc(';', c->f);
-        if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+        if (t->cols[i].type == COL_ID) {
+            const char *id = id_text(st, sc, buf, sizeof buf);
+            if (id)
+                csv_text(c->f, id);
+            continue;
+        }
+        if (sqlite3_column_type(st, sc) == SQLITE_NULL)
             continue;
         switch (t->cols[i].type) {
         case COL_INT:
-            put_int(c->f, (long long)sqlite3_column_int64(st, (int)i));
+            put_int(c->f, (long long)sqlite3_column_int64(st, sc));
             break;
         case COL_REAL:
-            snprintf(buf, sizeof buf, "%.2f", sqlite3_column_double(st, (int)i));
+            snprintf(buf, sizeof buf, "%.2f", sqlite3_column_double(st, sc));
             if (!c->decimal_point) {
                 char *dot = strchr(buf, '.');
                 if (dot)
@@ -1264,7 +1311,7 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
             break;
         case COL_TIME: {
             /* Rows come in time order: most share the previous row's minute. */
-            int64_t ms = sqlite3_column_int64(st, (int)i);
+            int64_t ms = sqlite3_column_int64(st, sc);
             int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
             if (minute != c->minute) {
                 fmt_time(ms, c->minute_text, sizeof c->minute_text);
@@ -1274,7 +1321,7 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
             break;
         }
         default:
-            csv_text(c->f, (const char *)sqlite3_column_text(st, (int)i));
+            csv_text(c->f, (const char *)sqlite3_column_text(st, sc));
             break;
         }
     }
@@ -1337,8 +1384,16 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
     if (!mkdtemp(tmp))
         return errno_error(err, errno, "write in", parent);
-    csv_t c = {
-        {csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point, 0, INT64_MIN, ""};
+    csv_t c = {{csv_begin, csv_row, csv_end},
+               tmp,
+               NULL,
+               NULL,
+               "",
+               o->decimal_point,
+               0,
+               INT64_MIN,
+               "",
+               {0}};
     snprintf(readme, sizeof readme, "%s/README.txt", tmp);
     int rc = MF_OK;
     c.readme = fopen(readme, "w");
@@ -1384,6 +1439,7 @@ typedef struct {
     FILE *f;
     const char *path;
     bool first_table, first_row;
+    int src[TABLE_COLS_MAX];
 } json_t;
 
 static void json_str(FILE *f, const char *s)
@@ -1420,6 +1476,7 @@ static int json_begin(writer_t *w, const table_t *t, stats_error_t *err)
     json_t *j = (json_t *)w;
     fprintf(j->f, "%s\n    \"%s\": [", j->first_table ? "" : ",", t->name);
     j->first_table = false;
+    table_sources(t, j->src);
     j->first_row = true;
     return MF_OK;
 }
@@ -1427,28 +1484,37 @@ static int json_begin(writer_t *w, const table_t *t, stats_error_t *err)
 static int json_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err)
 {
     json_t *j = (json_t *)w;
-    char buf[48];
+    char buf[160];
     fprintf(j->f, "%s\n      {", j->first_row ? "" : ",");
     j->first_row = false;
     for (size_t i = 0; i < table_ncols(t); i++) {
+        int sc = j->src[i];
         fprintf(j->f, "%s\"%s\": ", i ? ", " : "", t->cols[i].name);
-        if (sqlite3_column_type(st, (int)i) == SQLITE_NULL) {
+        if (t->cols[i].type == COL_ID) {
+            const char *id = id_text(st, sc, buf, sizeof buf);
+            if (id)
+                json_str(j->f, id);
+            else
+                fputs("null", j->f);
+            continue;
+        }
+        if (sqlite3_column_type(st, sc) == SQLITE_NULL) {
             fputs("null", j->f);
             continue;
         }
         switch (t->cols[i].type) {
         case COL_INT:
-            fprintf(j->f, "%lld", (long long)sqlite3_column_int64(st, (int)i));
+            fprintf(j->f, "%lld", (long long)sqlite3_column_int64(st, sc));
             break;
         case COL_REAL:
-            fprintf(j->f, "%.3f", sqlite3_column_double(st, (int)i));
+            fprintf(j->f, "%.3f", sqlite3_column_double(st, sc));
             break;
         case COL_TIME:
-            iso_time(sqlite3_column_int64(st, (int)i), buf, sizeof buf);
+            iso_time(sqlite3_column_int64(st, sc), buf, sizeof buf);
             json_str(j->f, buf);
             break;
         default:
-            json_str(j->f, (const char *)sqlite3_column_text(st, (int)i));
+            json_str(j->f, (const char *)sqlite3_column_text(st, sc));
             break;
         }
     }
@@ -1584,7 +1650,7 @@ static int write_json(void *ctx, const char *tmp, stats_error_t *err)
         fputs("},\n", f);
         json_summary(f, sm);
         fputs("  \"tables\": {", f);
-        json_t j = {{json_begin, json_row, json_end}, f, tmp, true, true};
+        json_t j = {{json_begin, json_row, json_end}, f, tmp, true, true, {0}};
         rc = each_table(x->db, x->f, x->o, &j.w, err);
         fputs("\n  }\n}\n", f);
     }
@@ -1608,6 +1674,7 @@ typedef struct {
     lxw_format *bold, *date, *num;
     lxw_row_t row;
     uint64_t truncated;
+    int src[TABLE_COLS_MAX];
 } xlsx_t;
 
 static int xlsx_begin(writer_t *w, const table_t *t, stats_error_t *err)
@@ -1627,6 +1694,7 @@ static int xlsx_begin(writer_t *w, const table_t *t, stats_error_t *err)
     }
     worksheet_freeze_panes(x->ws, 1, 0);
     x->row = 1;
+    table_sources(t, x->src);
     return MF_OK;
 }
 
@@ -1647,8 +1715,15 @@ static int xlsx_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error
         return MF_OK;
     }
     for (size_t i = 0; i < table_ncols(t); i++) {
-        int c = (int)i;
+        int c = x->src[i];
         lxw_col_t col = (lxw_col_t)i;
+        if (t->cols[i].type == COL_ID) {
+            char buf[160];
+            const char *id = id_text(st, c, buf, sizeof buf);
+            if (id)
+                worksheet_write_string(x->ws, x->row, col, id, NULL);
+            continue;
+        }
         if (sqlite3_column_type(st, c) == SQLITE_NULL)
             continue;
         switch (t->cols[i].type) {
@@ -1747,7 +1822,7 @@ static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
         return rc;
     }
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-    xlsx_t xw = {{xlsx_begin, xlsx_row, xlsx_end}, NULL, NULL, NULL, NULL, NULL, 0, 0};
+    xlsx_t xw = {{xlsx_begin, xlsx_row, xlsx_end}, NULL, NULL, NULL, NULL, NULL, 0, 0, {0}};
     xw.wb = workbook_new_opt(tmp, &wo);
     if (!xw.wb) {
         free(sm);
@@ -1763,8 +1838,7 @@ static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
     rc = each_table(x->db, x->f, x->o, &xw.w, err);
     lxw_error le = workbook_close(xw.wb);
     if (rc == MF_OK && le != LXW_NO_ERROR)
-        rc = stats_error_set(err, le == LXW_ERROR_CREATING_XLSX_FILE ? MF_EIO : MF_EIO,
-                             "cannot write the spreadsheet: %s (is the disk full?)",
+        rc = stats_error_set(err, MF_EIO, "cannot write the spreadsheet: %s (is the disk full?)",
                              lxw_strerror(le));
     free(sm);
     return rc;

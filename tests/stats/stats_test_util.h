@@ -45,9 +45,13 @@ static inline void test_rmdir(const char *dir)
 /* Runs CMD through the shell, stdout+stderr into OUT; returns the exit status. */
 static inline int test_run(const char *cmd, char *out, size_t size)
 {
-    char full[4096];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    size_t len = strlen(cmd) + 8;
+    char *full = malloc(len);
+    if (!full)
+        return -1;
+    snprintf(full, len, "%s 2>&1", cmd);
     FILE *p = popen(full, "r");
+    free(full);
     if (!p)
         return -1;
     size_t n = out ? fread(out, 1, size - 1, p) : 0;

@@ -5,7 +5,9 @@
  * context (stop, group) is carried by later events and survives a restart;
  * the audit is recorded; a locked database keeps events in memory, says so
  * in the status, and writes them once (never twice) when it is free; the
- * queue's bound drops and counts; files that are not stores are refused.
+ * queue's bound drops and counts; a full disk (a small tmpfs in a mount
+ * namespace of the test's own) keeps events in memory until space returns;
+ * files that are not stores are refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,8 +254,76 @@ static void test_not_a_store(void **state)
     remove(db);
 }
 
-int main(void)
+/* --disk-full DIR (run by test_disk_full inside a small tmpfs of its own):
+ * the store keeps events in memory while the disk is full, says so, and
+ * writes them, once, when space comes back. Prints "ok" or what failed. */
+static int disk_full_child(const char *d)
 {
+    char path[256], filler[256];
+    snprintf(path, sizeof path, "%s/stats.db", d);
+    snprintf(filler, sizeof filler, "%s/filler", d);
+    mf_log_set_stderr(0);
+    test_clock_t clk = {1795341600000};
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = test_clock;
+    o.clock_ctx = &clk;
+    stats_store_t *s = stats_store_open(path, &o, NULL);
+    if (!s)
+        return printf("cannot open the store\n"), 1;
+    FILE *f = fopen(filler, "w");
+    static char block[4096];
+    memset(block, 'x', sizeof block);
+    while (f && fwrite(block, 1, sizeof block, f) == sizeof block && fflush(f) == 0) {
+    }
+    if (f)
+        fclose(f);
+    for (uint64_t v = 1; v <= 40; v++)
+        test_visit(s, &clk, v, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    int rc = stats_store_sync(s, 2000);
+    stats_status_t st;
+    stats_store_status(s, &st);
+    if (rc != MF_ENOSPC || !st.failing || st.last_error != MF_ENOSPC ||
+        !strstr(st.last_error_text, "disk is full") || st.queued != 40 * TEST_VISIT_EVENTS)
+        return printf("while full: rc %d failing %d error %d '%s' queued %zu\n", rc, st.failing,
+                      st.last_error, st.last_error_text, st.queued),
+               1;
+    unlink(filler);
+    rc = stats_store_sync(s, 15000);
+    stats_store_status(s, &st);
+    stats_store_close(s);
+    int64_t n = test_sql_int(path, "SELECT count(*) FROM events");
+    int64_t distinct = test_sql_int(path, "SELECT count(DISTINCT seq) FROM events");
+    if (rc != MF_OK || st.failing || n != 40 * TEST_VISIT_EVENTS || distinct != n)
+        return printf("after: rc %d failing %d rows %lld distinct %lld\n", rc, st.failing,
+                      (long long)n, (long long)distinct),
+               1;
+    printf("ok\n");
+    return 0;
+}
+
+static void test_disk_full(void **state)
+{
+    char self[512], cmd[2048], out[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    snprintf(cmd, sizeof cmd,
+             "unshare -Urm sh -c 'mount -t tmpfs -o size=256k tmpfs %s && %s --disk-full %s'", dir,
+             self, dir);
+    int st = test_run(cmd, out, sizeof out);
+    if (strstr(out, "unshare:") || strstr(out, "mount:")) {
+        fprintf(stderr, "disk-full case skipped: no mount namespace here (%s)\n", out);
+        skip();
+    }
+    if (st != 0 || !strstr(out, "ok"))
+        fail_msg("%s", out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--disk-full") == 0)
+        return disk_full_child(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record_and_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_id_made_once, setup, teardown),
@@ -262,6 +332,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_locked_then_free, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
