@@ -400,6 +400,9 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
         k->video_status = ev->video;
         break;
     }
+    case MF_EV_ORDER:
+    case MF_EV_ENGRAVER:
+    case MF_EV_TICKET:
     case MF_EV_TICK:
     case MF_EV_NONE:
         break;

@@ -34,7 +34,22 @@ typedef enum {
     VIEW_PROGRESS,  /* a bar, value 0..1 */
     VIEW_VIDEO,     /* a video panel (path in `path`) */
     VIEW_CONVEYOR,  /* the attract screen's moving line (animated by `phase`) */
+    VIEW_STROKES,   /* a stroke drawing on a plate (`strokes`), drawn up to `value` points */
+    VIEW_LINE_MAP,  /* the line's stations in a row, a piece at `value` (2.0..7.99) */
 } view_kind_t;
+
+/* Polylines in millimetres on a plate: the engraving's preview, the laser's
+ * path. Owned by whoever fills the view (it outlives the view). */
+#define VIEW_STROKE_PTS_MAX 3000
+#define VIEW_STROKE_LINES_MAX 600
+typedef struct {
+    float area_x, area_y, area_w, area_h; /* the plate, mm (y up, as the machine) */
+    int npts, nlines;
+    struct {
+        float x, y;
+    } pts[VIEW_STROKE_PTS_MAX];
+    uint16_t start[VIEW_STROKE_LINES_MAX]; /* first point of each polyline */
+} view_strokes_t;
 
 /* Visual roles; the theme maps them to colours and type. */
 typedef enum {
@@ -80,6 +95,10 @@ typedef struct {
     bool interactive;
     bool pressed;  /* finger currently down on it */
     bool animated; /* changes with time alone (redrawn each frame) */
+    /* VIEW_STROKES: what to draw; `value` = how far (a point index, its
+     * fraction part along the next segment; < 0: everything). The laser's
+     * head is drawn at that point when the widget is `animated`. */
+    const view_strokes_t *strokes;
 } view_widget_t;
 
 typedef struct {
