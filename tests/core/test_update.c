@@ -11,6 +11,7 @@
 
 #include "content.h"
 #include "kiosk.h"
+#include "screen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,69 @@ static void test_release_outside_does_not_activate(void **state)
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
     free(v);
     kiosk_destroy(k);
+}
+
+/* Every screen has its class, found by its id, in its own file. */
+static void test_screen_table_complete(void **state)
+{
+    for (int s = 0; s < KIOSK_SCREEN_COUNT; s++) {
+        const screen_class_t *c = screen_class((kiosk_screen_t)s);
+        assert_non_null(c);
+        assert_non_null(c->layout);
+        assert_string_equal(kiosk_screen_id((kiosk_screen_t)s), c->id);
+        assert_int_equal(screen_find(c->id), s);
+    }
+    assert_int_equal(screen_find("no-such-screen"), KIOSK_SCREEN_COUNT);
+}
+
+/* The events of a scripted visit, exactly: started when the attract screen
+ * is left, each screen's dwell time when it is left, the language chosen,
+ * and the end with its reason; the next visit gets the next number. */
+static void test_visit_events_of_a_scripted_visit(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    visit_memsink_t *m = visit_memsink_create();
+    assert_non_null(m);
+    kiosk_set_sink(k, visit_memsink_sink(m));
+    tap_id(k, "start", &now);     /* attract -> home at 1080 */
+    tap_id(k, "settings", &now);  /* home -> settings at 1560 */
+    tap_id(k, "lang-en", &now);   /* language at 2040 */
+    tap_id(k, "back", &now);      /* settings -> home at 2520 */
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, now - 400 + 90000); /* idle: the visit ends */
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    const char *want[] = {
+        "visit_started",
+        "screen_view id=home dwell_ms=480",
+        "language lang=en",
+        "screen_view id=settings dwell_ms=960",
+        "screen_view id=home dwell_ms=0", /* walked away right after "back" */
+        "visit_ended reason=idle",
+    };
+    size_t n = sizeof want / sizeof want[0];
+    for (size_t i = 0; i < visit_memsink_count(m); i++) {
+        char line[256];
+        visit_event_format(visit_memsink_get(m, i), line, sizeof line);
+        fprintf(stderr, "event %zu: %s (visit %llu)\n", i, line,
+                (unsigned long long)visit_memsink_get(m, i)->visit);
+    }
+    assert_int_equal(visit_memsink_count(m), n);
+    for (size_t i = 0; i < n; i++) {
+        char line[256];
+        visit_event_format(visit_memsink_get(m, i), line, sizeof line);
+        assert_string_equal(line, want[i]);
+        assert_int_equal(visit_memsink_get(m, i)->visit, 1);
+    }
+    /* the next visitor is visit 2 */
+    visit_memsink_clear(m);
+    now += 90000;
+    tap_id(k, "start", &now);
+    assert_int_equal(visit_memsink_count(m), 1);
+    assert_int_equal(visit_memsink_get(m, 0)->type, VISIT_EV_STARTED);
+    assert_int_equal(visit_memsink_get(m, 0)->visit, 2);
+    kiosk_destroy(k);
+    visit_memsink_destroy(m);
 }
 
 static void test_idle_timeout_returns_to_attract_and_resets(void **state)
@@ -498,6 +562,8 @@ static void test_player_standalone_back_quits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_screen_table_complete),
+        cmocka_unit_test(test_visit_events_of_a_scripted_visit),
         cmocka_unit_test(test_starts_on_attract),
         cmocka_unit_test(test_tap_start_goes_home_and_back),
         cmocka_unit_test(test_tap_anywhere_on_attract_starts),

@@ -1,0 +1,118 @@
+/*
+ * kiosk_priv.h - the kiosk's shared state, for kiosk.c and the screens only.
+ *
+ * Screens (app/core/screens/) include this to read and change what all
+ * screens share: the stack and its arguments, the visit's state, the line's
+ * status, the pointer, the video. Nothing outside app/core includes it: the
+ * platform and the tests use kiosk.h. The shared layout helpers (top bar,
+ * buttons, text, the line's status pill) are declared here too
+ * (kiosk_layout.c), so every screen looks like one product.
+ */
+#ifndef MF_KIOSK_PRIV_H
+#define MF_KIOSK_PRIV_H
+
+#include "kiosk.h"
+#include "screen.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define KIOSK_ARG_MAX 64
+
+typedef struct {
+    bool down;
+    int64_t id;               /* which pointer */
+    float x0, y0;             /* where it went down */
+    float x, y;               /* where it is */
+    int64_t t0;               /* when it went down */
+    char target[VIEW_ID_MAX]; /* widget under the finger at down, "" if none */
+    bool cancelled;           /* moved away: not a tap any more */
+    bool long_fired;          /* a long press already acted */
+} kiosk_pointer_t;
+
+/* One level of the screen stack: which screen, about what (a station's id,
+ * a trade's id...), since when. */
+typedef struct {
+    kiosk_screen_t screen;
+    char arg[KIOSK_ARG_MAX];
+    int64_t entered; /* when it last became the top */
+} kiosk_frame_t;
+
+/* Everything that belongs to one visitor. Wiped when the visit ends
+ * (kiosk_end_visit): nothing of a visitor is left for the next one. */
+typedef struct {
+    uint64_t number; /* this kiosk run's visit number; 0 = no visit yet */
+    bool active;     /* started (the attract screen was left) and not ended */
+    int64_t started;
+} kiosk_visit_t;
+
+struct kiosk {
+    kiosk_options_t opt;
+    char default_language[8];
+    kiosk_frame_t stack[KIOSK_STACK_MAX];
+    int depth;
+    char language[8];
+    bool high_contrast;
+    bool big_text;
+    float w, h;
+    int64_t last_input;
+    int64_t transition_start;
+    int transition_dir;
+    kiosk_pointer_t ptr;
+    bool quit;
+    uint64_t generation;
+    bool line_known; /* a line driver reports (false: kiosk without a line) */
+    mf_line_status_t line;
+    kiosk_station_t stations[KIOSK_MAX_STATIONS];
+    int station_count;
+    char *problem;         /* non-NULL: the problem screen shows this */
+    kiosk_video_t video;   /* what a screen with a video plays */
+    bool video_standalone; /* minifab play: back = quit */
+    mf_video_status_t video_status;
+    visit_sink_t sink;   /* where the visit's events go */
+    uint64_t visits;     /* visits started since the kiosk started */
+    kiosk_visit_t visit; /* the visitor now */
+    view_t scratch;      /* the view used for hit-testing inside update */
+};
+
+/* ---- navigation and the visit (kiosk.c) ---- */
+
+/* Pushes screen S about ARG (may be NULL) with a slide from the right. */
+void kiosk_push(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now);
+/* Back one screen (nothing at the bottom of the stack). */
+void kiosk_pop(kiosk_t *k, int64_t now);
+/* Replaces the whole stack with S (the visit goes on). */
+void kiosk_reset_to(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now);
+/* The argument of the screen on top ("" if none). */
+const char *kiosk_arg(const kiosk_t *k);
+/* When the screen on top became the top. */
+int64_t kiosk_entered(const kiosk_t *k);
+
+/* Starts a visit (no-op when one is running): VISIT_EV_STARTED. */
+void kiosk_start_visit(kiosk_t *k, int64_t now);
+/* Ends the visit with REASON (VISIT_EV_ENDED), wipes everything of the
+ * visitor and shows the attract screen. */
+void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now);
+/* Sends EV to the sink, stamped with the visit's number and NOW. */
+void kiosk_emit(kiosk_t *k, visit_event_t *ev, int64_t now);
+
+/* ---- shared look (kiosk_layout.c) ---- */
+
+const char *kiosk_text(const kiosk_t *k, const char *key);
+int kiosk_lang_index(const kiosk_t *k); /* 0 French, 1 English */
+bool kiosk_portrait(const kiosk_t *k);
+float kiosk_text_scale(const kiosk_t *k);
+
+view_widget_t *kiosk_add_button(view_t *v, const char *id, const char *label, view_rect_t r,
+                                view_style_t style, view_icon_t icon);
+view_widget_t *kiosk_add_text(view_t *v, const char *label, view_rect_t r, view_style_t style,
+                              float font);
+/* The bar at the top of every visitor screen but attract: back, TITLE,
+ * settings (not on the settings screen itself). Returns its height. */
+float kiosk_layout_top_bar(const kiosk_t *k, view_t *v, const char *title);
+/* The line's state in a pill (id "line-status"). */
+void kiosk_add_line_status(const kiosk_t *k, view_t *v, view_rect_t r);
+/* The two language buttons ("lang-fr", "lang-en") side by side in R. */
+void kiosk_add_language_buttons(const kiosk_t *k, view_t *v, view_rect_t r);
+
+#endif

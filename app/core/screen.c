@@ -1,0 +1,26 @@
+/*
+ * screen.c - the table of the kiosk's screens: one row per kiosk_screen_t,
+ * each pointing at the class its own file exports (see screen.h).
+ */
+#include "screen.h"
+
+#include <string.h>
+
+static const screen_class_t *const screen_table[KIOSK_SCREEN_COUNT] = {
+    [KIOSK_SCREEN_ATTRACT] = &screen_attract,   [KIOSK_SCREEN_HOME] = &screen_home,
+    [KIOSK_SCREEN_SETTINGS] = &screen_settings, [KIOSK_SCREEN_PROBLEM] = &screen_problem,
+    [KIOSK_SCREEN_PLAYER] = &screen_player,
+};
+
+const screen_class_t *screen_class(kiosk_screen_t s)
+{
+    return s >= 0 && s < KIOSK_SCREEN_COUNT ? screen_table[s] : NULL;
+}
+
+kiosk_screen_t screen_find(const char *id)
+{
+    for (int s = 0; s < KIOSK_SCREEN_COUNT; s++)
+        if (screen_table[s] && strcmp(screen_table[s]->id, id) == 0)
+            return (kiosk_screen_t)s;
+    return KIOSK_SCREEN_COUNT;
+}
