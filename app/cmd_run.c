@@ -9,7 +9,10 @@
 #include "commands.h"
 #include "config.h"
 #include "kiosk_pack.h"
+#include "engrave_preview.h"
+#include "grbl_drv.h"
 #include "line_drv.h"
+#include "scanner_drv.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "simproc.h"
@@ -213,6 +216,10 @@ static int kiosk_main(int argc, char **argv, bool play)
     simproc_t *sim = NULL;
     kiosk_pack_t *content = NULL;
     line_drv_t *line = NULL;
+    grbl_drv_t *engraver = NULL;
+    engrave_preview_t *preview = NULL;
+    scanner_drv_t *scanner = NULL;
+    char sim_control[256] = "";
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -346,6 +353,7 @@ static int kiosk_main(int argc, char **argv, bool play)
             snprintf(cfg.io_port, sizeof cfg.io_port, "%s", addr.io_port);
             snprintf(cfg.engraver_port, sizeof cfg.engraver_port, "%s", addr.engraver_port);
             snprintf(cfg.scanner_port, sizeof cfg.scanner_port, "%s", addr.scanner_port);
+            snprintf(sim_control, sizeof sim_control, "%s", addr.control);
         }
     }
 
@@ -359,6 +367,49 @@ static int kiosk_main(int argc, char **argv, bool play)
         if (!line)
             mf_log_error("run", "cannot use the PLC address '%s'", cfg.plc_uri);
     }
+
+    /* Make your own: with an engraver this kiosk is the order desk (its
+     * preview and jobs come from the same G-code); the scanner links visits
+     * to tickets. Each driver runs on its own thread; an absent device is
+     * not an error. */
+    if (cfg.engraver_port[0] && !play) {
+        gcode_text_cfg_t gc;
+        gcode_text_cfg_default(&gc);
+        if (cfg.engrave_w_mm > 0 && cfg.engrave_h_mm > 0) {
+            gc.area_x = cfg.engrave_x_mm;
+            gc.area_y = cfg.engrave_y_mm;
+            gc.area_w = cfg.engrave_w_mm;
+            gc.area_h = cfg.engrave_h_mm;
+        }
+        if (cfg.engrave_power > 0)
+            gc.power = cfg.engrave_power;
+        if (cfg.engrave_feed > 0)
+            gc.feed = cfg.engrave_feed;
+        if (cfg.engrave_max_chars > 0)
+            gc.max_chars = cfg.engrave_max_chars;
+        grbl_opts_t go;
+        grbl_opts_default(&go);
+        go.home_on_start = cfg.engrave_home;
+        preview = engrave_preview_create(&gc);
+        engraver = preview ? grbl_drv_create(cfg.engraver_port, &go) : NULL;
+        if (!engraver)
+            mf_log_error("run", "no engraving on this kiosk (engraver '%s')", cfg.engraver_port);
+        app.kiosk.engrave_max_chars = gc.max_chars;
+    }
+    if (cfg.scanner_port[0] && !play) {
+        scanner_opts_t so;
+        scanner_opts_default(&so);
+        scanner = scanner_drv_create(cfg.scanner_port, &so);
+        if (!scanner)
+            mf_log_error("run", "cannot use the scanner address '%s'", cfg.scanner_port);
+    }
+    app.engraver = engraver;
+    app.preview = engraver ? preview : NULL;
+    app.scanner = scanner;
+    app.sim_control = sim_control[0] ? sim_control : NULL;
+    app.kiosk.has_engraver = engraver != NULL;
+    app.kiosk.strokes = engraver ? engrave_preview_strokes : NULL;
+    app.kiosk.strokes_ctx = engraver ? preview : NULL;
 
     app.fullscreen = cfg.fullscreen;
     app.video_volume_max = cfg.video_volume_max;
@@ -390,6 +441,9 @@ static int kiosk_main(int argc, char **argv, bool play)
                         "or start a virtual display: xvfb-run -a minifab run\n");
 
 done:
+    grbl_drv_destroy(engraver);
+    engrave_preview_destroy(preview);
+    scanner_drv_destroy(scanner);
     line_drv_destroy(line);
     simproc_stop(sim);
     kiosk_pack_destroy(content);

@@ -112,6 +112,7 @@ static void wipe_visit(kiosk_t *k)
     k->high_contrast = k->opt.high_contrast;
     k->big_text = false;
     memset(&k->ptr, 0, sizeof k->ptr);
+    order_visit_wipe(&k->visit.order);
     memset(&k->visit, 0, sizeof k->visit);
 }
 
@@ -150,6 +151,11 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
     k->h = h_units;
     k->last_input = now;
     k->transition_start = now - KIOSK_TRANSITION_MS;
+    k->desk = order_desk_create(opt->has_engraver);
+    if (!k->desk) {
+        free(k);
+        return NULL;
+    }
     wipe_visit(k);
     k->stack[0].entered = now;
     return k;
@@ -157,8 +163,11 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
 
 void kiosk_destroy(kiosk_t *k)
 {
-    if (k)
+    if (k) {
         free(k->problem);
+        order_visit_wipe(&k->visit.order);
+        order_desk_destroy(k->desk);
+    }
     free(k);
 }
 
@@ -409,6 +418,11 @@ static bool tell_screen(kiosk_t *k, const mf_event_t *ev, int64_t now)
     return c->hear && c->hear(k, ev, now);
 }
 
+bool kiosk_next_order_action(kiosk_t *k, order_action_t *out)
+{
+    return order_desk_next_action(k->desk, out);
+}
+
 bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
 {
     uint64_t before = k->generation;
@@ -459,11 +473,16 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
         k->generation++;
         break;
     case MF_EV_LINE:
-        if (!k->line_known || memcmp(&k->line, &ev->line, sizeof k->line) != 0) {
-            k->line = ev->line;
-            k->line_known = true;
+        /* the pill shows these four; the detail (pieces moving) is for the
+         * screens that show it, which say so through hear() */
+        if (!k->line_known || k->line.online != ev->line.online ||
+            k->line.running != ev->line.running || k->line.estop != ev->line.estop ||
+            k->line.fault != ev->line.fault)
             k->generation++;
-        }
+        k->line = ev->line;
+        k->line_known = true;
+        if (order_kiosk_hear(k, ev, now))
+            k->generation++;
         if (tell_screen(k, ev, now))
             k->generation++;
         break;
@@ -480,6 +499,11 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
         break;
     case MF_EV_ORDER:
     case MF_EV_ENGRAVER:
+        if (order_kiosk_hear(k, ev, now))
+            k->generation++;
+        if (tell_screen(k, ev, now))
+            k->generation++;
+        break;
     case MF_EV_TICKET:
     case MF_EV_TICK:
     case MF_EV_NONE:

@@ -12,6 +12,7 @@
 #define MF_KIOSK_PRIV_H
 
 #include "kiosk.h"
+#include "order_screens.h"
 #include "screen.h"
 
 #include <stdbool.h>
@@ -44,6 +45,7 @@ typedef struct {
     uint64_t number; /* this kiosk run's visit number; 0 = no visit yet */
     bool active;     /* started (the attract screen was left) and not ended */
     int64_t started;
+    order_visit_t order; /* make your own: colour, text, the order placed */
 } kiosk_visit_t;
 
 struct kiosk {
@@ -72,6 +74,7 @@ struct kiosk {
     visit_sink_t sink;   /* where the visit's events go */
     uint64_t visits;     /* visits started since the kiosk started */
     kiosk_visit_t visit; /* the visitor now */
+    order_desk_t *desk;  /* orders in flight; outlives visits (order.h) */
     view_t scratch;      /* the view used for hit-testing inside update */
 };
 

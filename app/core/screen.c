@@ -10,6 +10,10 @@ static const screen_class_t *const screen_table[KIOSK_SCREEN_COUNT] = {
     [KIOSK_SCREEN_ATTRACT] = &screen_attract,   [KIOSK_SCREEN_HOME] = &screen_home,
     [KIOSK_SCREEN_SETTINGS] = &screen_settings, [KIOSK_SCREEN_PROBLEM] = &screen_problem,
     [KIOSK_SCREEN_PLAYER] = &screen_player,
+    [KIOSK_SCREEN_ORDER] = &screen_order,
+    [KIOSK_SCREEN_ORDER_TEXT] = &screen_order_text,
+    [KIOSK_SCREEN_ORDER_CONFIRM] = &screen_order_confirm,
+    [KIOSK_SCREEN_TRACKING] = &screen_tracking,
 };
 
 const screen_class_t *screen_class(kiosk_screen_t s)

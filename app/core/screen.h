@@ -66,5 +66,9 @@ extern const screen_class_t screen_home;
 extern const screen_class_t screen_settings;
 extern const screen_class_t screen_problem;
 extern const screen_class_t screen_player;
+extern const screen_class_t screen_order;
+extern const screen_class_t screen_order_text;
+extern const screen_class_t screen_order_confirm;
+extern const screen_class_t screen_tracking;
 
 #endif

@@ -173,6 +173,27 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
             return fail(lx, "a screenshot name is a plain file name, without '/' or a leading '.'");
     } else if (!strcmp(verb, "dump")) {
         c->op = SCRIPT_DUMP;
+    } else if (!strcmp(verb, "sim")) {
+        c->op = SCRIPT_SIM;
+        if (!read_string(lx, c->arg, sizeof c->arg, "a simulator command"))
+            return false;
+    } else if (!strcmp(verb, "await")) {
+        char what[32];
+        if (!read_word(lx, what, sizeof what))
+            return fail(lx, "expected 'screen' or 'text' after await");
+        if (!strcmp(what, "screen")) {
+            c->op = SCRIPT_AWAIT_SCREEN;
+            if (!read_word(lx, c->arg, sizeof c->arg))
+                return fail(lx, "expected a screen id");
+        } else if (!strcmp(what, "text")) {
+            c->op = SCRIPT_AWAIT_TEXT;
+            if (!read_string(lx, c->arg, sizeof c->arg, "the awaited text"))
+                return false;
+        } else {
+            return fail(lx, "expected 'screen' or 'text' after await, got '%s'", what);
+        }
+        if (!read_ms(lx, &c->ms))
+            return false;
     } else if (!strcmp(verb, "expect")) {
         char what[32];
         if (!read_word(lx, what, sizeof what))
@@ -196,7 +217,7 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
     } else {
         return fail(lx,
                     "unknown command '%s' (tap, longpress, swipe, type, key, advance, wait, "
-                    "shot, expect, dump)",
+                    "shot, expect, dump, sim, await)",
                     verb);
     }
     if (!at_end(lx))

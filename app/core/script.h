@@ -10,6 +10,8 @@
  *   shot NAME                             dump
  *   expect screen ID | expect no screen ID
  *   expect text "..." | expect no text "..."
+ *   sim "COMMAND"        (the simulator's control socket, firmware-sim/README.md)
+ *   await screen ID MS | await text "..." MS   (real time, at most MS; fails after)
  */
 #ifndef MF_SCRIPT_H
 #define MF_SCRIPT_H
@@ -31,6 +33,9 @@ typedef enum {
     SCRIPT_EXPECT_SCREEN,
     SCRIPT_EXPECT_TEXT,
     SCRIPT_DUMP,
+    SCRIPT_SIM,          /* sim "COMMAND": a line for the simulator's control socket */
+    SCRIPT_AWAIT_SCREEN, /* await screen ID MS: real time, until the screen shows */
+    SCRIPT_AWAIT_TEXT,   /* await text "..." MS: real time, until the text shows */
 } script_op_t;
 
 typedef enum {

@@ -13,7 +13,10 @@
 
 #include <stdbool.h>
 
-struct line_drv; /* drivers/line/line_drv.h */
+struct line_drv;          /* drivers/line/line_drv.h */
+struct grbl_drv;          /* drivers/engraver/grbl_drv.h */
+struct scanner_drv;       /* drivers/scanner/scanner_drv.h */
+struct engrave_preview;   /* engrave_preview.h */
 
 /* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
  * give it to KIOSK; on failure keep what is shown. */
@@ -41,6 +44,12 @@ typedef struct {
     const char *video_captions, *video_poster;
     app_reload_fn reload; /* F5 / SIGHUP, or NULL */
     void *reload_ctx;
+    /* make your own (caller owns them; NULL = none): the laser engraver
+     * (this kiosk is then the order desk), its G-code, the ticket scanner */
+    struct grbl_drv *engraver;
+    struct engrave_preview *preview;
+    struct scanner_drv *scanner;
+    const char *sim_control; /* the simulator's control socket (scripts' `sim`), or NULL */
 } app_options_t;
 
 /* Runs until the window closes (or the script ends). Returns the process

@@ -14,6 +14,10 @@
 
 #include <SDL.h>
 #include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -112,6 +116,62 @@ static int shot(app_t *a, const script_t *s, const script_cmd_t *c, const char *
     return rc;
 }
 
+/* Sends one command to the simulator's control socket and reads its answer
+ * up to "ok" or "error: ..." (at most 5 s; the kiosk's loop goes on
+ * meanwhile, so the drivers' news keep arriving). */
+static int sim_command(app_t *a, const script_t *s, const script_cmd_t *c)
+{
+    const char *path = app_sim_control(a);
+    if (!path) {
+        fprintf(stderr, "%s:%d: 'sim' needs the simulated line (minifab run --sim)\n", s->name,
+                c->line);
+        return MF_EINVAL;
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    char buf[4096];
+    size_t len = 0;
+    int rc = MF_EIO;
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        fprintf(stderr, "%s:%d: cannot reach the simulator at %s: %s\n", s->name, c->line, path,
+                strerror(errno));
+        goto done;
+    }
+    int n = snprintf(buf, sizeof buf, "%s\n", c->arg);
+    if (write(fd, buf, (size_t)n) != n)
+        goto done;
+    for (int waited = 0; waited < 5000 && len < sizeof buf - 1;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 20) > 0) {
+            ssize_t got = read(fd, buf + len, sizeof buf - 1 - len);
+            if (got <= 0)
+                break;
+            len += (size_t)got;
+            buf[len] = '\0';
+            char *last = len > 1 ? buf + len - 1 : buf;
+            while (last > buf && last[-1] != '\n')
+                last--;
+            if (buf[len - 1] == '\n' && (strncmp(last, "ok", 2) == 0 || strncmp(last, "error", 5) == 0)) {
+                rc = strncmp(last, "ok", 2) == 0 ? MF_OK : MF_EDEVICE;
+                break;
+            }
+        } else {
+            waited += 20;
+        }
+        app_pump(a, 0);
+    }
+    if (rc != MF_OK)
+        fprintf(stderr, "%s:%d: sim \"%s\": %s\n", s->name, c->line, c->arg,
+                len ? buf : "no answer");
+done:
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
 int script_run(app_t *a, const script_t *s, const char *shots_dir)
 {
     int failures = 0, rc = MF_OK;
@@ -206,6 +266,28 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
             print_screen(a, stdout);
             fflush(stdout);
             break;
+        case SCRIPT_SIM:
+            rc = sim_command(a, s, c);
+            break;
+        case SCRIPT_AWAIT_SCREEN:
+        case SCRIPT_AWAIT_TEXT: {
+            bool held = false;
+            for (long waited = 0;; waited += 50) {
+                const view_t *v = app_view(a);
+                held = c->op == SCRIPT_AWAIT_SCREEN ? strcmp(v->screen, c->arg) == 0
+                                                    : view_has_text(v, c->arg);
+                if (held || waited >= c->ms)
+                    break;
+                real_wait(a, 50);
+            }
+            if (!held) {
+                failures++;
+                fprintf(stderr, "%s:%d: waited %ld ms for %s \"%s\"; on screen:\n", s->name,
+                        c->line, c->ms, c->op == SCRIPT_AWAIT_SCREEN ? "screen" : "text", c->arg);
+                print_screen(a, stderr);
+            }
+            break;
+        }
         case SCRIPT_EXPECT_SCREEN:
         case SCRIPT_EXPECT_TEXT: {
             const view_t *v = app_view(a);

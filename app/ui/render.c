@@ -5,6 +5,7 @@
 #include "render.h"
 
 #include "draw.h"
+#include "draw_order.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "text.h"
@@ -416,7 +417,8 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
             continue;
         switch (w->kind) {
         case VIEW_PANEL:
-            ui_fill_rounded(ui->r, to_px(ui, w->rect), ui->th->radius * ui->px, ui->th->surface);
+            ui_fill_rounded(ui->r, to_px(ui, w->rect), ui->th->radius * ui->px,
+                            w->accent ? ui_rgb(w->accent) : ui->th->surface);
             break;
         case VIEW_TEXT:
             if (w->style == VIEW_STYLE_STATUS)
@@ -454,6 +456,12 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
             break;
         case VIEW_CONVEYOR:
             draw_conveyor(ui, w);
+            break;
+        case VIEW_STROKES:
+            ui_draw_strokes(ui->r, ui->th, w, to_px(ui, w->rect), ui->px);
+            break;
+        case VIEW_LINE_MAP:
+            ui_draw_line_map(ui->r, ui->th, w, to_px(ui, w->rect), ui->px);
             break;
         }
     }

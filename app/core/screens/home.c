@@ -30,6 +30,15 @@ static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
         kiosk_add_line_status(k, v, view_rect(v->w - m - sw, top, sw, 7.0f));
     }
     top += 9.0f;
+    /* make your own phone holder (screens/order.c) */
+    view_widget_t *own = kiosk_add_button(
+        v, "make-own", kiosk_text(k, "order.make_own"),
+        view_rect(kiosk_portrait(k) ? m : v->w * 0.25f, top,
+                  kiosk_portrait(k) ? v->w - 2 * m : v->w * 0.5f, 11.0f),
+        VIEW_STYLE_PRIMARY, VIEW_ICON_NONE);
+    if (own)
+        own->font = 4.6f * ts;
+    top += 14.0f;
     if (k->station_count == 0)
         return;
     int cols = kiosk_portrait(k) ? 2 : (k->station_count > 8 ? 5 : 4);
@@ -56,7 +65,17 @@ static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
     }
 }
 
+static bool home_act(kiosk_t *k, const char *id, int64_t now)
+{
+    if (strcmp(id, "make-own") == 0) {
+        kiosk_push(k, KIOSK_SCREEN_ORDER, NULL, now);
+        return true;
+    }
+    return false;
+}
+
 const screen_class_t screen_home = {
     .id = "home",
     .layout = home_layout,
+    .act = home_act,
 };
