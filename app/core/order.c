@@ -102,10 +102,11 @@ order_closed_t order_desk_can_order(const order_desk_t *d)
         return ORDER_CLOSED_LINE_DOWN;
     if (d->line.estop)
         return ORDER_CLOSED_ESTOP;
-    if (!d->line.running || (d->line.detail.known && !d->line.detail.auto_mode))
-        return ORDER_CLOSED_STOPPED;
+    /* a full queue first: "come back in a few minutes" is then the truth */
     if (d->line.detail.known && d->line.detail.queue_full)
         return ORDER_CLOSED_QUEUE_FULL;
+    if (!d->line.running || (d->line.detail.known && !d->line.detail.auto_mode))
+        return ORDER_CLOSED_STOPPED;
     if (d->engraver.state == MF_ENGRAVER_ALARM || d->engraver.state == MF_ENGRAVER_OFFLINE)
         return ORDER_CLOSED_ENGRAVER;
     return ORDER_OPEN;

@@ -434,8 +434,8 @@ static void poll_line_events(app_t *a)
     line_event_t e;
     while (a->line && line_drv_poll_event(a->line, &e)) {
         if (e.kind == LINE_EV_PIECE_FINISHED) {
-            feed_order_news(a, MF_ORDER_FINISHED, 0, e.order,
-                            e.outcome == MF_PLC_OUTCOME_DELIVERED, NULL);
+            feed_order_news(a, MF_ORDER_FINISHED, 0, e.order, e.outcome == MF_PLC_OUTCOME_DELIVERED,
+                            NULL);
             continue;
         }
         if (e.kind != LINE_EV_RESULT)
@@ -543,12 +543,11 @@ static void take_order_actions(app_t *a)
         switch (act.kind) {
         case ORDER_ACT_SUBMIT: {
             uint32_t tag = 0;
-            int rc = a->line ? line_drv_submit_order(a->line, (mf_colour_t)act.colour,
-                                                     act.engrave, &tag)
-                             : MF_ENOENT;
+            int rc =
+                a->line ? line_drv_submit_order(a->line, (mf_colour_t)act.colour, act.engrave, &tag)
+                        : MF_ENOENT;
             size_t i = 0;
-            while (rc == MF_OK && i < sizeof a->submits / sizeof a->submits[0] &&
-                   a->submits[i].ref)
+            while (rc == MF_OK && i < sizeof a->submits / sizeof a->submits[0] && a->submits[i].ref)
                 i++;
             if (rc == MF_OK && i < sizeof a->submits / sizeof a->submits[0]) {
                 a->submits[i].tag = tag;

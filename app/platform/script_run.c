@@ -154,7 +154,8 @@ static int sim_command(app_t *a, const script_t *s, const script_cmd_t *c)
             char *last = len > 1 ? buf + len - 1 : buf;
             while (last > buf && last[-1] != '\n')
                 last--;
-            if (buf[len - 1] == '\n' && (strncmp(last, "ok", 2) == 0 || strncmp(last, "error", 5) == 0)) {
+            if (buf[len - 1] == '\n' &&
+                (strncmp(last, "ok", 2) == 0 || strncmp(last, "error", 5) == 0)) {
                 rc = strncmp(last, "ok", 2) == 0 ? MF_OK : MF_EDEVICE;
                 break;
             }

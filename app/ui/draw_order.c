@@ -66,8 +66,11 @@ void ui_draw_strokes(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t 
     float rad = rc.h * 0.12f;
     ui_fill_rounded(r, (ui_frect_t){rc.x + px * 0.6f, rc.y + px * 0.8f, rc.w, rc.h}, rad,
                     th->shadow);
-    ui_fill_gradient(r, rc, ui_mix(metal, ui_rgb(0xFFFFFF), 0.18f),
-                     ui_mix(metal, ui_rgb(0x000000), 0.18f));
+    ui_fill_rounded(r, rc, rad, metal);
+    ui_frect_t shine = {rc.x + rad * 0.5f, rc.y + rc.h * 0.08f, rc.w - rad, rc.h * 0.22f};
+    ui_colour_t light = ui_rgb(0xFFFFFF);
+    light.a = 36;
+    ui_fill_rounded(r, shine, shine.h / 2, light);
     ui_stroke_rounded(r, rc, rad, fmaxf(1.0f, px * 0.3f), ui_mix(metal, ui_rgb(0xFFFFFF), 0.45f));
     const view_strokes_t *s = w->strokes;
     if (!s || s->npts < 2 || s->area_w <= 0 || s->area_h <= 0)
@@ -141,10 +144,10 @@ void ui_draw_line_map(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t
     float x;
     if (at < 2.0f)
         x = rc.x + step * 0.12f; /* in the queue, before the store */
-    else
-        x = rc.x + step * (at - 2.0f + 0.5f);
+    else /* at its station, moving on a little as the station works it */
+        x = rc.x + step * (floorf(at) - 2.0f + 0.5f) + step * 0.3f * (at - floorf(at));
     ui_colour_t piece = ui_rgb(w->accent ? w->accent : 0xFF7A1A);
-    float pw = rad * 1.3f, ph = rad * 0.35f;
+    float pw = rad * 1.8f, ph = rad * 0.45f;
     ui_frect_t base = {x - pw / 2, cy - rad - ph - px * 0.8f, pw, ph};
     ui_frect_t back = {x + pw * 0.1f, base.y - rad * 0.9f, pw * 0.3f, rad * 0.9f + ph};
     ui_fill_rounded(r, (ui_frect_t){base.x + px * 0.3f, base.y + px * 0.3f, pw, ph}, ph / 3,
