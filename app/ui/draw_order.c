@@ -144,7 +144,7 @@ void ui_draw_line_map(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t
     float x;
     if (at < 2.0f)
         x = rc.x + step * 0.12f; /* in the queue, before the store */
-    else /* at its station, moving on a little as the station works it */
+    else                         /* at its station, moving on a little as the station works it */
         x = rc.x + step * (floorf(at) - 2.0f + 0.5f) + step * 0.3f * (at - floorf(at));
     ui_colour_t piece = ui_rgb(w->accent ? w->accent : 0xFF7A1A);
     float pw = rad * 1.8f, ph = rad * 0.45f;

@@ -31,11 +31,11 @@ static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
     }
     top += 9.0f;
     /* make your own phone holder (screens/order.c) */
-    view_widget_t *own = kiosk_add_button(
-        v, "make-own", kiosk_text(k, "order.make_own"),
-        view_rect(kiosk_portrait(k) ? m : v->w * 0.25f, top,
-                  kiosk_portrait(k) ? v->w - 2 * m : v->w * 0.5f, 11.0f),
-        VIEW_STYLE_PRIMARY, VIEW_ICON_NONE);
+    view_widget_t *own =
+        kiosk_add_button(v, "make-own", kiosk_text(k, "order.make_own"),
+                         view_rect(kiosk_portrait(k) ? m : v->w * 0.25f, top,
+                                   kiosk_portrait(k) ? v->w - 2 * m : v->w * 0.5f, 11.0f),
+                         VIEW_STYLE_PRIMARY, VIEW_ICON_NONE);
     if (own)
         own->font = 4.6f * ts;
     top += 14.0f;

@@ -79,8 +79,9 @@ static bool confirm_act(kiosk_t *k, const char *id, int64_t now)
     keyboard_wipe(&o->kb);
     order_wipe(&o->preview, sizeof o->preview);
     o->typing = false;
-    kiosk_reset_to(k, KIOSK_SCREEN_HOME, NULL, now);
-    kiosk_push(k, KIOSK_SCREEN_TRACKING, NULL, now);
+    /* the order steps are done: tracking alone on the stack, its "back"
+     * goes to the line map (tracking.c) */
+    kiosk_reset_to(k, KIOSK_SCREEN_TRACKING, NULL, now);
     return true;
 }
 

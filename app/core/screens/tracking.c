@@ -165,7 +165,7 @@ static void tracking_layout(const kiosk_t *k, view_t *v, int64_t now)
 
 static bool tracking_act(kiosk_t *k, const char *id, int64_t now)
 {
-    if (strcmp(id, "track-more") == 0) {
+    if (strcmp(id, "track-more") == 0 || strcmp(id, "back") == 0) {
         kiosk_reset_to(k, KIOSK_SCREEN_HOME, NULL, now);
         return true;
     }
