@@ -12,7 +12,9 @@
 static const mf_command_t bench_commands[] = {
     {"line", "line PLC poll round trips beside mbpoll (against minifab-sim)", bench_drivers_line},
     {"engrave", "one engraving job: character counting vs send-and-wait", bench_drivers_engrave},
-    {"video", "a video file through the kiosk's player: as fast as possible, or --realtime", bench_video},
+    {"video", "a video file through the kiosk's player: as fast as possible, or --realtime",
+     bench_video},
+    {"ui", "frame times, tap to present, idle CPU and memory of scripted screens", bench_ui},
 };
 
 static void bench_usage(FILE *out)

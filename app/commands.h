@@ -30,6 +30,8 @@ int cmd_content(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 /* minifab bench video FILE: the job-video player's costs. app/cmd_bench_video.c */
 int bench_video(int argc, char **argv);
+/* minifab bench ui SCRIPT...: frame times of the kiosk's screens. app/cmd_bench_ui.c */
+int bench_ui(int argc, char **argv);
 
 /* minifab bench line|engrave: the drivers' figures. app/cmd_bench_drivers.c */
 int bench_drivers_line(int argc, char **argv);
@@ -37,5 +39,8 @@ int bench_drivers_engrave(int argc, char **argv);
 
 /* minifab diag: the technician's view of the devices. app/cmd_diag.c */
 int cmd_diag(int argc, char **argv);
+
+/* minifab stats: the visitor statistics (summary, export, merge). app/cmd_stats.c */
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
  *   app/ui/render.c        drawing a view with SDL (the only place pixels are made)
  *   docs/ARCHITECTURE.md   the whole picture
  */
+#include "app.h"
 #include "commands.h"
 
 #include <stdio.h>
@@ -19,7 +20,8 @@ static const mf_command_t commands[] = {
     {"play", "preview a job video in the kiosk's player, with captions", cmd_play},
     {"content", "check a content pack, list its trades", cmd_content},
     {"diag", "the technician's view of the devices (ports, line, io, engrave, scan)", cmd_diag},
-    {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video)", cmd_bench},
+    {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video, ui)", cmd_bench},
+    {"stats", "visitor statistics: summary, export (csv, xlsx, json, pdf), merge", cmd_stats},
 };
 
 static void print_usage(FILE *out)
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
         print_usage(stdout);
         return 0;
     }
+    if (argc == 2 && strcmp(argv[1], APP_GL_PROBE_ARG) == 0)
+        return app_gl_probe_main(); /* hidden: the kiosk asks it (app/platform/app.c) */
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         printf("minifab %s\n", MINIFAB_VERSION);
         return 0;

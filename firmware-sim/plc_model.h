@@ -78,13 +78,15 @@ void plc_model_force_refusals(plc_model_t *m, unsigned n);
 /* Changes the line's speed factor (> 0); 0 or MF_EINVAL. */
 int plc_model_set_speed(plc_model_t *m, double speed, uint64_t now_ms);
 double plc_model_speed(const plc_model_t *m);
+/* Publishes another map version in IR 0 (tests: a PLC this kiosk must refuse). */
+void plc_model_set_map_version(plc_model_t *m, uint16_t version);
 
 /* Small accessors for tests and the status text. */
 mf_packml_state_t plc_model_line_state(const plc_model_t *m);
 mf_packml_state_t plc_model_station_state(const plc_model_t *m, unsigned station);
 uint32_t plc_model_good(const plc_model_t *m);
 uint32_t plc_model_rejected(const plc_model_t *m);
-unsigned plc_model_alarm_count(const plc_model_t *m);
+unsigned plc_model_alarm_count(const plc_model_t *m); /* all in force, may exceed 8 */
 
 /* Writes a human-readable multi-line state into buf (always terminated).
  * Returns the length written. */

@@ -27,7 +27,7 @@ typedef enum {
     MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
     MF_EV_ORDER,        /* news of an order: the PLC's answer, a finished piece, an engraving */
     MF_EV_ENGRAVER,     /* the laser engraver's state as its driver last saw it */
-    MF_EV_TICKET,       /* the scanner read a ticket: its anonymous code in `text` */
+    MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
 
 /* The line's detail for ordering and tracking a piece (stations 2..7 and the

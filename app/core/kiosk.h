@@ -27,6 +27,12 @@ typedef enum {
     KIOSK_SCREEN_ORDER_TEXT,    /* make your own: the text, keyboard and live preview */
     KIOSK_SCREEN_ORDER_CONFIRM, /* make your own: check and send to the line */
     KIOSK_SCREEN_TRACKING,      /* the piece moving down the line, engraved live */
+    KIOSK_SCREEN_LANGUAGE,    /* opening the visit: French or English */
+    KIOSK_SCREEN_PROFILE,     /* opening: "who are you?" (optional) */
+    KIOSK_SCREEN_PERCEPTION,  /* opening: the image of industry, before */
+    KIOSK_SCREEN_SURVEY,      /* closing: image again, satisfaction, a reason */
+    KIOSK_SCREEN_THANKS,      /* closing: thanks and the QR code to the job sheets */
+    KIOSK_SCREEN_STILL_THERE, /* idle: "still there?" with a countdown */
     KIOSK_SCREEN_COUNT
 } kiosk_screen_t;
 
@@ -34,6 +40,13 @@ typedef enum {
 #define KIOSK_MAX_STATIONS 16
 #define KIOSK_TRANSITION_MS 280
 #define KIOSK_LONGPRESS_MS 600
+/* After the idle timeout, "still there?" counts down this long before the
+ * visit ends. */
+#define KIOSK_STILL_THERE_MS 20000
+/* The thanks screen returns to attract by itself after this long. */
+#define KIOSK_THANKS_MS 45000
+/* The "ticket linked" confirmation shows this long. */
+#define KIOSK_TOAST_MS 4000
 /* 15 frames a second: smooth enough for a slow conveyor, cheap for a fanless PC. */
 #define KIOSK_ATTRACT_FRAME_MS 66
 /* A playing video's time and progress bar move in steps of this much. */
@@ -64,6 +77,13 @@ typedef struct {
     order_strokes_fn strokes; /* NULL: no preview, every text accepted */
     void *strokes_ctx;
     int engrave_max_chars; /* longest text to engrave (0: 20) */
+    /* The QR code at the end of a visit about several trades: this address
+     * with "{ids}" replaced by their ids, comma-separated ("" = the job sheet
+     * of the trade looked at longest). Copied. */
+    const char *qr_base_url;
+    /* The content pack's survey (perception, satisfaction) and trades' links,
+     * or NULL (the opening and closing screens then skip the questions). */
+    const struct content_pack *pack;
 } kiosk_options_t;
 
 typedef struct kiosk kiosk_t;
@@ -77,6 +97,9 @@ void kiosk_set_stations(kiosk_t *k, const kiosk_station_t *stations, int count);
 
 /* Where the visit's events go (visit_event.h); the default drops them. */
 void kiosk_set_sink(kiosk_t *k, visit_sink_t sink);
+
+/* Replaces the content pack the screens read (after a reload); NULL = none. */
+void kiosk_set_pack(kiosk_t *k, const struct content_pack *pack);
 
 /* Replaces the text lookup (after the content pack was reloaded). */
 void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx);

@@ -146,6 +146,7 @@ void kiosk_pack_reload(void *ctx, kiosk_t *kiosk, int64_t now)
         return;
     }
     kiosk_set_text(kiosk, kiosk_pack_text, kp);
+    kiosk_set_pack(kiosk, kiosk_pack_content(kp));
     kiosk_set_stations(kiosk, kp->stations, kp->station_count);
     kiosk_set_problem(kiosk, NULL, now);
 }

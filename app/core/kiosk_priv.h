@@ -11,6 +11,7 @@
 #ifndef MF_KIOSK_PRIV_H
 #define MF_KIOSK_PRIV_H
 
+#include "content.h"
 #include "kiosk.h"
 #include "order_screens.h"
 #include "screen.h"
@@ -41,10 +42,29 @@ typedef struct {
 
 /* Everything that belongs to one visitor. Wiped when the visit ends
  * (kiosk_end_visit): nothing of a visitor is left for the next one. */
+#define KIOSK_VISIT_TRADES 8 /* trades remembered for the QR code at the end */
+
+/* Steps of the closing survey (screen "survey"). */
+typedef enum {
+    KIOSK_SURVEY_PERCEPTION = 0, /* the image of industry, again */
+    KIOSK_SURVEY_SATISFACTION,   /* the faces */
+    KIOSK_SURVEY_REASON,         /* optional: what was liked most */
+} kiosk_survey_step_t;
+
 typedef struct {
     uint64_t number; /* this kiosk run's visit number; 0 = no visit yet */
     bool active;     /* started (the attract screen was left) and not ended */
     int64_t started;
+    visit_profile_t profile;
+    int perception_before; /* option index, -1 = not answered */
+    kiosk_survey_step_t survey_step;
+    int satisfaction;          /* face index, -1 = not answered */
+    char ticket[VISIT_ID_MAX]; /* the ticket's anonymous code, "" = none */
+    int64_t toast_until;       /* the "ticket linked" confirmation shows until then */
+    /* trades whose page the visitor opened, longest look first at the end */
+    char trades[KIOSK_VISIT_TRADES][VISIT_ID_MAX];
+    int64_t trade_dwell[KIOSK_VISIT_TRADES];
+    int trade_count;
     order_visit_t order; /* make your own: colour, text, the order placed */
 } kiosk_visit_t;
 
@@ -71,17 +91,22 @@ struct kiosk {
     kiosk_video_t video;   /* what a screen with a video plays */
     bool video_standalone; /* minifab play: back = quit */
     mf_video_status_t video_status;
-    visit_sink_t sink;   /* where the visit's events go */
-    uint64_t visits;     /* visits started since the kiosk started */
-    kiosk_visit_t visit; /* the visitor now */
-    order_desk_t *desk;  /* orders in flight; outlives visits (order.h) */
-    view_t scratch;      /* the view used for hit-testing inside update */
+    const content_pack_t *pack; /* survey, trades (NULL: none) */
+    char qr_base[256];          /* kiosk_options_t.qr_base_url */
+    visit_sink_t sink;          /* where the visit's events go */
+    uint64_t visits;            /* visits started since the kiosk started */
+    kiosk_visit_t visit;        /* the visitor now */
+    order_desk_t *desk;         /* orders in flight; outlives visits (order.h) */
+    view_t scratch;             /* the view used for hit-testing inside update */
 };
 
 /* ---- navigation and the visit (kiosk.c) ---- */
 
 /* Pushes screen S about ARG (may be NULL) with a slide from the right. */
 void kiosk_push(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now);
+/* Replaces the screen on top with S about ARG (a step of a sequence:
+ * back then goes to the screen before the sequence). */
+void kiosk_replace(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now);
 /* Back one screen (nothing at the bottom of the stack). */
 void kiosk_pop(kiosk_t *k, int64_t now);
 /* Replaces the whole stack with S (the visit goes on). */
@@ -96,6 +121,13 @@ void kiosk_start_visit(kiosk_t *k, int64_t now);
 /* Ends the visit with REASON (VISIT_EV_ENDED), wipes everything of the
  * visitor and shows the attract screen. */
 void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now);
+/* The closing survey: "I'm done" (from any visitor screen) or the end of
+ * tracking. */
+void kiosk_finish_visit(kiosk_t *k, int64_t now);
+/* The address the thanks screen's QR code leads to (see docs/CONFIG.md,
+ * qr_base_url): one trade, its job sheet; several, the base address with
+ * their ids; "" when the visitor opened no trade. */
+void kiosk_visit_qr_url(const kiosk_t *k, char *buf, size_t size);
 /* Sends EV to the sink, stamped with the visit's number and NOW. */
 void kiosk_emit(kiosk_t *k, visit_event_t *ev, int64_t now);
 
@@ -110,9 +142,28 @@ view_widget_t *kiosk_add_button(view_t *v, const char *id, const char *label, vi
                                 view_style_t style, view_icon_t icon);
 view_widget_t *kiosk_add_text(view_t *v, const char *label, view_rect_t r, view_style_t style,
                               float font);
-/* The bar at the top of every visitor screen but attract: back, TITLE,
- * settings (not on the settings screen itself). Returns its height. */
+/* Height of the bar of buttons (back, "I'm done", settings), in units. */
+#define KIOSK_BAR_H 11.0f
+/* The bars of every visitor screen but attract: TITLE, back, "I'm done" (id
+ * "done", while a visit runs, not on the opening and closing screens) and
+ * settings (not on the settings screen itself). In landscape one bar at the
+ * top; in portrait the title at the top and the buttons in a bar at the
+ * bottom. Returns where the screen's content starts (y). */
 float kiosk_layout_top_bar(const kiosk_t *k, view_t *v, const char *title);
+/* Where the screen's content must end (y): above the bottom bar in portrait. */
+float kiosk_content_bottom(const kiosk_t *k, const view_t *v);
+/* A question (id "question") from TOP down and its N answers as big
+ * buttons with ids "<PREFIX>-<i>" (cards with PICTURES[i] when PICTURES is
+ * not NULL), and a "skip" button labelled SKIP_LABEL (NULL: none). In
+ * portrait the question fills the upper third and the answers the rest. */
+void kiosk_layout_choices(const kiosk_t *k, view_t *v, float top, const char *question,
+                          const char *const *labels, const char *const *pictures, int n,
+                          const char *prefix, const char *skip_label);
+/* The options of SURVEY in the visitor's language into LABELS (room for
+ * CONTENT_SCALE_MAX); returns their count. */
+int kiosk_survey_labels(const kiosk_t *k, const content_survey_t *survey, const char **labels);
+/* The index N of an id "<PREFIX>-<N>", or -1. */
+int kiosk_choice_index(const char *id, const char *prefix, int n);
 /* The line's state in a pill (id "line-status"). */
 void kiosk_add_line_status(const kiosk_t *k, view_t *v, view_rect_t r);
 /* The two language buttons ("lang-fr", "lang-en") side by side in R. */

@@ -14,6 +14,12 @@ static const screen_class_t *const screen_table[KIOSK_SCREEN_COUNT] = {
     [KIOSK_SCREEN_ORDER_TEXT] = &screen_order_text,
     [KIOSK_SCREEN_ORDER_CONFIRM] = &screen_order_confirm,
     [KIOSK_SCREEN_TRACKING] = &screen_tracking,
+    [KIOSK_SCREEN_LANGUAGE] = &screen_language,
+    [KIOSK_SCREEN_PROFILE] = &screen_profile,
+    [KIOSK_SCREEN_PERCEPTION] = &screen_perception,
+    [KIOSK_SCREEN_SURVEY] = &screen_survey,
+    [KIOSK_SCREEN_THANKS] = &screen_thanks,
+    [KIOSK_SCREEN_STILL_THERE] = &screen_still_there,
 };
 
 const screen_class_t *screen_class(kiosk_screen_t s)

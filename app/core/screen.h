@@ -53,6 +53,8 @@ typedef struct screen_class {
     bool shows_video;
     /* The visit's idle timeout does not apply (attract, staff problem). */
     bool no_idle;
+    /* Part of opening or closing the visit: no "I'm done" in its bar. */
+    bool no_done;
 } screen_class_t;
 
 /* The class of screen S (never NULL for a valid S). */
@@ -70,5 +72,11 @@ extern const screen_class_t screen_order;
 extern const screen_class_t screen_order_text;
 extern const screen_class_t screen_order_confirm;
 extern const screen_class_t screen_tracking;
+extern const screen_class_t screen_language;
+extern const screen_class_t screen_profile;
+extern const screen_class_t screen_perception;
+extern const screen_class_t screen_survey;
+extern const screen_class_t screen_thanks;
+extern const screen_class_t screen_still_there;
 
 #endif

@@ -36,6 +36,7 @@ typedef enum {
     VIEW_CONVEYOR,  /* the attract screen's moving line (animated by `phase`) */
     VIEW_STROKES,   /* a stroke drawing on a plate (`strokes`), drawn up to `value` points */
     VIEW_LINE_MAP,  /* the line's stations in a row, a piece at `value` (2.0..7.99) */
+    VIEW_QR,        /* a QR code of `label` (an address), dark on a light square */
 } view_kind_t;
 
 /* Polylines in millimetres on a plate: the engraving's preview, the laser's

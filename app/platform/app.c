@@ -15,6 +15,7 @@
 #include "render.h"
 #include "script.h"
 #include "app_loop.h"
+#include "devices.h"
 #include "line_drv.h"
 #include "engrave_preview.h"
 #include "grbl_drv.h"
@@ -31,6 +32,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Places of animated widgets a frame may redraw alone; more: a whole frame. */
+#define APP_DIRTY_MAX 16
 
 struct app {
     SDL_Window *win;
@@ -39,6 +50,15 @@ struct app {
     SDL_Texture *still;  /* this screen without its animated widgets */
     uint64_t still_hash; /* view_static_hash() of what `still` holds */
     bool still_valid;
+    uint64_t prev_hash; /* ...and `prev`: going back finds its picture there */
+    bool prev_valid;
+    /* What the window holds (software renderer): the still picture with the
+     * animated widgets over it in these places, so the next frame of the
+     * same picture restores and redraws only them. */
+    bool kept_valid;
+    SDL_Rect kept_dirty[APP_DIRTY_MAX];
+    int kept_ndirty;
+    uint64_t partial_frames; /* frames drawn that way, for tests */
     int tex_w, tex_h;
     ui_t *ui;
     kiosk_t *kiosk;
@@ -53,9 +73,14 @@ struct app {
     bool keeps_frame;
     bool video_alone;                    /* app_draw_video() is drawing */
     uint64_t frames_whole, frames_video; /* drawn so far, for the log and tests */
+    bool still_drawn;                    /* the last app_draw() redrew the still picture */
+    app_frame_fn frame_fn;               /* the bench's probe, or NULL */
+    void *frame_ctx;
+    int64_t tap_ns; /* when a pointer up arrived, until a frame shows it; -1 */
     bool headless;
     int out_w, out_h;
-    line_drv_t *line;
+    devices_t *devices; /* the kiosk's devices (owned by the caller), or NULL */
+    line_drv_t *line;   /* devices_line(devices) */
     int line_poll_ms;
     uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
@@ -63,9 +88,8 @@ struct app {
     void *reload_ctx;
     /* make your own: the engraver and scanner drivers, the order desk's
      * commands in flight (the tag of a submit, the job of an engraving) */
-    grbl_drv_t *engraver;
+    grbl_drv_t *engraver; /* devices_engraver(devices) when this kiosk takes orders */
     engrave_preview_t *preview;
-    scanner_drv_t *scanner;
     mf_engraver_status_t engraver_sent; /* last MF_EV_ENGRAVER given */
     bool engraver_told;
     struct {
@@ -139,8 +163,38 @@ float app_units_per_pixel(const app_t *a)
     return 1.0f / ui_units_scale(a->out_w, a->out_h);
 }
 
+/* Monotonic nanoseconds, for the frame probe. */
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* CPU nanoseconds of this thread: a frame's cost even when the machine is
+ * busy with other work. */
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void app_set_frame_probe(app_t *a, app_frame_fn fn, void *ctx)
+{
+    a->frame_fn = fn;
+    a->frame_ctx = ctx;
+}
+
+const ui_t *app_ui(const app_t *a)
+{
+    return a->ui;
+}
+
 void app_feed(app_t *a, const mf_event_t *ev)
 {
+    if (a->frame_fn && ev->type == MF_EV_POINTER_UP && a->tap_ns < 0)
+        a->tap_ns = mono_ns();
     if (kiosk_update(a->kiosk, ev, app_now(a)))
         a->need_redraw = true;
 }
@@ -169,6 +223,7 @@ static bool ensure_textures(app_t *a)
     if (a->prev)
         SDL_DestroyTexture(a->prev);
     a->still_valid = false;
+    a->prev_valid = false;
     Uint32 format = frame_format(a);
     a->still = SDL_CreateTexture(a->ren, format, SDL_TEXTUREACCESS_TARGET, a->out_w, a->out_h);
     a->prev = SDL_CreateTexture(a->ren, format, SDL_TEXTUREACCESS_TARGET, a->out_w, a->out_h);
@@ -191,6 +246,46 @@ static float ease_out(float t)
     return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t);
 }
 
+/* Where the animated widgets of the view are, in pixels, with a margin
+ * for what they draw outside their box (a halo, a shadow); -1 when there
+ * are more than APP_DIRTY_MAX. */
+static int animated_places(const app_t *a, SDL_Rect *out)
+{
+    float px = ui_units_scale(a->out_w, a->out_h), m = 3.0f * px;
+    SDL_Rect screen = {0, 0, a->out_w, a->out_h};
+    int n = 0;
+    for (size_t i = 0; i < a->view->count; i++) {
+        const view_widget_t *w = &a->view->widgets[i];
+        if (!w->animated)
+            continue;
+        if (n == APP_DIRTY_MAX)
+            return -1;
+        SDL_Rect r = {(int)floorf(w->rect.x * px - m), (int)floorf(w->rect.y * px - m),
+                      (int)ceilf(w->rect.w * px + 2 * m), (int)ceilf(w->rect.h * px + 2 * m)};
+        if (SDL_IntersectRect(&r, &screen, &out[n]))
+            n++;
+    }
+    return n;
+}
+
+/* Merges overlapping places into their bounding boxes until none overlap
+ * (a place drawn twice would blend twice). Returns how many are left. */
+static int merge_places(SDL_Rect *p, int n)
+{
+    bool merged = true;
+    while (merged) {
+        merged = false;
+        for (int i = 0; i < n && !merged; i++)
+            for (int j = i + 1; j < n && !merged; j++)
+                if (SDL_HasIntersection(&p[i], &p[j])) {
+                    SDL_UnionRect(&p[i], &p[j], &p[i]);
+                    p[j] = p[--n];
+                    merged = true;
+                }
+    }
+    return n;
+}
+
 /* Draws the frame: the still picture of the screen (re-rendered only when
  * what it shows changed), then the animated widgets over it. During a screen
  * transition the previous screen's still picture slides out. */
@@ -201,23 +296,49 @@ void app_draw(app_t *a)
     if (!ensure_textures(a))
         return;
     if (strcmp(a->drawn_screen, a->view->screen) != 0) {
+        /* the outgoing picture slides out; the incoming one may be the
+         * screen we came from (going back): then it is already drawn */
         SDL_Texture *t = a->prev;
         a->prev = a->still;
         a->still = t;
-        a->still_valid = false;
+        uint64_t h = a->prev_hash;
+        bool v = a->prev_valid;
+        a->prev_hash = a->still_hash;
+        a->prev_valid = a->still_valid;
+        a->still_hash = h;
+        a->still_valid = v;
         snprintf(a->drawn_screen, sizeof a->drawn_screen, "%s", a->view->screen);
     }
+    /* A widget under a finger is drawn pressed over the still picture,
+     * which keeps it as it is otherwise: a finger down costs one widget,
+     * not the whole screen drawn again. */
+    size_t pressed[8], npressed = 0;
+    for (size_t i = 0; i < a->view->count && npressed < 8; i++) {
+        view_widget_t *w = &a->view->widgets[i];
+        if (w->pressed && !w->animated) {
+            w->pressed = false;
+            pressed[npressed++] = i;
+        }
+    }
     uint64_t hash = view_static_hash(a->view);
+    a->still_drawn = false;
     if (!a->still_valid || hash != a->still_hash) {
+        a->still_drawn = true;
         SDL_SetRenderTarget(a->ren, a->still);
         ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f, UI_LAYER_STATIC);
         SDL_SetRenderTarget(a->ren, NULL);
         a->still_hash = hash;
         a->still_valid = true;
     }
+    for (size_t i = 0; i < npressed; i++) {
+        a->view->widgets[pressed[i]].pressed = true;
+        a->view->widgets[pressed[i]].animated = true; /* drawn with the animated ones */
+    }
 
     float t = a->view->transition;
     float in_x = 0.0f;
+    SDL_Rect dirty[APP_DIRTY_MAX];
+    int ndirty = animated_places(a, dirty);
     if (t < 1.0f) {
         float e = ease_out(t);
         float dir = (float)a->view->transition_dir;
@@ -226,10 +347,32 @@ void app_draw(app_t *a)
         SDL_Rect in = {(int)lroundf(in_x), 0, a->out_w, a->out_h};
         SDL_RenderCopy(a->ren, a->prev, NULL, &out);
         SDL_RenderCopy(a->ren, a->still, NULL, &in);
+        ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
+    } else if (a->keeps_frame && a->kept_valid && !a->still_drawn && ndirty >= 0 &&
+               ndirty + a->kept_ndirty <= APP_DIRTY_MAX) {
+        /* The window still shows this picture: restore where animated
+         * widgets were and are, and draw them there, each place once. */
+        SDL_Rect places[2 * APP_DIRTY_MAX];
+        int n = 0;
+        for (int i = 0; i < a->kept_ndirty; i++)
+            places[n++] = a->kept_dirty[i];
+        for (int i = 0; i < ndirty; i++)
+            places[n++] = dirty[i];
+        n = merge_places(places, n);
+        for (int i = 0; i < n; i++) {
+            SDL_RenderCopy(a->ren, a->still, &places[i], &places[i]);
+            SDL_RenderSetClipRect(a->ren, &places[i]);
+            ui_render(a->ui, a->view, a->out_w, a->out_h, 0.0f, UI_LAYER_ANIMATED);
+        }
+        SDL_RenderSetClipRect(a->ren, NULL);
+        a->partial_frames++;
     } else {
         SDL_RenderCopy(a->ren, a->still, NULL, NULL);
+        ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
     }
-    ui_render(a->ui, a->view, a->out_w, a->out_h, in_x, UI_LAYER_ANIMATED);
+    a->kept_valid = t >= 1.0f && ndirty >= 0;
+    a->kept_ndirty = ndirty < 0 ? 0 : ndirty;
+    memcpy(a->kept_dirty, dirty, sizeof dirty[0] * (size_t)a->kept_ndirty);
     a->drawn_generation = kiosk_generation(a->kiosk);
     a->need_redraw = false;
     a->frames_whole++;
@@ -347,6 +490,7 @@ static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
         return true;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            a->kept_valid = false;
             SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
             ev->type = MF_EV_RESIZE;
             float k = app_units_per_pixel(a);
@@ -355,8 +499,10 @@ static bool translate(app_t *a, const SDL_Event *e, mf_event_t *ev)
             a->need_redraw = true;
             return true;
         }
-        if (e->window.event == SDL_WINDOWEVENT_EXPOSED)
+        if (e->window.event == SDL_WINDOWEVENT_EXPOSED) {
             a->need_redraw = true;
+            a->kept_valid = false; /* the window may have lost its pixels */
+        }
         return false;
     default:
         return false;
@@ -522,14 +668,17 @@ static void poll_engraver(app_t *a)
     }
 }
 
-static void poll_scanner(app_t *a)
+/* Tickets read by the scanner link the visit to their anonymous code (the
+ * kiosk decides what that means on each screen). */
+static void feed_tickets(app_t *a)
 {
-    scanner_event_t e;
-    while (a->scanner && scanner_drv_poll_event(a->scanner, &e)) {
-        if (e.kind != SCANNER_EV_TICKET)
+    scanner_drv_t *sc = devices_scanner(a->devices);
+    scanner_event_t se;
+    while (sc && scanner_drv_poll_event(sc, &se)) {
+        if (se.kind != SCANNER_EV_TICKET)
             continue;
         mf_event_t ev = {.type = MF_EV_TICKET};
-        snprintf(ev.text, sizeof ev.text, "%s", e.code);
+        snprintf(ev.text, sizeof ev.text, "%s", se.code);
         app_feed(a, &ev);
     }
 }
@@ -645,7 +794,7 @@ static void sync_video(app_t *a)
         pc.volume_max_percent = a->video_volume_max;
         pc.font_path = ui_theme_font_path(UI_WEIGHT_BOLD);
         pc.audio = 1;
-        pc.decoder_threads = 2;
+        pc.decoder_threads = 1; /* player.h: one costs less CPU and 10 MB less */
         a->player = player_create(a->ren, &pc);
         if (!a->player)
             return; /* logged; the screen shows an empty panel and its controls */
@@ -709,6 +858,8 @@ int app_wait_ms(app_t *a)
         wait = 60000;
     if (a->line && wait > a->line_poll_ms)
         wait = a->line_poll_ms; /* the driver has no way to wake us: look */
+    if (a->devices && wait > 500)
+        wait = 500; /* a device's state change is logged within half a second */
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
     int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
@@ -722,6 +873,7 @@ void app_pump(app_t *a, int wait_ms)
     SDL_Event e;
     mf_event_t ev;
     int got;
+    int64_t t0 = 0, cpu0 = 0;
     if (a->headless && wait_ms > 0) {
         /* SDL's dummy video driver cannot block for events: its
          * SDL_WaitEventTimeout wakes every millisecond to look. Headless,
@@ -732,6 +884,10 @@ void app_pump(app_t *a, int wait_ms)
     } else {
         got = wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e);
     }
+    if (a->frame_fn) {
+        t0 = mono_ns(); /* a frame starts when the wait ends */
+        cpu0 = thread_cpu_ns();
+    }
     while (got) {
         if (translate(a, &e, &ev))
             app_feed(a, &ev);
@@ -741,22 +897,38 @@ void app_pump(app_t *a, int wait_ms)
         app_hup = 0;
         do_reload(a);
     }
+    devices_tick(a->devices, app_now(a));
     feed_line(a);
     poll_line_events(a);
     poll_engraver(a);
-    poll_scanner(a);
+    feed_tickets(a);
     take_order_actions(a);
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
     sync_video(a);
+    bool drawn = false, whole = true;
     if (a->need_redraw || kiosk_generation(a->kiosk) != a->drawn_generation) {
         app_draw(a);
         app_present(a);
+        drawn = true;
     } else if (a->video_open && player_frame_due(a->player)) {
-        if (!app_draw_video(a))
+        whole = !app_draw_video(a);
+        if (whole)
             app_draw(a);
         app_present(a);
+        drawn = true;
     }
+    if (a->frame_fn && drawn) {
+        app_frame_info_t f = {.start_ns = t0,
+                              .cpu_ns = thread_cpu_ns() - cpu0,
+                              .end_ns = mono_ns(),
+                              .whole = whole,
+                              .slide = a->view->transition < 1.0f,
+                              .still_drawn = whole && a->still_drawn,
+                              .tap_ns = a->tap_ns};
+        a->frame_fn(a->frame_ctx, &f);
+    }
+    a->tap_ns = -1; /* a tap that changed nothing drawn has no frame to wait for */
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
@@ -792,19 +964,115 @@ static const char *gl_renderer_name(void)
     return name ? name : "";
 }
 
-/* True when R draws with OpenGL emulated on the CPU (Mesa's llvmpipe or
- * softpipe on a PC without a graphics processor, or without its driver).
- * There SDL's own software renderer costs less: 20 % instead of 31 % of a
- * core on the attract screen, 33 % instead of 75 % playing a 1080p video
- * (docs/BENCHMARKS.md). */
+/* True when the OpenGL renderer NAME is Mesa's emulation on the CPU
+ * (llvmpipe or softpipe on a PC without a graphics processor, or without
+ * its driver). There SDL's own software renderer costs less: 20 % instead
+ * of 31 % of a core on the attract screen, 33 % instead of 75 % playing a
+ * 1080p video (docs/BENCHMARKS.md). */
+static bool gl_name_is_emulated(const char *name)
+{
+    return strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+           strstr(name, "Software Rasterizer") || strstr(name, "swrast");
+}
+
+/* The same question asked of R in this process (when the probe failed). */
 static bool renderer_is_emulated(SDL_Renderer *r)
 {
     SDL_RendererInfo info;
     if (SDL_GetRendererInfo(r, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
         return false;
-    const char *name = gl_renderer_name();
-    return strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
-           strstr(name, "Software Rasterizer") || strstr(name, "swrast");
+    return gl_name_is_emulated(gl_renderer_name());
+}
+
+int app_gl_probe_main(void)
+{
+    /* hidden window, the renderer SDL would choose, its OpenGL name */
+    if (SDL_Init(SDL_INIT_VIDEO) != 0)
+        return 1;
+    SDL_Window *w = SDL_CreateWindow("minifab-probe", 0, 0, 64, 64, SDL_WINDOW_HIDDEN);
+    SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_ACCELERATED) : NULL;
+    SDL_RendererInfo info;
+    int status = 1;
+    if (r && SDL_GetRendererInfo(r, &info) == 0) {
+        printf("%s\n%s\n", info.name,
+               strncmp(info.name, "opengl", 6) == 0 ? gl_renderer_name() : "");
+        status = 0;
+    }
+    fflush(stdout);
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (w)
+        SDL_DestroyWindow(w);
+    SDL_Quit();
+    return status;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Asks a short-lived child (this program, `minifab --gl-probe`) which
+ * renderer SDL would choose and, for OpenGL, who draws it: loading OpenGL
+ * maps Mesa's emulation (libLLVM, swrast: ~70 MB) for good, so the kiosk
+ * does not load it just to find it is not wanted. Fills RENDERER and GL;
+ * MF_OK, or an error when the child did not answer within 5 s. */
+static int gl_probe(char *renderer, size_t rsize, char *gl, size_t gsize)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return mf_error_from_errno(errno);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    char exe[] = "/proc/self/exe", arg[] = APP_GL_PROBE_ARG;
+    char *argv[] = {exe, arg, NULL};
+    extern char **environ;
+    pid_t pid;
+    int rc = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        return mf_error_from_errno(rc);
+    }
+    char buf[512];
+    size_t n = 0;
+    int64_t deadline = mono_ns() + 5000000000LL;
+    for (;;) {
+        int left = (int)((deadline - mono_ns()) / 1000000);
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, left) <= 0)
+            break;
+        ssize_t got = read(fds[0], buf + n, sizeof buf - 1 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+        if (n >= sizeof buf - 1)
+            break;
+    }
+    buf[n] = '\0';
+    close(fds[0]);
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == 0) {
+        kill(pid, SIGKILL); /* stuck in a driver: do not wait for it */
+        waitpid(pid, &status, 0);
+    }
+    char *nl = strchr(buf, '\n');
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !nl)
+        return MF_EIO;
+    *nl = '\0';
+    char *end = strchr(nl + 1, '\n');
+    if (end)
+        *end = '\0';
+    copy_str(renderer, rsize, buf);
+    copy_str(gl, gsize, nl + 1);
+    return MF_OK;
 }
 
 app_t *app_create(const app_options_t *opt)
@@ -813,6 +1081,7 @@ app_t *app_create(const app_options_t *opt)
     if (!a)
         return NULL;
     a->headless = opt->headless;
+    a->tap_ns = -1;
     if (opt->headless) {
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
@@ -838,21 +1107,44 @@ app_t *app_create(const app_options_t *opt)
         mf_log_error("app", "cannot open a window: %s", SDL_GetError());
         goto fail;
     }
-    a->ren =
-        SDL_CreateRenderer(a->win, -1,
-                           opt->headless ? SDL_RENDERER_SOFTWARE
-                                         : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
     /* Only on X11: there the software renderer draws into X11 shared memory
      * by itself; Wayland and KMS/DRM would show it through OpenGL anyway. */
     const char *vd = SDL_GetCurrentVideoDriver();
     bool x11 = vd && strcmp(vd, "x11") == 0;
-    if (a->ren && x11 && !opt->headless && !SDL_GetHint(SDL_HINT_RENDER_DRIVER) &&
-        renderer_is_emulated(a->ren)) {
+    bool ask = x11 && !opt->headless && !SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+    bool emulated = false, probed = false;
+    if (ask) {
+        char rname[64], glname[256];
+        probed = gl_probe(rname, sizeof rname, glname, sizeof glname) == MF_OK;
+        if (probed && strncmp(rname, "opengl", 6) == 0 && gl_name_is_emulated(glname)) {
+            emulated = true;
+            mf_log_info("app", "no graphics processor (OpenGL is %s): SDL's software renderer",
+                        glname);
+        } else if (!probed) {
+            mf_log_warn("app", "the OpenGL probe did not answer: asking OpenGL here");
+        }
+    }
+    if (emulated) {
+        /* SDL would otherwise show the software renderer's picture through
+         * OpenGL, emulated too: twice the CPU for every frame (measured) */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        if (!a->ren) {
+            mf_log_warn("app", "software renderer: %s; back to OpenGL", SDL_GetError());
+            SDL_ResetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION);
+            a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+        }
+    } else {
+        a->ren = SDL_CreateRenderer(a->win, -1,
+                                    opt->headless
+                                        ? SDL_RENDERER_SOFTWARE
+                                        : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    }
+    if (a->ren && ask && !probed && renderer_is_emulated(a->ren)) {
+        /* the old way, when the probe failed: OpenGL stays loaded */
         mf_log_info("app", "no graphics processor (OpenGL is %s): SDL's software renderer",
                     gl_renderer_name());
         SDL_DestroyRenderer(a->ren);
-        /* SDL would otherwise show the software renderer's picture through
-         * OpenGL, emulated too: twice the CPU for every frame (measured) */
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
         a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
         if (!a->ren) {
@@ -878,11 +1170,20 @@ app_t *app_create(const app_options_t *opt)
     a->snap = calloc(1, sizeof *a->snap);
     if (!a->ui || !a->view || !a->snap)
         goto fail;
-    a->line = opt->line;
-    a->engraver = opt->engraver;
+    a->devices = opt->devices;
+    if (devices_scanner(a->devices))
+        devices_claim_events(a->devices, DEVICE_SCANNER); /* feed_tickets reads them */
+    a->line = devices_line(opt->devices);
+    a->engraver = devices_engraver(opt->devices);
     a->preview = opt->preview;
-    a->scanner = opt->scanner;
     a->sim_control = opt->sim_control;
+    /* make your own reads the line's and the engraver's events itself */
+    if (a->line)
+        devices_claim_events(a->devices, DEVICE_LINE);
+    if (a->engraver && a->preview)
+        devices_claim_events(a->devices, DEVICE_ENGRAVER);
+    else
+        a->engraver = NULL; /* no orders here: the laser is diag's, not the desk's */
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;
     a->video_volume_max = opt->video_volume_max;
@@ -894,6 +1195,7 @@ app_t *app_create(const app_options_t *opt)
         goto fail;
     if (opt->station_count > 0)
         kiosk_set_stations(a->kiosk, opt->stations, opt->station_count);
+    kiosk_set_sink(a->kiosk, opt->sink);
     if (opt->problem)
         kiosk_set_problem(a->kiosk, opt->problem, app_now(a));
     else if (opt->video)

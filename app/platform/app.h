@@ -13,10 +13,8 @@
 
 #include <stdbool.h>
 
-struct line_drv;          /* drivers/line/line_drv.h */
-struct grbl_drv;          /* drivers/engraver/grbl_drv.h */
-struct scanner_drv;       /* drivers/scanner/scanner_drv.h */
-struct engrave_preview;   /* engrave_preview.h */
+struct devices; /* devices.h: the kiosk's device drivers */
+struct engrave_preview; /* engrave_preview.h */
 
 /* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
  * give it to KIOSK; on failure keep what is shown. */
@@ -36,21 +34,28 @@ typedef struct {
     kiosk_options_t kiosk;
     const kiosk_station_t *stations;
     int station_count;
-    struct line_drv *line; /* the line PLC driver (caller owns it), or NULL */
-    int line_poll_ms;      /* how often the loop reads the line's snapshot */
-    const char *problem;   /* start on the problem screen with this text, or NULL */
-    int video_volume_max;  /* cap on the job videos' volume, percent (0 = mute) */
-    const char *video;     /* start on the player screen with this clip (minifab play) */
+    struct devices *devices; /* the device drivers (caller owns them), or NULL */
+    int line_poll_ms;        /* how often the loop reads the line's snapshot */
+    const char *problem;     /* start on the problem screen with this text, or NULL */
+    int video_volume_max;    /* cap on the job videos' volume, percent (0 = mute) */
+    const char *video;       /* start on the player screen with this clip (minifab play) */
     const char *video_captions, *video_poster;
     app_reload_fn reload; /* F5 / SIGHUP, or NULL */
     void *reload_ctx;
-    /* make your own (caller owns them; NULL = none): the laser engraver
-     * (this kiosk is then the order desk), its G-code, the ticket scanner */
-    struct grbl_drv *engraver;
+    visit_sink_t sink; /* where the visit's events go (the statistics store), or {0} */
+    /* make your own: the engraving's G-code and preview when an engraver is
+     * configured (this kiosk is then the order desk; caller owns it), the
+     * simulator's control socket for scripts' `sim` (or NULL) */
     struct engrave_preview *preview;
-    struct scanner_drv *scanner;
-    const char *sim_control; /* the simulator's control socket (scripts' `sim`), or NULL */
+    const char *sim_control;
 } app_options_t;
+
+/* argv[1] of `minifab --gl-probe`, the hidden child that app_run() starts
+ * to learn whether OpenGL here is emulated on the CPU, and its main:
+ * prints the name of the renderer SDL would choose and, for OpenGL, of its
+ * GL_RENDERER, one a line; exit status 0 when it could tell. */
+#define APP_GL_PROBE_ARG "--gl-probe"
+int app_gl_probe_main(void);
 
 /* Runs until the window closes (or the script ends). Returns the process
  * exit status: 0, 1 when an expect failed or the script had an error, 2 when

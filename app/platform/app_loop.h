@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "kiosk.h"
+#include "render.h"
 #include "view.h"
 
 #include <stdint.h>
@@ -51,5 +52,26 @@ int app_read_frame(app_t *a, uint32_t *argb);
 void app_frame_counts(const app_t *a, uint64_t *whole, uint64_t *video_only);
 /* Saves what app_draw() last drew as a PNG of the window's exact size. */
 int app_save_png(app_t *a, const char *path);
+
+/* One frame drawn by app_pump(), as the bench (`minifab bench ui`) sees it.
+ * Times are monotonic nanoseconds. */
+typedef struct {
+    int64_t start_ns; /* the loop's wait ended: events, update, view, draw... */
+    int64_t end_ns;   /* ...and SDL_RenderPresent() returned */
+    int64_t cpu_ns;   /* CPU time of the loop's thread meanwhile */
+    bool whole;       /* a whole frame, else a new video frame drawn alone */
+    bool slide;       /* during a screen change */
+    bool still_drawn; /* the screen's still picture was redrawn (not copied) */
+    int64_t tap_ns;   /* >= 0: a pointer up arrived then; this frame shows it */
+} app_frame_info_t;
+
+typedef void (*app_frame_fn)(void *ctx, const app_frame_info_t *f);
+
+/* Calls FN after every frame app_pump() presents (NULL: none, the default;
+ * it costs nothing then). */
+void app_set_frame_probe(app_t *a, app_frame_fn fn, void *ctx);
+
+/* The renderer's caches, for their counters (ui_stats()). */
+const ui_t *app_ui(const app_t *a);
 
 #endif

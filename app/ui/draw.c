@@ -1,175 +1,329 @@
 /*
- * draw.c - shapes for the UI (see draw.h). Each shape is a perimeter of
- * points; the interior is a triangle fan and the edge a strip out to the same
- * perimeter pushed one pixel outwards with alpha 0.
+ * draw.c - shapes for the UI (see draw.h).
+ *
+ * A rounded rectangle snapped to whole pixels has straight sides that are
+ * whole pixels too: only its four corners need anti-aliasing. Each corner
+ * is cut from one texture of 2c x 2c pixels (c >= radius, c >= outline
+ * width) holding a rounded square of the same radius and outline, whose
+ * pixels carry the shape's coverage (a one-pixel ramp centred on the edge,
+ * as SDL_RenderGeometry's feathered triangles used to give). The texture
+ * depends on (radius, outline width, colour) only, so every card, button,
+ * pill and dot of the same look shares it. Straight parts are rectangle
+ * fills, which SDL's software renderer does as fast as a memset.
  */
 #include "draw.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-#define DRAW_MAX_PERIM 160
+typedef struct {
+    int radius_q; /* radius in quarter pixels */
+    int stroke;   /* outline width in pixels, 0 = filled */
+    uint32_t rgb;
+    int size; /* the texture is size x size = 2c x 2c */
+    SDL_Texture *tex;
+    uint64_t used;
+} draw_shape_t;
 
-static SDL_Color to_sdl(ui_colour_t c)
+struct ui_draw {
+    SDL_Renderer *r;
+    draw_shape_t *shapes;
+    size_t count, max_shapes, bytes, max_bytes;
+    uint64_t clock;
+    uint64_t rasterised, geometry, evicted;
+};
+
+ui_draw_t *ui_draw_create(SDL_Renderer *r, size_t max_shapes, size_t max_bytes)
 {
-    SDL_Color s = {c.r, c.g, c.b, c.a};
-    return s;
+    ui_draw_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->r = r;
+    d->max_shapes = max_shapes ? max_shapes : UI_DRAW_MAX_SHAPES;
+    d->max_bytes = max_bytes ? max_bytes : UI_DRAW_MAX_BYTES;
+    d->shapes = calloc(d->max_shapes, sizeof *d->shapes);
+    if (!d->shapes) {
+        free(d);
+        return NULL;
+    }
+    return d;
 }
 
-/* Points of a rounded rectangle's outline, clockwise, plus outward normals. */
-static int rounded_perimeter_n(ui_frect_t rc, float radius, int seg, SDL_FPoint *pts,
-                               SDL_FPoint *nrm)
+void ui_draw_flush(ui_draw_t *d)
 {
-    float maxr = fminf(rc.w, rc.h) / 2.0f;
-    if (radius > maxr)
-        radius = maxr;
-    if (radius < 0.0f)
-        radius = 0.0f;
-    const float cx[4] = {rc.x + rc.w - radius, rc.x + rc.w - radius, rc.x + radius, rc.x + radius};
-    const float cy[4] = {rc.y + radius, rc.y + rc.h - radius, rc.y + rc.h - radius, rc.y + radius};
-    const float start[4] = {-(float)M_PI / 2.0f, 0.0f, (float)M_PI / 2.0f, (float)M_PI};
-    int n = 0;
-    for (int c = 0; c < 4; c++) {
-        for (int i = 0; i <= seg && n < DRAW_MAX_PERIM; i++) {
-            float a = start[c] + (float)i / (float)seg * ((float)M_PI / 2.0f);
-            nrm[n].x = cosf(a);
-            nrm[n].y = sinf(a);
-            pts[n].x = cx[c] + radius * nrm[n].x;
-            pts[n].y = cy[c] + radius * nrm[n].y;
-            n++;
+    for (size_t i = 0; i < d->count; i++)
+        SDL_DestroyTexture(d->shapes[i].tex);
+    d->count = 0;
+    d->bytes = 0;
+}
+
+void ui_draw_destroy(ui_draw_t *d)
+{
+    if (!d)
+        return;
+    ui_draw_flush(d);
+    free(d->shapes);
+    free(d);
+}
+
+SDL_Renderer *ui_draw_renderer(const ui_draw_t *d)
+{
+    return d->r;
+}
+
+void ui_draw_stats(const ui_draw_t *d, ui_draw_stats_t *out)
+{
+    out->rasterised = d->rasterised;
+    out->geometry = d->geometry;
+    out->evicted = d->evicted;
+    out->shapes = d->count;
+    out->bytes = d->bytes;
+    out->max_shapes = d->max_shapes;
+    out->max_bytes = d->max_bytes;
+}
+
+static size_t shape_bytes(int size)
+{
+    return (size_t)size * (size_t)size * 4u;
+}
+
+static void shape_drop(ui_draw_t *d, size_t i)
+{
+    SDL_DestroyTexture(d->shapes[i].tex);
+    d->bytes -= shape_bytes(d->shapes[i].size);
+    d->shapes[i] = d->shapes[--d->count];
+    d->evicted++;
+}
+
+/* Signed distance from P to a rounded box [X0,X1]x[Y0,Y1] of radius R
+ * (negative inside). */
+static float round_box_dist(float px, float py, float x0, float y0, float x1, float y1, float r)
+{
+    float cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    float qx = fabsf(px - cx) - ((x1 - x0) / 2 - r);
+    float qy = fabsf(py - cy) - ((y1 - y0) / 2 - r);
+    float ox = fmaxf(qx, 0.0f), oy = fmaxf(qy, 0.0f);
+    return sqrtf(ox * ox + oy * oy) + fminf(fmaxf(qx, qy), 0.0f) - r;
+}
+
+static float coverage(float dist)
+{
+    float c = 0.5f - dist;
+    return c < 0.0f ? 0.0f : (c > 1.0f ? 1.0f : c);
+}
+
+/* Rasterises the rounded square of S->size pixels into a new texture. */
+static SDL_Texture *shape_rasterise(ui_draw_t *d, const draw_shape_t *s)
+{
+    int n = s->size;
+    uint32_t *px = malloc(shape_bytes(n));
+    if (!px)
+        return NULL;
+    float r = (float)s->radius_q / 4.0f, w = (float)s->stroke, fn = (float)n;
+    float ri = fmaxf(r - w, 0.0f);
+    bool hole = s->stroke > 0 && fn - 2 * w > 0;
+    for (int y = 0; y < n; y++) {
+        for (int x = 0; x < n; x++) {
+            float fx = (float)x + 0.5f, fy = (float)y + 0.5f;
+            float a = coverage(round_box_dist(fx, fy, 0, 0, fn, fn, r));
+            if (hole)
+                a -= coverage(round_box_dist(fx, fy, w, w, fn - w, fn - w, ri));
+            if (a < 0.0f)
+                a = 0.0f;
+            px[y * n + x] = ((uint32_t)lroundf(a * 255.0f) << 24) | s->rgb;
         }
     }
-    return n;
-}
-
-static int segments_for(float radius)
-{
-    return radius < 4.0f ? 2 : (radius < 20.0f ? 8 : 16);
-}
-
-static int rounded_perimeter(ui_frect_t rc, float radius, SDL_FPoint *pts, SDL_FPoint *nrm)
-{
-    return rounded_perimeter_n(rc, radius, segments_for(fminf(radius, fminf(rc.w, rc.h) / 2)), pts,
-                               nrm);
-}
-
-/* Fills the polygon PTS (convex, around its centroid) with a feathered edge. */
-static void fill_feathered(SDL_Renderer *r, const SDL_FPoint *pts, const SDL_FPoint *nrm, int n,
-                           ui_colour_t c)
-{
-    SDL_Vertex v[1 + 2 * DRAW_MAX_PERIM] = {0};
-    int idx[9 * DRAW_MAX_PERIM];
-    SDL_Color solid = to_sdl(c), clear = to_sdl(c);
-    clear.a = 0;
-    float mx = 0, my = 0;
-    for (int i = 0; i < n; i++) {
-        mx += pts[i].x;
-        my += pts[i].y;
+    SDL_Texture *t =
+        SDL_CreateTexture(d->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, n, n);
+    if (t) {
+        SDL_UpdateTexture(t, NULL, px, n * 4);
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
     }
-    v[0].position.x = mx / (float)n;
-    v[0].position.y = my / (float)n;
-    v[0].color = solid;
-    for (int i = 0; i < n; i++) {
-        /* inner ring half a pixel in, outer ring half a pixel out */
-        v[1 + i].position.x = pts[i].x - nrm[i].x * 0.5f;
-        v[1 + i].position.y = pts[i].y - nrm[i].y * 0.5f;
-        v[1 + i].color = solid;
-        v[1 + n + i].position.x = pts[i].x + nrm[i].x * 0.5f;
-        v[1 + n + i].position.y = pts[i].y + nrm[i].y * 0.5f;
-        v[1 + n + i].color = clear;
-    }
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        int j = (i + 1) % n;
-        idx[k++] = 0;
-        idx[k++] = 1 + i;
-        idx[k++] = 1 + j;
-        idx[k++] = 1 + i;
-        idx[k++] = 1 + n + i;
-        idx[k++] = 1 + j;
-        idx[k++] = 1 + j;
-        idx[k++] = 1 + n + i;
-        idx[k++] = 1 + n + j;
-    }
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-    SDL_RenderGeometry(r, NULL, v, 1 + 2 * n, idx, k);
+    free(px);
+    d->rasterised++;
+    return t;
 }
 
-void ui_fill_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, ui_colour_t c)
+/* The corner texture for (radius, stroke, colour), from the cache or made. */
+static draw_shape_t *shape_get(ui_draw_t *d, int radius_q, int stroke, uint32_t rgb)
 {
-    SDL_FPoint pts[DRAW_MAX_PERIM], nrm[DRAW_MAX_PERIM];
-    if (rect.w <= 0 || rect.h <= 0 || c.a == 0)
+    d->clock++;
+    for (size_t i = 0; i < d->count; i++) {
+        draw_shape_t *s = &d->shapes[i];
+        if (s->radius_q == radius_q && s->stroke == stroke && s->rgb == rgb) {
+            s->used = d->clock;
+            return s;
+        }
+    }
+    draw_shape_t n = {.radius_q = radius_q, .stroke = stroke, .rgb = rgb, .used = d->clock};
+    int c = (radius_q + 3) / 4;
+    if (c < stroke)
+        c = stroke;
+    n.size = 2 * c;
+    /* make room: least recently used first */
+    while (d->count > 0 &&
+           (d->count >= d->max_shapes || d->bytes + shape_bytes(n.size) > d->max_bytes)) {
+        size_t lru = 0;
+        for (size_t i = 1; i < d->count; i++)
+            if (d->shapes[i].used < d->shapes[lru].used)
+                lru = i;
+        shape_drop(d, lru);
+    }
+    n.tex = shape_rasterise(d, &n);
+    if (!n.tex)
+        return NULL;
+    d->shapes[d->count] = n;
+    d->bytes += shape_bytes(n.size);
+    return &d->shapes[d->count++];
+}
+
+static void fill_rects(ui_draw_t *d, const SDL_Rect *rects, int n, ui_colour_t c)
+{
+    SDL_SetRenderDrawBlendMode(d->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(d->r, c.r, c.g, c.b, c.a);
+    for (int i = 0; i < n; i++)
+        if (rects[i].w > 0 && rects[i].h > 0)
+            SDL_RenderFillRect(d->r, &rects[i]);
+}
+
+/* RECT snapped to whole pixels; false when nothing is left. */
+static bool snap(ui_frect_t rect, SDL_Rect *out)
+{
+    long x0 = lroundf(rect.x), y0 = lroundf(rect.y);
+    long x1 = lroundf(rect.x + rect.w), y1 = lroundf(rect.y + rect.h);
+    out->x = (int)x0;
+    out->y = (int)y0;
+    out->w = (int)(x1 - x0);
+    out->h = (int)(y1 - y0);
+    return out->w > 0 && out->h > 0;
+}
+
+static uint32_t rgb_of(ui_colour_t c)
+{
+    return ((uint32_t)c.r << 16) | ((uint32_t)c.g << 8) | c.b;
+}
+
+/* Draws the rounded rectangle B (whole pixels) of radius RADIUS, filled
+ * (STROKE 0) or outlined STROKE pixels wide. */
+static void rounded(ui_draw_t *d, SDL_Rect b, float radius, int stroke, ui_colour_t c)
+{
+    int m = b.w < b.h ? b.w : b.h;
+    float r = fminf(fmaxf(radius, 0.0f), (float)m / 2.0f);
+    int rq = (int)lroundf(r * 4.0f);
+    if (stroke > 0 && 2 * stroke >= m)
+        stroke = 0; /* an outline that fills the shape */
+    if (rq < 2) {   /* square corners: fills only */
+        if (stroke == 0) {
+            fill_rects(d, &b, 1, c);
+        } else {
+            SDL_Rect e[4] = {{b.x, b.y, b.w, stroke},
+                             {b.x, b.y + b.h - stroke, b.w, stroke},
+                             {b.x, b.y + stroke, stroke, b.h - 2 * stroke},
+                             {b.x + b.w - stroke, b.y + stroke, stroke, b.h - 2 * stroke}};
+            fill_rects(d, e, 4, c);
+        }
         return;
-    int n = rounded_perimeter(rect, radius, pts, nrm);
-    fill_feathered(r, pts, nrm, n, c);
+    }
+    draw_shape_t *s = shape_get(d, rq, stroke, rgb_of(c));
+    if (!s)
+        return;
+    int n = s->size;
+    int k = n / 2;
+    if (k > b.w / 2)
+        k = b.w / 2;
+    if (k > b.h / 2)
+        k = b.h / 2;
+    /* corners, cut from the texture's own corners */
+    SDL_SetTextureAlphaMod(s->tex, c.a);
+    const SDL_Rect src[4] = {
+        {0, 0, k, k}, {n - k, 0, k, k}, {0, n - k, k, k}, {n - k, n - k, k, k}};
+    const SDL_Rect dst[4] = {{b.x, b.y, k, k},
+                             {b.x + b.w - k, b.y, k, k},
+                             {b.x, b.y + b.h - k, k, k},
+                             {b.x + b.w - k, b.y + b.h - k, k, k}};
+    for (int i = 0; i < 4; i++)
+        SDL_RenderCopy(d->r, s->tex, &src[i], &dst[i]);
+    /* straight parts */
+    if (stroke == 0) {
+        SDL_Rect e[3] = {{b.x + k, b.y, b.w - 2 * k, k},
+                         {b.x, b.y + k, b.w, b.h - 2 * k},
+                         {b.x + k, b.y + b.h - k, b.w - 2 * k, k}};
+        fill_rects(d, e, 3, c);
+    } else {
+        SDL_Rect e[4] = {{b.x + k, b.y, b.w - 2 * k, stroke},
+                         {b.x + k, b.y + b.h - stroke, b.w - 2 * k, stroke},
+                         {b.x, b.y + k, stroke, b.h - 2 * k},
+                         {b.x + b.w - stroke, b.y + k, stroke, b.h - 2 * k}};
+        fill_rects(d, e, 4, c);
+    }
 }
 
-void ui_stroke_rounded(SDL_Renderer *r, ui_frect_t rect, float radius, float width, ui_colour_t c)
+void ui_fill_rounded(ui_draw_t *d, ui_frect_t rect, float radius, ui_colour_t c)
 {
-    SDL_FPoint po[DRAW_MAX_PERIM], no[DRAW_MAX_PERIM], pi[DRAW_MAX_PERIM], ni[DRAW_MAX_PERIM];
-    if (width <= 0 || c.a == 0)
+    SDL_Rect b;
+    if (c.a == 0 || !snap(rect, &b))
         return;
-    ui_frect_t inner = {rect.x + width, rect.y + width, rect.w - 2 * width, rect.h - 2 * width};
-    int seg = segments_for(fminf(radius, fminf(rect.w, rect.h) / 2));
-    int n = rounded_perimeter_n(rect, radius, seg, po, no);
-    int m = rounded_perimeter_n(inner, radius - width > 0 ? radius - width : 0, seg, pi, ni);
-    if (n != m || inner.w <= 0 || inner.h <= 0) {
-        ui_fill_rounded(r, rect, radius, c);
-        return;
-    }
-    SDL_Vertex v[2 * DRAW_MAX_PERIM] = {0};
-    int idx[6 * DRAW_MAX_PERIM];
-    SDL_Color col = to_sdl(c);
-    for (int i = 0; i < n; i++) {
-        v[i].position = po[i];
-        v[i].color = col;
-        v[n + i].position = pi[i];
-        v[n + i].color = col;
-    }
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        int j = (i + 1) % n;
-        idx[k++] = i;
-        idx[k++] = j;
-        idx[k++] = n + i;
-        idx[k++] = j;
-        idx[k++] = n + j;
-        idx[k++] = n + i;
-    }
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-    SDL_RenderGeometry(r, NULL, v, 2 * n, idx, k);
+    rounded(d, b, radius, 0, c);
 }
 
-void ui_fill_circle(SDL_Renderer *r, float cx, float cy, float radius, ui_colour_t c)
+void ui_stroke_rounded(ui_draw_t *d, ui_frect_t rect, float radius, float width, ui_colour_t c)
+{
+    SDL_Rect b;
+    if (width <= 0 || c.a == 0 || !snap(rect, &b))
+        return;
+    long w = lroundf(width);
+    rounded(d, b, radius, w < 1 ? 1 : (int)w, c);
+}
+
+void ui_fill_circle(ui_draw_t *d, float cx, float cy, float radius, ui_colour_t c)
 {
     ui_frect_t rc = {cx - radius, cy - radius, 2 * radius, 2 * radius};
-    ui_fill_rounded(r, rc, radius, c);
+    ui_fill_rounded(d, rc, radius, c);
 }
 
-void ui_fill_gradient(SDL_Renderer *r, ui_frect_t rect, ui_colour_t top, ui_colour_t bottom)
+static uint8_t lerp8(uint8_t a, uint8_t b, float t)
 {
-    SDL_Vertex v[4];
-    const int idx[6] = {0, 1, 2, 1, 3, 2};
-    v[0].position.x = rect.x;
-    v[0].position.y = rect.y;
-    v[1].position.x = rect.x + rect.w;
-    v[1].position.y = rect.y;
-    v[2].position.x = rect.x;
-    v[2].position.y = rect.y + rect.h;
-    v[3].position.x = rect.x + rect.w;
-    v[3].position.y = rect.y + rect.h;
-    v[0].color = v[1].color = to_sdl(top);
-    v[2].color = v[3].color = to_sdl(bottom);
-    for (int i = 0; i < 4; i++)
-        v[i].tex_coord.x = v[i].tex_coord.y = 0;
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-    SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
+    return (uint8_t)lroundf((float)a + ((float)b - (float)a) * t);
 }
 
-void ui_fill_polygon(SDL_Renderer *r, const SDL_FPoint *pts, int n, ui_colour_t c)
+void ui_fill_gradient(ui_draw_t *d, ui_frect_t rect, ui_colour_t top, ui_colour_t bottom)
 {
-    SDL_FPoint nrm[16];
-    if (n < 3 || n > 16)
+    SDL_Rect b;
+    if (!snap(rect, &b))
         return;
+    /* one fill per band of rows that have the same colour */
+    int start = 0;
+    ui_colour_t run = top;
+    for (int y = 0; y <= b.h; y++) {
+        ui_colour_t c = run;
+        if (y < b.h) {
+            float t = ((float)y + 0.5f) / (float)b.h;
+            c.r = lerp8(top.r, bottom.r, t);
+            c.g = lerp8(top.g, bottom.g, t);
+            c.b = lerp8(top.b, bottom.b, t);
+            c.a = lerp8(top.a, bottom.a, t);
+            if (y == 0)
+                run = c;
+        }
+        if (y == b.h || memcmp(&c, &run, sizeof c) != 0) {
+            SDL_Rect band = {b.x, b.y + start, b.w, y - start};
+            if (run.a)
+                fill_rects(d, &band, 1, run);
+            start = y;
+            run = c;
+        }
+    }
+}
+
+void ui_fill_polygon(ui_draw_t *d, const SDL_FPoint *pts, int n, ui_colour_t c)
+{
+    SDL_Vertex v[1 + 2 * 16];
+    int idx[9 * 16];
+    if (n < 3 || n > 16 || c.a == 0)
+        return;
+    memset(v, 0, sizeof v);
+    SDL_Color solid = {c.r, c.g, c.b, c.a}, clear = {c.r, c.g, c.b, 0};
     float mx = 0, my = 0;
     for (int i = 0; i < n; i++) {
         mx += pts[i].x;
@@ -177,11 +331,29 @@ void ui_fill_polygon(SDL_Renderer *r, const SDL_FPoint *pts, int n, ui_colour_t 
     }
     mx /= (float)n;
     my /= (float)n;
+    v[0].position.x = mx;
+    v[0].position.y = my;
+    v[0].color = solid;
+    /* a feathered edge: an inner ring half a pixel in, an outer one half out */
     for (int i = 0; i < n; i++) {
         float dx = pts[i].x - mx, dy = pts[i].y - my;
         float len = sqrtf(dx * dx + dy * dy);
-        nrm[i].x = len > 0 ? dx / len : 0;
-        nrm[i].y = len > 0 ? dy / len : 0;
+        float nx = len > 0 ? dx / len : 0, ny = len > 0 ? dy / len : 0;
+        v[1 + i].position.x = pts[i].x - nx * 0.5f;
+        v[1 + i].position.y = pts[i].y - ny * 0.5f;
+        v[1 + i].color = solid;
+        v[1 + n + i].position.x = pts[i].x + nx * 0.5f;
+        v[1 + n + i].position.y = pts[i].y + ny * 0.5f;
+        v[1 + n + i].color = clear;
     }
-    fill_feathered(r, pts, nrm, n, c);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int j = (i + 1) % n;
+        int tri[9] = {0, 1 + i, 1 + j, 1 + i, 1 + n + i, 1 + j, 1 + j, 1 + n + i, 1 + n + j};
+        memcpy(&idx[k], tri, sizeof tri);
+        k += 9;
+    }
+    SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_BLEND);
+    SDL_RenderGeometry(d->r, NULL, v, 1 + 2 * n, idx, k);
+    d->geometry++;
 }

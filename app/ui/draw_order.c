@@ -58,20 +58,20 @@ static void batch_segment(stroke_batch_t *b, float x0, float y0, float x1, float
         batch_flush(b);
 }
 
-void ui_draw_strokes(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
+void ui_draw_strokes(ui_draw_t *d, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
                      float px)
 {
     /* the plate: the piece's metal in its colour, with a bevel */
     ui_colour_t metal = ui_rgb(w->accent ? w->accent : 0xC0C6D0);
     float rad = rc.h * 0.12f;
-    ui_fill_rounded(r, (ui_frect_t){rc.x + px * 0.6f, rc.y + px * 0.8f, rc.w, rc.h}, rad,
+    ui_fill_rounded(d, (ui_frect_t){rc.x + px * 0.6f, rc.y + px * 0.8f, rc.w, rc.h}, rad,
                     th->shadow);
-    ui_fill_rounded(r, rc, rad, metal);
+    ui_fill_rounded(d, rc, rad, metal);
     ui_frect_t shine = {rc.x + rad * 0.5f, rc.y + rc.h * 0.08f, rc.w - rad, rc.h * 0.22f};
     ui_colour_t light = ui_rgb(0xFFFFFF);
     light.a = 36;
-    ui_fill_rounded(r, shine, shine.h / 2, light);
-    ui_stroke_rounded(r, rc, rad, fmaxf(1.0f, px * 0.3f), ui_mix(metal, ui_rgb(0xFFFFFF), 0.45f));
+    ui_fill_rounded(d, shine, shine.h / 2, light);
+    ui_stroke_rounded(d, rc, rad, fmaxf(1.0f, px * 0.3f), ui_mix(metal, ui_rgb(0xFFFFFF), 0.45f));
     const view_strokes_t *s = w->strokes;
     if (!s || s->npts < 2 || s->area_w <= 0 || s->area_h <= 0)
         return;
@@ -84,6 +84,7 @@ void ui_draw_strokes(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t 
     float width = fmaxf(1.5f, rc.h * 0.035f);
     float drawn = w->value < 0.0f ? (float)s->npts : w->value;
     static stroke_batch_t batch; /* UI thread only; 20 KB off the stack */
+    SDL_Renderer *r = ui_draw_renderer(d);
     batch.r = r;
     batch.n = 0;
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
@@ -115,12 +116,12 @@ void ui_draw_strokes(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t 
     if (w->animated && hx >= 0.0f) {
         ui_colour_t glow = ui_rgb(0xFF5A36);
         glow.a = 90;
-        ui_fill_circle(r, hx, hy, width * 2.6f, glow);
-        ui_fill_circle(r, hx, hy, width * 1.1f, ui_rgb(0xFFE1B0));
+        ui_fill_circle(d, hx, hy, width * 2.6f, glow);
+        ui_fill_circle(d, hx, hy, width * 1.1f, ui_rgb(0xFFE1B0));
     }
 }
 
-void ui_draw_line_map(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
+void ui_draw_line_map(ui_draw_t *d, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
                       float px)
 {
     const int n = 6; /* stations 2..7 */
@@ -128,7 +129,7 @@ void ui_draw_line_map(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t
     float cy = rc.y + rc.h * 0.62f;
     float rad = fminf(step * 0.22f, rc.h * 0.26f);
     ui_frect_t belt = {rc.x + step * 0.5f, cy - rc.h * 0.05f, step * (float)(n - 1), rc.h * 0.1f};
-    ui_fill_rounded(r, belt, belt.h / 2, th->surface);
+    ui_fill_rounded(d, belt, belt.h / 2, th->surface);
     float at = w->value; /* 0 = waiting, 2.0..7.99 = at a station */
     for (int i = 0; i < n; i++) {
         float cx = rc.x + step * ((float)i + 0.5f);
@@ -136,9 +137,9 @@ void ui_draw_line_map(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t
         bool done = at >= 2.0f && (float)st < floorf(at);
         bool here = at >= 2.0f && (int)floorf(at) == st;
         ui_colour_t c = here ? th->toggle_on : done ? th->primary : th->surface;
-        ui_fill_circle(r, cx, cy, rad, c);
+        ui_fill_circle(d, cx, cy, rad, c);
         if (th->outline_width > 0)
-            ui_fill_circle(r, cx, cy, rad * 0.35f, th->text);
+            ui_fill_circle(d, cx, cy, rad * 0.35f, th->text);
     }
     /* the piece: a bent holder in its colour, riding on the line */
     float x;
@@ -150,8 +151,8 @@ void ui_draw_line_map(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t
     float pw = rad * 1.8f, ph = rad * 0.45f;
     ui_frect_t base = {x - pw / 2, cy - rad - ph - px * 0.8f, pw, ph};
     ui_frect_t back = {x + pw * 0.1f, base.y - rad * 0.9f, pw * 0.3f, rad * 0.9f + ph};
-    ui_fill_rounded(r, (ui_frect_t){base.x + px * 0.3f, base.y + px * 0.3f, pw, ph}, ph / 3,
+    ui_fill_rounded(d, (ui_frect_t){base.x + px * 0.3f, base.y + px * 0.3f, pw, ph}, ph / 3,
                     th->shadow);
-    ui_fill_rounded(r, base, ph / 3, piece);
-    ui_fill_rounded(r, back, ph / 3, piece);
+    ui_fill_rounded(d, base, ph / 3, piece);
+    ui_fill_rounded(d, back, ph / 3, piece);
 }

@@ -15,9 +15,9 @@
 #include <stdbool.h>
 
 /* W in pixels RC; PX pixels per layout unit. */
-void ui_draw_strokes(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
+void ui_draw_strokes(ui_draw_t *d, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
                      float px);
-void ui_draw_line_map(SDL_Renderer *r, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
+void ui_draw_line_map(ui_draw_t *d, const ui_theme_t *th, const view_widget_t *w, ui_frect_t rc,
                       float px);
 
 #endif

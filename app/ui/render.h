@@ -8,6 +8,8 @@
 #ifndef MF_RENDER_H
 #define MF_RENDER_H
 
+#include "draw.h"
+#include "text.h"
 #include "view.h"
 
 #include <SDL.h>
@@ -36,6 +38,17 @@ typedef enum {
  * OUT_W x OUT_H pixels, shifted horizontally by OFFSET_X pixels (used by
  * screen transitions). */
 void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, ui_layer_t layers);
+
+/* What the caches hold and how often they had to make something: for
+ * tests (bounds, no rasterising in a slide) and `minifab bench ui`. */
+typedef struct {
+    ui_draw_stats_t shapes;
+    ui_text_stats_t text;
+    size_t images, image_bytes; /* pictures kept as textures */
+    uint64_t image_loads;       /* files read (cache misses) */
+} ui_stats_t;
+
+void ui_stats(const ui_t *ui, ui_stats_t *out);
 
 /* Pixels per layout unit for an output of W x H pixels. */
 float ui_units_scale(int w, int h);

@@ -2,9 +2,13 @@
  * text.c - wrapping, fitting and caching of text (see text.h).
  *
  * Fitting: lay the words out greedily at the requested size; if the lines do
- * not fit the box, try again 8 % smaller, down to a floor of 9 px. A word
- * longer than a line is broken between characters. The result is one texture
- * per (text, box, size, weight, colour, align), kept in a small LRU cache.
+ * not fit the box, search (by halves) the largest size of one shared ladder
+ * (every pixel up to 17, then steps of about 6 %) that fits, down to a floor
+ * of 9 px. A shared ladder means texts that shrink use the same few font
+ * sizes, so the font cache does not churn. A word longer than a line is
+ * broken between characters. The result is one texture per (text, box,
+ * size, weight, colour, align), as wide as its longest line, kept in an LRU
+ * cache bounded in count and bytes.
  */
 #include "text.h"
 
@@ -17,15 +21,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT_FONT_SLOTS 32
+/* A screen uses a dozen (file, size) pairs; a change of text size or of
+ * language brings another dozen. */
+#define TEXT_FONT_SLOTS 48
 #define TEXT_CACHE_SLOTS 192
+#define TEXT_CACHE_BYTES (16u << 20)
 #define TEXT_MAX_LINES 24
 #define TEXT_MIN_PX 9
+#define TEXT_MAX_PX 512
 
 typedef struct {
     TTF_Font *font;
+    const char *path; /* ui_theme_font_path(): weights may share a file */
     int size;
-    ui_weight_t weight;
     uint64_t used;
 } text_font_slot_t;
 
@@ -43,8 +51,12 @@ struct ui_text {
     SDL_Renderer *renderer;
     text_font_slot_t fonts[TEXT_FONT_SLOTS];
     text_cache_slot_t cache[TEXT_CACHE_SLOTS];
+    size_t cache_bytes;
     uint64_t clock;
     int ttf_inited;
+    uint64_t font_opens, font_reopens, renders;
+    /* (weight, size) pairs ever opened, to count reopens */
+    uint8_t opened[UI_WEIGHT_COUNT][TEXT_MAX_PX + 1];
 };
 
 ui_text_t *ui_text_create(SDL_Renderer *r)
@@ -70,14 +82,36 @@ fail:
     return NULL;
 }
 
+static void cache_drop(ui_text_t *t, text_cache_slot_t *s)
+{
+    if (s->tex) {
+        SDL_DestroyTexture(s->tex);
+        t->cache_bytes -= (size_t)s->tex_w * (size_t)s->tex_h * 4u;
+    }
+    free(s->text);
+    memset(s, 0, sizeof *s);
+}
+
 void ui_text_flush(ui_text_t *t)
 {
-    for (int i = 0; i < TEXT_CACHE_SLOTS; i++) {
-        if (t->cache[i].tex)
-            SDL_DestroyTexture(t->cache[i].tex);
-        free(t->cache[i].text);
-        memset(&t->cache[i], 0, sizeof t->cache[i]);
-    }
+    for (int i = 0; i < TEXT_CACHE_SLOTS; i++)
+        cache_drop(t, &t->cache[i]);
+}
+
+void ui_text_stats(const ui_text_t *t, ui_text_stats_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->font_opens = t->font_opens;
+    out->font_reopens = t->font_reopens;
+    out->renders = t->renders;
+    out->max_fonts = TEXT_FONT_SLOTS;
+    out->max_textures = TEXT_CACHE_SLOTS;
+    out->max_bytes = TEXT_CACHE_BYTES;
+    out->bytes = t->cache_bytes;
+    for (int i = 0; i < TEXT_FONT_SLOTS; i++)
+        out->fonts += t->fonts[i].font != NULL;
+    for (int i = 0; i < TEXT_CACHE_SLOTS; i++)
+        out->textures += t->cache[i].tex != NULL;
 }
 
 void ui_text_destroy(ui_text_t *t)
@@ -96,11 +130,16 @@ void ui_text_destroy(ui_text_t *t)
 
 static TTF_Font *font_get(ui_text_t *t, int size, ui_weight_t weight)
 {
+    const char *path = ui_theme_font_path(weight);
+    if (!path)
+        return NULL;
+    if (size > TEXT_MAX_PX)
+        size = TEXT_MAX_PX;
     int lru = 0;
     t->clock++;
     for (int i = 0; i < TEXT_FONT_SLOTS; i++) {
         text_font_slot_t *s = &t->fonts[i];
-        if (s->font && s->size == size && s->weight == weight) {
+        if (s->font && s->size == size && strcmp(s->path, path) == 0) {
             s->used = t->clock;
             return s->font;
         }
@@ -111,16 +150,18 @@ static TTF_Font *font_get(ui_text_t *t, int size, ui_weight_t weight)
     if (s->font)
         TTF_CloseFont(s->font);
     memset(s, 0, sizeof *s);
-    const char *path = ui_theme_font_path(weight);
-    s->font = path ? TTF_OpenFont(path, size) : NULL;
+    s->font = TTF_OpenFont(path, size);
+    t->font_opens++;
+    if (t->opened[weight][size])
+        t->font_reopens++;
+    t->opened[weight][size] = 1;
     if (!s->font) {
-        mf_log_warn("ui", "cannot open font %s at %d px: %s", path ? path : "(none)", size,
-                    TTF_GetError());
+        mf_log_warn("ui", "cannot open font %s at %d px: %s", path, size, TTF_GetError());
         return NULL;
     }
     TTF_SetFontHinting(s->font, TTF_HINTING_LIGHT);
+    s->path = path;
     s->size = size;
-    s->weight = weight;
     s->used = t->clock;
     return s->font;
 }
@@ -229,40 +270,84 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
+/* The shared ladder of sizes a text shrinks through: every pixel up to 17,
+ * then steps of about 6 %. Fills LADDER with the sizes below LIMIT
+ * (ascending) and returns how many. */
+static int ladder_below(int limit, int *ladder, int max)
+{
+    int n = 0;
+    for (int s = TEXT_MIN_PX; s < limit && n < max;) {
+        ladder[n++] = s;
+        int next = (s * 106 + 50) / 100;
+        s = next > s ? next : s + 1;
+    }
+    return n;
+}
+
+/* Lays TEXT out at SIZE; the number of lines when they fit the box, else -1. */
+static int try_size(ui_text_t *t, const char *text, int box_w, int box_h, int size,
+                    ui_weight_t weight, text_line_t *lines, TTF_Font **font, int *skip)
+{
+    TTF_Font *f = font_get(t, size, weight);
+    if (!f)
+        return -2;
+    int n = wrap(f, text, box_w, size <= TEXT_MIN_PX, lines, TEXT_MAX_LINES);
+    *font = f;
+    *skip = TTF_FontLineSkip(f);
+    return n >= 0 && n * *skip <= box_h ? n : -1;
+}
+
 static SDL_Texture *render_fitted(ui_text_t *t, const char *text, int box_w, int box_h, int size_px,
                                   ui_weight_t weight, ui_colour_t colour, ui_text_align_t align,
                                   int *tw, int *th)
 {
     text_line_t lines[TEXT_MAX_LINES];
     TTF_Font *f = NULL;
-    int n = -1, size = size_px, skip;
-    for (;;) {
-        f = font_get(t, size, weight);
-        if (!f)
+    int skip = 0;
+    int n = try_size(t, text, box_w, box_h, size_px, weight, lines, &f, &skip);
+    if (n == -2)
+        return NULL;
+    if (n < 0) {
+        /* the largest ladder size that fits, by halves; the floor if none */
+        int ladder[64];
+        int m = ladder_below(size_px, ladder, 64);
+        int lo = 0, hi = m - 1, best = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            if (try_size(t, text, box_w, box_h, ladder[mid], weight, lines, &f, &skip) >= 0) {
+                best = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        int size = best >= 0 ? ladder[best] : TEXT_MIN_PX;
+        n = try_size(t, text, box_w, box_h, size, weight, lines, &f, &skip);
+        if (n == -2)
             return NULL;
-        n = wrap(f, text, box_w, size <= TEXT_MIN_PX, lines, TEXT_MAX_LINES);
-        skip = TTF_FontLineSkip(f);
-        if (n >= 0 && n * skip <= box_h)
-            break;
-        if (size <= TEXT_MIN_PX)
-            break;
-        int next = size * 92 / 100;
-        size = next < size ? next : size - 1;
-        if (size < TEXT_MIN_PX)
-            size = TEXT_MIN_PX;
+        if (n < 0) /* even the floor overflows: draw it anyway, never clip */
+            n = wrap(f, text, box_w, true, lines, TEXT_MAX_LINES);
     }
     if (n <= 0)
         return NULL;
+    /* the texture is as wide as the longest line, not the box */
+    char buf[1024];
+    int widths[TEXT_MAX_LINES], surf_w = 1;
+    for (int i = 0; i < n; i++) {
+        widths[i] = width_of(f, text + lines[i].start, lines[i].len);
+        if (widths[i] > surf_w)
+            surf_w = widths[i];
+    }
+    if (surf_w > box_w)
+        surf_w = box_w;
     int surf_h = n * skip;
     SDL_Surface *surf =
-        SDL_CreateRGBSurfaceWithFormat(0, box_w, surf_h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_CreateRGBSurfaceWithFormat(0, surf_w, surf_h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surf)
         return NULL;
     SDL_FillRect(surf, NULL, SDL_MapRGBA(surf->format, colour.r, colour.g, colour.b, 0));
     SDL_Color fg = {colour.r, colour.g, colour.b, 255};
-    int used_w = 0;
     for (int i = 0; i < n; i++) {
-        char buf[1024];
         size_t len = lines[i].len < sizeof buf - 1 ? lines[i].len : sizeof buf - 1;
         memcpy(buf, text + lines[i].start, len);
         buf[len] = '\0';
@@ -271,9 +356,7 @@ static SDL_Texture *render_fitted(ui_text_t *t, const char *text, int box_w, int
         SDL_Surface *ls = TTF_RenderUTF8_Blended(f, buf, fg);
         if (!ls)
             continue;
-        SDL_Rect dst = {align == UI_TEXT_LEFT ? 0 : (box_w - ls->w) / 2, i * skip, ls->w, ls->h};
-        if (ls->w > used_w)
-            used_w = ls->w;
+        SDL_Rect dst = {align == UI_TEXT_LEFT ? 0 : (surf_w - ls->w) / 2, i * skip, ls->w, ls->h};
         SDL_SetSurfaceBlendMode(ls, SDL_BLENDMODE_NONE);
         SDL_BlitSurface(ls, NULL, surf, &dst);
         SDL_FreeSurface(ls);
@@ -285,7 +368,8 @@ static SDL_Texture *render_fitted(ui_text_t *t, const char *text, int box_w, int
         if (colour.a != 255)
             SDL_SetTextureAlphaMod(tex, colour.a);
     }
-    *tw = box_w;
+    t->renders++;
+    *tw = surf_w;
     *th = surf_h;
     return tex;
 }
@@ -316,10 +400,7 @@ int ui_text_draw(ui_text_t *t, const char *text, SDL_Rect box, int size_px, ui_w
     }
     if (!hit) {
         hit = &t->cache[lru];
-        if (hit->tex)
-            SDL_DestroyTexture(hit->tex);
-        free(hit->text);
-        memset(hit, 0, sizeof *hit);
+        cache_drop(t, hit);
         hit->text = strdup(text);
         if (!hit->text)
             return MF_ENOMEM;
@@ -337,9 +418,24 @@ int ui_text_draw(ui_text_t *t, const char *text, SDL_Rect box, int size_px, ui_w
         hit->weight = (int)weight;
         hit->colour = col;
         hit->align = (int)align;
+        hit->used = t->clock;
+        t->cache_bytes += (size_t)hit->tex_w * (size_t)hit->tex_h * 4u;
+        /* bound the bytes too: the least recently drawn go first */
+        while (t->cache_bytes > TEXT_CACHE_BYTES) {
+            text_cache_slot_t *old = NULL;
+            for (int i = 0; i < TEXT_CACHE_SLOTS; i++) {
+                text_cache_slot_t *s = &t->cache[i];
+                if (s->tex && s != hit && (!old || s->used < old->used))
+                    old = s;
+            }
+            if (!old)
+                break;
+            cache_drop(t, old);
+        }
     }
     hit->used = t->clock;
-    SDL_Rect dst = {box.x, box.y + (box.h - hit->tex_h) / 2, hit->tex_w, hit->tex_h};
+    int x = align == UI_TEXT_LEFT ? box.x : box.x + (box.w - hit->tex_w) / 2;
+    SDL_Rect dst = {x, box.y + (box.h - hit->tex_h) / 2, hit->tex_w, hit->tex_h};
     SDL_RenderCopy(t->renderer, hit->tex, NULL, &dst);
     return size_px;
 }

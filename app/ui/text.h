@@ -31,4 +31,16 @@ int ui_text_measure(ui_text_t *t, const char *text, int size_px, ui_weight_t wei
 /* Drops every cached texture (after a theme or size change, or to bound memory). */
 void ui_text_flush(ui_text_t *t);
 
+/* The caches: fonts open by (file, pixel size), and fitted texts as
+ * textures, both bounded and least-recently-used first out. */
+typedef struct {
+    uint64_t font_opens;   /* TTF_OpenFont calls */
+    uint64_t font_reopens; /* ...of a (weight, size) opened before and evicted */
+    uint64_t renders;      /* texts laid out and rasterised (cache misses) */
+    size_t fonts, max_fonts;
+    size_t textures, bytes, max_textures, max_bytes;
+} ui_text_stats_t;
+
+void ui_text_stats(const ui_text_t *t, ui_text_stats_t *out);
+
 #endif

@@ -154,6 +154,16 @@ static void test_broken_script_is_refused(void **state)
         fail_msg("want \"%s\" in:\n%s", want, out);
 }
 
+/* Issue 14: `--script DIR` exited 0 having run nothing. */
+static void test_script_directory_is_refused(void **state)
+{
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd, "'%s' run --headless --script '%s'", bin, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st == 0 || !strstr(out, "it is a directory"))
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
 static void test_missing_widget_fails(void **state)
 {
     char path[256], cmd[1024], out[16384];
@@ -208,6 +218,67 @@ static void test_line_down_is_said_not_fatal(void **state)
     int st = run(cmd, out, sizeof out);
     if (st != 0)
         fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
+/* Issue 14: every configured device is opened through its driver and its
+ * state is in the log; the PLC that does not answer is named with why. */
+static void test_every_device_is_opened_and_logged(void **state)
+{
+    char cmd[1024], out[65536];
+    snprintf(
+        cmd, sizeof cmd,
+        "'%s' run --sim --headless --data-dir '%s/data' --script tests/e2e/scripts/line-sim.txt",
+        bin, tmpdir);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+    const char *want[] = {"devices: line: connected (tcp://127.0.0.1:", "devices: io: connected (",
+                          "devices: engraver: ready (", "devices: scanner: connected ("};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(out, want[i]))
+            fail_msg("want \"%s\" in:\n%s", want[i], out);
+
+    snprintf(cmd, sizeof cmd,
+             "'%s' run --plc tcp://127.0.0.1:9 --headless --data-dir '%s/data' --script "
+             "tests/e2e/scripts/line-down.txt",
+             bin, tmpdir);
+    st = run(cmd, out, sizeof out);
+    if (st != 0 || !strstr(out, "WARN  devices: line: PLC not answering (tcp://127.0.0.1:9): "))
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
+/* Issue 14: an address that cannot be right stops the kiosk at once, with
+ * the device, the address and what is wrong. */
+static void test_unusable_addresses_fail_loudly(void **state)
+{
+    char cmd[1024], out[16384], script[300], loop[300];
+    snprintf(script, sizeof script, "%s/one.txt", tmpdir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fputs("advance 100\n", f);
+    fclose(f);
+    snprintf(loop, sizeof loop, "%s/loop", tmpdir);
+    assert_int_equal(symlink(loop, loop), 0);
+    const struct {
+        const char *flag, *value, *want;
+    } cases[] = {
+        {"engraver", "/dev/null", "engraver: '/dev/null' is a mem device, not a serial port"},
+        {"plc", "garbage", "line: 'garbage': name not resolved"},
+        {"plc", "tcp://127.0.0.1:70000", "line: 'tcp://127.0.0.1:70000' is not a PLC address"},
+        {"io", "/nonexistent/ttyUSB0", "io: '/nonexistent/ttyUSB0' does not exist"},
+        {"scanner", "/tmp", "scanner: '/tmp' is a directory, not a serial port"},
+        {"scanner", loop, "is a loop of symbolic links"},
+        {"engraver", "usb:zz:1", "engraver: 'usb:zz:1' is not a serial address"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "'%s' run --headless --data-dir '%s/data' --script '%s' --%s '%s'", bin, tmpdir,
+                 script, cases[i].flag, cases[i].value);
+        int st = run(cmd, out, sizeof out);
+        if (st == 0 || !strstr(out, cases[i].want) || !strstr(out, "minifab run: cannot start"))
+            fail_msg("%s exited %d, want \"%s\" in:\n%s", cmd, st, cases[i].want, out);
+    }
+    unlink(loop);
 }
 
 static void test_broken_pack_shows_problem(void **state)
@@ -341,7 +412,7 @@ static void test_x11_window(void **state)
     snprintf(script, sizeof script, "%s/x11.txt", tmpdir);
     FILE *f = fopen(script, "w");
     assert_non_null(f);
-    fputs("expect screen attract\nkey Return\nwait 300\nexpect screen home\nshot x11\n", f);
+    fputs("expect screen attract\nkey Return\nwait 300\nexpect screen language\nshot x11\n", f);
     fclose(f);
     /* Leak checking off for this run only: Mesa's OpenGL driver, loaded to
      * look at the renderer and unloaded with it, leaves allocations that
@@ -373,6 +444,9 @@ int main(void)
         cmocka_unit_test(test_tour_portrait),
         cmocka_unit_test(test_false_expect_fails),
         cmocka_unit_test(test_broken_script_is_refused),
+        cmocka_unit_test(test_script_directory_is_refused),
+        cmocka_unit_test(test_every_device_is_opened_and_logged),
+        cmocka_unit_test(test_unusable_addresses_fail_loudly),
         cmocka_unit_test(test_missing_widget_fails),
         cmocka_unit_test(test_help_lists_subcommands),
         cmocka_unit_test(test_line_state_from_simulator),

@@ -19,6 +19,9 @@ sim "plc reset"
 wait 600
 sim "plc start"
 tap #start
+tap #language-0
+tap #skip
+tap #skip
 await text "La ligne fabrique en ce moment" 5000
 tap #make-own
 tap #colour-red

@@ -55,6 +55,9 @@ for k in a b; do
     colour=$([ "$k" = a ] && echo red || echo blue)
     cat > "$work/$k.txt" <<SCRIPT
 tap #start
+tap #language-0
+tap #skip
+tap #skip
 await text "La ligne fabrique en ce moment" 5000
 tap #make-own
 tap #colour-$colour

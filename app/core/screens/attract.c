@@ -58,15 +58,22 @@ static bool attract_act(kiosk_t *k, const char *id, int64_t now)
 {
     if (strcmp(id, "start") != 0)
         return false;
-    kiosk_push(k, KIOSK_SCREEN_HOME, NULL, now);
+    kiosk_push(k, KIOSK_SCREEN_LANGUAGE, NULL, now);
     return true;
+}
+
+/* Back to attract (the visitor went all the way back): the visit is over. */
+static void attract_enter(kiosk_t *k, bool uncovered, int64_t now)
+{
+    if (uncovered && k->visit.active)
+        kiosk_end_visit(k, VISIT_END_FINISHED, now);
 }
 
 static bool attract_hear(kiosk_t *k, const mf_event_t *ev, int64_t now)
 {
     if (ev->type == MF_EV_KEY &&
         (strcmp(ev->text, "Return") == 0 || strcmp(ev->text, "Space") == 0)) {
-        kiosk_push(k, KIOSK_SCREEN_HOME, NULL, now);
+        kiosk_push(k, KIOSK_SCREEN_LANGUAGE, NULL, now);
         return true;
     }
     return false;
@@ -79,6 +86,7 @@ static int64_t attract_deadline(const kiosk_t *k, int64_t now)
 
 const screen_class_t screen_attract = {
     .id = "attract",
+    .enter = attract_enter,
     .layout = attract_layout,
     .act = attract_act,
     .hear = attract_hear,

@@ -9,10 +9,11 @@
 
 static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
 {
-    float m = 4.0f, top = 19.0f;
+    float m = 4.0f;
     float ts = kiosk_text_scale(k);
     int li = kiosk_lang_index(k);
-    kiosk_layout_top_bar(k, v, kiosk_text(k, "home.choose_station"));
+    float top = kiosk_layout_top_bar(k, v, kiosk_text(k, "home.choose_station")) + 4.0f;
+    float bottom = kiosk_content_bottom(k, v);
     if (!k->line_known) {
         kiosk_add_text(v, kiosk_text(k, "home.subtitle"), view_rect(m, top, v->w - 2 * m, 7.0f),
                        VIEW_STYLE_CAPTION, 4.0f * ts);
@@ -45,7 +46,7 @@ static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
     int rows = (k->station_count + cols - 1) / cols;
     float gap = 3.0f;
     float cw = (v->w - 2 * m - (float)(cols - 1) * gap) / (float)cols;
-    float ch = (v->h - top - m - (float)(rows - 1) * gap) / (float)rows;
+    float ch = (bottom - top - (float)(rows - 1) * gap) / (float)rows;
     if (ch > cw)
         ch = cw;
     for (int i = 0; i < k->station_count; i++) {
