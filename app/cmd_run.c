@@ -282,7 +282,6 @@ static int kiosk_main(int argc, char **argv, bool play)
     stats_store_t *stats = NULL;
     run_sink_t sink_ctx = {0};
     engrave_preview_t *preview = NULL;
-    char sim_control[256] = "";
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -422,7 +421,8 @@ static int kiosk_main(int argc, char **argv, bool play)
             snprintf(cfg.io_port, sizeof cfg.io_port, "%s", addr.io_port);
             snprintf(cfg.engraver_port, sizeof cfg.engraver_port, "%s", addr.engraver_port);
             snprintf(cfg.scanner_port, sizeof cfg.scanner_port, "%s", addr.scanner_port);
-            snprintf(sim_control, sizeof sim_control, "%s", addr.control);
+            /* scripts' `sim "COMMAND"` talks to it (tests drive faults so) */
+            setenv("MINIFAB_SIM_CONTROL", addr.control, 1);
         }
     }
 
@@ -468,7 +468,6 @@ static int kiosk_main(int argc, char **argv, bool play)
         app.kiosk.engrave_max_chars = gc.max_chars;
     }
     app.preview = preview;
-    app.sim_control = sim_control[0] ? sim_control : NULL;
     app.kiosk.has_engraver = preview != NULL;
     app.kiosk.strokes = preview ? engrave_preview_strokes : NULL;
     app.kiosk.strokes_ctx = preview;

@@ -174,10 +174,6 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
             return fail(lx, "a screenshot name is a plain file name, without '/' or a leading '.'");
     } else if (!strcmp(verb, "dump")) {
         c->op = SCRIPT_DUMP;
-    } else if (!strcmp(verb, "sim")) {
-        c->op = SCRIPT_SIM;
-        if (!read_string(lx, c->arg, sizeof c->arg, "a simulator command"))
-            return false;
     } else if (!strcmp(verb, "await")) {
         char what[32];
         if (!read_word(lx, what, sizeof what))
@@ -194,6 +190,10 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
             return fail(lx, "expected 'screen' or 'text' after await, got '%s'", what);
         }
         if (!read_ms(lx, &c->ms))
+            return false;
+    } else if (!strcmp(verb, "sim")) {
+        c->op = SCRIPT_SIM;
+        if (!read_string(lx, c->arg, sizeof c->arg, "a simulator command"))
             return false;
     } else if (!strcmp(verb, "expect")) {
         char what[32];
@@ -218,7 +218,7 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
     } else {
         return fail(lx,
                     "unknown command '%s' (tap, longpress, swipe, type, key, advance, wait, "
-                    "shot, expect, dump, sim, await)",
+                    "shot, expect, dump)",
                     verb);
     }
     if (!at_end(lx))

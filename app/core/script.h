@@ -10,8 +10,10 @@
  *   shot NAME                             dump
  *   expect screen ID | expect no screen ID
  *   expect text "..." | expect no text "..."
- *   sim "COMMAND"        (the simulator's control socket, firmware-sim/README.md)
- *   await screen ID MS | await text "..." MS   (real time, at most MS; fails after)
+ *   sim "COMMAND"   a line to minifab-sim's control socket ($MINIFAB_SIM_CONTROL,
+ *                   set by --sim): faults, drops, orders; fails on "error:"
+ *   await screen ID MS | await text "..." MS   real time, at most MS (a line
+ *                   moving, a laser burning); fails like expect after MS
  */
 #ifndef MF_SCRIPT_H
 #define MF_SCRIPT_H
@@ -33,7 +35,7 @@ typedef enum {
     SCRIPT_EXPECT_SCREEN,
     SCRIPT_EXPECT_TEXT,
     SCRIPT_DUMP,
-    SCRIPT_SIM,          /* sim "COMMAND": a line for the simulator's control socket */
+    SCRIPT_SIM,          /* arg: a command for the simulator's control socket */
     SCRIPT_AWAIT_SCREEN, /* await screen ID MS: real time, until the screen shows */
     SCRIPT_AWAIT_TEXT,   /* await text "..." MS: real time, until the text shows */
 } script_op_t;
@@ -57,7 +59,7 @@ typedef struct {
     float x1, y1, x2, y2;     /* SWIPE */
     long ms;                  /* LONGPRESS, ADVANCE, WAIT */
     bool negate;              /* EXPECT ... no ... */
-    char arg[SCRIPT_ARG_MAX]; /* TYPE text, KEY name, SHOT name, EXPECT id/text */
+    char arg[SCRIPT_ARG_MAX]; /* TYPE text, KEY name, SHOT name, EXPECT id/text, SIM command */
 } script_cmd_t;
 
 typedef struct {

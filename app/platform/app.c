@@ -98,7 +98,6 @@ struct app {
     struct {
         uint32_t job, ref;
     } jobs[8];
-    const char *sim_control;
     /* the video player, created the first time a screen shows a clip */
     player_t *player;
     int video_volume_max;
@@ -134,11 +133,6 @@ int64_t app_now(const app_t *a)
 void app_advance_clock(app_t *a, int64_t ms)
 {
     a->clock_offset += ms;
-}
-
-const char *app_sim_control(const app_t *a)
-{
-    return a->sim_control;
 }
 
 kiosk_t *app_kiosk(app_t *a)
@@ -1176,7 +1170,6 @@ app_t *app_create(const app_options_t *opt)
     a->line = devices_line(opt->devices);
     a->engraver = devices_engraver(opt->devices);
     a->preview = opt->preview;
-    a->sim_control = opt->sim_control;
     /* make your own reads the line's and the engraver's events itself */
     if (a->line)
         devices_claim_events(a->devices, DEVICE_LINE);

@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-struct devices; /* devices.h: the kiosk's device drivers */
+struct devices;         /* devices.h: the kiosk's device drivers */
 struct engrave_preview; /* engrave_preview.h */
 
 /* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
@@ -44,10 +44,8 @@ typedef struct {
     void *reload_ctx;
     visit_sink_t sink; /* where the visit's events go (the statistics store), or {0} */
     /* make your own: the engraving's G-code and preview when an engraver is
-     * configured (this kiosk is then the order desk; caller owns it), the
-     * simulator's control socket for scripts' `sim` (or NULL) */
+     * configured (this kiosk is then the order desk; caller owns it) */
     struct engrave_preview *preview;
-    const char *sim_control;
 } app_options_t;
 
 /* argv[1] of `minifab --gl-probe`, the hidden child that app_run() starts

@@ -25,8 +25,6 @@ int64_t app_now(const app_t *a);
 void app_advance_clock(app_t *a, int64_t ms);
 
 kiosk_t *app_kiosk(app_t *a);
-/* The simulator's control socket when the kiosk started it, else NULL. */
-const char *app_sim_control(const app_t *a);
 /* The current screen's model, computed at app_now(). */
 const view_t *app_view(app_t *a);
 /* Layout units per window pixel. */

@@ -14,14 +14,13 @@
 
 #include <SDL.h>
 #include <errno.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SCRIPT_DUMP_MAX 32768
 
@@ -31,6 +30,44 @@ static void settle(app_t *a)
         app_advance_clock(a, KIOSK_TRANSITION_MS / 4 + 1);
         app_pump(a, 0);
     }
+}
+
+/* Sends CMD to minifab-sim's control socket and reads its answer up to
+ * "ok" or "error: ..." (REPLY). Returns 0 on "ok". */
+static int sim_command(const char *cmd, char *reply, size_t size)
+{
+    const char *path = getenv("MINIFAB_SIM_CONTROL");
+    reply[0] = '\0';
+    if (!path || !path[0]) {
+        snprintf(reply, size, "no simulator (MINIFAB_SIM_CONTROL unset: run with --sim)");
+        return MF_ENOENT;
+    }
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        snprintf(reply, size, "cannot reach %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return MF_EIO;
+    }
+    char line[SCRIPT_ARG_MAX + 2];
+    int n = snprintf(line, sizeof line, "%s\n", cmd);
+    int rc = write(fd, line, (size_t)n) == n ? MF_OK : MF_EIO;
+    size_t got = 0;
+    while (rc == MF_OK && got + 1 < size) {
+        ssize_t r = read(fd, reply + got, size - 1 - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+        reply[got] = '\0';
+        if (strstr(reply, "ok\n") || strstr(reply, "error"))
+            break;
+    }
+    close(fd);
+    if (rc == MF_OK && !strstr(reply, "ok\n"))
+        rc = MF_EIO;
+    return rc;
 }
 
 static void pointer(app_t *a, mf_event_type_t type, float ux, float uy)
@@ -113,63 +150,6 @@ static int shot(app_t *a, const script_t *s, const script_cmd_t *c, const char *
     app_present(a);
     if (rc != MF_OK)
         fprintf(stderr, "%s:%d: cannot save %s: %s\n", s->name, c->line, path, mf_strerror(rc));
-    return rc;
-}
-
-/* Sends one command to the simulator's control socket and reads its answer
- * up to "ok" or "error: ..." (at most 5 s; the kiosk's loop goes on
- * meanwhile, so the drivers' news keep arriving). */
-static int sim_command(app_t *a, const script_t *s, const script_cmd_t *c)
-{
-    const char *path = app_sim_control(a);
-    if (!path) {
-        fprintf(stderr, "%s:%d: 'sim' needs the simulated line (minifab run --sim)\n", s->name,
-                c->line);
-        return MF_EINVAL;
-    }
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-    char buf[4096];
-    size_t len = 0;
-    int rc = MF_EIO;
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-        fprintf(stderr, "%s:%d: cannot reach the simulator at %s: %s\n", s->name, c->line, path,
-                strerror(errno));
-        goto done;
-    }
-    int n = snprintf(buf, sizeof buf, "%s\n", c->arg);
-    if (write(fd, buf, (size_t)n) != n)
-        goto done;
-    for (int waited = 0; waited < 5000 && len < sizeof buf - 1;) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, 20) > 0) {
-            ssize_t got = read(fd, buf + len, sizeof buf - 1 - len);
-            if (got <= 0)
-                break;
-            len += (size_t)got;
-            buf[len] = '\0';
-            char *last = len > 1 ? buf + len - 1 : buf;
-            while (last > buf && last[-1] != '\n')
-                last--;
-            if (buf[len - 1] == '\n' &&
-                (strncmp(last, "ok", 2) == 0 || strncmp(last, "error", 5) == 0)) {
-                rc = strncmp(last, "ok", 2) == 0 ? MF_OK : MF_EDEVICE;
-                break;
-            }
-        } else {
-            waited += 20;
-        }
-        app_pump(a, 0);
-    }
-    if (rc != MF_OK)
-        fprintf(stderr, "%s:%d: sim \"%s\": %s\n", s->name, c->line, c->arg,
-                len ? buf : "no answer");
-done:
-    if (fd >= 0)
-        close(fd);
     return rc;
 }
 
@@ -263,13 +243,6 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
         case SCRIPT_SHOT:
             rc = shot(a, s, c, shots_dir);
             break;
-        case SCRIPT_DUMP:
-            print_screen(a, stdout);
-            fflush(stdout);
-            break;
-        case SCRIPT_SIM:
-            rc = sim_command(a, s, c);
-            break;
         case SCRIPT_AWAIT_SCREEN:
         case SCRIPT_AWAIT_TEXT: {
             bool held = false;
@@ -289,6 +262,18 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
             }
             break;
         }
+        case SCRIPT_SIM: {
+            char reply[1024];
+            if (sim_command(c->arg, reply, sizeof reply) != MF_OK) {
+                fprintf(stderr, "%s:%d: sim \"%s\" failed: %s\n", s->name, c->line, c->arg, reply);
+                rc = MF_EINVAL;
+            }
+            break;
+        }
+        case SCRIPT_DUMP:
+            print_screen(a, stdout);
+            fflush(stdout);
+            break;
         case SCRIPT_EXPECT_SCREEN:
         case SCRIPT_EXPECT_TEXT: {
             const view_t *v = app_view(a);

@@ -107,6 +107,17 @@ static void tap_id(kiosk_t *k, const char *id, int64_t *now)
     *now += 1000; /* a visitor's pace: one second a tap */
 }
 
+/* attract -> language -> who are you (skipped) -> home */
+static void open_visit(kiosk_t *k, int64_t *now)
+{
+    tap_id(k, "start", now);
+    tap_id(k, "language-0", now);
+    tap_id(k, "skip", now);
+    if (kiosk_screen(k) == KIOSK_SCREEN_PERCEPTION)
+        tap_id(k, "skip", now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+}
+
 static void type(kiosk_t *k, const char *text, int64_t *now)
 {
     mf_event_t ev = {.type = MF_EV_TEXT};
@@ -167,7 +178,7 @@ static void test_order_events_exactly(void **state)
     mf_event_t line = line_running();
     feed(k, &line, &now);
     engraver_ready(k, &now);
-    tap_id(k, "start", &now);
+    open_visit(k, &now);
     tap_id(k, "make-own", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ORDER);
     tap_id(k, "colour-blue", &now);
@@ -208,6 +219,10 @@ static void test_order_events_exactly(void **state)
     char got[4096];
     events_text(m, got, sizeof got);
     assert_string_equal(got, "visit_started\n"
+                             "language lang=fr\n"
+                             "screen_view id=language\n"
+                             "profile profile=skipped\n"
+                             "screen_view id=profile\n"
                              "screen_view id=home\n"
                              "screen_view id=order\n"
                              "screen_view id=order-text\n"
@@ -230,7 +245,7 @@ static void test_piece_outlives_its_visit(void **state)
     mf_event_t line = line_running();
     feed(k, &line, &now);
     engraver_ready(k, &now);
-    tap_id(k, "start", &now);
+    open_visit(k, &now);
     tap_id(k, "make-own", &now);
     tap_id(k, "colour-red", &now);
     type(k, "Nina", &now);
@@ -243,9 +258,12 @@ static void test_piece_outlives_its_visit(void **state)
     mf_event_t tick = {.type = MF_EV_TICK};
     now += 91000;
     feed(k, &tick, &now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    now += KIOSK_STILL_THERE_MS + 1000;
+    feed(k, &tick, &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
     /* the next visitor starts from nothing, the piece is still engraved */
-    tap_id(k, "start", &now);
+    open_visit(k, &now);
     tap_id(k, "make-own", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ORDER);
     tap_id(k, "colour-red", &now);
@@ -281,7 +299,7 @@ static void test_blocked_word_and_one_order_per_visit(void **state)
     mf_event_t line = line_running();
     feed(k, &line, &now);
     engraver_ready(k, &now);
-    tap_id(k, "start", &now);
+    open_visit(k, &now);
     tap_id(k, "make-own", &now);
     tap_id(k, "colour-green", &now);
     type(k, "zut", &now);
@@ -324,7 +342,7 @@ static void test_kiosk_without_engraver_sends_visitors_to_the_desk(void **state)
     kiosk_t *k = kiosk_create(&o, W, H, now);
     mf_event_t line = line_running();
     feed(k, &line, &now);
-    tap_id(k, "start", &now);
+    open_visit(k, &now);
     tap_id(k, "make-own", &now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
