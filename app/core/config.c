@@ -7,6 +7,7 @@
 #include "mf_error.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,10 @@ void config_init(config_t *cfg)
      * trade the visitor looked at longest (every trade has its own link). An
      * organiser with a page listing several trades sets it, with {ids}. */
     cfg->qr_base_url[0] = '\0';
+    /* The truck's kiosks are 15.6" full HD touch screens. */
+    cfg->screen_diagonal_in = 15.6;
+    cfg->screen_px_w = 1920;
+    cfg->screen_px_h = 1080;
     /* No device address: use the simulated line, so a fresh clone just works. */
     cfg->sim = true;
     /* 50 ms: 20 snapshots a second, smooth enough to watch pieces move. */
@@ -87,6 +92,9 @@ static const config_key_t config_keys[] = {
     KINT("window_height", window_h, 240, 7680),
     KINT("video_volume_max", video_volume_max, 0, 100),
     KSTR("qr_base_url", qr_base_url),
+    KDBL("screen_diagonal_in", screen_diagonal_in, 5, 100),
+    KINT("screen_width_px", screen_px_w, 320, 7680),
+    KINT("screen_height_px", screen_px_h, 240, 7680),
     KBOOL("sim", sim),
     KSTR("plc", plc_uri),
     KSTR("io", io_port),
@@ -354,6 +362,13 @@ bool config_uses_sim(const config_t *cfg)
 {
     return cfg->sim && !cfg->plc_uri[0] && !cfg->io_port[0] && !cfg->engraver_port[0] &&
            !cfg->scanner_port[0];
+}
+
+double config_mm_per_unit(const config_t *cfg)
+{
+    double w = cfg->screen_px_w, h = cfg->screen_px_h;
+    double shorter_mm = cfg->screen_diagonal_in * 25.4 * fmin(w, h) / hypot(w, h);
+    return shorter_mm / 100.0;
 }
 
 int config_apply_flag(config_t *cfg, const char *name, const char *value, yamldoc_errors_t *errs)

@@ -30,6 +30,9 @@ typedef struct {
     int window_w, window_h; /* window size when not full screen */
     int video_volume_max;   /* cap on the job videos' volume, percent 0..100 */
     char qr_base_url[CONFIG_ADDR_MAX]; /* thanks screen's QR code for several trades */
+    /* The touch screen's physical size: touch targets are at least 15 mm on it. */
+    double screen_diagonal_in;      /* inches, corner to corner */
+    int screen_px_w, screen_px_h;   /* its resolution (its aspect ratio matters) */
 
     /* The devices. Empty address + sim=true: firmware-sim is started as children. */
     bool sim;                            /* start minifab-sim and use its devices */
@@ -80,6 +83,10 @@ int config_apply_env(config_t *cfg, config_getenv_fn get, yamldoc_errors_t *errs
 
 /* True when no device address is configured (then the kiosk uses the sim). */
 bool config_uses_sim(const config_t *cfg);
+
+/* Millimetres per layout unit (the screen's shorter side is 100 units) on
+ * the configured screen: 1.94 for the default 15.6" 1920x1080. */
+double config_mm_per_unit(const config_t *cfg);
 
 /* Applies one command-line option (its long name without dashes, e.g.
  * "plc", "data-dir") with VALUE (NULL for switches such as "sim",

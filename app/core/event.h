@@ -30,18 +30,34 @@ typedef enum {
     MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
 
-/* The line's detail for ordering and tracking a piece (stations 2..7 and the
- * six colours of drivers/regmap/line_regmap.h, copied at the platform's edge
- * so that the core does not depend on the driver). */
-#define MF_LINE_STATIONS 6 /* index = station - 2 */
-#define MF_LINE_COLOURS 6  /* index = colour - 1 (red, blue, green, yellow, black, silver) */
-#define MF_LINE_QUEUE_MAX 16
+/* The PLC's stations 2..7 (the order desk, 1, is the kiosk itself): the
+ * line map shows each one's state and the piece on it. Index = PLC station
+ * number - MF_LINE_FIRST_STATION. */
+#define MF_LINE_FIRST_STATION 2
+#define MF_LINE_STATIONS 6
+
+/* One station's state as a visitor reads it (icon and word on the map). */
+typedef enum {
+    MF_STATION_UNKNOWN = 0, /* no line, or not read yet */
+    MF_STATION_WORKING,     /* a piece is being made here now */
+    MF_STATION_WAITING,     /* ready, waiting for a piece or for the line to start */
+    MF_STATION_FAULT,       /* an alarm at this station (jam, sensor, robot...) */
+} mf_station_state_t;
 
 typedef struct {
-    uint32_t order;      /* order id of the piece at the station, 0 = none */
-    uint16_t progress;   /* 0..100 % of its cycle */
+    uint8_t state;  /* mf_station_state_t */
+    bool piece;     /* a piece (on its pallet) is at the station */
+    uint8_t colour; /* the piece's colour: the PLC's code, 1 red .. 6 silver; 0 none */
+    uint32_t order; /* the PLC's order number of that piece, 0 = none */
+    uint16_t progress;   /* 0..100 % of the station's cycle (tracking's time left) */
     uint16_t nominal_ds; /* nominal cycle time, tenths of line seconds */
 } mf_line_station_t;
+
+/* The line's detail for ordering and tracking a piece (the six colours of
+ * drivers/regmap/line_regmap.h, copied at the platform's edge so that the
+ * core does not depend on the driver); where each piece is: `stations`. */
+#define MF_LINE_COLOURS 6  /* index = colour - 1 (red, blue, green, yellow, black, silver) */
+#define MF_LINE_QUEUE_MAX 16
 
 typedef struct {
     bool known;           /* the fields below were filled from a snapshot */
@@ -51,18 +67,19 @@ typedef struct {
     uint32_t engrave_order;
     uint16_t speed_pct;                 /* line seconds per real second x100 (100 on hardware) */
     uint16_t magazine[MF_LINE_COLOURS]; /* blanks left per colour */
-    mf_line_station_t station[MF_LINE_STATIONS];
     int queue_len;
     uint32_t queue[MF_LINE_QUEUE_MAX]; /* order ids waiting, oldest first */
 } mf_line_detail_t;
 
 /* What the visitor side needs to know of the line (from the PLC driver's
- * snapshot, translated at the platform's edge). */
+ * snapshot, translated at the platform's edge). Only what the screens show,
+ * so that it changes (and the screen is redrawn) only when they would. */
 typedef struct {
-    bool online;             /* the PLC answers and the data is fresh */
-    bool running;            /* the line is producing */
-    bool estop;              /* an emergency stop is pressed (shown, never overridden) */
-    bool fault;              /* an alarm is active */
+    bool online;  /* the PLC answers and the data is fresh */
+    bool running; /* the line is producing */
+    bool estop;   /* an emergency stop is pressed (shown, never overridden) */
+    bool fault;   /* an alarm is active */
+    mf_line_station_t stations[MF_LINE_STATIONS];
     mf_line_detail_t detail; /* for ordering and tracking (order.h) */
 } mf_line_status_t;
 

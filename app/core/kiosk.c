@@ -95,7 +95,7 @@ static void leave_top(kiosk_t *k, bool covered, int64_t now)
     if (k->visit.active && s != KIOSK_SCREEN_ATTRACT && s != KIOSK_SCREEN_PROBLEM) {
         visit_event_t ev = {.type = VISIT_EV_SCREEN};
         snprintf(ev.u.view.id, sizeof ev.u.view.id, "%s", c->id);
-        ev.u.view.dwell_ms = now - kiosk_entered(k);
+        ev.u.view.dwell_ms = now > kiosk_entered(k) ? now - kiosk_entered(k) : 0;
         kiosk_emit(k, &ev, now);
     }
 }
@@ -126,6 +126,7 @@ void kiosk_start_visit(kiosk_t *k, int64_t now)
  * state; the stack holds the attract screen alone. */
 static void wipe_visit(kiosk_t *k)
 {
+    kiosk_journey_wipe(k);
     k->depth = 1;
     memset(&k->stack[0], 0, sizeof k->stack[0]);
     k->stack[0].screen = KIOSK_SCREEN_ATTRACT;
@@ -141,10 +142,10 @@ static void wipe_visit(kiosk_t *k)
 
 void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now)
 {
-    /* A visitor who walked away looked at the screen until their last touch,
-     * not for the idle timeout after it. */
+    /* (A visitor who walked away looked at their screen until their last
+     * touch: "still there?" covered it then, see kiosk_push.) */
     if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT)
-        leave_top(k, false, reason == VISIT_END_IDLE ? k->last_input : now);
+        leave_top(k, false, now);
     if (k->visit.active) {
         visit_event_t ev = {.type = VISIT_EV_ENDED};
         ev.u.end.reason = reason;
@@ -155,6 +156,26 @@ void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now)
     k->transition_start = now;
     k->transition_dir = -1;
     k->generation++;
+    kiosk_hook_fn hook = k->after_visit;
+    k->after_visit = NULL;
+    if (hook)
+        hook(k->after_visit_ctx, k, now);
+}
+
+bool kiosk_visit_active(const kiosk_t *k)
+{
+    return k->visit.active;
+}
+
+void kiosk_after_visit(kiosk_t *k, kiosk_hook_fn fn, void *ctx, int64_t now)
+{
+    if (!k->visit.active) {
+        k->after_visit = NULL;
+        fn(ctx, k, now);
+        return;
+    }
+    k->after_visit = fn;
+    k->after_visit_ctx = ctx;
 }
 
 /* ---- life cycle -------------------------------------------------------- */
@@ -171,6 +192,9 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
     snprintf(k->default_language, sizeof k->default_language, "%s",
              opt->language && strcmp(opt->language, "en") == 0 ? "en" : "fr");
     k->opt.language = k->default_language;
+    k->pack = opt->pack;
+    if (!(k->opt.mm_per_unit > 0.1f))
+        k->opt.mm_per_unit = KIOSK_DEFAULT_MM_PER_UNIT;
     if (k->opt.idle_timeout_ms <= 0)
         k->opt.idle_timeout_ms = 90000;
     k->w = w_units;
@@ -190,6 +214,7 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
 void kiosk_destroy(kiosk_t *k)
 {
     if (k) {
+        kiosk_journey_wipe(k);
         free(k->problem);
         order_visit_wipe(&k->visit.order);
         order_desk_destroy(k->desk);
@@ -199,8 +224,14 @@ void kiosk_destroy(kiosk_t *k)
 
 void kiosk_set_pack(kiosk_t *k, const struct content_pack *pack)
 {
+    kiosk_journey_wipe(k); /* the quiz points into the old pack */
     k->pack = pack;
     k->generation++;
+}
+
+float kiosk_target_units(const kiosk_t *k)
+{
+    return KIOSK_TARGET_MM / k->opt.mm_per_unit;
 }
 
 void kiosk_set_sink(kiosk_t *k, visit_sink_t sink)
@@ -320,6 +351,27 @@ void kiosk_reset_to(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
     leave_top(k, false, now);
     k->depth = 1;
     kiosk_frame_t *f = &k->stack[0];
+    f->screen = s;
+    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
+    enter_top(k, false, now);
+    k->transition_start = now;
+    k->transition_dir = 1;
+    k->generation++;
+}
+
+void kiosk_replace_above(kiosk_t *k, kiosk_screen_t below, kiosk_screen_t s, const char *arg,
+                         int64_t now)
+{
+    leave_top(k, false, now);
+    int keep = k->depth - 1;
+    for (int i = k->depth - 2; i >= 0; i--) {
+        if (k->stack[i].screen == below) {
+            keep = i + 1;
+            break;
+        }
+    }
+    k->depth = keep + 1;
+    kiosk_frame_t *f = &k->stack[k->depth - 1];
     f->screen = s;
     snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
     enter_top(k, false, now);
@@ -520,6 +572,21 @@ static bool tell_screen(kiosk_t *k, const mf_event_t *ev, int64_t now)
     return c->hear && c->hear(k, ev, now);
 }
 
+/* True when A and B put the same things on the pill and the line map. */
+static bool line_shown_same(const mf_line_status_t *a, const mf_line_status_t *b)
+{
+    if (a->online != b->online || a->running != b->running || a->estop != b->estop ||
+        a->fault != b->fault)
+        return false;
+    for (int i = 0; i < MF_LINE_STATIONS; i++) {
+        const mf_line_station_t *x = &a->stations[i], *y = &b->stations[i];
+        if (x->state != y->state || x->piece != y->piece || x->colour != y->colour ||
+            x->order != y->order)
+            return false;
+    }
+    return true;
+}
+
 bool kiosk_next_order_action(kiosk_t *k, order_action_t *out)
 {
     return order_desk_next_action(k->desk, out);
@@ -575,11 +642,10 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
         k->generation++;
         break;
     case MF_EV_LINE:
-        /* the pill shows these four; the detail (pieces moving) is for the
-         * screens that show it, which say so through hear() */
-        if (!k->line_known || k->line.online != ev->line.online ||
-            k->line.running != ev->line.running || k->line.estop != ev->line.estop ||
-            k->line.fault != ev->line.fault)
+        /* the pill and the map show the flags and where the pieces are; the
+         * progress of a cycle and the order detail are for the screens that
+         * show them (tracking), which say so through order_kiosk_hear() */
+        if (!k->line_known || !line_shown_same(&k->line, &ev->line))
             k->generation++;
         k->line = ev->line;
         k->line_known = true;
@@ -595,6 +661,7 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
          * is the player's, drawn at the video's own rate). */
         if (!video_shown_same(&k->video_status, &ev->video))
             k->generation++;
+        kiosk_journey_video_status(k, &ev->video);
         k->video_status = ev->video;
         if (tell_screen(k, ev, now))
             k->generation++;

@@ -33,6 +33,10 @@ typedef enum {
     KIOSK_SCREEN_SURVEY,      /* closing: image again, satisfaction, a reason */
     KIOSK_SCREEN_THANKS,      /* closing: thanks and the QR code to the job sheets */
     KIOSK_SCREEN_STILL_THERE, /* idle: "still there?" with a countdown */
+    KIOSK_SCREEN_STATION,     /* one station: what happens, its state, its trades */
+    KIOSK_SCREEN_TRADE,       /* one trade: its day, the ways in, the salary, its video */
+    KIOSK_SCREEN_QUIZ,        /* a station's questions, one at a time */
+    KIOSK_SCREEN_QUIZ_RESULT, /* the score of a station's quiz and a kind word */
     KIOSK_SCREEN_COUNT
 } kiosk_screen_t;
 
@@ -51,6 +55,14 @@ typedef enum {
 #define KIOSK_ATTRACT_FRAME_MS 66
 /* A playing video's time and progress bar move in steps of this much. */
 #define KIOSK_VIDEO_STEP_MS 250
+/* The attract screen shows one trade at a time, this long each. */
+#define KIOSK_HIGHLIGHT_MS 6000
+/* Questions in one round of a station's quiz. */
+#define KIOSK_QUIZ_ROUND 3
+/* Smallest touch target, millimetres on the configured screen. */
+#define KIOSK_TARGET_MM 15.0f
+/* Millimetres per layout unit on a 15.6" 1920x1080 screen (the default). */
+#define KIOSK_DEFAULT_MM_PER_UNIT 1.9428f
 
 /* What the kiosk needs to know of a station to list it (filled from content). */
 typedef struct {
@@ -64,6 +76,8 @@ typedef struct {
 /* Looks up a UI string by key in a language ("fr", "en"); never NULL. The
  * kiosk's texts live in the content pack (content/strings.yaml). */
 typedef const char *(*kiosk_text_fn)(void *ctx, const char *lang, const char *key);
+
+struct content_pack; /* content.h */
 
 typedef struct {
     kiosk_text_fn text; /* NULL: every text shows its key */
@@ -81,9 +95,13 @@ typedef struct {
      * with "{ids}" replaced by their ids, comma-separated ("" = the job sheet
      * of the trade looked at longest). Copied. */
     const char *qr_base_url;
-    /* The content pack's survey (perception, satisfaction) and trades' links,
-     * or NULL (the opening and closing screens then skip the questions). */
+    /* The content pack the screens read: stations, trades, quizzes, the
+     * survey (not owned; NULL: those screens say there is nothing to show and
+     * the opening and closing screens skip the questions). */
     const struct content_pack *pack;
+    /* Millimetres per layout unit on the real screen (config_mm_per_unit);
+     * 0 = KIOSK_DEFAULT_MM_PER_UNIT. Touch targets are sized from it. */
+    float mm_per_unit;
 } kiosk_options_t;
 
 typedef struct kiosk kiosk_t;
@@ -95,11 +113,27 @@ void kiosk_destroy(kiosk_t *k);
 /* Replaces the list of stations shown on the home screen (copied). */
 void kiosk_set_stations(kiosk_t *k, const kiosk_station_t *stations, int count);
 
+/* The content pack the screens read (not owned: it must stay valid until
+ * replaced). Set again after a reload, between two visits (kiosk_pack.c
+ * waits for the visit to end). The visitor's quiz, made over the old pack,
+ * is dropped. */
+void kiosk_set_pack(kiosk_t *k, const struct content_pack *pack);
+
+/* True while a visitor is at the kiosk (the attract screen was left). */
+bool kiosk_visit_active(const kiosk_t *k);
+
+/* Called once, right after the current visit ends (or at once when no visit
+ * is running); a second call replaces the first. The content reload uses it
+ * to swap packs between two visitors. */
+typedef void (*kiosk_hook_fn)(void *ctx, kiosk_t *k, int64_t now);
+void kiosk_after_visit(kiosk_t *k, kiosk_hook_fn fn, void *ctx, int64_t now);
+
+/* The smallest size of a touch target, in layout units (KIOSK_TARGET_MM on
+ * the configured screen); every button of every screen is at least this. */
+float kiosk_target_units(const kiosk_t *k);
+
 /* Where the visit's events go (visit_event.h); the default drops them. */
 void kiosk_set_sink(kiosk_t *k, visit_sink_t sink);
-
-/* Replaces the content pack the screens read (after a reload); NULL = none. */
-void kiosk_set_pack(kiosk_t *k, const struct content_pack *pack);
 
 /* Replaces the text lookup (after the content pack was reloaded). */
 void kiosk_set_text(kiosk_t *k, kiosk_text_fn text, void *ctx);

@@ -104,32 +104,62 @@ float kiosk_content_bottom(const kiosk_t *k, const view_t *v)
     return kiosk_portrait(k) ? v->h - 4.0f - KIOSK_BAR_H - 3.0f : v->h - 4.0f;
 }
 
+float kiosk_layout_bottom(const kiosk_t *k)
+{
+    return kiosk_portrait(k) ? 4.0f + 11.0f + 3.0f : 0.0f;
+}
+
+float kiosk_reach_top(const kiosk_t *k, const view_t *v)
+{
+    return kiosk_portrait(k) ? v->h / 3.0f : 0.0f;
+}
+
+view_widget_t *kiosk_add_state(const kiosk_t *k, view_t *v, const char *id, const char *label,
+                               view_icon_t icon, uint32_t colour, view_rect_t r, float font)
+{
+    view_widget_t *w = view_add(v, VIEW_TEXT, id, label, r);
+    if (w) {
+        w->style = VIEW_STYLE_STATUS;
+        w->accent = colour;
+        w->icon = icon;
+        w->font = font;
+    }
+    return w;
+}
+
 /* The line's state in a pill: visitors see at once whether their object can
  * be made now; when the line is down, they are told the rest still works. */
 void kiosk_add_line_status(const kiosk_t *k, view_t *v, view_rect_t r)
 {
     const char *key;
     uint32_t colour;
+    view_icon_t icon;
     if (!k->line.online) {
         key = "line.offline";
         colour = 0x9AA5CE;
+        icon = VIEW_ICON_OFFLINE;
     } else if (k->line.estop) {
         key = "line.estop";
         colour = 0xE63946;
+        icon = VIEW_ICON_FAULT;
     } else if (k->line.fault) {
         key = "line.fault";
         colour = 0xFF7A1A;
+        icon = VIEW_ICON_FAULT;
     } else if (k->line.running) {
         key = "line.running";
         colour = 0x2EC4B6;
+        icon = VIEW_ICON_WORKING;
     } else {
         key = "line.stopped";
         colour = 0xFFD23F;
+        icon = VIEW_ICON_WAITING;
     }
     view_widget_t *w = view_add(v, VIEW_TEXT, "line-status", kiosk_text(k, key), r);
     if (w) {
         w->style = VIEW_STYLE_STATUS;
         w->accent = colour;
+        w->icon = icon;
         w->font = 3.6f * kiosk_text_scale(k);
     }
 }

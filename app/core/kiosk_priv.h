@@ -14,6 +14,7 @@
 #include "content.h"
 #include "kiosk.h"
 #include "order_screens.h"
+#include "quiz.h"
 #include "screen.h"
 
 #include <stdbool.h>
@@ -68,6 +69,23 @@ typedef struct {
     order_visit_t order; /* make your own: colour, text, the order placed */
 } kiosk_visit_t;
 
+/* What the journey's screens (station, trade, quiz) keep of one visitor;
+ * wiped with the visit (kiosk_journey_wipe). */
+typedef struct {
+    quiz_t *quiz;          /* the visitor's quiz, made at the first quiz; NULL before */
+    uint32_t quiz_chosen;  /* answers ticked on the question showing (pack-order bits) */
+    int64_t quiz_shown;    /* when the question showing appeared */
+    bool quiz_right;       /* the last answer was right (feedback) */
+    quiz_event_t quiz_end; /* the last round's totals (ROUND_END), for quiz-result */
+    bool quiz_ended;
+    /* the job video being watched (trade page and its full-window player) */
+    char video_trade[CONTENT_ID_MAX]; /* "" = none */
+    bool video_played;                /* it played at least once */
+    bool video_full_window;           /* the full-window player was used */
+    int64_t video_last_pos, video_furthest, video_watched, video_duration;
+    bool video_captions;
+} kiosk_journey_t;
+
 struct kiosk {
     kiosk_options_t opt;
     char default_language[8];
@@ -91,13 +109,16 @@ struct kiosk {
     kiosk_video_t video;   /* what a screen with a video plays */
     bool video_standalone; /* minifab play: back = quit */
     mf_video_status_t video_status;
-    const content_pack_t *pack; /* survey, trades (NULL: none) */
     char qr_base[256];          /* kiosk_options_t.qr_base_url */
     visit_sink_t sink;          /* where the visit's events go */
     uint64_t visits;            /* visits started since the kiosk started */
     kiosk_visit_t visit;        /* the visitor now */
     order_desk_t *desk;         /* orders in flight; outlives visits (order.h) */
     view_t scratch;             /* the view used for hit-testing inside update */
+    const content_pack_t *pack; /* what the journey's screens read (not owned) */
+    kiosk_journey_t journey;    /* the visitor's quiz and video (screens/journey.c) */
+    kiosk_hook_fn after_visit;  /* kiosk_after_visit: once, when the visit ends */
+    void *after_visit_ctx;
 };
 
 /* ---- navigation and the visit (kiosk.c) ---- */
@@ -111,6 +132,11 @@ void kiosk_replace(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now);
 void kiosk_pop(kiosk_t *k, int64_t now);
 /* Replaces the whole stack with S (the visit goes on). */
 void kiosk_reset_to(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now);
+/* Replaces the screen on top, and every screen above the topmost BELOW in
+ * the stack (none found: the top alone), with S about ARG: "next station"
+ * from a quiz's result goes back to the line map's level, not deeper. */
+void kiosk_replace_above(kiosk_t *k, kiosk_screen_t below, kiosk_screen_t s, const char *arg,
+                         int64_t now);
 /* The argument of the screen on top ("" if none). */
 const char *kiosk_arg(const kiosk_t *k);
 /* When the screen on top became the top. */
@@ -130,6 +156,31 @@ void kiosk_finish_visit(kiosk_t *k, int64_t now);
 void kiosk_visit_qr_url(const kiosk_t *k, char *buf, size_t size);
 /* Sends EV to the sink, stamped with the visit's number and NOW. */
 void kiosk_emit(kiosk_t *k, visit_event_t *ev, int64_t now);
+
+/* ---- the journey's shared state (screens/journey.c) ---- */
+
+/* Frees the visitor's quiz and forgets the video: nothing of them is left. */
+void kiosk_journey_wipe(kiosk_t *k);
+/* The visitor's quiz (made on first use over the pack), or NULL. */
+quiz_t *kiosk_journey_quiz(kiosk_t *k, int64_t now);
+/* The station STATION_ID of the pack, or NULL. */
+const content_station_t *kiosk_find_station(const kiosk_t *k, const char *station_id);
+/* The station after ST in line order (then exhibits), wrapping; NULL if none. */
+const content_station_t *kiosk_next_station(const kiosk_t *k, const content_station_t *st);
+/* The live state of a line station (MF_STATION_*) and its piece; NULL for an
+ * exhibit or without a line. */
+const mf_line_station_t *kiosk_line_station(const kiosk_t *k, const content_station_t *st);
+/* A station's state in words and the icon that goes with it, for the map and
+ * the station's page (never colour alone). */
+const char *kiosk_station_state_key(const kiosk_t *k, const mf_line_station_t *ls);
+view_icon_t kiosk_station_state_icon(const kiosk_t *k, const mf_line_station_t *ls);
+uint32_t kiosk_station_state_colour(const kiosk_t *k, const mf_line_station_t *ls);
+/* The video's progress as the visitor watches (kiosk.c feeds it), and the
+ * VISIT_EV_VIDEO event when the trade's page is left. */
+void kiosk_journey_video_status(kiosk_t *k, const mf_video_status_t *st);
+void kiosk_journey_video_done(kiosk_t *k, int64_t now);
+/* A piece's colour on screen from the PLC's colour code (0 = none). */
+uint32_t kiosk_piece_colour(uint8_t plc_colour);
 
 /* ---- shared look (kiosk_layout.c) ---- */
 
@@ -164,8 +215,16 @@ void kiosk_layout_choices(const kiosk_t *k, view_t *v, float top, const char *qu
 int kiosk_survey_labels(const kiosk_t *k, const content_survey_t *survey, const char **labels);
 /* The index N of an id "<PREFIX>-<N>", or -1. */
 int kiosk_choice_index(const char *id, const char *prefix, int n);
+/* Portrait: the room the bottom bar (back, settings) takes; 0 in landscape. */
+float kiosk_layout_bottom(const kiosk_t *k);
+/* Portrait: where what a visitor taps may start (the lower two thirds); 0
+ * in landscape. */
+float kiosk_reach_top(const kiosk_t *k, const view_t *v);
 /* The line's state in a pill (id "line-status"). */
 void kiosk_add_line_status(const kiosk_t *k, view_t *v, view_rect_t r);
+/* A status pill with an icon before its word (id ID, may be NULL). */
+view_widget_t *kiosk_add_state(const kiosk_t *k, view_t *v, const char *id, const char *label,
+                               view_icon_t icon, uint32_t colour, view_rect_t r, float font);
 /* The two language buttons ("lang-fr", "lang-en") side by side in R. */
 void kiosk_add_language_buttons(const kiosk_t *k, view_t *v, view_rect_t r);
 

@@ -252,13 +252,14 @@ static void recycle(order_desk_t *d)
 }
 
 /* Line seconds to delivery for a piece at STATION (2..7) with PROGRESS %. */
-static int seconds_left(const mf_line_detail_t *l, int station, int progress, int queue_pos,
+static int seconds_left(const mf_line_status_t *line, int station, int progress, int queue_pos,
                         float engrave_s)
 {
+    const mf_line_detail_t *l = &line->detail;
     double s = 0.0;
     int from = station >= 2 ? station : 2;
     for (int st = from; st <= 7; st++) {
-        double nominal = l->station[st - 2].nominal_ds / 10.0;
+        double nominal = line->stations[st - 2].nominal_ds / 10.0;
         if (nominal <= 0.0)
             nominal = 8.0;
         if (st == station)
@@ -293,9 +294,9 @@ bool order_desk_line(order_desk_t *d, const mf_line_status_t *line, int64_t now)
         if (l->known) {
             int station = 0, progress = 0, qpos = 0;
             for (int s = 0; s < MF_LINE_STATIONS; s++)
-                if (l->station[s].order == r->info.order_no) {
+                if (line->stations[s].order == r->info.order_no) {
                     station = s + 2;
-                    progress = l->station[s].progress;
+                    progress = line->stations[s].progress;
                 }
             for (int q = 0; q < l->queue_len && q < MF_LINE_QUEUE_MAX; q++)
                 if (l->queue[q] == r->info.order_no)
@@ -313,7 +314,7 @@ bool order_desk_line(order_desk_t *d, const mf_line_status_t *line, int64_t now)
             }
             float engrave_s = r->info.state == ORDER_ENGRAVING ? d->engraver.seconds_left : 0.0f;
             r->info.seconds_left =
-                seconds_left(l, r->info.station, r->info.progress, r->info.queue_pos, engrave_s);
+                seconds_left(line, r->info.station, r->info.progress, r->info.queue_pos, engrave_s);
             /* The piece waits at the laser: engrave it (once per piece). */
             if (l->engrave_waiting && l->engrave_order == r->info.order_no && !r->engrave_sent &&
                 r->info.engraved && d->engraver.state == MF_ENGRAVER_READY) {

@@ -7,8 +7,10 @@
 #include <string.h>
 
 static const screen_class_t *const screen_table[KIOSK_SCREEN_COUNT] = {
-    [KIOSK_SCREEN_ATTRACT] = &screen_attract,   [KIOSK_SCREEN_HOME] = &screen_home,
-    [KIOSK_SCREEN_SETTINGS] = &screen_settings, [KIOSK_SCREEN_PROBLEM] = &screen_problem,
+    [KIOSK_SCREEN_ATTRACT] = &screen_attract,
+    [KIOSK_SCREEN_HOME] = &screen_home,
+    [KIOSK_SCREEN_SETTINGS] = &screen_settings,
+    [KIOSK_SCREEN_PROBLEM] = &screen_problem,
     [KIOSK_SCREEN_PLAYER] = &screen_player,
     [KIOSK_SCREEN_ORDER] = &screen_order,
     [KIOSK_SCREEN_ORDER_TEXT] = &screen_order_text,
@@ -20,6 +22,10 @@ static const screen_class_t *const screen_table[KIOSK_SCREEN_COUNT] = {
     [KIOSK_SCREEN_SURVEY] = &screen_survey,
     [KIOSK_SCREEN_THANKS] = &screen_thanks,
     [KIOSK_SCREEN_STILL_THERE] = &screen_still_there,
+    [KIOSK_SCREEN_STATION] = &screen_station,
+    [KIOSK_SCREEN_TRADE] = &screen_trade,
+    [KIOSK_SCREEN_QUIZ] = &screen_quiz,
+    [KIOSK_SCREEN_QUIZ_RESULT] = &screen_quiz_result,
 };
 
 const screen_class_t *screen_class(kiosk_screen_t s)

@@ -78,5 +78,9 @@ extern const screen_class_t screen_perception;
 extern const screen_class_t screen_survey;
 extern const screen_class_t screen_thanks;
 extern const screen_class_t screen_still_there;
+extern const screen_class_t screen_station;
+extern const screen_class_t screen_trade;
+extern const screen_class_t screen_quiz;
+extern const screen_class_t screen_quiz_result;
 
 #endif

@@ -518,6 +518,21 @@ static void feed_line(app_t *a)
     ev.line.running = a->snap->running;
     ev.line.estop = a->snap->estop;
     ev.line.fault = a->snap->alarm_active;
+    _Static_assert(MF_LINE_STATIONS == MF_STATION_COUNT, "one line map entry per PLC station");
+    _Static_assert(MF_LINE_FIRST_STATION == MF_STATION_FIRST, "same first station");
+    for (int i = 0; i < MF_LINE_STATIONS; i++) {
+        const line_station_t *s = &a->snap->stations[i];
+        mf_line_station_t *o = &ev.line.stations[i];
+        bool aborted = s->state == MF_PACKML_ABORTING || s->state == MF_PACKML_ABORTED;
+        o->state = (uint8_t)(s->alarm || aborted ? MF_STATION_FAULT
+                             : s->busy           ? MF_STATION_WORKING
+                                                 : MF_STATION_WAITING);
+        o->piece = s->part_present || s->order != 0;
+        o->colour = o->piece ? (uint8_t)s->colour : 0;
+        o->order = o->piece ? s->order : 0;
+        o->progress = s->progress;
+        o->nominal_ds = s->nominal_ds;
+    }
     /* what ordering and tracking need (order.h) */
     mf_line_detail_t *d = &ev.line.detail;
     d->known = a->snap->conn == LINE_CONN_CONNECTED;
@@ -528,11 +543,6 @@ static void feed_line(app_t *a)
     d->speed_pct = a->snap->speed_pct;
     for (int c = 0; c < MF_LINE_COLOURS && c < MF_COLOUR_COUNT; c++)
         d->magazine[c] = a->snap->magazine[c];
-    for (int s = 0; s < MF_LINE_STATIONS && s < MF_STATION_COUNT; s++) {
-        d->station[s].order = a->snap->stations[s].order;
-        d->station[s].progress = a->snap->stations[s].progress;
-        d->station[s].nominal_ds = a->snap->stations[s].nominal_ds;
-    }
     d->queue_len = a->snap->queue_len < MF_LINE_QUEUE_MAX ? a->snap->queue_len : MF_LINE_QUEUE_MAX;
     for (int q = 0; q < d->queue_len; q++)
         d->queue[q] = a->snap->queue[q].order;

@@ -265,7 +265,8 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
         case SCRIPT_SIM: {
             char reply[1024];
             if (sim_command(c->arg, reply, sizeof reply) != MF_OK) {
-                fprintf(stderr, "%s:%d: sim \"%s\" failed: %s\n", s->name, c->line, c->arg, reply);
+                fprintf(stderr, "%s:%d: sim \"%s\" failed: %s\n", s->name, c->line, c->arg,
+                        reply);
                 rc = MF_EINVAL;
             }
             break;

@@ -32,7 +32,7 @@ static mf_line_status_t running_line(void)
     for (int c = 0; c < MF_LINE_COLOURS; c++)
         l.detail.magazine[c] = 20;
     for (int s = 0; s < MF_LINE_STATIONS; s++)
-        l.detail.station[s].nominal_ds = 60;
+        l.stations[s].nominal_ds = 60;
     return l;
 }
 
@@ -174,8 +174,8 @@ static void test_whole_order_with_live_engraving(void **state)
     assert_int_equal(o->queue_pos, 2);
     int queued_left = o->seconds_left;
     l.detail.queue_len = 0;
-    l.detail.station[0].order = 42;
-    l.detail.station[0].progress = 50;
+    l.stations[0].order = 42;
+    l.stations[0].progress = 50;
     order_desk_line(d, &l, 0);
     assert_int_equal(o->state, ORDER_ON_LINE);
     assert_int_equal(o->station, 2);
@@ -187,8 +187,8 @@ static void test_whole_order_with_live_engraving(void **state)
     assert_in_range(o->seconds_left, left / 2 - 1, left / 2 + 1);
 
     /* at the laser: engraved once, with the text */
-    l.detail.station[0].order = 0;
-    l.detail.station[2].order = 42;
+    l.stations[0].order = 0;
+    l.stations[2].order = 42;
     l.detail.engrave_waiting = true;
     l.detail.engrave_order = 42;
     order_desk_line(d, &l, 0);
@@ -276,7 +276,7 @@ static void test_engraver_alarm_cancels_and_releases_the_piece(void **state)
     mf_engraver_status_t e = engraver(MF_ENGRAVER_READY, 0, 0);
     order_desk_engraver(d, &e, 0);
     uint32_t ref = place_accepted(d, "Tom", 5);
-    l.detail.station[2].order = 5;
+    l.stations[2].order = 5;
     l.detail.engrave_waiting = true;
     l.detail.engrave_order = 5;
     order_desk_line(d, &l, 0);
@@ -314,7 +314,7 @@ static void test_quality_reject_is_remade_then_given_up(void **state)
         uint32_t no = 10 + (uint32_t)i;
         /* engraved each time, with the same text */
         mf_line_status_t l = running_line();
-        l.detail.station[2].order = no;
+        l.stations[2].order = no;
         l.detail.engrave_waiting = true;
         l.detail.engrave_order = no;
         order_desk_line(d, &l, 0);
@@ -348,7 +348,7 @@ static void test_estop_pauses_tracking(void **state)
     order_desk_t *d = order_desk_create(true);
     uint32_t ref = place_accepted(d, "", 3);
     mf_line_status_t l = running_line();
-    l.detail.station[1].order = 3;
+    l.stations[1].order = 3;
     order_desk_line(d, &l, 0);
     const order_info_t *o = order_desk_get(d, ref);
     assert_false(o->paused_estop);
@@ -363,8 +363,8 @@ static void test_estop_pauses_tracking(void **state)
     order_desk_line(d, &l, 0);
     assert_false(o->paused_estop);
     /* a plain holder is never engraved */
-    l.detail.station[1].order = 0;
-    l.detail.station[2].order = 3;
+    l.stations[1].order = 0;
+    l.stations[2].order = 3;
     l.detail.engrave_waiting = true;
     l.detail.engrave_order = 3;
     order_desk_line(d, &l, 0);
@@ -381,7 +381,7 @@ static void test_other_kiosks_orders_are_left_alone(void **state)
     order_desk_engraver(d, &e, 0);
     place_accepted(d, "Ana", 8);
     mf_line_status_t l = running_line();
-    l.detail.station[2].order = 7; /* another kiosk's */
+    l.stations[2].order = 7; /* another kiosk's */
     l.detail.engrave_waiting = true;
     l.detail.engrave_order = 7;
     order_desk_line(d, &l, 0);

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "content.h"
 #include "kiosk.h"
+#include "kiosk_pack.h"
 #include "visit_event.h"
 
 #include <stdio.h>
@@ -24,28 +24,34 @@
 #define W 177.7f
 #define H 100.0f
 
-static content_pack_t *pack;
-
-static const char *pack_text(void *ctx, const char *lang, const char *key)
-{
-    return content_string(ctx, lang, key);
-}
+/* The kiosk's texts, stations and survey come from the real content pack. */
+static kiosk_pack_t *kp;
 
 static int load_pack(void **state)
 {
     (void)state;
-    yamldoc_errors_t e;
-    yamldoc_errors_init(&e);
-    pack = content_load(MINIFAB_SOURCE_DIR "/content", &e);
-    yamldoc_errors_deinit(&e);
-    return pack ? 0 : -1;
+    kp = kiosk_pack_create(MINIFAB_SOURCE_DIR "/content");
+    return kp && kiosk_pack_load(kp) == 0 ? 0 : -1;
 }
 
 static int free_pack(void **state)
 {
     (void)state;
-    content_destroy(pack);
+    kiosk_pack_destroy(kp);
     return 0;
+}
+
+static kiosk_t *create(kiosk_options_t *o, int64_t now)
+{
+    o->text = kiosk_pack_text;
+    o->text_ctx = kp;
+    o->pack = kiosk_pack_content(kp);
+    kiosk_t *k = kiosk_create(o, W, H, now);
+    assert_non_null(k);
+    int n;
+    const kiosk_station_t *st = kiosk_pack_stations(kp, &n);
+    kiosk_set_stations(k, st, n);
+    return k;
 }
 
 /* A fake of the platform's preview: one stroke per character. */
@@ -71,14 +77,11 @@ static order_text_verdict_t fake_strokes(void *ctx, const char *text, view_strok
 static kiosk_t *make(visit_memsink_t *sink, int64_t now)
 {
     kiosk_options_t o = {0};
-    o.text = pack_text;
-    o.text_ctx = pack;
     o.idle_timeout_ms = 90000;
     o.has_engraver = true;
     o.strokes = fake_strokes;
     o.engrave_max_chars = 12;
-    kiosk_t *k = kiosk_create(&o, W, H, now);
-    assert_non_null(k);
+    kiosk_t *k = create(&o, now);
     kiosk_set_sink(k, visit_memsink_sink(sink));
     return k;
 }
@@ -179,7 +182,7 @@ static void test_order_events_exactly(void **state)
     feed(k, &line, &now);
     engraver_ready(k, &now);
     open_visit(k, &now);
-    tap_id(k, "make-own", &now);
+    tap_id(k, "order", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ORDER);
     tap_id(k, "colour-blue", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ORDER_TEXT);
@@ -196,7 +199,7 @@ static void test_order_events_exactly(void **state)
     assert_true(a.engrave);
     news(k, MF_ORDER_ACCEPTED, a.ref, 17, true, &now);
     /* at the laser: the job carries the text, nothing else does */
-    line.line.detail.station[2].order = 17;
+    line.line.stations[2].order = 17;
     line.line.detail.engrave_waiting = true;
     line.line.detail.engrave_order = 17;
     feed(k, &line, &now);
@@ -223,6 +226,7 @@ static void test_order_events_exactly(void **state)
                              "screen_view id=language\n"
                              "profile profile=skipped\n"
                              "screen_view id=profile\n"
+                             "screen_view id=perception\n"
                              "screen_view id=home\n"
                              "screen_view id=order\n"
                              "screen_view id=order-text\n"
@@ -246,7 +250,7 @@ static void test_piece_outlives_its_visit(void **state)
     feed(k, &line, &now);
     engraver_ready(k, &now);
     open_visit(k, &now);
-    tap_id(k, "make-own", &now);
+    tap_id(k, "order", &now);
     tap_id(k, "colour-red", &now);
     type(k, "Nina", &now);
     tap_id(k, "text-next", &now);
@@ -264,7 +268,7 @@ static void test_piece_outlives_its_visit(void **state)
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
     /* the next visitor starts from nothing, the piece is still engraved */
     open_visit(k, &now);
-    tap_id(k, "make-own", &now);
+    tap_id(k, "order", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ORDER);
     tap_id(k, "colour-red", &now);
     view_t *v = malloc(sizeof *v);
@@ -272,7 +276,7 @@ static void test_piece_outlives_its_visit(void **state)
     assert_false(view_has_text(v, "Nina"));
     assert_true(view_has_text(v, "0 / 12"));
     free(v);
-    line.line.detail.station[2].order = 3;
+    line.line.stations[2].order = 3;
     line.line.detail.engrave_waiting = true;
     line.line.detail.engrave_order = 3;
     feed(k, &line, &now);
@@ -300,7 +304,7 @@ static void test_blocked_word_and_one_order_per_visit(void **state)
     feed(k, &line, &now);
     engraver_ready(k, &now);
     open_visit(k, &now);
-    tap_id(k, "make-own", &now);
+    tap_id(k, "order", &now);
     tap_id(k, "colour-green", &now);
     type(k, "zut", &now);
     view_t *v = malloc(sizeof *v);
@@ -322,7 +326,7 @@ static void test_blocked_word_and_one_order_per_visit(void **state)
     assert_true(kiosk_next_order_action(k, &a));
     assert_false(a.engrave);
     tap_id(k, "track-more", &now);
-    tap_id(k, "make-own", &now);
+    tap_id(k, "order", &now);
     kiosk_view(k, now, v);
     assert_non_null(view_find_id(v, "see-tracking"));
     assert_null(view_find_id(v, "colour-green"));
@@ -337,13 +341,11 @@ static void test_kiosk_without_engraver_sends_visitors_to_the_desk(void **state)
     int64_t now = 1000;
     visit_memsink_t *m = visit_memsink_create();
     kiosk_options_t o = {0};
-    o.text = pack_text;
-    o.text_ctx = pack;
-    kiosk_t *k = kiosk_create(&o, W, H, now);
+    kiosk_t *k = create(&o, now);
     mf_event_t line = line_running();
     feed(k, &line, &now);
     open_visit(k, &now);
-    tap_id(k, "make-own", &now);
+    tap_id(k, "order", &now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
     assert_true(view_has_text(v, "va au bureau des commandes"));

@@ -321,6 +321,20 @@ static void test_ticket_links_the_visit(void **state)
     }
     assert_int_equal(tickets, 1);
     assert_int_equal(visit_memsink_get(m, 0)->type, VISIT_EV_STARTED);
+
+    /* a second kiosk, mid-visit on its line map, scans the same ticket: its
+     * visit is linked to the same code (the statistics follow the visitor) */
+    kiosk_t *k2 = make(now);
+    visit_memsink_t *m2 = visit_memsink_create();
+    kiosk_set_sink(k2, visit_memsink_sink(m2));
+    start_visit(k2, &now);
+    kiosk_update(k2, &scan, now);
+    assert_int_equal(kiosk_screen(k2), KIOSK_SCREEN_HOME); /* the visit goes on where it was */
+    const visit_event_t *last = visit_memsink_get(m2, visit_memsink_count(m2) - 1);
+    assert_int_equal(last->type, VISIT_EV_TICKET);
+    assert_string_equal(last->u.ticket.code, "T-0042");
+    kiosk_destroy(k2);
+    visit_memsink_destroy(m2);
     free(v);
     kiosk_destroy(k);
     visit_memsink_destroy(m);

@@ -7,14 +7,12 @@
 
 static void settings_layout(const kiosk_t *k, view_t *v, int64_t now)
 {
-    float m = 4.0f;
+    float m = 4.0f, top = kiosk_portrait(k) ? kiosk_reach_top(k, v) + 2.0f : 22.0f;
     float ts = kiosk_text_scale(k);
-    float top = kiosk_layout_top_bar(k, v, kiosk_text(k, "settings.title")) + 7.0f;
-    if (kiosk_portrait(k))
-        top = v->h / 3.0f + 4.0f; /* what a visitor taps: in the lower two thirds */
     float cw = kiosk_portrait(k) ? v->w - 2 * m : 110.0f;
     float x = (v->w - cw) / 2.0f;
     float lw = cw * 0.5f, bw = cw * 0.5f - 2.0f, rh = 14.0f, gap = 5.0f;
+    kiosk_layout_top_bar(k, v, kiosk_text(k, "settings.title"));
 
     kiosk_add_text(v, kiosk_text(k, "settings.language"), view_rect(x, top, lw, rh),
                    VIEW_STYLE_BODY, 5.0f * ts)

@@ -23,7 +23,7 @@ tap #language-0
 tap #skip
 tap #skip
 await text "La ligne fabrique en ce moment" 5000
-tap #make-own
+tap #order
 tap #colour-red
 type "$secret"
 tap #text-next

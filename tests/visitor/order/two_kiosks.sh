@@ -59,7 +59,7 @@ tap #language-0
 tap #skip
 tap #skip
 await text "La ligne fabrique en ce moment" 5000
-tap #make-own
+tap #order
 tap #colour-$colour
 type "Kiosque $k"
 tap #text-next
