@@ -64,8 +64,9 @@ void ui_draw_strokes(ui_draw_t *d, const ui_theme_t *th, const view_widget_t *w,
     /* the plate: the piece's metal in its colour, with a bevel */
     ui_colour_t metal = ui_rgb(w->accent ? w->accent : 0xC0C6D0);
     float rad = rc.h * 0.12f;
-    ui_fill_rounded(d, (ui_frect_t){rc.x + px * 0.6f, rc.y + px * 0.8f, rc.w, rc.h}, rad,
-                    th->shadow);
+    if (!w->animated) /* a shadow outside the rectangle: not on a live plate */
+        ui_fill_rounded(d, (ui_frect_t){rc.x + px * 0.6f, rc.y + px * 0.8f, rc.w, rc.h}, rad,
+                        th->shadow);
     ui_fill_rounded(d, rc, rad, metal);
     ui_frect_t shine = {rc.x + rad * 0.5f, rc.y + rc.h * 0.08f, rc.w - rad, rc.h * 0.22f};
     ui_colour_t light = ui_rgb(0xFFFFFF);
@@ -116,8 +117,10 @@ void ui_draw_strokes(ui_draw_t *d, const ui_theme_t *th, const view_widget_t *w,
     if (w->animated && hx >= 0.0f) {
         ui_colour_t glow = ui_rgb(0xFF5A36);
         glow.a = 90;
-        ui_fill_circle(d, hx, hy, width * 2.6f, glow);
-        ui_fill_circle(d, hx, hy, width * 1.1f, ui_rgb(0xFFE1B0));
+        /* within the plate's margin: only the widget's rectangle is redrawn
+         * between frames, so nothing may be drawn outside it */
+        ui_fill_circle(d, hx, hy, width * 1.7f, glow);
+        ui_fill_circle(d, hx, hy, width * 0.9f, ui_rgb(0xFFE1B0));
     }
 }
 

@@ -43,7 +43,7 @@ static void confirm_layout(const kiosk_t *k, view_t *v, int64_t now)
             snprintf(w->id, sizeof w->id, "order-message");
     }
     float bh = 16.0f, bw = portrait ? (v->w - 2 * m - 4.0f) / 2.0f : 60.0f;
-    float by = v->h - m - bh;
+    float by = v->h - kiosk_layout_bottom(k) - m - bh;
     kiosk_add_button(v, "change", kiosk_text(k, "order.change"),
                      view_rect(v->w / 2.0f - bw - 2.0f, by, bw, bh), VIEW_STYLE_SECONDARY,
                      VIEW_ICON_BACK);

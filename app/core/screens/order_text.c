@@ -58,8 +58,9 @@ static void text_layout(const kiosk_t *k, view_t *v, int64_t now)
     bool portrait = kiosk_portrait(k);
     /* landscape: preview and text on the left, keyboard below across;
      * portrait: preview, text, message, then the keyboard at thumb height */
-    float kb_h = portrait ? v->h * 0.36f : v->h * 0.46f;
-    view_rect_t kb = view_rect(m, v->h - m - kb_h, v->w - 2 * m, kb_h);
+    float bottom = v->h - kiosk_layout_bottom(k); /* portrait: above back / settings */
+    float kb_h = portrait ? v->h * 0.34f : v->h * 0.46f;
+    view_rect_t kb = view_rect(m, bottom - m - kb_h, v->w - 2 * m, kb_h);
     float area_h = kb.y - top - 2.0f;
     float next_w = portrait ? v->w - 2 * m : 44.0f;
     float left_w = portrait ? v->w - 2 * m : v->w - 2 * m - next_w - 4.0f;
@@ -105,7 +106,12 @@ static void text_layout(const kiosk_t *k, view_t *v, int64_t now)
     const char *labels[6];
     for (int i = 0; i < 6; i++)
         labels[i] = kiosk_text(k, keys[i]);
-    keyboard_view(&o->kb, v, kb, 5.0f * ts, labels);
+    /* a key's label fits its key: the widest letters (m, w) as big as the rest */
+    float kw = (kb.w - 9.0f * kb.h * 0.03f) / 10.0f;
+    float kfont = (portrait ? 0.5f : 0.45f) * kw;
+    if (kfont > 5.0f * ts)
+        kfont = 5.0f * ts;
+    keyboard_view(&o->kb, v, kb, kfont, labels);
 }
 
 static void text_next(kiosk_t *k, int64_t now)

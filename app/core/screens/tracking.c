@@ -124,8 +124,9 @@ static void tracking_layout(const kiosk_t *k, view_t *v, int64_t now)
         snprintf(key, sizeof key, "track.station.%d", o->station >= 2 ? o->station : 2);
         msg = kiosk_text(k, key);
     }
+    float bottom = v->h - kiosk_layout_bottom(k); /* portrait: above back / settings */
     float text_w = portrait || !o->engraved ? v->w - 2 * m : (v->w - 2 * m) * 0.5f;
-    float text_h = portrait ? 26.0f : v->h - top - m - 18.0f;
+    float text_h = portrait ? 34.0f : bottom - top - m - 18.0f;
     w = kiosk_add_text(v, msg, view_rect(m, top, text_w, text_h), VIEW_STYLE_BODY, 5.0f * ts);
     if (w) {
         snprintf(w->id, sizeof w->id, "track-message");
@@ -134,8 +135,8 @@ static void tracking_layout(const kiosk_t *k, view_t *v, int64_t now)
     bool moving = o->state != ORDER_DELIVERED && o->state != ORDER_FAILED;
     if (moving && o->seconds_left > 0 && !o->paused_estop) {
         format_left(k, o->seconds_left, what, sizeof what);
-        w = kiosk_add_text(v, what, view_rect(m, top + text_h - 7.0f, text_w, 7.0f),
-                           VIEW_STYLE_CAPTION, 4.0f * ts);
+        w = kiosk_add_text(v, what, view_rect(m, top + text_h, text_w, 7.0f), VIEW_STYLE_CAPTION,
+                           4.0f * ts);
         if (w) {
             snprintf(w->id, sizeof w->id, "time-left");
             w->align = VIEW_ALIGN_LEFT;
@@ -144,13 +145,11 @@ static void tracking_layout(const kiosk_t *k, view_t *v, int64_t now)
 
     /* the engraving: drawn as the laser burns it */
     if (o->engraved && o->state != ORDER_FAILED) {
-        view_rect_t pr = portrait ? view_rect(m, top + text_h + 2.0f, v->w - 2 * m, 34.0f)
+        view_rect_t pr = portrait ? view_rect(m, top + text_h + 9.0f, v->w - 2 * m, 34.0f)
                                   : view_rect(m + text_w + 4.0f, top, text_w - 4.0f, text_h);
         float burned = o->burned;
         if (o->state == ORDER_DELIVERED || (o->station > 4 && o->state == ORDER_ON_LINE))
-            burned = -1.0f;
-        else if (o->state != ORDER_ENGRAVING && burned >= 0.0f && o->station <= 4)
-            burned = o->burned; /* not yet: shown as a faint outline to come */
+            burned = -1.0f; /* engraved: all of it (before: a faint outline to come) */
         w = order_add_plate(v, "engraving", order_desk_strokes(k->desk, o->ref), pr, o->colour,
                             burned);
         if (w)
@@ -158,7 +157,7 @@ static void tracking_layout(const kiosk_t *k, view_t *v, int64_t now)
     }
     float bw = portrait ? v->w - 2 * m : 70.0f;
     kiosk_add_button(v, "track-more", kiosk_text(k, "track.more"),
-                     view_rect(v->w - m - bw, v->h - m - 13.0f, bw, 13.0f),
+                     view_rect(v->w - m - bw, bottom - m - 13.0f, bw, 13.0f),
                      o->state == ORDER_DELIVERED ? VIEW_STYLE_PRIMARY : VIEW_STYLE_SECONDARY,
                      VIEW_ICON_NONE);
 }
