@@ -953,9 +953,10 @@ static int diag_engrave(int argc, char **argv)
         if (now_ms() >= next) {
             next = now_ms() + 250;
             grbl_drv_snapshot(d, &s);
-            fprintf(stderr, "\r%-8s %-7s %d/%d lines, X%.1f Y%.1f, %.0f s left   ",
-                    grbl_drv_state_name(s.state), s.machine_state, s.lines_acked, s.lines_total,
-                    s.wpos[0], s.wpos[1], s.seconds_left);
+            if (s.job == job) /* once the driver's thread has taken it */
+                fprintf(stderr, "\r%-8s %-7s %d/%d lines, X%.1f Y%.1f, %.0f s left   ",
+                        grbl_drv_state_name(s.state), s.machine_state, s.lines_acked, s.lines_total,
+                        s.wpos[0], s.wpos[1], s.seconds_left);
         }
         sleep_ms(10);
     }

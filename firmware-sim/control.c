@@ -63,6 +63,7 @@ static const char control_help[] =
     "engraver homing SECONDS [answer]\n"
     "                               a homing cycle lasts at least SECONDS; like GRBL,\n"
     "                               '?' is answered only when it ends, unless 'answer'\n"
+    "engraver homing-fail N         the next homing cycle ends in ALARM:N (6..9)\n"
     "engraver set N VALUE           GRBL setting $N=VALUE (e.g. 22 1: homing on)\n"
     "quit                           stop the simulator\n";
 
@@ -412,6 +413,9 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
                 err = "engraver homing SECONDS (0..600) [answer]";
             else
                 grbl_sim_set_homing(w->grbl, (double)u, a3 != NULL);
+        } else if (strcmp(a1, "homing-fail") == 0) {
+            if (!parse_uint(a2, 0, 9, &u) || grbl_sim_fail_homing(w->grbl, u) != 0)
+                err = "engraver homing-fail N (6..9, 0 = succeed)";
         } else if (strcmp(a1, "set") == 0) {
             const char *a3 = argc > 3 ? argv[3] : NULL;
             char *end = NULL;
@@ -420,7 +424,7 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
                 grbl_sim_set_setting(w->grbl, u, val) != 0)
                 err = "engraver set N VALUE (a setting of this board, VALUE >= 0)";
         } else {
-            err = "engraver svg PATH|clear|drop-ok|hold|resume|homing|set";
+            err = "engraver svg PATH|clear|drop-ok|hold|resume|homing|homing-fail|set";
         }
     } else if (strcmp(cmd, "quit") == 0) {
         quit = 1;

@@ -127,9 +127,10 @@ struct grbl_sim {
     /* Faults and machine-side actions (control socket). */
     int drop_ok_after; /* the ok after this many more is lost; -1 = none */
     unsigned oks_dropped;
-    int homing_answers;  /* 1: '?' answered while homing (not GRBL); 0: deferred (GRBL) */
-    int status_deferred; /* a '?' arrived while homing: answered when it ends */
-    double homing_min_s; /* a homing cycle lasts at least this long */
+    int homing_answers;   /* 1: '?' answered while homing (not GRBL); 0: deferred (GRBL) */
+    int status_deferred;  /* a '?' arrived while homing: answered when it ends */
+    double homing_min_s;  /* a homing cycle lasts at least this long */
+    unsigned homing_fail; /* the next cycle ends in ALARM:N (6..9), 0 = succeeds */
 
     /* planner and motion */
     grbl_block_t blocks[GRBL_SIM_PLANNER_BLOCKS];
@@ -1071,6 +1072,17 @@ static void protocol_step(grbl_sim_t *g)
     case P_HOMING:
         if (g->t < g->busy_until)
             return;
+        if (g->homing_fail) {
+            /* GRBL 1.1: the alarm, then the reset it implies: the banner
+             * again, locked until $H or $X. No ok for the $H. */
+            unsigned code = g->homing_fail;
+            g->homing_fail = 0;
+            g->status_deferred = 0;
+            raise_alarm(g, code);
+            out_printf(g, GRBL_BANNER);
+            out_printf(g, "[MSG:'$H'|'$X' to unlock]\r\n");
+            return;
+        }
         memset(g->pos, 0, sizeof g->pos);
         planner_flush(g);
         g->state = ST_IDLE;
@@ -1261,6 +1273,14 @@ void grbl_sim_set_homing(grbl_sim_t *g, double min_seconds, int answers_status)
 {
     g->homing_min_s = min_seconds < 0 ? 0 : (min_seconds > 600 ? 600 : min_seconds);
     g->homing_answers = answers_status != 0;
+}
+
+int grbl_sim_fail_homing(grbl_sim_t *g, unsigned code)
+{
+    if (code != 0 && (code < 6 || code > 9))
+        return MF_EINVAL;
+    g->homing_fail = code;
+    return 0;
 }
 
 int grbl_sim_set_setting(grbl_sim_t *g, unsigned id, double value)

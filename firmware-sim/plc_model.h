@@ -54,9 +54,11 @@ void plc_model_press_coil(plc_model_t *m, unsigned coil, uint64_t now_ms);
 
 /* A write of count holding registers from addr (FC06/FC16). All or nothing:
  * returns 0 when applied, else the Modbus exception code to answer (2 illegal
- * address, 3 illegal value: half an owner or a free mailbox, 6 busy: mailbox
- * owned by another token). Requests in touched mailboxes are handled before
- * it returns. */
+ * address: outside the table or across two mailboxes; 3 illegal value: half
+ * an owner, a request into a free mailbox, RELEASE without the token; 6 busy:
+ * the mailbox is owned by another token, or a zero owner written over one).
+ * The request in the touched mailbox is handled before it returns (RELEASE
+ * frees it). */
 int plc_model_write_holding(plc_model_t *m, unsigned addr, unsigned count, const uint16_t *values,
                             uint64_t now_ms);
 

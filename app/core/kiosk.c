@@ -550,14 +550,17 @@ static bool kiosk_pointer_up(kiosk_t *k, const mf_event_t *ev, int64_t now)
  * which is how the statistics follow one visitor's path. */
 static void link_ticket(kiosk_t *k, const char *code, int64_t now)
 {
-    if (!code[0] || kiosk_screen(k) == KIOSK_SCREEN_PROBLEM)
+    size_t len = strlen(code);
+    /* a code that does not fit is not a ticket of ours (the scanner's
+     * pattern allows 32 characters): cut short it would be another one */
+    if (len == 0 || len >= sizeof k->visit.ticket || kiosk_screen(k) == KIOSK_SCREEN_PROBLEM)
         return;
     if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT)
         kiosk_push(k, KIOSK_SCREEN_LANGUAGE, NULL, now);
     if (strcmp(k->visit.ticket, code) != 0) {
-        snprintf(k->visit.ticket, sizeof k->visit.ticket, "%s", code);
+        memcpy(k->visit.ticket, code, len + 1);
         visit_event_t ev = {.type = VISIT_EV_TICKET};
-        snprintf(ev.u.ticket.code, sizeof ev.u.ticket.code, "%s", code);
+        memcpy(ev.u.ticket.code, code, len + 1);
         kiosk_emit(k, &ev, now);
     }
     k->visit.toast_until = now + KIOSK_TOAST_MS;

@@ -846,9 +846,11 @@ static void sync_video(app_t *a)
     snprintf(ev.video.caption, sizeof ev.video.caption, "%s", st.caption);
     snprintf(ev.video.message, sizeof ev.video.message, "%s", st.message);
     app_feed(a, &ev);
-    /* an ended clip pauses the kiosk's wish, so "play" restarts it */
+    /* An ended clip stays ended (it looped for ever): the kiosk's wish to
+     * play has been met; it starts again only when the kiosk asks for it
+     * (replay_serial: "Revoir", or play once it has ended). */
     if (st.state == PLAYER_ENDED)
-        a->video_playing = false;
+        a->video_playing = want->want_play;
 }
 
 int app_wait_ms(app_t *a)

@@ -105,7 +105,10 @@ static bool chardev_class(dev_t rdev, char *cls, size_t cls_len)
         return false;
     link[n] = '\0';
     const char *base = strrchr(link, '/');
-    snprintf(cls, cls_len, "%s", base ? base + 1 : link);
+    const char *name = base ? base + 1 : link;
+    size_t len = strnlen(name, cls_len - 1); /* a class name is a short word */
+    memcpy(cls, name, len);
+    cls[len] = '\0';
     return true;
 }
 
@@ -299,6 +302,10 @@ static void tick_line(devices_t *d, long long now_ms)
         connected = true;
     } else if (sn->conn == LINE_CONN_CONNECTED) {
         state = "PLC answering late (stale data)";
+    } else if (sn->conn == LINE_CONN_INCOMPATIBLE) {
+        state = "incompatible PLC"; /* answers, but another register map */
+    } else if (sn->conn == LINE_CONN_MISCONFIGURED) {
+        state = "PLC misconfigured"; /* answers with Modbus exceptions */
     } else if (sn->last_error[0]) {
         state = "PLC not answering";
     } else {

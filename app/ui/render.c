@@ -4,6 +4,8 @@
  */
 #include "render.h"
 
+#include "content.h"
+
 #include "draw_qr.h"
 
 #include "draw.h"
@@ -121,6 +123,13 @@ static void image_make_room(ui_t *ui, size_t add)
  * rasterised again at that size, so it stays sharp. NULL when unreadable. */
 static SDL_Surface *image_load_fitted(const char *path, int w, int h)
 {
+    /* Bounded before decoding (content.h): a few bytes may say 60000x60000. */
+    char why[256];
+    int hw, hh;
+    if (content_picture_check(path, &hw, &hh, why, sizeof why) != MF_OK) {
+        mf_log_warn("ui", "image %s %s: not drawn", path, why);
+        return NULL;
+    }
     SDL_Surface *native = IMG_Load(path);
     if (!native)
         return NULL;

@@ -66,8 +66,9 @@ struct grbl_drv {
     phase_t phase;
     int resets_sent;
     bool hold;
-    bool hold_pending;   /* '!' sent, no Hold report yet: a Run report is not a resume */
-    bool resume_pending; /* '~' sent, still Hold in reports: not a new hold */
+    bool hold_pending;    /* '!' sent, no Hold report yet: a Run report is not a resume */
+    bool resume_pending;  /* '~' sent, still Hold in reports: not a new hold */
+    long long pending_ms; /* when that '!' or '~' was sent: reports a second later count */
     int planner_free;
     int planner_empty, rx_empty; /* highest Bf values seen: what "empty" reads on this board */
     long long stall_since;       /* first Idle report with lines unanswered, 0 = none */
@@ -170,6 +171,7 @@ static void go_offline(grbl_drv_t *d, const char *why, long long now)
     }
     bool was_offline = d->work.state == GRBL_DRV_OFFLINE;
     d->work.state = GRBL_DRV_OFFLINE;
+    d->work.homing = false;
     snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
     job_end(d, false, why);
     if (!was_offline) {
@@ -377,6 +379,11 @@ static void handle_status(grbl_drv_t *d, const grbl_reply_t *r, long long now)
         job_end(d, false, d->work.last_message);
     }
     bool held = state_is(r->state, "Hold") || state_is(r->state, "Door");
+    if ((d->hold_pending || d->resume_pending) && now - d->pending_ms > 1000) {
+        /* Our '!' or '~' did not take (GRBL refuses a hold while jogging, a
+         * resume with the door open): from now on reports say what is. */
+        d->hold_pending = d->resume_pending = false;
+    }
     if (d->job.active && d->phase == PH_IDLE) {
         if (held) {
             d->hold_pending = false;
@@ -502,8 +509,10 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
         handle_status(d, &r, now);
         break;
     case GRBL_REPLY_MSG:
-        /* "'$H'|'$X' to unlock" after the banner: what we are doing already. */
-        if (d->phase == PH_UNLOCK && strstr(r.text, "to unlock"))
+        /* "'$H'|'$X' to unlock" after the banner: what we are doing already;
+         * in an alarm, its own text says more than "Reset to continue". */
+        if ((d->phase == PH_UNLOCK && strstr(r.text, "to unlock")) ||
+            d->work.state == GRBL_DRV_ALARM)
             break;
         snprintf(d->work.last_message, sizeof d->work.last_message, "%s", r.text);
         break;
@@ -613,6 +622,7 @@ static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
             d->job.hold_since = now;
             d->hold_pending = true;
             d->resume_pending = false;
+            d->pending_ms = now;
             grbl_event_t ev = {.kind = GRBL_EV_HELD, .job = d->job.id, .code = 0};
             snprintf(ev.text, sizeof ev.text, "feed hold");
             d->hold = true;
@@ -629,6 +639,7 @@ static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
         d->job.held_ms += now - d->job.hold_since;
         d->hold = d->hold_pending = false;
         d->resume_pending = true;
+        d->pending_ms = now;
         d->work.hold_external = false;
         d->work.state = GRBL_DRV_RUNNING;
         {

@@ -107,14 +107,19 @@ typedef enum {
 
 typedef enum {
     LINE_RESULT_ACCEPTED = 0,
-    LINE_RESULT_REFUSED,   /* the PLC said no; plc_result and reason say why */
+    /* Not done, and the text says why: the PLC said no (plc_result, error
+     * MF_EREFUSED), or the driver could not ask it: no free mailbox
+     * (MF_ENOSLOT), incompatible map (MF_EINCOMPAT), a Modbus exception
+     * (MF_EEXCEPTION). */
+    LINE_RESULT_REFUSED,
     LINE_RESULT_TIMED_OUT, /* no answer in time (PLC offline); the order may or may not exist */
 } line_result_t;
 
 typedef enum {
     LINE_EV_RESULT = 1,     /* the answer to one command */
-    LINE_EV_CONNECTED,      /* link up (again) */
-    LINE_EV_DISCONNECTED,   /* link lost; reason in text */
+    LINE_EV_CONNECTED,      /* the PLC usable (again): conn became CONNECTED */
+    LINE_EV_DISCONNECTED,   /* no longer CONNECTED (link lost, incompatible or
+                               misconfigured); reason in text, code in error */
     LINE_EV_PIECE_FINISHED, /* a piece left the line: order, outcome */
     LINE_EV_PIECES_MISSED,  /* count pieces finished unseen between two reads */
 } line_event_kind_t;

@@ -301,9 +301,13 @@ int serial_lock_fd(int fd, const char *path, char *why, size_t why_len)
         }
         /* A file system without locks: TIOCEXCL alone. */
     }
-    /* Refuses later opens by other users' programs (root is let through, the
-     * flock above catches those that lock too, as every minifab does). */
-    (void)ioctl(fd, TIOCEXCL);
+    /* Refuses later opens by other programs that do not lock (root is let
+     * through; every minifab locks). Not on a pseudo-terminal: its tty
+     * outlives our close while the simulator holds the master, so a crash
+     * would leave the flag behind and the port refused for good. */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && !(major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143))
+        (void)ioctl(fd, TIOCEXCL);
     return 0;
 }
 

@@ -17,7 +17,7 @@
  *   sp:PATH[@BAUD]             force libserialport
  *   usb:VID:PID[:SERIAL][@BAUD] first USB port with these ids (hex)
  * Every port is opened exclusively (an advisory flock(2) on the device plus
- * TIOCEXCL): a second program, or a second driver in this one, that opens
+ * TIOCEXCL on real ports): a second program, or a second driver in this one, that opens
  * a port already held fails at once with "busy, held by NAME (pid N)" in
  * WHY instead of talking over the first one (and resetting its GRBL).
  * This header includes no libserialport header: handles are opaque.

@@ -34,7 +34,7 @@ typedef struct {
     int hr_writes;   /* holding-register writes received */
     int claims;      /* claim writes (owner only) received */
     uint32_t owner_of[MF_PLC_MBOX_COUNT]; /* late_echo: the owners the PLC knows */
-    int stolen;      /* the mailbox taken, -1 when none */
+    int stolen;                           /* the mailbox taken, -1 when none */
     int handled;
     uint32_t orders_seen[256];
 } mini_plc_t;

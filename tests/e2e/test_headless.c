@@ -42,9 +42,15 @@ static int teardown(void **state)
 /* Runs a shell command, captures stdout+stderr into OUT, returns the exit status. */
 static int run(const char *cmd, char *out, size_t size)
 {
-    char full[2048];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    /* Sized on the command (a fixed buffer cut long commands, and GCC -O3
+     * said so: the Release build failed). */
+    size_t len = strlen(cmd);
+    char *full = malloc(len + sizeof " 2>&1");
+    assert_non_null(full);
+    memcpy(full, cmd, len);
+    memcpy(full + len, " 2>&1", sizeof " 2>&1");
     FILE *p = popen(full, "r");
+    free(full);
     assert_non_null(p);
     size_t n = fread(out, 1, size - 1, p);
     out[n] = '\0';
@@ -404,6 +410,71 @@ static void test_play_previews_a_clip(void **state)
  * starts, a key goes through SDL's queue, the screenshot is the window's.
  * Xvfb has no graphics processor, so OpenGL there is Mesa's CPU emulation:
  * the kiosk must see that and use SDL's software renderer (half the CPU). */
+/* Issue 14: a clip plays to its end and stays there (it looped for ever);
+ * one cut short plays what it holds, ends, and says it is incomplete. */
+static void test_play_ends_and_says_incomplete(void **state)
+{
+    char cmd[2048], out[65536], script[300];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -y -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi "
+             "-i sine=frequency=440 -t 1 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest "
+             "-movflags +faststart '%s/short.mp4' && "
+             "ffmpeg -v error -y -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi "
+             "-i sine=frequency=440 -t 5 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest "
+             "-movflags +faststart '%s/long.mp4' && "
+             "head -c $(( $(stat -c %%s '%s/long.mp4') / 2 )) '%s/long.mp4' > '%s/cut.mp4'",
+             tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(script, sizeof script, "%s/end.txt", tmpdir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fputs("wait 2200\nexpect text \"0:01 / 0:01\"\nwait 1200\nexpect text \"0:01 / 0:01\"\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "'%s' play '%s/short.mp4' --headless --data-dir '%s/data' --script '%s'", bin, tmpdir,
+             tmpdir, script);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0)
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+
+    f = fopen(script, "w");
+    assert_non_null(f);
+    fputs("wait 3000\nexpect no text \"0:05\"\nexpect no text \"0:00 /\"\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "'%s' play '%s/cut.mp4' --headless --data-dir '%s/data' --script '%s'", bin, tmpdir,
+             tmpdir, script);
+    st = run(cmd, out, sizeof out);
+    if (st != 0 || !strstr(out, "is incomplete:") ||
+        !strstr(out, "the file is incomplete: it ends after"))
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
+/* Issue 14: the kiosk bounds a picture before decoding it: a station drawn
+ * as a 60000x60000 PNG (a few bytes; 14 GB decoded) stops the pack, with the
+ * reason on the staff's problem screen, at once. */
+static void test_huge_picture_is_not_decoded(void **state)
+{
+    char cmd[2048], out[65536], script[300];
+    snprintf(cmd, sizeof cmd,
+             "cp -r content '%s/big' && cp tests/content/fixtures/broken/bounds/media/pictures/"
+             "press.png '%s/big/media/huge.png' && sed -i "
+             "'s|media/stations/order-desk.svg|media/huge.png|' '%s/big/stations.yaml'",
+             tmpdir, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(script, sizeof script, "%s/big.txt", tmpdir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fputs("expect screen problem\nexpect text \"60000x60000\"\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "timeout 60 '%s' run --headless --content '%s/big' --data-dir '%s/data' --script '%s'",
+             bin, tmpdir, tmpdir, script);
+    int st = run(cmd, out, sizeof out);
+    if (st != 0 || !strstr(out, "is 60000x60000 pixels: too large for the kiosk to decode"))
+        fail_msg("%s exited %d:\n%s", cmd, st, out);
+}
+
 static void test_x11_window(void **state)
 {
     if (system("command -v xvfb-run >/dev/null") != 0)
@@ -453,6 +524,8 @@ int main(void)
         cmocka_unit_test(test_line_down_is_said_not_fatal),
         cmocka_unit_test(test_broken_pack_shows_problem),
         cmocka_unit_test(test_play_previews_a_clip),
+        cmocka_unit_test(test_play_ends_and_says_incomplete),
+        cmocka_unit_test(test_huge_picture_is_not_decoded),
         cmocka_unit_test(test_x11_window),
         cmocka_unit_test(test_sighup_reloads_fixed_pack),
         cmocka_unit_test(test_diag_engrave_uses_config),

@@ -549,6 +549,17 @@ static void test_homing_answers_no_status(void **state)
     l = next_line(h, 200000);
     assert_true(strncmp(l, "<Home|", 6) == 0);
     expect(h, NULL, "ok");
+    /* A failed cycle: the alarm, then GRBL starts over, locked; no ok. */
+    assert_int_not_equal(grbl_sim_fail_homing(h->g, 3), 0);
+    assert_int_equal(grbl_sim_fail_homing(h->g, 9), 0);
+    send(h, "$H\n");
+    expect(h, NULL, "ALARM:9");
+    expect(h, NULL, "Grbl 1.1h ['$' for help]");
+    expect(h, NULL, "[MSG:'$H'|'$X' to unlock]");
+    assert_string_equal(next_line(h, 500000), "");
+    assert_string_equal(grbl_sim_state_name(h->g), "Alarm");
+    send(h, "$H\n"); /* once only: the next one homes */
+    expect(h, NULL, "ok");
     host_free(h);
 }
 

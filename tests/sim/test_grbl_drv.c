@@ -6,7 +6,8 @@
  *   - an 'ok' lost on the link: the job ends within seconds, not never;
  *   - a feed hold from the machine's button: HELD, then resumed or aborted;
  *   - homing that answers no status for longer than silence_ms: no offline,
- *     no reset in the middle, READY when it ends;
+ *     no reset in the middle, READY when it ends; a failed homing leaves it
+ *     locked with the alarm's text (no second $H behind staff's back);
  *   - a second program on the port: refused at once, naming the holder, and
  *     the first one's job goes on;
  *   - the settings ($$): power above $30 and an area beyond $130 refused
@@ -238,6 +239,42 @@ static void test_homing_silent_longer_than_silence(void **state)
     grbl_drv_destroy(d);
 }
 
+/* A homing cycle that fails: the alarm's text, and GRBL's restart after it
+ * does not make the driver home again behind staff's back. */
+static void test_homing_failure_stays_locked(void **state)
+{
+    (void)state;
+    if (!start_or_skip())
+        skip();
+    ctl("engraver set 22 1");
+    ctl("engraver homing 1");
+    ctl("engraver homing-fail 9");
+    grbl_opts_t o;
+    grbl_opts_default(&o);
+    o.home_on_start = true;
+    grbl_drv_t *d = grbl_drv_create(eng_path, &o);
+    assert_non_null(d);
+    grbl_event_t ev;
+    assert_true(wait_event(d, GRBL_EV_ALARM, &ev, 6000));
+    assert_int_equal(ev.code, 9);
+    assert_non_null(strstr(ev.text, "limit switch"));
+    sleep_ms(2500); /* no second $H: the simulator would home (and succeed) */
+    grbl_snapshot_t s;
+    grbl_drv_snapshot(d, &s);
+    assert_int_equal(s.state, GRBL_DRV_ALARM);
+    assert_non_null(strstr(s.last_message, "alarm 9"));
+    assert_false(s.homing);
+    uint32_t job;
+    assert_int_equal(grbl_stream_start(d, "G0 X1\n", &job), 0);
+    assert_true(wait_event(d, GRBL_EV_JOB_DONE, &ev, 2000));
+    assert_false(ev.ok);
+    assert_non_null(strstr(ev.text, "alarm 9"));
+    /* Staff reset: homes again, and this time it works. */
+    assert_int_equal(grbl_drv_reset(d), 0);
+    assert_true(wait_event(d, GRBL_EV_READY, &ev, 8000));
+    grbl_drv_destroy(d);
+}
+
 static void test_second_program_refused(void **state)
 {
     (void)state;
@@ -368,6 +405,7 @@ int main(void)
         cmocka_unit_test_teardown(test_lost_ok_ends_the_job, teardown),
         cmocka_unit_test_teardown(test_machine_hold_then_resume_or_abort, teardown),
         cmocka_unit_test_teardown(test_homing_silent_longer_than_silence, teardown),
+        cmocka_unit_test_teardown(test_homing_failure_stays_locked, teardown),
         cmocka_unit_test_teardown(test_second_program_refused, teardown),
         cmocka_unit_test_teardown(test_settings_checked_before_a_line, teardown),
         cmocka_unit_test(test_diag_engrave_arguments),
