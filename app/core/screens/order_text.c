@@ -65,22 +65,28 @@ static void text_layout(const kiosk_t *k, view_t *v, int64_t now)
     float next_w = portrait ? v->w - 2 * m : 44.0f;
     float left_w = portrait ? v->w - 2 * m : v->w - 2 * m - next_w - 4.0f;
     float plate_h = portrait ? area_h * 0.45f : area_h * 0.62f;
-    order_add_plate(v, "preview", &o->preview, view_rect(m, top, left_w, plate_h), o->colour,
-                    -1.0f);
+    /* What a key press changes is drawn over the screen's still picture (as
+     * animated widgets): the keyboard is not redrawn for every letter. */
+    view_widget_t *w = order_add_plate(v, "preview", &o->preview,
+                                       view_rect(m, top, left_w, plate_h), o->colour, -1.0f);
+    if (w)
+        w->animated = true;
     char field[VIEW_LABEL_MAX];
     snprintf(field, sizeof field, "%s|", keyboard_text(&o->kb));
     float y = top + plate_h + 1.0f;
     float fh = portrait ? area_h * 0.14f : area_h * 0.2f;
-    view_widget_t *w =
-        kiosk_add_text(v, field, view_rect(m, y, left_w * 0.78f, fh), VIEW_STYLE_BODY, 5.0f * ts);
+    w = kiosk_add_text(v, field, view_rect(m, y, left_w * 0.78f, fh), VIEW_STYLE_BODY, 5.0f * ts);
     if (w) {
         snprintf(w->id, sizeof w->id, "typed");
         w->align = VIEW_ALIGN_LEFT;
+        w->animated = true;
     }
     char count[32];
     snprintf(count, sizeof count, "%d / %d", keyboard_length(&o->kb), o->kb.max_chars);
-    kiosk_add_text(v, count, view_rect(m + left_w * 0.8f, y, left_w * 0.2f, fh), VIEW_STYLE_CAPTION,
-                   3.6f * ts);
+    w = kiosk_add_text(v, count, view_rect(m + left_w * 0.8f, y, left_w * 0.2f, fh),
+                       VIEW_STYLE_CAPTION, 3.6f * ts);
+    if (w)
+        w->animated = true;
     y += fh;
     w = kiosk_add_text(v, kiosk_text(k, verdict_key(o->verdict)),
                        view_rect(m, y, left_w, area_h - plate_h - fh - 1.0f), VIEW_STYLE_CAPTION,
@@ -88,6 +94,7 @@ static void text_layout(const kiosk_t *k, view_t *v, int64_t now)
     if (w) {
         snprintf(w->id, sizeof w->id, "text-message");
         w->align = VIEW_ALIGN_LEFT;
+        w->animated = true;
     }
     view_rect_t nr = portrait ? view_rect(m, kb.y - 13.0f, next_w, 11.0f)
                               : view_rect(v->w - m - next_w, top + area_h - 16.0f, next_w, 16.0f);
@@ -99,8 +106,10 @@ static void text_layout(const kiosk_t *k, view_t *v, int64_t now)
     w = kiosk_add_button(
         v, "text-next", kiosk_text(k, keyboard_text(&o->kb)[0] ? "order.next" : "order.next_plain"),
         nr, text_acceptable(o) ? VIEW_STYLE_PRIMARY : VIEW_STYLE_GHOST, VIEW_ICON_NONE);
-    if (w)
+    if (w) {
         w->font = 4.5f * ts;
+        w->animated = true;
+    }
     static const char *const keys[6] = {"order.kb_space",  "order.kb_delete",  "order.kb_accents",
                                         "order.kb_digits", "order.kb_letters", "order.kb_shift"};
     const char *labels[6];
