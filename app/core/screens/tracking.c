@@ -155,15 +155,26 @@ static void tracking_layout(const kiosk_t *k, view_t *v, int64_t now)
         if (w)
             w->animated = o->state == ORDER_ENGRAVING; /* the head moves over the still screen */
     }
-    float bw = portrait ? v->w - 2 * m : 70.0f;
+    float bw = portrait ? (v->w - 2 * m - 3.0f) / 2.0f : 70.0f;
+    float by = bottom - m - 13.0f;
     kiosk_add_button(v, "track-more", kiosk_text(k, "track.more"),
-                     view_rect(v->w - m - bw, bottom - m - 13.0f, bw, 13.0f),
-                     o->state == ORDER_DELIVERED ? VIEW_STYLE_PRIMARY : VIEW_STYLE_SECONDARY,
-                     VIEW_ICON_NONE);
+                     view_rect(v->w - m - bw, by, bw, 13.0f), VIEW_STYLE_SECONDARY, VIEW_ICON_NONE);
+    /* the end of tracking leads to the end of the visit (survey, thanks) */
+    if (o->state == ORDER_DELIVERED && k->visit.active) {
+        view_widget_t *b = kiosk_add_button(v, "track-done", kiosk_text(k, "track.finish"),
+                                            view_rect(v->w - m - 2 * bw - 3.0f, by, bw, 13.0f),
+                                            VIEW_STYLE_PRIMARY, VIEW_ICON_CHECK);
+        if (b)
+            b->font = 4.5f * kiosk_text_scale(k);
+    }
 }
 
 static bool tracking_act(kiosk_t *k, const char *id, int64_t now)
 {
+    if (strcmp(id, "track-done") == 0) {
+        kiosk_finish_visit(k, now);
+        return true;
+    }
     if (strcmp(id, "track-more") == 0 || strcmp(id, "back") == 0) {
         kiosk_reset_to(k, KIOSK_SCREEN_HOME, NULL, now);
         return true;
