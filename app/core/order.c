@@ -257,12 +257,13 @@ static int seconds_left(const mf_line_status_t *line, int station, int progress,
 {
     const mf_line_detail_t *l = &line->detail;
     double s = 0.0;
-    int from = station >= 2 ? station : 2;
-    for (int st = from; st <= 7; st++) {
-        double nominal = line->stations[st - 2].nominal_ds / 10.0;
+    /* index i is station i + 2; before the store (queued): every station */
+    int from = station >= 2 ? station - 2 : 0;
+    for (int i = from; i < MF_LINE_STATIONS; i++) {
+        double nominal = line->stations[i].nominal_ds / 10.0;
         if (nominal <= 0.0)
             nominal = 8.0;
-        if (st == station)
+        if (i + 2 == station)
             s += nominal * (1.0 - progress / 100.0);
         else
             s += nominal + ORDER_TRANSFER_S;

@@ -97,10 +97,10 @@ static void tracking_layout(const kiosk_t *k, view_t *v, int64_t now)
     float cw = (v->w - 2 * m) / (float)MF_LINE_STATIONS;
     char buf[16];
     for (int s = 2; s <= 7; s++) {
-        w = kiosk_add_text(v, station_name(k, s, buf, sizeof buf),
-                           view_rect(m + (float)(s - 2) * cw, top + map_h, cw, 6.0f),
-                           o->station == s ? VIEW_STYLE_BODY : VIEW_STYLE_CAPTION,
-                           (portrait ? 2.6f : 3.0f) * ts);
+        kiosk_add_text(v, station_name(k, s, buf, sizeof buf),
+                       view_rect(m + (float)(s - 2) * cw, top + map_h, cw, 6.0f),
+                       o->station == s ? VIEW_STYLE_BODY : VIEW_STYLE_CAPTION,
+                       (portrait ? 2.6f : 3.0f) * ts);
     }
     top += map_h + 8.0f;
 
