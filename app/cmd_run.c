@@ -10,8 +10,12 @@
 #include "commands.h"
 #include "config.h"
 #include "devices.h"
+#include "staff_edge.h"
+#include "staff_pack.h"
+#include "staff_stats.h"
 #include "kiosk_pack.h"
 #include "engrave_preview.h"
+#include "line_relay.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "simproc.h"
@@ -279,6 +283,7 @@ static int kiosk_main(int argc, char **argv, bool play)
     simproc_t *sim = NULL;
     kiosk_pack_t *content = NULL;
     devices_t *devices = NULL;
+    staff_edge_t *staff = NULL;
     stats_store_t *stats = NULL;
     run_sink_t sink_ctx = {0};
     engrave_preview_t *preview = NULL;
@@ -481,6 +486,31 @@ static int kiosk_main(int argc, char **argv, bool play)
         mf_log_info("play", "%s (captions: %s)", media, captions[0] ? captions : "none");
     }
     app.devices = devices;
+    /* The staff console: PINs and lockout in the data directory; the stop
+     * and group, figures, exports and audit lines in the statistics store
+     * (only logged when there is none). */
+    staff_edge_opts_t so = {.devices = devices, .data_dir = cfg.data_dir};
+    so.hooks.audit = staff_edge_audit_log;
+    so.hooks.reload = staff_pack_reload;
+    so.hooks.reload_ctx = content;
+    if (stats) { /* the stop and group, figures, exports and audit: the store's */
+        so.hooks.context_get = staff_stats_context_get;
+        so.hooks.context_set = staff_stats_context_set;
+        so.hooks.figures = staff_stats_figures;
+        so.hooks.export_file = staff_stats_export;
+        so.hooks.audit = staff_stats_audit;
+        so.hooks.store_status = staff_stats_store_status;
+        so.hooks.ctx = stats;
+    }
+    /* the line's events the console does not take go to the order desk */
+    static line_relay_t relay;
+    so.other_line_event = line_relay_push;
+    so.other_ctx = &relay;
+    app.line_relay = &relay;
+    staff = staff_edge_create(&so);
+    if (!staff)
+        mf_log_warn("run", "the staff console cannot start (data directory %s)", cfg.data_dir);
+    app.staff = staff;
     app.line_poll_ms = cfg.line_poll_ms;
     app.width = size_w ? size_w : cfg.window_w;
     app.height = size_h ? size_h : cfg.window_h;
@@ -506,6 +536,7 @@ static int kiosk_main(int argc, char **argv, bool play)
 
 done:
     engrave_preview_destroy(preview);
+    staff_edge_destroy(staff);
     devices_destroy(devices);
     if (stats) {
         stats_status_t st;

@@ -128,11 +128,14 @@ static const config_key_t config_keys[] = {
  * written (a file's line and column, the environment, the command line). */
 static const struct {
     const char *key;
-    const char *words[5]; /* NULL-terminated */
+    const char *words[6]; /* NULL-terminated */
     const char *expect;   /* the list, as the message says it */
 } config_choices[] = {
     {"language", {"fr", "en", NULL}, "fr or en"},
     {"log_level", {"debug", "info", "warn", "error", NULL}, "debug, info, warn or error"},
+    {"group_type",
+     {"school", "job_seekers", "company", "general_public", "other"},
+     "school, job_seekers, company, general_public or other"},
 };
 
 /* NULL when VALUE is acceptable for KEY, else the words it expects. */
@@ -149,6 +152,17 @@ static const char *config_choice_expect(const char *key, const char *value)
     return NULL;
 }
 
+/* "" or YYYY-MM-DD. */
+static bool day_ok(const char *d)
+{
+    if (!d[0])
+        return true;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
+            return false;
+    return d[10] == '\0';
+}
+
 static int set_key(config_t *cfg, const config_key_t *k, const char *text, const char *file,
                    struct fy_node *node, yamldoc_errors_t *errs)
 {
@@ -163,6 +177,11 @@ static int set_key(config_t *cfg, const config_key_t *k, const char *text, const
         }
         if ((expect = config_choice_expect(k->name, text)) != NULL) {
             yamldoc_errors_at(errs, file, node, "'%s' expects %s, got '%s'", k->name, expect, text);
+            return MF_EINVAL;
+        }
+        if (!strncmp(k->name, "stop_", 5) && strstr(k->name, "_day") && !day_ok(text)) {
+            yamldoc_errors_at(errs, file, node, "'%s' expects a day as YYYY-MM-DD, got '%s'",
+                              k->name, text);
             return MF_EINVAL;
         }
         memcpy(field, text, strlen(text) + 1);
@@ -205,22 +224,11 @@ static int set_key(config_t *cfg, const config_key_t *k, const char *text, const
     return MF_EINVAL;
 }
 
-/* "" or YYYY-MM-DD. */
-static bool day_ok(const char *d)
-{
-    if (!d[0])
-        return true;
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
-            return false;
-    return d[10] == '\0';
-}
-
 static int check_values(const config_t *cfg, const char *file, yamldoc_errors_t *errs)
 {
     int rc = MF_OK;
-    static const char *const group_types[] = {"", "school", "job_seekers", "company",
-                                              "general_public", "other"};
+    static const char *const group_types[] = {"",        "school",         "job_seekers",
+                                              "company", "general_public", "other"};
     bool type_ok = false;
     for (size_t i = 0; i < sizeof group_types / sizeof group_types[0]; i++)
         type_ok |= strcmp(cfg->group_type, group_types[i]) == 0;

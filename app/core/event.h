@@ -27,6 +27,7 @@ typedef enum {
     MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
     MF_EV_ORDER,        /* news of an order: the PLC's answer, a finished piece, an engraving */
     MF_EV_ENGRAVER,     /* the laser engraver's state as its driver last saw it */
+    MF_EV_STAFF,        /* news for the staff console: a reply, the line's detail, devices */
     MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
 
@@ -152,6 +153,8 @@ typedef struct {
     mf_video_status_t video;       /* VIDEO */
     mf_order_news_t order;         /* ORDER */
     mf_engraver_status_t engraver; /* ENGRAVER */
+    /* STAFF: staff_console.h; valid during kiosk_update() only */
+    const struct staff_news *staff;
 } mf_event_t;
 
 #endif

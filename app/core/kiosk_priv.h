@@ -115,6 +115,7 @@ struct kiosk {
     kiosk_visit_t visit;        /* the visitor now */
     order_desk_t *desk;         /* orders in flight; outlives visits (order.h) */
     view_t scratch;             /* the view used for hit-testing inside update */
+    struct staff_console *staff; /* the staff console (staff_console.h) */
     const content_pack_t *pack; /* what the journey's screens read (not owned) */
     kiosk_journey_t journey;    /* the visitor's quiz and video (screens/journey.c) */
     kiosk_hook_fn after_visit;  /* kiosk_after_visit: once, when the visit ends */

@@ -16,8 +16,10 @@
 #include "script.h"
 #include "app_loop.h"
 #include "devices.h"
+#include "staff_edge.h"
 #include "line_drv.h"
 #include "engrave_preview.h"
+#include "line_relay.h"
 #include "grbl_drv.h"
 #include "scanner_drv.h"
 #include "player.h"
@@ -79,8 +81,9 @@ struct app {
     int64_t tap_ns; /* when a pointer up arrived, until a frame shows it; -1 */
     bool headless;
     int out_w, out_h;
-    devices_t *devices; /* the kiosk's devices (owned by the caller), or NULL */
-    line_drv_t *line;   /* devices_line(devices) */
+    devices_t *devices;  /* the kiosk's devices (owned by the caller), or NULL */
+    line_drv_t *line;    /* devices_line(devices) */
+    staff_edge_t *staff; /* the staff console's requests and news, or NULL */
     int line_poll_ms;
     uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
@@ -90,6 +93,7 @@ struct app {
      * commands in flight (the tag of a submit, the job of an engraving) */
     grbl_drv_t *engraver; /* devices_engraver(devices) when this kiosk takes orders */
     engrave_preview_t *preview;
+    line_relay_t *line_relay;           /* the line's events when the staff edge reads them */
     mf_engraver_status_t engraver_sent; /* last MF_EV_ENGRAVER given */
     bool engraver_told;
     struct {
@@ -582,7 +586,12 @@ static const char *refusal_word(uint16_t plc_result)
 static void poll_line_events(app_t *a)
 {
     line_event_t e;
-    while (a->line && line_drv_poll_event(a->line, &e)) {
+    /* the driver's queue has one reader: the staff edge when there is one
+     * (it passes the order desk's events on through the relay), else here */
+    while (a->line_relay ? line_relay_pop(a->line_relay, &e)
+           : a->staff    ? false
+           : a->line     ? line_drv_poll_event(a->line, &e)
+                         : false) {
         if (e.kind == LINE_EV_PIECE_FINISHED) {
             feed_order_news(a, MF_ORDER_FINISHED, 0, e.order, e.outcome == MF_PLC_OUTCOME_DELIVERED,
                             NULL);
@@ -866,6 +875,9 @@ int app_wait_ms(app_t *a)
         wait = a->line_poll_ms; /* the driver has no way to wake us: look */
     if (a->devices && wait > 500)
         wait = 500; /* a device's state change is logged within half a second */
+    if (a->staff && wait > 100 &&
+        strncmp(kiosk_screen_id(kiosk_screen(a->kiosk)), "staff-", 6) == 0)
+        wait = 100; /* replies from the worker, the line's detail */
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
     int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
@@ -904,6 +916,8 @@ void app_pump(app_t *a, int wait_ms)
         do_reload(a);
     }
     devices_tick(a->devices, app_now(a));
+    if (a->staff && staff_edge_pump(a->staff, a->kiosk, app_now(a)))
+        a->need_redraw = true;
     feed_line(a);
     poll_line_events(a);
     poll_engraver(a);
@@ -1182,13 +1196,16 @@ app_t *app_create(const app_options_t *opt)
     a->line = devices_line(opt->devices);
     a->engraver = devices_engraver(opt->devices);
     a->preview = opt->preview;
-    /* make your own reads the line's and the engraver's events itself */
-    if (a->line)
+    a->line_relay = opt->staff ? opt->line_relay : NULL;
+    /* make your own reads the line's events itself, unless the staff edge
+     * does (then they come through the relay), and the engraver's */
+    if (a->line && !opt->staff)
         devices_claim_events(a->devices, DEVICE_LINE);
     if (a->engraver && a->preview)
         devices_claim_events(a->devices, DEVICE_ENGRAVER);
     else
         a->engraver = NULL; /* no orders here: the laser is diag's, not the desk's */
+    a->staff = opt->staff;
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;
     a->video_volume_max = opt->video_volume_max;

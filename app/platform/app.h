@@ -15,6 +15,7 @@
 
 struct devices;         /* devices.h: the kiosk's device drivers */
 struct engrave_preview; /* engrave_preview.h */
+struct line_relay;      /* line_relay.h */
 
 /* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
  * give it to KIOSK; on failure keep what is shown. */
@@ -35,6 +36,7 @@ typedef struct {
     const kiosk_station_t *stations;
     int station_count;
     struct devices *devices; /* the device drivers (caller owns them), or NULL */
+    struct staff_edge *staff; /* the staff console's edge (caller owns it), or NULL */
     int line_poll_ms;        /* how often the loop reads the line's snapshot */
     const char *problem;     /* start on the problem screen with this text, or NULL */
     int video_volume_max;    /* cap on the job videos' volume, percent (0 = mute) */
@@ -46,6 +48,9 @@ typedef struct {
     /* make your own: the engraving's G-code and preview when an engraver is
      * configured (this kiosk is then the order desk; caller owns it) */
     struct engrave_preview *preview;
+    /* the order desk's line events when another reader (the staff edge)
+     * takes the line driver's queue and passes them on here, or NULL */
+    struct line_relay *line_relay;
 } app_options_t;
 
 /* argv[1] of `minifab --gl-probe`, the hidden child that app_run() starts

@@ -41,12 +41,14 @@ static const char *const migration_steps[STATS_SCHEMA_VERSION + 1] = {
     " set_ms INTEGER NOT NULL DEFAULT 0);"
     "ALTER TABLE events ADD COLUMN stop_id TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE events ADD COLUMN group_id TEXT NOT NULL DEFAULT '';",
-    [3] = /* the staff's actions (issue 13), and visits found without a sort */
+    [3] = /* the staff's actions (issue 13) */
     "CREATE TABLE audit(id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, run INTEGER NOT NULL,"
     " seq INTEGER NOT NULL, ts INTEGER NOT NULL, stop_id TEXT NOT NULL DEFAULT '',"
     " role TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '',"
     " result TEXT NOT NULL DEFAULT '', UNIQUE(run, seq));"
     "CREATE INDEX audit_ts ON audit(ts);",
+    [4] = /* the reports' figures read one type of event at a time */
+    "CREATE INDEX events_type_ts ON events(type, ts);",
 };
 
 int stats_error_set(stats_error_t *err, int code, const char *fmt, ...)

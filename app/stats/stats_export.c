@@ -51,8 +51,13 @@ int stats_parse_day(const char *text, bool end, int64_t *out_ms)
     return MF_OK;
 }
 
-/* The filter, as the SQL below reads it: ?1 from, ?2 to, ?3 stop, ?4 group. */
-#define F_EV "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
+/* The filter, as the SQL below reads it: ?1 from, ?2 to, ?3 stop, ?4 group.
+ * F_EV is replaced when a statement is prepared by only what the filter
+ * needs (nothing, the time, or everything), so that SQLite picks the index
+ * that fits: (type, ts) covers most figures. */
+#define F_EV "{F}"
+#define F_FULL "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
+#define F_TIME "ts >= ?1 AND ts < ?2"
 
 static void bind_filter(sqlite3_stmt *st, const stats_filter_t *f)
 {
@@ -70,7 +75,34 @@ static void bind_filter(sqlite3_stmt *st, const stats_filter_t *f)
 static int prepare(sqlite3 *db, const char *sql, const stats_filter_t *f, sqlite3_stmt **st,
                    stats_error_t *err)
 {
+    const char *clause = f && (f->stop_id[0] || f->group_id[0])                    ? F_FULL
+                         : f && (f->from_ms != INT64_MIN || f->to_ms != INT64_MAX) ? F_TIME
+                                                                                   : "1";
+    char *text = NULL;
+    if (strstr(sql, F_EV)) {
+        size_t n = 0, cl = strlen(clause);
+        for (const char *p = strstr(sql, F_EV); p; p = strstr(p + 3, F_EV))
+            n++;
+        text = malloc(strlen(sql) + n * cl + 1);
+        if (!text)
+            return stats_error_set(err, MF_ENOMEM, "out of memory");
+        char *o = text;
+        for (const char *p = sql;;) {
+            const char *q = strstr(p, F_EV);
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            memcpy(o, p, len);
+            o += len;
+            if (!q)
+                break;
+            memcpy(o, clause, cl);
+            o += cl;
+            p = q + 3;
+        }
+        *o = '\0';
+        sql = text;
+    }
     int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+    free(text);
     if (rc != SQLITE_OK)
         return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
                                stats_db_words(rc), sqlite3_errmsg(db));
@@ -113,16 +145,38 @@ static int each_row(sqlite3 *db, const char *sql, const stats_filter_t *f, row_f
 static void row_counts(void *ctx, sqlite3_stmt *st)
 {
     stats_summary_t *sm = ctx;
-    sm->events = sqlite3_column_int64(st, 0);
-    sm->visits = sqlite3_column_int64(st, 1);
-    sm->first_ms = sqlite3_column_int64(st, 2);
-    sm->last_ms = sqlite3_column_int64(st, 3);
-    sm->orders = sqlite3_column_int64(st, 4);
-    sm->orders_engraved = sqlite3_column_int64(st, 5);
-    sm->videos = sqlite3_column_int64(st, 6);
-    sm->videos_watched_ms = sqlite3_column_int64(st, 7);
-    sm->quiz_answers = sqlite3_column_int64(st, 8);
-    sm->quiz_correct = sqlite3_column_int64(st, 9);
+    const char *type = (const char *)sqlite3_column_text(st, 0);
+    int64_t n = sqlite3_column_int64(st, 1), first = sqlite3_column_int64(st, 2),
+            last = sqlite3_column_int64(st, 3);
+    if (sm->events == 0 || first < sm->first_ms)
+        sm->first_ms = first;
+    if (sm->events == 0 || last > sm->last_ms)
+        sm->last_ms = last;
+    sm->events += n;
+    if (!type)
+        return;
+    if (!strcmp(type, "visit_started"))
+        sm->visits = n;
+    else if (!strcmp(type, "order_placed"))
+        sm->orders = n;
+    else if (!strcmp(type, "video_play"))
+        sm->videos = n;
+    else if (!strcmp(type, "quiz_answer"))
+        sm->quiz_answers = n;
+}
+
+static void row_sums(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    const char *type = (const char *)sqlite3_column_text(st, 0);
+    if (!type)
+        return;
+    if (!strcmp(type, "order_placed"))
+        sm->orders_engraved = sqlite3_column_int64(st, 1);
+    else if (!strcmp(type, "video_play"))
+        sm->videos_watched_ms = sqlite3_column_int64(st, 2);
+    else if (!strcmp(type, "quiz_answer"))
+        sm->quiz_correct = sqlite3_column_int64(st, 1);
 }
 
 static void row_tickets(void *ctx, sqlite3_stmt *st)
@@ -217,17 +271,86 @@ static void row_trade(void *ctx, sqlite3_stmt *st)
     it->watched_ms = sqlite3_column_int64(st, 4);
 }
 
-static void row_missed(void *ctx, sqlite3_stmt *st)
+/* Quiz questions, counted in a hash table: a year holds ~200,000 answers to
+ * a few hundred questions, which SQLite's GROUP BY would sort. */
+#define QUESTIONS_MAX 4096
+
+typedef struct {
+    stats_question_figure_t q[QUESTIONS_MAX];
+    uint32_t used;
+    bool full;
+} questions_t;
+
+static uint32_t hash_str(uint32_t h, const char *s)
 {
-    stats_summary_t *sm = ctx;
-    if (sm->missed_count >= STATS_MISSED_MAX)
+    while (s && *s)
+        h = (h ^ (uint8_t)*s++) * 16777619u;
+    return h;
+}
+
+static void row_question(void *ctx, sqlite3_stmt *st)
+{
+    questions_t *qs = ctx;
+    const char *station = (const char *)sqlite3_column_text(st, 0);
+    const char *item = (const char *)sqlite3_column_text(st, 1);
+    int version = sqlite3_column_int(st, 2);
+    uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
+    for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
+        stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
+        if (q->answered == 0) {
+            if (qs->used + 1 >= QUESTIONS_MAX) {
+                qs->full = true;
+                return;
+            }
+            qs->used++;
+            snprintf(q->station, sizeof q->station, "%s", station ? station : "");
+            snprintf(q->question, sizeof q->question, "%s", item ? item : "");
+            q->version = version;
+        } else if (q->version != version || strcmp(q->station, station ? station : "") ||
+                   strcmp(q->question, item ? item : "")) {
+            continue;
+        }
+        q->answered++;
+        q->correct += sqlite3_column_int(st, 3) != 0;
+        q->time_ms += sqlite3_column_int64(st, 4);
         return;
-    stats_question_figure_t *q = &sm->missed[sm->missed_count++];
-    copy_col(q->station, sizeof q->station, st, 0);
-    copy_col(q->question, sizeof q->question, st, 1);
-    q->version = sqlite3_column_int(st, 2);
-    q->answered = sqlite3_column_int64(st, 3);
-    q->correct = sqlite3_column_int64(st, 4);
+    }
+}
+
+/* The most missed first; then the most often missed; then by name. */
+static int cmp_missed(const void *a, const void *b)
+{
+    const stats_question_figure_t *x = a, *y = b;
+    int64_t mx = x->answered - x->correct, my = y->answered - y->correct;
+    if (mx != my)
+        return mx > my ? -1 : 1;
+    double rx = x->answered ? (double)mx / (double)x->answered : 0;
+    double ry = y->answered ? (double)my / (double)y->answered : 0;
+    if (rx != ry)
+        return rx > ry ? -1 : 1;
+    int c = strcmp(x->station, y->station);
+    return c ? c : strcmp(x->question, y->question);
+}
+
+static int missed_questions(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
+                            stats_error_t *err)
+{
+    questions_t *qs = calloc(1, sizeof *qs);
+    if (!qs)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT station, item, version, flag, ms FROM events"
+                      " WHERE type='quiz_answer' AND " F_EV,
+                      f, row_question, qs, err);
+    size_t n = 0;
+    for (uint32_t i = 0; i < QUESTIONS_MAX; i++)
+        if (qs->q[i].answered > qs->q[i].correct)
+            qs->q[n++] = qs->q[i];
+    qsort(qs->q, n, sizeof qs->q[0], cmp_missed);
+    sm->missed_count = n < STATS_MISSED_MAX ? n : STATS_MISSED_MAX;
+    memcpy(sm->missed, qs->q, sm->missed_count * sizeof qs->q[0]);
+    free(qs);
+    return rc;
 }
 
 static void row_day(void *ctx, sqlite3_stmt *st)
@@ -274,12 +397,11 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
         const char *sql;
         row_fn row;
     } q[] = {
-        {"SELECT count(*), sum(type='visit_started'), min(ts), max(ts),"
-         " sum(type='order_placed'), sum(type='order_placed' AND flag=1),"
-         " sum(type='video_play'), coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0),"
-         " sum(type='quiz_answer'), sum(type='quiz_answer' AND flag=1)"
-         " FROM events WHERE " F_EV,
+        {"SELECT type, count(*), min(ts), max(ts) FROM events WHERE " F_EV " GROUP BY type",
          row_counts},
+        {"SELECT type, coalesce(sum(flag), 0), CAST(total(ms) AS INTEGER) FROM events"
+         " WHERE type IN ('order_placed', 'video_play', 'quiz_answer') AND " F_EV " GROUP BY type",
+         row_sums},
         {"SELECT count(DISTINCT item) FROM events WHERE type='ticket' AND " F_EV, row_tickets},
         {"SELECT " GROUP_TYPE_OF("e.group_id") ", count(*) FROM events e"
                                                " WHERE type='visit_started' AND " F_EV
@@ -302,20 +424,17 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
          " coalesce(sum(a.v < b.v), 0), coalesce(sum(a.v - b.v), 0)"
          " FROM b JOIN a USING (run, visit)",
          row_pairs},
-        {"SELECT item, count(*), sum(ms) FROM events WHERE type='station_view' AND " F_EV
-         " GROUP BY item ORDER BY 2 DESC, 1 LIMIT 64",
+        {"SELECT item, count(*), CAST(total(ms) AS INTEGER) FROM events WHERE type='station_view' "
+         "AND " F_EV " GROUP BY item ORDER BY 2 DESC, 1 LIMIT 64",
          row_station},
         {"SELECT item, sum(type='trade_view') v,"
-         " coalesce(sum(CASE WHEN type='trade_view' THEN ms END), 0),"
-         " sum(type='video_play') n, coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0)"
+         " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER),"
+         " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS "
+         "INTEGER)"
          " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
          " GROUP BY item ORDER BY v + n DESC, 1 LIMIT 64",
          row_trade},
-        {"SELECT station, item, version, count(*), sum(flag) FROM events"
-         " WHERE type='quiz_answer' AND " F_EV " GROUP BY station, item, version"
-         " HAVING count(*) > sum(flag) ORDER BY count(*) - sum(flag) DESC,"
-         " (count(*) - sum(flag)) * 1.0 / count(*) DESC, 1, 2 LIMIT 10",
-         row_missed},
+
         {"SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
              "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
                            " GROUP BY d, e.group_id ORDER BY d",
@@ -326,6 +445,9 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
         if (rc != MF_OK)
             return rc;
     }
+    int mrc = missed_questions(db, f, sm, err);
+    if (mrc != MF_OK)
+        return mrc;
     /* The survey's scales: the content's four faces and five options at least. */
     if (sm->satisfaction_scale < 4)
         sm->satisfaction_scale = 4;
@@ -337,7 +459,8 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
     const char *stop_sql =
         f->stop_id[0] ? "SELECT id, town, venue, first_day, last_day FROM stops WHERE id = ?3"
                       : "SELECT s.id, s.town, s.venue, s.first_day, s.last_day FROM stops s"
-                        " WHERE s.id IN (SELECT DISTINCT stop_id FROM events WHERE " F_EV ")";
+                        " WHERE s.id IN (SELECT DISTINCT stop_id FROM events"
+                        " WHERE type='visit_started' AND " F_EV ")";
     int rc = each_row(db, stop_sql, f, row_stop, sm, err);
     if (rc == MF_OK && f->stop_id[0] && !sm->stops_seen)
         snprintf(sm->stop.id, sizeof sm->stop.id, "%s", f->stop_id);
@@ -347,7 +470,14 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
 /* Opens the store at PATH for reading by a command or an export. */
 static int open_read(const char *path, sqlite3 **db, stats_error_t *err)
 {
-    return stats_db_open(path, STATS_DB_MIGRATE | STATS_DB_CHECK, db, NULL, err);
+    int rc = stats_db_open(path, STATS_DB_MIGRATE | STATS_DB_CHECK, db, NULL, err);
+    /* Reports read the whole store several times: map it, cache it, sort in memory. */
+    if (rc == MF_OK)
+        sqlite3_exec(*db,
+                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+                     " PRAGMA temp_store=MEMORY",
+                     NULL, NULL, NULL);
+    return rc;
 }
 
 int stats_summary(const char *path, const stats_filter_t *f, stats_summary_t *out,
@@ -471,27 +601,11 @@ typedef struct {
 static const table_t tables[] = {
     {"visits",
      "one row per visit (a visitor's session at a kiosk)",
-     "SELECT v.id, v.kiosk, v.t0, v.t1, v.dur, v.stop_id, v.group_id,"
-     " " GROUP_TYPE_OF(
-         "v.group_id") ", lang, profile, pb, pa, sat, reason, stations, videos,"
-                       " answers, n_right, orders, ticket, ended FROM (SELECT " VISIT_ID
-                       " id, kiosk, min(ts) t0,"
-                       " max(ts) t1, (max(ts) - min(ts)) / 1000.0 dur, max(stop_id) stop_id,"
-                       " max(group_id) group_id,"
-                       " max(CASE WHEN type='language' THEN item END) lang,"
-                       " max(CASE WHEN type='profile' THEN word END) profile,"
-                       " max(CASE WHEN type='perception' AND flag=0 THEN value END) pb,"
-                       " max(CASE WHEN type='perception' AND flag=1 THEN value END) pa,"
-                       " max(CASE WHEN type='satisfaction' THEN value END) sat,"
-                       " max(CASE WHEN type='satisfaction' THEN detail END) reason,"
-                       " count(DISTINCT CASE WHEN type='station_view' THEN item END) stations,"
-                       " sum(type='video_play') videos, sum(type='quiz_answer') answers,"
-                       " sum(type='quiz_answer' AND flag=1) n_right, sum(type='order_placed') "
-                       "orders,"
-                       " max(CASE WHEN type='ticket' THEN item END) ticket,"
-                       " max(CASE WHEN type='visit_ended' THEN word END) ended"
-                       " FROM events e WHERE visit > 0 AND " F_EV
-                       " GROUP BY run, visit) v ORDER BY v.t0",
+     /* temp.visits is made by build_visits() in one pass over the events. */
+     "SELECT v.id, v.kiosk, v.t0, v.t1, (v.t1 - v.t0) / 1000.0, v.stop_id, v.group_id,"
+     " " GROUP_TYPE_OF("v.group_id") ", lang, profile, pb, pa, sat, reason, stations,"
+                                     " videos, answers, n_right, orders, ticket, ended FROM "
+                                     "temp.visits v ORDER BY v.t0, v.id",
      false,
      {{"visit_id", COL_TEXT, "the visit's unique id: kiosk-run-number"},
       {"kiosk", COL_TEXT, "the kiosk's id"},
@@ -525,11 +639,11 @@ static const table_t tables[] = {
       {"visits", COL_INT, "visits started that day by that type of group"}}},
     {"stations",
      "attention per station: page views, time spent, quiz",
-     "SELECT id, sum(v), sum(d) / 1000.0, CASE WHEN sum(v) > 0 THEN sum(d) / 1000.0 / sum(v)"
-     " END, sum(a), sum(c), CASE WHEN sum(a) > 0 THEN 100.0 * sum(c) / sum(a) END FROM ("
-     " SELECT item id, 1 v, ms d, 0 a, 0 c FROM events WHERE type='station_view' AND " F_EV
-     " UNION ALL SELECT station, 0, 0, 1, flag FROM events WHERE type='quiz_answer' AND " F_EV
-     ") GROUP BY id ORDER BY 2 DESC, 1",
+     "SELECT coalesce(s.id, q.station), coalesce(s.v, 0), coalesce(s.d, 0) / 1000.0,"
+     " s.d / 1000.0 / s.v, coalesce(q.a, 0), coalesce(q.c, 0), 100.0 * q.c / q.a FROM"
+     " (SELECT item id, count(*) v, total(ms) d FROM events WHERE type='station_view' AND " F_EV
+     " GROUP BY item) s FULL JOIN (SELECT station, sum(n) a, sum(c) c FROM temp.questions"
+     " GROUP BY station) q ON q.station = s.id ORDER BY 2 DESC, 1",
      false,
      {{"station", COL_TEXT, "the station's id in the content pack"},
       {"views", COL_INT, "times its page was viewed"},
@@ -541,8 +655,8 @@ static const table_t tables[] = {
     {"trades",
      "interest per trade: page views and job videos",
      "SELECT item, sum(type='trade_view') v,"
-     " coalesce(sum(CASE WHEN type='trade_view' THEN ms END), 0) / 1000.0,"
-     " sum(type='video_play') n, coalesce(sum(CASE WHEN type='video_play' THEN ms END), 0) / "
+     " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER) / 1000.0,"
+     " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS INTEGER) / "
      "1000.0,"
      " avg(CASE WHEN type='video_play' THEN value / 10.0 END)"
      " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
@@ -556,10 +670,9 @@ static const table_t tables[] = {
       {"mean_reached_pct", COL_REAL, "mean furthest point reached in the video, percent"}}},
     {"questions",
      "quiz questions: answered, right, missed",
-     "SELECT station, item, version, count(*), sum(flag), count(*) - sum(flag),"
-     " 100.0 * (count(*) - sum(flag)) / count(*), avg(ms) / 1000.0 FROM events"
-     " WHERE type='quiz_answer' AND " F_EV
-     " GROUP BY station, item, version ORDER BY 6 DESC, 1, 2, 3",
+     /* temp.questions is made by build_questions() with a hash table. */
+     "SELECT station, item, version, n, c, n - c, 100.0 * (n - c) / n, t / 1000.0 / n"
+     " FROM temp.questions ORDER BY 6 DESC, 1, 2, 3",
      false,
      {{"station", COL_TEXT, "the station's id"},
       {"question", COL_TEXT, "the question's id in the content pack"},
@@ -600,8 +713,9 @@ static const table_t tables[] = {
     {"groups",
      "the groups staff declared",
      "SELECT g.id, g.stop_id, g.type, g.level, g.name, g.headcount, g.set_ms, g.kiosk,"
-     " (SELECT count(*) FROM events e WHERE e.group_id = g.id AND e.type='visit_started'"
-     " AND e.ts >= ?1 AND e.ts < ?2) FROM visit_groups g"
+     " coalesce(c.n, 0) FROM visit_groups g LEFT JOIN (SELECT group_id, count(*) n FROM events"
+     " WHERE type='visit_started' AND ts >= ?1 AND ts < ?2 GROUP BY group_id) c"
+     " ON c.group_id = g.id"
      " WHERE (?3 = '' OR g.stop_id = ?3) AND (?4 = '' OR g.id = ?4) ORDER BY g.set_ms",
      false,
      {{"group_id", COL_TEXT, "the group's unique id"},
@@ -615,9 +729,10 @@ static const table_t tables[] = {
       {"visits", COL_INT, "visits recorded while it was current"}}},
     {"stops",
      "the truck's stops",
-     "SELECT s.id, s.town, s.venue, s.first_day, s.last_day, (SELECT count(*) FROM events e"
-     " WHERE e.stop_id = s.id AND e.type='visit_started' AND e.ts >= ?1 AND e.ts < ?2)"
-     " FROM stops s WHERE (?3 = '' OR s.id = ?3) ORDER BY s.first_day, s.id",
+     "SELECT s.id, s.town, s.venue, s.first_day, s.last_day, coalesce(c.n, 0) FROM stops s"
+     " LEFT JOIN (SELECT stop_id, count(*) n FROM events WHERE type='visit_started' AND"
+     " ts >= ?1 AND ts < ?2 GROUP BY stop_id) c ON c.stop_id = s.id WHERE (?3 = '' OR s.id = ?3) "
+     "ORDER BY s.first_day, s.id",
      false,
      {{"stop_id", COL_TEXT, "the stop's id"},
       {"town", COL_TEXT, "town"},
@@ -629,7 +744,7 @@ static const table_t tables[] = {
      "every event recorded, one row each (docs/STATS.md: which columns each type fills)",
      "SELECT " EV_ID ", kiosk, ts, at_ms, CASE WHEN visit > 0 THEN " VISIT_ID " END, type,"
      " stop_id, group_id, item, station, word, detail, value, version, flag, flag2, ms, ms2,"
-     " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY ts, run, seq",
+     " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY id",
      false,
      {{"event_id", COL_TEXT, "the event's unique id: kiosk-run-sequence"},
       {"kiosk", COL_TEXT, "the kiosk's id"},
@@ -673,6 +788,255 @@ static const table_t tables[] = {
 };
 
 #define TABLE_COUNT (sizeof tables / sizeof tables[0])
+/* each_table() builds temp.visits and temp.questions before the first table. */
+_Static_assert(sizeof tables / sizeof tables[0] > 4, "visits first, questions after");
+
+/* --- Visits, in one pass: a hash table of (run, visit) over a plain scan of
+ * the events (SQLite's GROUP BY would sort a million rows), written to a
+ * temporary table that the `visits` table reads. */
+
+typedef struct {
+    int64_t run, visit; /* visit 0: empty slot */
+    char id[STATS_ID_MAX + 48], kiosk[STATS_ID_MAX];
+    int64_t t0, t1;
+    char stop[STATS_ID_MAX], group[STATS_ID_MAX];
+    char lang[8], profile[16], reason[VISIT_ID_MAX], ticket[VISIT_ID_MAX], ended[16];
+    int pb, pa, sat; /* -1 = none */
+    uint32_t station_hash[16];
+    int stations, videos, answers, right, orders;
+} visit_agg_t;
+
+typedef struct {
+    visit_agg_t *v;
+    size_t cap, used;
+    int rc;
+} visit_map_t;
+
+static size_t visit_slot(const visit_map_t *m, int64_t run, int64_t visit)
+{
+    uint64_t h = (uint64_t)run * 0x9E3779B97F4A7C15ull ^ (uint64_t)visit * 0xC2B2AE3D27D4EB4Full;
+    size_t i = (size_t)(h >> 17) & (m->cap - 1);
+    while (m->v[i].visit && (m->v[i].run != run || m->v[i].visit != visit))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static bool visit_map_grow(visit_map_t *m)
+{
+    visit_map_t n = {calloc(m->cap * 2, sizeof *m->v), m->cap * 2, m->used, 0};
+    if (!n.v)
+        return false;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->v[i].visit)
+            n.v[visit_slot(&n, m->v[i].run, m->v[i].visit)] = m->v[i];
+    free(m->v);
+    *m = n;
+    return true;
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    if (t)
+        snprintf(dst, size, "%s", (const char *)t);
+}
+
+/* Columns: run, visit, kiosk, ts, type, item, word, value, flag, detail,
+ * stop_id, group_id. */
+static void row_visit(void *ctx, sqlite3_stmt *st)
+{
+    visit_map_t *m = ctx;
+    if (m->rc != MF_OK)
+        return;
+    if (2 * (m->used + 1) > m->cap && !visit_map_grow(m)) {
+        m->rc = MF_ENOMEM;
+        return;
+    }
+    int64_t run = sqlite3_column_int64(st, 0), visit = sqlite3_column_int64(st, 1);
+    int64_t ts = sqlite3_column_int64(st, 3);
+    visit_agg_t *v = &m->v[visit_slot(m, run, visit)];
+    if (!v->visit) {
+        memset(v, 0, sizeof *v);
+        v->run = run;
+        v->visit = visit;
+        copy_text(v->kiosk, sizeof v->kiosk, st, 2);
+        snprintf(v->id, sizeof v->id, "%s-%" PRIx64 "-%" PRId64, v->kiosk, (uint64_t)run, visit);
+        v->t0 = v->t1 = ts;
+        v->pb = v->pa = v->sat = -1;
+        m->used++;
+    }
+    if (ts < v->t0)
+        v->t0 = ts;
+    if (ts > v->t1)
+        v->t1 = ts;
+    copy_text(v->stop, sizeof v->stop, st, 10);
+    copy_text(v->group, sizeof v->group, st, 11);
+    const char *type = (const char *)sqlite3_column_text(st, 4);
+    if (!type)
+        return;
+    int value = sqlite3_column_int(st, 7);
+    bool flag = sqlite3_column_int(st, 8) != 0;
+    switch (type[0]) {
+    case 'l': /* language */
+        copy_text(v->lang, sizeof v->lang, st, 5);
+        break;
+    case 'p':
+        if (!strcmp(type, "profile"))
+            copy_text(v->profile, sizeof v->profile, st, 6);
+        else if (!strcmp(type, "perception"))
+            *(flag ? &v->pa : &v->pb) = value;
+        break;
+    case 's':
+        if (!strcmp(type, "satisfaction")) {
+            v->sat = value;
+            copy_text(v->reason, sizeof v->reason, st, 9);
+        } else if (!strcmp(type, "station_view")) {
+            uint32_t h = hash_str(2166136261u, (const char *)sqlite3_column_text(st, 5));
+            int k = 0;
+            while (k < v->stations && k < 16 && v->station_hash[k] != h)
+                k++;
+            if (k == v->stations) {
+                if (k < 16)
+                    v->station_hash[k] = h;
+                v->stations++;
+            }
+        }
+        break;
+    case 'v':
+        if (!strcmp(type, "video_play"))
+            v->videos++;
+        else if (!strcmp(type, "visit_ended"))
+            copy_text(v->ended, sizeof v->ended, st, 6);
+        break;
+    case 'q':
+        if (!strcmp(type, "quiz_answer")) {
+            v->answers++;
+            v->right += flag;
+        }
+        break;
+    case 'o':
+        if (!strcmp(type, "order_placed"))
+            v->orders++;
+        break;
+    case 't':
+        if (!strcmp(type, "ticket"))
+            copy_text(v->ticket, sizeof v->ticket, st, 5);
+        break;
+    default:
+        break;
+    }
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v[0])
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_opt_int(sqlite3_stmt *st, int i, int v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* temp.questions: every quiz question's answers, counted in one pass. */
+static int build_questions(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+{
+    questions_t *qs = calloc(1, sizeof *qs);
+    if (!qs)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT station, item, version, flag, ms FROM events"
+                      " WHERE type='quiz_answer' AND " F_EV,
+                      f, row_question, qs, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == MF_OK && (sqlite3_exec(db,
+                                     "DROP TABLE IF EXISTS temp.questions; CREATE TEMP TABLE"
+                                     " questions(station, item, version, n, c, t)",
+                                     NULL, NULL, NULL) != SQLITE_OK ||
+                        sqlite3_prepare_v2(db, "INSERT INTO temp.questions VALUES(?,?,?,?,?,?)", -1,
+                                           &st, NULL) != SQLITE_OK))
+        rc = stats_error_set(err, MF_EDB, "cannot count the questions: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; rc == MF_OK && i < QUESTIONS_MAX; i++) {
+        const stats_question_figure_t *q = &qs->q[i];
+        if (!q->answered)
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, q->station, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, q->question, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, q->version);
+        sqlite3_bind_int64(st, 4, q->answered);
+        sqlite3_bind_int64(st, 5, q->correct);
+        sqlite3_bind_int64(st, 6, q->time_ms);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    sqlite3_finalize(st);
+    free(qs);
+    return rc;
+}
+
+static int build_visits(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+{
+    visit_map_t m = {calloc(1024, sizeof(visit_agg_t)), 1024, 0, MF_OK};
+    if (!m.v)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT run, visit, kiosk, ts, type, item, word, value, flag, detail,"
+                      " stop_id, group_id FROM events WHERE visit > 0 AND " F_EV,
+                      f, row_visit, &m, err);
+    if (rc == MF_OK && m.rc != MF_OK)
+        rc = stats_error_set(err, m.rc, "out of memory");
+    sqlite3_stmt *st = NULL;
+    if (rc == MF_OK &&
+        sqlite3_exec(db,
+                     "DROP TABLE IF EXISTS temp.visits; CREATE TEMP TABLE visits(id, kiosk, t0,"
+                     " t1, stop_id, group_id, lang, profile, pb, pa, sat, reason, stations,"
+                     " videos, answers, n_right, orders, ticket, ended)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
+    if (rc == MF_OK && sqlite3_prepare_v2(db,
+                                          "INSERT INTO temp.visits VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+                                          "?,?,?,?,?,?,?,?)",
+                                          -1, &st, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; rc == MF_OK && i < m.cap; i++) {
+        const visit_agg_t *v = &m.v[i];
+        if (!v->visit)
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, v->kiosk, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, v->t0);
+        sqlite3_bind_int64(st, 4, v->t1);
+        sqlite3_bind_text(st, 5, v->stop, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, v->group, -1, SQLITE_STATIC);
+        bind_opt_text(st, 7, v->lang);
+        bind_opt_text(st, 8, v->profile);
+        bind_opt_int(st, 9, v->pb);
+        bind_opt_int(st, 10, v->pa);
+        bind_opt_int(st, 11, v->sat);
+        bind_opt_text(st, 12, v->reason);
+        sqlite3_bind_int(st, 13, v->stations);
+        sqlite3_bind_int(st, 14, v->videos);
+        sqlite3_bind_int(st, 15, v->answers);
+        sqlite3_bind_int(st, 16, v->right);
+        sqlite3_bind_int(st, 17, v->orders);
+        bind_opt_text(st, 18, v->ticket);
+        bind_opt_text(st, 19, v->ended);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    sqlite3_finalize(st);
+    free(m.v);
+    return rc;
+}
 
 static size_t table_ncols(const table_t *t)
 {
@@ -683,6 +1047,17 @@ static size_t table_ncols(const table_t *t)
 }
 
 /* --- Atomic writes. */
+
+/* Says PATH where ERR's message names the temporary file TMP. */
+static void name_final(stats_error_t *err, const char *tmp, const char *path)
+{
+    char *at = err ? strstr(err->text, tmp) : NULL;
+    if (!at)
+        return;
+    char rest[sizeof err->text];
+    snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
+    snprintf(at, sizeof err->text - (size_t)(at - err->text), "%s%s", path, rest);
+}
 
 static int errno_error(stats_error_t *err, int e, const char *what, const char *path)
 {
@@ -748,6 +1123,7 @@ int stats_write_atomic(const char *path, stats_write_fn write, void *ctx, stats_
         rc = errno_error(err, errno, "write", path);
     if (rc != MF_OK) {
         unlink(tmp);
+        name_final(err, tmp, path);
         return rc;
     }
     fsync_path(dir, true);
@@ -771,7 +1147,12 @@ static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_o
         if (t->audit && !o->with_audit)
             continue;
         sqlite3_stmt *st = NULL;
-        int rc = prepare(db, t->sql, f, &st, err);
+        int rc = i == 0 ? build_visits(db, f, err) : MF_OK;
+        if (rc == MF_OK && i == 0)
+            rc = build_questions(db, f, err);
+        if (rc != MF_OK)
+            return rc;
+        rc = prepare(db, t->sql, f, &st, err);
         if (rc == MF_OK)
             rc = w->begin_table(w, t, err);
         int s = SQLITE_DONE;
@@ -797,7 +1178,24 @@ typedef struct {
     FILE *readme;
     char path[PATH_MAX + 64];
     bool decimal_point;
+    size_t ncols;
+    int64_t minute; /* the last time written, to the minute, and its text */
+    char minute_text[32];
 } csv_t;
+
+/* Writes V in decimal (the CSV's hot path: millions of numbers). */
+static void put_int(FILE *f, long long v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    fwrite(p, 1, (size_t)(buf + sizeof buf - p), f);
+}
 
 static void csv_text(FILE *f, const char *s)
 {
@@ -828,6 +1226,8 @@ static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
     c->f = fopen(c->path, "w");
     if (!c->f)
         return errno_error(err, errno, "write", c->path);
+    setvbuf(c->f, NULL, _IOFBF, 1 << 20);
+    c->ncols = table_ncols(t);
     fputs("\xEF\xBB\xBF", c->f);
     fprintf(c->readme, "\r\n%s.csv: %s\r\n", t->name, t->doc);
     for (size_t i = 0; i < table_ncols(t); i++) {
@@ -844,14 +1244,14 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
 {
     csv_t *c = (csv_t *)w;
     char buf[64];
-    for (size_t i = 0; i < table_ncols(t); i++) {
+    for (size_t i = 0; i < c->ncols; i++) {
         if (i)
             fputc(';', c->f);
         if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
             continue;
         switch (t->cols[i].type) {
         case COL_INT:
-            fprintf(c->f, "%lld", (long long)sqlite3_column_int64(st, (int)i));
+            put_int(c->f, (long long)sqlite3_column_int64(st, (int)i));
             break;
         case COL_REAL:
             snprintf(buf, sizeof buf, "%.2f", sqlite3_column_double(st, (int)i));
@@ -862,10 +1262,17 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
             }
             fputs(buf, c->f);
             break;
-        case COL_TIME:
-            fmt_time(sqlite3_column_int64(st, (int)i), buf, sizeof buf);
-            fputs(buf, c->f);
+        case COL_TIME: {
+            /* Rows come in time order: most share the previous row's minute. */
+            int64_t ms = sqlite3_column_int64(st, (int)i);
+            int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
+            if (minute != c->minute) {
+                fmt_time(ms, c->minute_text, sizeof c->minute_text);
+                c->minute = minute;
+            }
+            fputs(c->minute_text, c->f);
             break;
+        }
         default:
             csv_text(c->f, (const char *)sqlite3_column_text(st, (int)i));
             break;
@@ -930,7 +1337,8 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
     if (!mkdtemp(tmp))
         return errno_error(err, errno, "write in", parent);
-    csv_t c = {{csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point};
+    csv_t c = {
+        {csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point, 0, INT64_MIN, ""};
     snprintf(readme, sizeof readme, "%s/README.txt", tmp);
     int rc = MF_OK;
     c.readme = fopen(readme, "w");
@@ -962,6 +1370,7 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
         rc = errno_error(err, errno, "write", out);
     if (rc != MF_OK) {
         remove_tree(tmp);
+        name_final(err, tmp, out);
         return rc;
     }
     fsync_path(parent, true);

@@ -56,6 +56,7 @@ typedef struct {
     char question[STATS_ID_MAX];
     int version;
     int64_t answered, correct;
+    int64_t time_ms; /* total time to answer */
 } stats_question_figure_t;
 
 typedef struct {

@@ -26,7 +26,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#define BATCH_MAX 4096     /* items per transaction */
+#define BATCH_MAX 16384    /* items per transaction (a backlog goes in few commits) */
 #define QUEUE_START 1024   /* the ring grows by doubling up to queue_max */
 #define CLOSE_WAIT_MS 3000 /* how long close waits for a refusing disk */
 #define PURGE_EVERY_MS (24LL * 3600 * 1000)
@@ -486,10 +486,12 @@ static void *writer_main(void *arg)
         if (s->count == 0 && s->stopping)
             break;
         /* Let a batch gather for up to commit_ms after its first item (or the
-         * backoff after a failure), unless it is full, or someone waits. */
+         * backoff after a failure), unless a quarter batch is there, or someone
+         * waits. */
         int64_t wait = backoff > 0 ? backoff : s->opt.commit_ms;
         int64_t deadline = (backoff > 0 ? mono_ms() : s->first_mono_ms) + wait;
-        while (!s->stopping && (backoff > 0 || (s->sync_waiters == 0 && s->count < BATCH_MAX))) {
+        while (!s->stopping &&
+               (backoff > 0 || (s->sync_waiters == 0 && s->count < BATCH_MAX / 4))) {
             int64_t left = deadline - mono_ms();
             if (left <= 0)
                 break;
@@ -503,9 +505,17 @@ static void *writer_main(void *arg)
             }
             pthread_cond_timedwait(&s->wake, &s->lock, &ts);
         }
+        /* Copied in short runs, letting the UI thread in between: an item's
+         * place (head + i) stays valid, as nothing is removed before the
+         * commit and grow() keeps the order. */
         size_t n = s->count < BATCH_MAX ? s->count : BATCH_MAX;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             s->batch[i] = s->ring[(s->head + i) % s->cap];
+            if (i % 64 == 63) {
+                pthread_mutex_unlock(&s->lock);
+                pthread_mutex_lock(&s->lock);
+            }
+        }
         bool stopping = s->stopping;
         pthread_mutex_unlock(&s->lock);
 
@@ -728,7 +738,7 @@ static void push_end(stats_store_t *s)
     if (s->count++ == 0) {
         s->first_mono_ms = mono_ms();
         pthread_cond_signal(&s->wake);
-    } else if (s->count == BATCH_MAX) {
+    } else if (s->count == BATCH_MAX / 4) {
         pthread_cond_signal(&s->wake);
     }
     pthread_mutex_unlock(&s->lock);

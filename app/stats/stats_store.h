@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 /* The store's schema version (docs/STATS.md lists each and its migration). */
-#define STATS_SCHEMA_VERSION 3
+#define STATS_SCHEMA_VERSION 4
 
 /* A failure with a message a person can act on ("/media/usb/a.db is not a
  * minifab statistics store"). CODE is a negative MF_E* code. */
@@ -124,7 +124,7 @@ typedef struct {
     char level[32];            /* "3e", "BTS", "" */
     char name[STATS_NAME_MAX]; /* short name shown in exports */
     int headcount;             /* people in the group, 0 = unknown */
-    char id[STATS_ID_MAX];     /* set by stats_store_set_group: kiosk-run-seq */
+    char id[STATS_ID_MAX];     /* set by stats_store_set_group: unique (run and seq) */
 } stats_group_t;
 
 /* Stable words for group types ("general_public", "school", "job_seekers",
