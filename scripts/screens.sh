@@ -120,4 +120,7 @@ EOF
         --scanner "$TMP/scanner" --data-dir "$DATA" \
     --script "$TMP/script.txt" --shots "$OUT/1920x1080" >"$TMP/run.log" 2>&1 ||
     { cat "$TMP/run.log"; exit 1; }
+# make your own (colour, keyboard and preview, confirm, tracking live at the
+# laser, rejected, delivered, closed), both sizes: OUT/order/<screen>-<size>.png
+MINIFAB_BIN="$BIN" "$ROOT/scripts/screens-order.sh" "$OUT/order"
 ls "$OUT"/*/*.png
