@@ -9,7 +9,7 @@
 # carries the size: order-text-1080x1920.png. scripts/screens.sh calls it;
 # look at every picture after a change of one of these screens.
 #
-#   scripts/screens-order.sh [OUT_DIR]      (default: docs/screens; screens.sh: OUT/order)
+#   scripts/screens-order.sh [OUT_DIR]      (default: docs/screens; screens.sh calls it)
 #   MINIFAB_BIN=build-rel/bin scripts/screens-order.sh
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

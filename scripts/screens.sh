@@ -1,126 +1,110 @@
 #!/usr/bin/env bash
-# scripts/screens.sh [OUT] - pictures of the kiosk's screens, to look at
-# after any change to a layout: every staff screen at 1920x1080 and in
-# portrait (1080x1920), on a simulated line with a jam at the press (so the
-# line screen shows an alarm) and the emergency stop pressed once (the
-# banner). Writes OUT/<size>/<screen>.png (default OUT: build/screens).
+# scripts/screens.sh - regenerates docs/screens/: every visitor screen of the
+# journey (attract, line map, station, trade with its video, quiz, quiz
+# result; make your own through screens-order.sh) at 1920x1080 and 1080x1920 in French, and the line map in English
+# and with bigger text. Runs the real kiosk headless on the simulated line
+# (minifab run --sim), with the line started and three orders on it so the
+# map shows live states and pieces. The file name carries the size:
+# station-1080x1920.png. Look at every picture after a change of a screen.
+# Then the staff screens (scripts/screens-staff.sh) into build/screens/.
 #
-# Runs the real kiosk headless (SDL's dummy driver) against minifab-sim
-# started here, with PINs set in a scratch data directory:
-#   cmake --build build --target minifab minifab-sim && scripts/screens.sh
+#   scripts/screens.sh [OUT_DIR]      (default: docs/screens)
+#   MINIFAB_BIN=build-rel/bin scripts/screens.sh
+#   STAFF_SCREENS=0 scripts/screens.sh   (the visitor's screens only)
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${MINIFAB_BIN_DIR:-$ROOT/build/bin}"
-OUT="${1:-$ROOT/build/screens}"
-TMP="$(mktemp -d)"
-SIM_PID=""
-cleanup() {
-    [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# The simulated line, with its control socket where this script can reach it.
-mkfifo "$TMP/ready"
-"$BIN/minifab-sim" --plc-port 0 --io-pty "$TMP/io" --engraver-pty "$TMP/engraver" \
-    --scanner-pty "$TMP/scanner" --control "$TMP/ctl" --speed 10 --quiet >"$TMP/ready" &
-SIM_PID=$!
-read -r READY <"$TMP/ready"
-PLC="$(sed -n 's/.*plc=\([^ ]*\).*/\1/p' <<<"$READY")"
-ctl() { /usr/bin/python3 - "$TMP/ctl" "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-buf = b""
-while b"ok\n" not in buf and b"error" not in buf:
-    buf += s.recv(4096)
-EOF
-}
+out="${1:-$MINIFAB_ROOT/docs/screens}"
+bin="${MINIFAB_BIN:-$MINIFAB_ROOT/build/bin}"
+if [ ! -x "$bin/minifab" ] || [ ! -x "$bin/minifab-sim" ]; then
+    [ -f "$MINIFAB_ROOT/build/CMakeCache.txt" ] || configure RelWithDebInfo
+    build minifab minifab-sim
+    bin="$MINIFAB_ROOT/build/bin"
+fi
+sample_media
+mkdir -p "$out"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 
-pins() { # DATA: a fresh data directory with both roles' PINs
-    printf '4821\n4821\n' | "$BIN/minifab" staff set-pin --role operator --data-dir "$1" >/dev/null
-    printf '135790\n135790\n' | "$BIN/minifab" staff set-pin --role organiser --data-dir "$1" >/dev/null
-}
-
-shots() { # SIZE: W H; the corner gesture in window pixels
-    local size="$1" w="${1%x*}" h="${1#*x}"
-    DATA="$TMP/data-$size"
-    pins "$DATA"
-    mkdir -p "$OUT/$size"
-    cat >"$TMP/script.txt" <<EOF
-longpress 12 $((h - 12)) 3100
-longpress $((w - 12)) 12 3100
-wait 800
-shot staff-pin
-tap #pin-1
-tap #pin-3
-tap #pin-5
-shot staff-pin-typing
-tap #pin-7
-tap #pin-9
-tap #pin-0
-tap #pin-ok
+# The line running at ten times its speed, with three pieces on it.
+line_up='sim "speed 8"
+sim "plc reset"
 wait 1500
-expect screen staff-line
-tap #staff-start
-wait 1200
-shot staff-line
-tap #staff-tab-devices
-wait 1200
-shot staff-devices
-tap #staff-tab-group
+sim "plc start"
+sim "order red"
+sim "order blue"
+sim "order yellow"
+wait 3000'
+
+# journey SIZE: the French journey, one shot per screen, named NAME-SIZE.
+journey() {
+    local s="$1"
+    cat >"$work/journey-$s.txt" <<SCRIPT
+$line_up
+shot attract-$s
+tap "Touche l’écran pour commencer"
+tap "Français"
+tap "Passer"
+tap "Passer"
+wait 800
+shot home-$s
+tap "La presse plieuse"
 wait 300
-tap #staff-field-town
-type "Lille"
-tap #staff-field-venue
-type "Grand Place"
-tap #staff-field-dates
-type "2026-11-16..2026-11-20"
-tap #staff-field-name
-type "Collège Jean Moulin 3e B"
-shot staff-group-keyboard
-tap #staff-kb-done
-tap #staff-type-school
-tap #staff-level-3e
-tap #staff-count+10
-tap #staff-count+10
-tap #staff-group-save
-wait 500
-shot staff-group
-tap #staff-tab-stats
-wait 1500
-tap #staff-export-pdf
-wait 1500
-shot staff-stats
-EOF
-    "$BIN/minifab" run --headless --size "$size" --plc "$PLC" --io "$TMP/io" --engraver "$TMP/engraver" \
-        --scanner "$TMP/scanner" --data-dir "$DATA" \
-        --script "$TMP/script.txt" --shots "$OUT/$size" >"$TMP/run.log" 2>&1 ||
-        { cat "$TMP/run.log"; exit 1; }
+shot station-$s
+tap "tôlier / tôlière"
+shot trade-$s
+tap "Regarder la vidéo du métier"
+wait 2600
+shot trade-video-$s
+tap "Retour"
+tap "Faire le quiz"
+shot quiz-$s
+tap #answer-0
+shot quiz-answer-$s
+tap #next
+tap #answer-0
+tap #next
+tap #answer-0
+tap #next
+expect screen quiz-result
+shot quiz-result-$s
+SCRIPT
 }
 
-ctl "fault jam 3"
-shots 1920x1080
-shots 1080x1920
-# the emergency stop's banner over a staff screen
-ctl "estop press"
-cat >"$TMP/script.txt" <<EOF
-longpress 12 1068 3100
-longpress 1908 12 3100
+# The line map in English, then with bigger text (French).
+cat >"$work/home-variants.txt" <<SCRIPT
+$line_up
+tap "English"
+tap "Touch the screen to start"
+tap "English"
+tap "Skip"
+tap "Skip"
 wait 800
-tap #pin-4
-tap #pin-8
-tap #pin-2
-tap #pin-1
-tap #pin-ok
-wait 1500
-shot staff-line-estop
-EOF
-"$BIN/minifab" run --headless --size 1920x1080 --plc "$PLC" --io "$TMP/io" --engraver "$TMP/engraver" \
-        --scanner "$TMP/scanner" --data-dir "$DATA" \
-    --script "$TMP/script.txt" --shots "$OUT/1920x1080" >"$TMP/run.log" 2>&1 ||
-    { cat "$TMP/run.log"; exit 1; }
-# make your own (colour, keyboard and preview, confirm, tracking live at the
-# laser, rejected, delivered, closed), both sizes: OUT/order/<screen>-<size>.png
-MINIFAB_BIN="$BIN" "$ROOT/scripts/screens-order.sh" "$OUT/order"
-ls "$OUT"/*/*.png
+shot home-en-1920x1080
+tap "Settings"
+tap "Français"
+tap #bigtext
+tap "Retour"
+wait 800
+shot home-bigtext-1920x1080
+SCRIPT
+
+run() {
+    say "screens: $1 at $2"
+    # a single-choice first question keeps the quiz script simple
+    MINIFAB_QUIZ_SEED=11 "$bin/minifab" run --sim --headless --size "$2" \
+        --data-dir "$work/data" --log-level warn --script "$work/$1" --shots "$out"
+}
+
+for size in 1920x1080 1080x1920; do
+    journey "$size"
+    run "journey-$size.txt" "$size"
+done
+run home-variants.txt 1920x1080
+# make your own: colour, keyboard and preview, confirm, tracking live at the
+# laser, rejected, delivered, ordering closed (scripts/screens-order.sh)
+MINIFAB_BIN="$bin" "$MINIFAB_ROOT/scripts/screens-order.sh" "$out"
+say "screens written to $out"
+if [ "${STAFF_SCREENS:-1}" != 0 ]; then
+    MINIFAB_BIN_DIR="$bin" "$MINIFAB_ROOT/scripts/screens-staff.sh" "${STAFF_OUT:-$MINIFAB_ROOT/build/screens}"
+fi

@@ -147,6 +147,8 @@ void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now)
      * touch: "still there?" covered it then, see kiosk_push.) */
     if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT)
         leave_top(k, false, now);
+    if (k->visit.active)
+        kiosk_journey_video_done(k, now); /* watched in the full-window player */
     if (k->visit.active) {
         visit_event_t ev = {.type = VISIT_EV_ENDED};
         ev.u.end.reason = reason;

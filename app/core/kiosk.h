@@ -107,6 +107,9 @@ typedef struct {
     /* Millimetres per layout unit on the real screen (config_mm_per_unit);
      * 0 = KIOSK_DEFAULT_MM_PER_UNIT. Touch targets are sized from it. */
     float mm_per_unit;
+    /* The quiz's seed (0 = from the clock and the visit, the kiosk's way):
+     * scripted journeys fix it to know which questions come. */
+    uint64_t quiz_seed;
 } kiosk_options_t;
 
 typedef struct kiosk kiosk_t;

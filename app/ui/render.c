@@ -334,19 +334,22 @@ static void draw_status(ui_t *ui, const view_widget_t *w)
     ui_frect_t rc = to_px(ui, w->rect);
     ui_colour_t accent = w->accent ? ui_rgb(w->accent) : th->primary;
     ui_colour_t bg = ui_mix(th->surface, accent, th->outline_width > 0 ? 0.0f : 0.18f);
-    ui_fill_rounded(ui->draw, rc, rc.h / 2, bg);
+    float radius = fminf(rc.h / 2, 5.0f * ui->px); /* a pill, or a box when it holds lines */
+    ui_fill_rounded(ui->draw, rc, radius, bg);
     if (th->outline_width > 0)
-        ui_stroke_rounded(ui->draw, rc, rc.h / 2, th->outline_width * ui->px, accent);
+        ui_stroke_rounded(ui->draw, rc, radius, th->outline_width * ui->px, accent);
     float d = rc.h * 0.42f;
     const char *glyph = icon_glyph(w->icon);
     if (glyph) { /* a state's icon in place of the dot: never colour alone */
-        SDL_Rect ib = {(int)(rc.x + rc.h * 0.1f), (int)rc.y, (int)(rc.h * 0.9f), (int)rc.h};
-        ui_text_draw(ui->text, glyph, ib, (int)(rc.h * 0.6f), UI_WEIGHT_SYMBOL,
+        float ih = fminf(rc.h, 9.0f * ui->px);
+        SDL_Rect ib = {(int)(rc.x + ih * 0.1f), (int)rc.y, (int)(ih * 0.9f), (int)rc.h};
+        ui_text_draw(ui->text, glyph, ib, (int)(ih * 0.6f), UI_WEIGHT_SYMBOL,
                      th->outline_width > 0 ? th->text : accent, UI_TEXT_CENTER);
     } else {
         ui_fill_circle(ui->draw, rc.x + rc.h * 0.55f, rc.y + rc.h / 2, d / 2, accent);
     }
-    SDL_Rect box = {(int)(rc.x + rc.h), (int)rc.y, (int)(rc.w - rc.h * 1.3f), (int)rc.h};
+    float lead = fminf(rc.h, 9.0f * ui->px);
+    SDL_Rect box = {(int)(rc.x + lead), (int)rc.y, (int)(rc.w - lead * 1.3f), (int)rc.h};
     float size = w->font > 0 ? w->font : th->font_caption;
     ui_text_draw(ui->text, w->label, box, font_px(ui, size), UI_WEIGHT_BOLD, th->text,
                  UI_TEXT_LEFT);

@@ -207,6 +207,29 @@ static void test_engrave_keys(void **state)
     yamldoc_errors_deinit(&e);
 }
 
+/* The touch screen's physical size: 15.6" 1920x1080 by default, 1.94 mm a
+ * layout unit (touch targets of 15 mm are then 7.7 units). */
+static void test_screen_size(void **state)
+{
+    config_t c;
+    yamldoc_errors_t e;
+    yamldoc_errors_init(&e);
+    config_init(&c);
+    assert_true(c.screen_diagonal_in == 15.6 && c.screen_px_w == 1920 && c.screen_px_h == 1080);
+    double mm = config_mm_per_unit(&c);
+    assert_true(mm > 1.94 && mm < 1.95);
+    const char *p = write_tmp("screen_diagonal_in: 10.1\nscreen_width_px: 1280\n"
+                              "screen_height_px: 800\n");
+    assert_int_equal(config_load_file(&c, p, &e), MF_OK);
+    mm = config_mm_per_unit(&c); /* 10.1" 16:10: 136 mm tall */
+    assert_true(mm > 1.35 && mm < 1.37);
+    unlink(p);
+    p = write_tmp("screen_diagonal_in: 2\n");
+    assert_int_equal(config_load_file(&c, p, &e), MF_EPARSE);
+    unlink(p);
+    yamldoc_errors_deinit(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_engrave_keys),
+        cmocka_unit_test(test_screen_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

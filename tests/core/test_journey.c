@@ -646,6 +646,53 @@ static void test_visit_events_exact(void **state)
     visit_memsink_destroy(m);
 }
 
+/* A video watched in the full-window player, then the visitor walks away:
+ * the trade's view and the video's play are still recorded. */
+static void test_visit_events_full_window_then_idle(void **state)
+{
+    (void)state;
+    visit_memsink_t *m = visit_memsink_create();
+    int64_t now = 1000;
+    kiosk_t *k = make(177.7f, 100.0f, now);
+    kiosk_set_sink(k, visit_memsink_sink(m));
+    open_visit_at(k, 50, 50, &now);
+    tap_id(k, "station-quality", &now);
+    tap_id(k, "trade-metrologist", &now);
+    tap_id(k, "fullscreen", &now);
+    expect_screen(k, "player", now);
+    mf_event_t ev = {.type = MF_EV_VIDEO};
+    ev.video.state = MF_VIDEO_PLAYING;
+    ev.video.duration_ms = 20000;
+    ev.video.has_captions = ev.video.captions_on = true;
+    for (int t = 0; t <= 20000; t += 40) {
+        ev.video.position_ms = t;
+        now += 40;
+        kiosk_update(k, &ev, now);
+    }
+    ev.video.state = MF_VIDEO_ENDED;
+    kiosk_update(k, &ev, now);
+    now += 91000;
+    tick(k, now); /* idle: "still there?" covers the player */
+    now += KIOSK_STILL_THERE_MS;
+    tick(k, now);
+    expect_screen(k, "attract", now);
+    bool trade = false, video = false;
+    for (size_t i = 0; i < visit_memsink_count(m); i++) {
+        char line[256];
+        visit_event_format(visit_memsink_get(m, i), line, sizeof line);
+        trade |= strstr(line, "trade_view id=metrologist") != NULL;
+        if (strstr(line, "video_play")) {
+            video = true;
+            assert_string_equal(line, "video_play trade=metrologist watched_ms=20000 "
+                                      "duration_ms=20000 share=1000 captions=1 full_window=1");
+        }
+    }
+    assert_true(trade);
+    assert_true(video);
+    kiosk_destroy(k);
+    visit_memsink_destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -658,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_targets_every_size),
         cmocka_unit_test(test_targets_from_screen_size),
         cmocka_unit_test(test_visit_events_exact),
+        cmocka_unit_test(test_visit_events_full_window_then_idle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -38,7 +38,8 @@ quiz_t *kiosk_journey_quiz(kiosk_t *k, int64_t now)
 {
     if (!k->journey.quiz && k->pack) {
         /* seeded from the clock and the visit: another visitor, other questions */
-        uint64_t seed = (uint64_t)now * 0x9E3779B97F4A7C15ull ^ k->visit.number;
+        uint64_t seed = k->opt.quiz_seed ? k->opt.quiz_seed + k->visit.number
+                                         : (uint64_t)now * 0x9E3779B97F4A7C15ull ^ k->visit.number;
         k->journey.quiz = quiz_create(k->pack, QUIZ_AUDIENCE_GENERAL, seed, k->visit.number,
                                       journey_quiz_sink, k);
     }

@@ -44,8 +44,9 @@ static void quiz_layout(const kiosk_t *k, view_t *v, int64_t now)
     const content_question_t *qu = q ? quiz_current(q) : NULL;
     float m = 4.0f, gap = 2.0f, ts = kiosk_text_scale(k);
     char title[VIEW_LABEL_MAX];
-    snprintf(title, sizeof title, "%s : %s", kiosk_text(k, "quiz.title"),
-             st ? content_text(k->pack, k->language, &st->title) : "");
+    const char *tn[] = {"station"};
+    const char *tv[] = {st ? content_text(k->pack, k->language, &st->title) : ""};
+    content_format(title, sizeof title, kiosk_text(k, "quiz.station_title"), tn, tv, 1);
     float top = kiosk_layout_top_bar(k, v, title) + 1.0f;
     bool portrait = kiosk_portrait(k);
     float bottom = v->h - m - kiosk_layout_bottom(k);
@@ -76,7 +77,7 @@ static void quiz_layout(const kiosk_t *k, view_t *v, int64_t now)
         ->align = VIEW_ALIGN_LEFT;
     top += 5.0f * ts + 1.0f;
 
-    float prompt_h = portrait ? 24.0f : 17.0f;
+    float prompt_h = portrait ? kiosk_reach_top(k, v) - top - 2.0f : 17.0f;
     w = kiosk_add_text(v, content_text(k->pack, k->language, &qu->prompt),
                        view_rect(m, top, v->w - 2 * m, prompt_h), VIEW_STYLE_TITLE, 5.4f * ts);
     if (w) {
@@ -98,10 +99,16 @@ static void quiz_layout(const kiosk_t *k, view_t *v, int64_t now)
     }
     view_rect_t note_r, answers_r, action_r;
     if (portrait) {
+        /* the question above, the answers from the lower two thirds, then
+         * the feedback under them (read, not tapped) and the action */
         float reach = kiosk_reach_top(k, v);
-        note_r = view_rect(m, top, v->w - 2 * m, reach - top - 1.0f);
-        answers_r = view_rect(m, reach + 1.0f, v->w - 2 * m, bottom - act_h - gap - reach - 1.0f);
+        float rows_h = (float)qu->answer_count * (14.0f + gap);
+        answers_r = view_rect(m, reach + 1.0f, v->w - 2 * m, rows_h - gap);
         action_r = view_rect(m, bottom - act_h, v->w - 2 * m, act_h);
+        float ny = answers_r.y + answers_r.h + 3.0f;
+        note_r = view_rect(m, ny, v->w - 2 * m, action_r.y - 3.0f - ny);
+        if (note_r.h > 34.0f)
+            note_r.h = 34.0f;
     } else {
         answers_r = view_rect(m, top, v->w - 2 * m, bottom - act_h - gap - top);
         note_r = view_rect(m, bottom - act_h - 2.0f, v->w * 0.62f, act_h + 2.0f);

@@ -21,7 +21,9 @@ static void result_layout(const kiosk_t *k, view_t *v, int64_t now)
     snprintf(total, sizeof total, "%u", e->round_asked);
     const char *names[] = {"correct", "total"};
     const char *values[] = {correct, total};
-    content_format(score, sizeof score, kiosk_text(k, "quiz.done"), names, values, 2);
+    content_format(score, sizeof score,
+                   kiosk_text(k, e->round_correct == 1 ? "quiz.done_one" : "quiz.done"), names,
+                   values, 2);
     /* a star per right answer, an outline for the others */
     float sy = top + 2.0f, ss = portrait ? 16.0f : 18.0f;
     unsigned asked = e->round_asked > 0 && e->round_asked <= 6 ? e->round_asked : 0;

@@ -26,6 +26,8 @@ static void station_now(const kiosk_t *k, const mf_line_station_t *ls, char *buf
         snprintf(buf, size, "%s", kiosk_text(k, "station.now.offline"));
     } else if (ls->state == MF_STATION_FAULT) {
         snprintf(buf, size, "%s", kiosk_text(k, "station.now.fault"));
+    } else if (k->line.estop || k->line.fault) { /* elsewhere on the line */
+        snprintf(buf, size, "%s", kiosk_text(k, k->line.estop ? "line.estop" : "line.fault"));
     } else if (ls->state == MF_STATION_WORKING && ls->piece) {
         unsigned c = ls->colour < 7 ? ls->colour : 0;
         const char *names[] = {"colour"};

@@ -50,15 +50,16 @@ static void trade_enter(kiosk_t *k, bool uncovered, int64_t now)
 
 static void trade_leave(kiosk_t *k, bool covered, int64_t now)
 {
-    if (covered)
-        return; /* the full-window player or the settings: the page comes back */
     if (k->visit.active) {
         visit_event_t ev = {.type = VISIT_EV_TRADE};
         snprintf(ev.u.view.id, sizeof ev.u.view.id, "%s", kiosk_arg(k));
         ev.u.view.dwell_ms = now - kiosk_entered(k);
         kiosk_emit(k, &ev, now);
-        kiosk_journey_video_done(k, now);
     }
+    if (covered)
+        return; /* the full-window player or the settings: the clip goes on */
+    if (k->visit.active)
+        kiosk_journey_video_done(k, now);
     memset(&k->video, 0, sizeof k->video);
 }
 
@@ -68,33 +69,12 @@ static void format_time(char *buf, size_t size, int64_t ms)
     snprintf(buf, size, "%d:%02d", sec / 60, sec % 60);
 }
 
-/* The video panel in R and its controls in C (one row). */
-static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, view_rect_t r,
-                        view_rect_t c)
+/* The progress bar and the time, just under the picture R (a new frame is
+ * drawn alone). */
+static void trade_progress(const kiosk_t *k, view_t *v, view_rect_t r)
 {
     const mf_video_status_t *st = &k->video_status;
-    float ts = kiosk_text_scale(k), gap = 2.0f;
-    bool started = k->journey.video_played || k->video.want_play;
     view_widget_t *w;
-    if (!t->video[0]) {
-        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
-        kiosk_add_text(v, kiosk_text(k, "video.unavailable"),
-                       view_rect(r.x, r.y + r.h / 2 - 5.0f, r.w, 10.0f), VIEW_STYLE_BODY,
-                       4.5f * ts);
-        return;
-    }
-    if (!started) {
-        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
-        if (w)
-            snprintf(w->path, sizeof w->path, "%s", k->video.poster);
-    } else {
-        w = view_add(v, VIEW_VIDEO, "video", st->caption, r);
-        if (w) {
-            snprintf(w->path, sizeof w->path, "%s", k->video.media);
-            w->animated = true;
-        }
-    }
-    /* progress and time just under the picture (a new frame is drawn alone) */
     int64_t shown = st->state == MF_VIDEO_ENDED
                         ? st->duration_ms
                         : st->position_ms / KIOSK_VIDEO_STEP_MS * KIOSK_VIDEO_STEP_MS;
@@ -118,50 +98,117 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
         if (w)
             snprintf(w->id, sizeof w->id, "video-message");
     }
+}
+
+/* The video panel in R and its controls in C (one row). */
+static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, view_rect_t r,
+                        view_rect_t c)
+{
+    const mf_video_status_t *st = &k->video_status;
+    float ts = kiosk_text_scale(k), gap = 2.0f;
+    bool started = k->journey.video_played || k->video.want_play;
+    view_widget_t *w;
+    if (!t->video[0]) {
+        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
+        if (w && t->poster)
+            snprintf(w->path, sizeof w->path, "%s", t->poster);
+        kiosk_add_text(v, kiosk_text(k, "video.unavailable"),
+                       view_rect(r.x, r.y + r.h / 2 - 5.0f, r.w, 10.0f), VIEW_STYLE_BODY,
+                       4.5f * ts);
+        return;
+    }
+    if (!started) {
+        /* the poster, and over it the one big tap that plays */
+        w = view_add(v, VIEW_IMAGE, "video-poster", NULL, r);
+        if (w)
+            snprintf(w->path, sizeof w->path, "%s", k->video.poster);
+        float pw = r.w * 0.8f, ph = 12.0f;
+        float py = r.y + r.h - ph - 3.0f;
+        if (py < kiosk_reach_top(k, v)) /* portrait: within reach */
+            py = kiosk_reach_top(k, v);
+        w = kiosk_add_button(v, "playpause", kiosk_text(k, "trade.video"),
+                             view_rect(r.x + (r.w - pw) / 2, py, pw, ph), VIEW_STYLE_PRIMARY,
+                             VIEW_ICON_PLAY);
+        if (w)
+            w->font = 4.2f * ts;
+    } else {
+        w = view_add(v, VIEW_VIDEO, "video", st->caption, r);
+        if (w) {
+            snprintf(w->path, sizeof w->path, "%s", k->video.media);
+            w->animated = true;
+        }
+    }
+    if (started) /* nothing played yet: no time to show */
+        trade_progress(k, v, r);
     /* the controls: play/pause (the poster's one tap), captions, full window */
     bool pausable =
         (st->state == MF_VIDEO_PLAYING || st->state == MF_VIDEO_LOADING) && k->video.want_play;
-    float bw = (c.w - 2 * gap) / 3.0f;
-    w = kiosk_add_button(v, "playpause",
-                         kiosk_text(k, !started   ? "trade.video"
-                                       : pausable ? "video.pause"
-                                                  : "video.play"),
-                         view_rect(c.x, c.y, bw, c.h), VIEW_STYLE_PRIMARY,
-                         pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY);
-    if (w)
-        w->font = 3.8f * ts;
+    /* the player's controls in one row, by weight: play/pause, -10 s, +10 s,
+     * captions, full window (before the first play: the last two, wider) */
     bool caps = k->video.captions[0] != '\0';
-    w = kiosk_add_button(v, "captions",
-                         kiosk_text(k, !caps                  ? "video.no_captions"
-                                       : k->video.captions_on ? "video.captions_on"
-                                                              : "video.captions_off"),
-                         view_rect(c.x + bw + gap, c.y, bw, c.h),
-                         caps && k->video.captions_on ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY,
-                         VIEW_ICON_NONE);
-    if (w)
-        w->font = 3.6f * ts;
-    w = kiosk_add_button(v, "fullscreen", kiosk_text(k, "video.full_window"),
-                         view_rect(c.x + 2 * (bw + gap), c.y, bw, c.h), VIEW_STYLE_SECONDARY,
-                         VIEW_ICON_NONE);
-    if (w)
-        w->font = 3.6f * ts;
+    struct {
+        const char *id, *key;
+        view_style_t style;
+        view_icon_t icon;
+        float weight;
+    } b[5] = {
+        {"playpause", pausable ? "video.pause" : "video.play", VIEW_STYLE_PRIMARY,
+         pausable ? VIEW_ICON_PAUSE : VIEW_ICON_PLAY, 1.4f},
+        {"rewind", "video.back10", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.85f},
+        {"forward", "video.ahead10", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.85f},
+        {"captions",
+         !caps                  ? "video.no_captions"
+         : k->video.captions_on ? "video.captions_on"
+                                : "video.captions_off",
+         caps && k->video.captions_on ? VIEW_STYLE_TOGGLE_ON : VIEW_STYLE_SECONDARY, VIEW_ICON_NONE,
+         1.25f},
+        {"fullscreen", "video.full_window", VIEW_STYLE_SECONDARY, VIEW_ICON_NONE, 0.9f},
+    };
+    int first = started ? 0 : 3;
+    float total = 0.0f;
+    for (int i = first; i < 5; i++)
+        total += b[i].weight;
+    float unit = (c.w - (float)(4 - first) * gap) / total, x = c.x;
+    for (int i = first; i < 5; i++) {
+        float bw = unit * b[i].weight;
+        w = kiosk_add_button(v, b[i].id, kiosk_text(k, b[i].key), view_rect(x, c.y, bw, c.h),
+                             b[i].style, b[i].icon);
+        if (w)
+            w->font = (i == 0 ? 3.6f : i < 3 ? 3.0f : 3.3f) * (ts > 1.0f ? 1.08f : 1.0f);
+        x += bw + gap;
+    }
 }
 
 /* "A day at work", the ways in and the salary, in R. */
 static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, view_rect_t r)
 {
     const content_pack_t *p = k->pack;
-    float ts = kiosk_text_scale(k), hh = 5.5f * ts;
+    float ts = kiosk_text_scale(k), hh = 5.5f * ts, sal_h = 6.0f * ts;
     float y = r.y;
-    float day_h = (r.h - 3 * hh - 10.0f * ts) * 0.45f;
-    float paths_h = (r.h - 3 * hh - 10.0f * ts) - day_h;
     view_widget_t *w;
+    /* the shortest ways first (the pack lists them so): three, or two where
+     * room is short (portrait, bigger text) so that the words stay big */
+    size_t max_paths = kiosk_portrait(k) || k->big_text ? 2 : 3;
+    char paths[VIEW_LABEL_MAX] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < t->path_count && i < max_paths; i++) {
+        int wrote = snprintf(paths + n, sizeof paths - n, "%s• %s", i ? "\n" : "",
+                             content_text(p, k->language, &t->paths[i]));
+        if (wrote < 0 || (size_t)wrote >= sizeof paths - n)
+            break;
+        n += (size_t)wrote;
+    }
+    /* the room of the two texts follows their length */
+    const char *day = content_text(p, k->language, &t->day);
+    float avail = r.h - 3 * hh - sal_h;
+    float share = (float)strlen(day) / (float)(strlen(day) + n + 1);
+    share = share < 0.3f ? 0.3f : share > 0.7f ? 0.7f : share;
+    float day_h = avail * share, paths_h = avail - day_h;
     kiosk_add_text(v, kiosk_text(k, "trade.day"), view_rect(r.x, y, r.w, hh), VIEW_STYLE_TITLE,
                    4.4f * ts)
         ->align = VIEW_ALIGN_LEFT;
     y += hh;
-    w = kiosk_add_text(v, content_text(p, k->language, &t->day), view_rect(r.x, y, r.w, day_h),
-                       VIEW_STYLE_BODY, 3.6f * ts);
+    w = kiosk_add_text(v, day, view_rect(r.x, y, r.w, day_h), VIEW_STYLE_BODY, 3.6f * ts);
     if (w) {
         w->align = VIEW_ALIGN_LEFT;
         snprintf(w->id, sizeof w->id, "trade-day");
@@ -171,16 +218,6 @@ static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, v
                    4.4f * ts)
         ->align = VIEW_ALIGN_LEFT;
     y += hh;
-    /* the shortest ways first (the pack lists them so), three at most */
-    char paths[VIEW_LABEL_MAX] = "";
-    size_t n = 0;
-    for (size_t i = 0; i < t->path_count && i < 3; i++) {
-        int wrote = snprintf(paths + n, sizeof paths - n, "%s• %s", i ? "\n" : "",
-                             content_text(p, k->language, &t->paths[i]));
-        if (wrote < 0 || (size_t)wrote >= sizeof paths - n)
-            break;
-        n += (size_t)wrote;
-    }
     w = kiosk_add_text(v, paths, view_rect(r.x, y, r.w, paths_h), VIEW_STYLE_BODY, 3.4f * ts);
     if (w) {
         w->align = VIEW_ALIGN_LEFT;
@@ -198,8 +235,7 @@ static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, v
     const char *names[] = {"min", "max", "year"};
     const char *values[] = {lo, hi, year};
     content_format(salary, sizeof salary, kiosk_text(k, "trade.salary_range"), names, values, 3);
-    w = kiosk_add_text(v, salary, view_rect(r.x, y, r.w, 10.0f * ts - 1.0f), VIEW_STYLE_BODY,
-                       4.0f * ts);
+    w = kiosk_add_text(v, salary, view_rect(r.x, y, r.w, sal_h), VIEW_STYLE_BODY, 4.0f * ts);
     if (w) {
         w->align = VIEW_ALIGN_LEFT;
         snprintf(w->id, sizeof w->id, "trade-salary");
@@ -227,7 +263,7 @@ static void trade_layout(const kiosk_t *k, view_t *v, int64_t now)
         float fy = cy + ch + gap;
         trade_facts(k, v, t, view_rect(m, fy, vw, v->h - kiosk_layout_bottom(k) - fy - 1.0f));
     } else {
-        float fw = v->w * 0.44f;
+        float fw = v->w * 0.48f;
         float vx = m + fw + gap, vw = v->w - m - vx, vh = vw * 9.0f / 16.0f;
         if (vh > v->h - top - ch - 12.0f) {
             vh = v->h - top - ch - 12.0f;
