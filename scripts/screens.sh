@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/screens.sh - regenerates docs/screens/: every visitor screen of the
 # journey (attract, line map, station, trade with its video, quiz, quiz
-# result; make your own through screens-order.sh) at 1920x1080 and 1080x1920 in French, and the line map in English
-# and with bigger text. Runs the real kiosk headless on the simulated line
+# result; make your own through scripts/screens-order.sh) at 1920x1080 and
+# 1080x1920 in French, and the line map in English and with bigger text. Runs the real kiosk headless on the simulated line
 # (minifab run --sim), with the line started and three orders on it so the
 # map shows live states and pieces. The file name carries the size:
 # station-1080x1920.png. Look at every picture after a change of a screen.
