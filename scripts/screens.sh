@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/screens.sh - regenerates docs/screens/: every visitor screen of the
 # journey (attract, line map, station, trade with its video, quiz, quiz
-# result; make your own through scripts/screens-order.sh) at 1920x1080 and
+# result), the opening and closing of a visit (language, who are you,
+# perception, still there?, survey, thanks with its QR code) at 1920x1080 and
 # 1080x1920 in French, and the line map in English and with bigger text. Runs the real kiosk headless on the simulated line
 # (minifab run --sim), with the line started and three orders on it so the
 # map shows live states and pieces. The file name carries the size:
@@ -89,6 +90,37 @@ wait 800
 shot home-bigtext-1920x1080
 SCRIPT
 
+# Opening and closing a visit: language, who are you, perception, "still
+# there?", then a trade looked at, "I'm done", the survey's three steps and
+# thanks with its QR code (issue 11's frame of a visit).
+visit_frame() {
+    local s="$1"
+    cat >"$work/frame-$s.txt" <<SCRIPT
+tap "Touche l’écran pour commencer"
+shot language-$s
+tap "Français"
+shot profile-$s
+tap "Élève (collège, lycée)"
+shot perception-$s
+tap "Je ne sais pas"
+tap "La presse plieuse"
+tap "chaudronnier / chaudronnière"
+advance 91000
+shot still-there-$s
+tap #yes
+tap "Retour"
+tap "J’ai fini"
+shot survey-$s
+tap #answer-4
+shot survey-faces-$s
+tap #face-3
+shot survey-reason-$s
+tap #reason-0
+expect screen thanks
+shot thanks-$s
+SCRIPT
+}
+
 run() {
     say "screens: $1 at $2"
     # a single-choice first question keeps the quiz script simple
@@ -99,6 +131,8 @@ run() {
 for size in 1920x1080 1080x1920; do
     journey "$size"
     run "journey-$size.txt" "$size"
+    visit_frame "$size"
+    run "frame-$size.txt" "$size"
 done
 run home-variants.txt 1920x1080
 # make your own: colour, keyboard and preview, confirm, tracking live at the

@@ -15,6 +15,7 @@
 #include "content.h"
 #include "kiosk.h"
 #include "kiosk_pack.h"
+#include "kiosk_priv.h"
 #include "quiz.h"
 
 #include <stdio.h>
@@ -226,7 +227,7 @@ static void test_station_page(void **state)
     kiosk_update(k, &ev, now);
     assert_string_equal(find(k, "station-state", now)->label, "En panne");
     assert_string_equal(find(k, "station-now", now)->label,
-                        "La machine est arrêtée : l’équipe s’en occupe.");
+                        "La machine est arrêtée : l’équipe s’en occupe.");
     ev.line.online = false;
     kiosk_update(k, &ev, now);
     assert_string_equal(find(k, "station-state", now)->label, "Pas de nouvelles");
@@ -560,6 +561,32 @@ static void test_targets_from_screen_size(void **state)
 
 /* ---- the events of a scripted visit ------------------------------------- */
 
+/* "Who are you?" sets where the quiz starts: a pupil gets easy questions
+ * first, an employee hard ones, a visitor who skipped the middle. */
+static void test_quiz_level_from_profile(void **state)
+{
+    (void)state;
+    struct {
+        const char *tap;
+        int level;
+    } cases[] = {{"profile-0", 1}, {"profile-2", 3}, {"skip", 2}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t now = 1000;
+        kiosk_t *k = make(177.7f, 100.0f, now);
+        tap_at(k, 50, 50, &now);
+        tap_id(k, "language-0", &now);
+        tap_id(k, cases[i].tap, &now);
+        tap_id(k, "skip", &now);
+        expect_screen(k, "home", now);
+        tap_id(k, "station-press", &now);
+        tap_id(k, "quiz", &now);
+        quiz_t *q = kiosk_journey_quiz(k, now);
+        assert_non_null(q);
+        assert_int_equal(quiz_level(q), cases[i].level);
+        kiosk_destroy(k);
+    }
+}
+
 static void test_visit_events_exact(void **state)
 {
     (void)state;
@@ -704,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_attract_alive),
         cmocka_unit_test(test_targets_every_size),
         cmocka_unit_test(test_targets_from_screen_size),
+        cmocka_unit_test(test_quiz_level_from_profile),
         cmocka_unit_test(test_visit_events_exact),
         cmocka_unit_test(test_visit_events_full_window_then_idle),
     };

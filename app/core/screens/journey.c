@@ -34,13 +34,29 @@ static void journey_quiz_sink(void *user, const quiz_event_t *qe)
     kiosk_emit(k, &ev, qe->at_ms);
 }
 
+/* Who said they are who: pupils start with easy questions, company staff
+ * with hard ones (quiz.h); a visitor who skipped is the general public. */
+static quiz_audience_t journey_audience(const kiosk_t *k)
+{
+    switch (k->visit.profile) {
+    case VISIT_PROFILE_PUPIL:
+        return QUIZ_AUDIENCE_PUPIL;
+    case VISIT_PROFILE_JOB_SEEKER:
+        return QUIZ_AUDIENCE_JOB_SEEKER;
+    case VISIT_PROFILE_EMPLOYEE:
+        return QUIZ_AUDIENCE_COMPANY;
+    default:
+        return QUIZ_AUDIENCE_GENERAL;
+    }
+}
+
 quiz_t *kiosk_journey_quiz(kiosk_t *k, int64_t now)
 {
     if (!k->journey.quiz && k->pack) {
         /* seeded from the clock and the visit: another visitor, other questions */
         uint64_t seed = k->opt.quiz_seed ? k->opt.quiz_seed + k->visit.number
                                          : (uint64_t)now * 0x9E3779B97F4A7C15ull ^ k->visit.number;
-        k->journey.quiz = quiz_create(k->pack, QUIZ_AUDIENCE_GENERAL, seed, k->visit.number,
+        k->journey.quiz = quiz_create(k->pack, journey_audience(k), seed, k->visit.number,
                                       journey_quiz_sink, k);
     }
     return k->journey.quiz;
