@@ -15,6 +15,8 @@ static const mf_command_t bench_commands[] = {
     {"video", "a video file through the kiosk's player: as fast as possible, or --realtime",
      bench_video},
     {"ui", "frame times, tap to present, idle CPU and memory of scripted screens", bench_ui},
+    {"order", "make your own: key press to preview, live engraving frames, order to the PLC",
+     bench_order},
 };
 
 static void bench_usage(FILE *out)

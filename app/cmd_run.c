@@ -14,6 +14,8 @@
 #include "staff_pack.h"
 #include "staff_stats.h"
 #include "kiosk_pack.h"
+#include "engrave_preview.h"
+#include "line_relay.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "simproc.h"
@@ -284,6 +286,7 @@ static int kiosk_main(int argc, char **argv, bool play)
     staff_edge_t *staff = NULL;
     stats_store_t *stats = NULL;
     run_sink_t sink_ctx = {0};
+    engrave_preview_t *preview = NULL;
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -446,6 +449,34 @@ static int kiosk_main(int argc, char **argv, bool play)
         goto done;
     }
 
+    /* Make your own: with an engraver this kiosk is the order desk; the
+     * preview the visitor sees and the laser's job come from the same
+     * G-code (engrave_preview.h). */
+    if (devices_engraver(devices) && !play) {
+        gcode_text_cfg_t gc;
+        gcode_text_cfg_default(&gc);
+        if (cfg.engrave_w_mm > 0 && cfg.engrave_h_mm > 0) {
+            gc.area_x = cfg.engrave_x_mm;
+            gc.area_y = cfg.engrave_y_mm;
+            gc.area_w = cfg.engrave_w_mm;
+            gc.area_h = cfg.engrave_h_mm;
+        }
+        if (cfg.engrave_power > 0)
+            gc.power = cfg.engrave_power;
+        if (cfg.engrave_feed > 0)
+            gc.feed = cfg.engrave_feed;
+        if (cfg.engrave_max_chars > 0)
+            gc.max_chars = cfg.engrave_max_chars;
+        preview = engrave_preview_create(&gc);
+        if (!preview)
+            mf_log_error("run", "no orders on this kiosk: the engraving font is missing");
+        app.kiosk.engrave_max_chars = gc.max_chars;
+    }
+    app.preview = preview;
+    app.kiosk.has_engraver = preview != NULL;
+    app.kiosk.strokes = preview ? engrave_preview_strokes : NULL;
+    app.kiosk.strokes_ctx = preview;
+
     app.fullscreen = cfg.fullscreen;
     app.video_volume_max = cfg.video_volume_max;
     if (play) {
@@ -471,6 +502,11 @@ static int kiosk_main(int argc, char **argv, bool play)
         so.hooks.store_status = staff_stats_store_status;
         so.hooks.ctx = stats;
     }
+    /* the line's events the console does not take go to the order desk */
+    static line_relay_t relay;
+    so.other_line_event = line_relay_push;
+    so.other_ctx = &relay;
+    app.line_relay = &relay;
     staff = staff_edge_create(&so);
     if (!staff)
         mf_log_warn("run", "the staff console cannot start (data directory %s)", cfg.data_dir);
@@ -502,6 +538,7 @@ static int kiosk_main(int argc, char **argv, bool play)
                         "or start a virtual display: xvfb-run -a minifab run\n");
 
 done:
+    engrave_preview_destroy(preview);
     staff_edge_destroy(staff);
     devices_destroy(devices);
     if (stats) {

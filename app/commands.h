@@ -32,6 +32,8 @@ int cmd_bench(int argc, char **argv);
 int bench_video(int argc, char **argv);
 /* minifab bench ui SCRIPT...: frame times of the kiosk's screens. app/cmd_bench_ui.c */
 int bench_ui(int argc, char **argv);
+/* minifab bench order: make your own's figures. app/cmd_bench_order.c */
+int bench_order(int argc, char **argv);
 
 /* minifab bench line|engrave: the drivers' figures. app/cmd_bench_drivers.c */
 int bench_drivers_line(int argc, char **argv);

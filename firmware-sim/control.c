@@ -48,6 +48,8 @@ static const char control_help[] =
     "delay plc|io MS                every answer comes MS milliseconds later (0 = off)\n"
     "corrupt io N                   the next N answers of the I/O module have a bad CRC\n"
     "speed X                        line speed factor (1 = real time)\n"
+    "reject N                       the next N pieces fail quality control\n"
+    "refuse N                       the next N orders are refused (BAD_STATE)\n"
     "order COLOUR [engrave]         submit an order as a kiosk would; prints its id\n"
     "engrave-done ORDER [failed]    report the engraving of ORDER\n"
     "plc start|stop|reset|ack       a staff command\n"
@@ -262,6 +264,15 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
         } else {
             err = "unknown fault";
         }
+    } else if ((strcmp(cmd, "reject") == 0 || strcmp(cmd, "refuse") == 0) && a1) {
+        char *end;
+        long n = strtol(a1, &end, 10);
+        if (*end || n < 0 || n > 1000)
+            err = "a count 0..1000 expected";
+        else if (cmd[2] == 'j')
+            plc_model_force_rejects(w->plc, (unsigned)n);
+        else
+            plc_model_force_refusals(w->plc, (unsigned)n);
     } else if (strcmp(cmd, "refill") == 0) {
         uint16_t args[4] = {0, 0, 0, 0};
         if (a1 && !colour_arg(a1, &u))

@@ -90,6 +90,8 @@ struct plc_model {
     plc_station_t st[MF_STATION_COUNT];
     int quality_held;
     unsigned reject_run;
+    unsigned force_rejects;  /* test faults: the next N pieces fail quality control */
+    unsigned force_refusals; /* test faults: the next N orders answered BAD_STATE */
 
     plc_order_t queue[MF_PLC_QUEUE_CAP];
     unsigned queue_len;
@@ -290,6 +292,10 @@ static void station_complete(plc_model_t *m, unsigned st)
     s->done = 1;
     if (st == MF_STATION_QUALITY) {
         int reject = s->piece.failed || (rng_next(m) % 1000) < (uint64_t)m->cfg.reject_permille;
+        if (m->force_rejects > 0) {
+            m->force_rejects--;
+            reject = 1;
+        }
         if (reject) {
             piece_finish(m, &s->piece, MF_PLC_OUTCOME_REJECTED);
             s->has_piece = 0;
@@ -495,6 +501,10 @@ static int cmd_submit(plc_model_t *m, const uint16_t args[4], uint32_t *order_id
         return MF_PLC_RES_BAD_ARG;
     if (m->queue_len == MF_PLC_QUEUE_CAP)
         return MF_PLC_RES_QUEUE_FULL;
+    if (m->force_refusals > 0) {
+        m->force_refusals--;
+        return MF_PLC_RES_BAD_STATE;
+    }
     plc_order_t *o = &m->queue[m->queue_len++];
     memset(o, 0, sizeof *o);
     o->id = ++m->last_order_id;
@@ -994,4 +1004,14 @@ size_t plc_model_format_status(const plc_model_t *m, char *buf, size_t size)
         owned += m->mbox[k].owner != 0;
     STATUS_PUT("plc.mailboxes owned=%u\n", owned);
     return n;
+}
+
+void plc_model_force_rejects(plc_model_t *m, unsigned n)
+{
+    m->force_rejects = n;
+}
+
+void plc_model_force_refusals(plc_model_t *m, unsigned n)
+{
+    m->force_refusals = n;
 }

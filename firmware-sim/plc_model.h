@@ -73,6 +73,10 @@ int plc_model_set_fault(plc_model_t *m, mf_alarm_code_t code, unsigned station, 
                         uint64_t now_ms);
 /* Empties (count 0) or sets the magazine of colour 1..6. 0 or MF_EINVAL. */
 int plc_model_set_magazine(plc_model_t *m, unsigned colour, unsigned count);
+/* Test faults: the next N pieces fail quality control; the next N orders
+ * are refused (BAD_STATE), as a PLC program might. */
+void plc_model_force_rejects(plc_model_t *m, unsigned n);
+void plc_model_force_refusals(plc_model_t *m, unsigned n);
 /* Changes the line's speed factor (> 0); 0 or MF_EINVAL. */
 int plc_model_set_speed(plc_model_t *m, double speed, uint64_t now_ms);
 double plc_model_speed(const plc_model_t *m);

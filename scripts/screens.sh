@@ -135,6 +135,9 @@ for size in 1920x1080 1080x1920; do
     run "frame-$size.txt" "$size"
 done
 run home-variants.txt 1920x1080
+# make your own: colour, keyboard and preview, confirm, tracking live at the
+# laser, rejected, delivered, ordering closed (scripts/screens-order.sh)
+MINIFAB_BIN="$bin" "$MINIFAB_ROOT/scripts/screens-order.sh" "$out"
 say "screens written to $out"
 if [ "${STAFF_SCREENS:-1}" != 0 ]; then
     MINIFAB_BIN_DIR="$bin" "$MINIFAB_ROOT/scripts/screens-staff.sh" "${STAFF_OUT:-$MINIFAB_ROOT/build/screens}"

@@ -25,6 +25,8 @@ typedef enum {
     MF_EV_QUIT,         /* window closed or SIGTERM: leave the loop */
     MF_EV_LINE,         /* the line's state as the PLC driver last saw it */
     MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
+    MF_EV_ORDER,        /* news of an order: the PLC's answer, a finished piece, an engraving */
+    MF_EV_ENGRAVER,     /* the laser engraver's state as its driver last saw it */
     MF_EV_STAFF,        /* news for the staff console: a reply, the line's detail, devices */
     MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
@@ -48,7 +50,27 @@ typedef struct {
     bool piece;     /* a piece (on its pallet) is at the station */
     uint8_t colour; /* the piece's colour: the PLC's code, 1 red .. 6 silver; 0 none */
     uint32_t order; /* the PLC's order number of that piece, 0 = none */
+    uint16_t progress;   /* 0..100 % of the station's cycle (tracking's time left) */
+    uint16_t nominal_ds; /* nominal cycle time, tenths of line seconds */
 } mf_line_station_t;
+
+/* The line's detail for ordering and tracking a piece (the six colours of
+ * drivers/regmap/line_regmap.h, copied at the platform's edge so that the
+ * core does not depend on the driver); where each piece is: `stations`. */
+#define MF_LINE_COLOURS 6  /* index = colour - 1 (red, blue, green, yellow, black, silver) */
+#define MF_LINE_QUEUE_MAX 16
+
+typedef struct {
+    bool known;           /* the fields below were filled from a snapshot */
+    bool queue_full;      /* a new order would be refused */
+    bool auto_mode;       /* orders start by themselves (PackML production mode) */
+    bool engrave_waiting; /* a piece waits at the laser for its engraving */
+    uint32_t engrave_order;
+    uint16_t speed_pct;                 /* line seconds per real second x100 (100 on hardware) */
+    uint16_t magazine[MF_LINE_COLOURS]; /* blanks left per colour */
+    int queue_len;
+    uint32_t queue[MF_LINE_QUEUE_MAX]; /* order ids waiting, oldest first */
+} mf_line_detail_t;
 
 /* What the visitor side needs to know of the line (from the PLC driver's
  * snapshot, translated at the platform's edge). Only what the screens show,
@@ -59,7 +81,47 @@ typedef struct {
     bool estop;   /* an emergency stop is pressed (shown, never overridden) */
     bool fault;   /* an alarm is active */
     mf_line_station_t stations[MF_LINE_STATIONS];
+    mf_line_detail_t detail; /* for ordering and tracking (order.h) */
 } mf_line_status_t;
+
+/* News of an order (MF_EV_ORDER), from the line and engraver drivers' events
+ * at the platform's edge. REF is the order desk's own number for the order
+ * (order.h), ORDER the PLC's. */
+typedef enum {
+    MF_ORDER_ACCEPTED = 1, /* the PLC took the order: `order` is its number */
+    MF_ORDER_REFUSED,      /* the PLC said no: `why` ("queue-full", "estop", "refused") */
+    MF_ORDER_TIMED_OUT,    /* no answer from the PLC */
+    MF_ORDER_FINISHED,     /* the piece left the line: `delivered` or rejected */
+    MF_ORDER_ENGRAVING,    /* the engraving job was handed to the engraver (`ok`) */
+    MF_ORDER_ENGRAVED,     /* the engraving job ended: `ok`, or failed (`why`) */
+} mf_order_news_kind_t;
+
+typedef struct {
+    mf_order_news_kind_t kind;
+    uint32_t ref;   /* the desk's reference (0 for FINISHED: matched by `order`) */
+    uint32_t order; /* the PLC's order number */
+    bool ok;        /* ENGRAVING, ENGRAVED */
+    bool delivered; /* FINISHED: true = delivered, false = rejected by quality control */
+    char why[32];   /* a word: "queue-full", "estop", "alarm", "offline"... */
+} mf_order_news_t;
+
+/* The laser engraver as the screens need it (MF_EV_ENGRAVER). */
+typedef enum {
+    MF_ENGRAVER_ABSENT = 0, /* this kiosk has no engraver configured */
+    MF_ENGRAVER_OFFLINE,
+    MF_ENGRAVER_READY,
+    MF_ENGRAVER_BUSY, /* running a job (or starting, or held) */
+    MF_ENGRAVER_ALARM,
+} mf_engraver_state_t;
+
+typedef struct {
+    mf_engraver_state_t state;
+    uint32_t job;
+    float x, y; /* the head's machine position, mm (GRBL's MPos) */
+    int lines_acked, lines_total;
+    float seconds_left;
+    int alarm; /* last ALARM:N, 0 = none */
+} mf_engraver_status_t;
 
 /* What the screens show of the video player (from player_get_status, at the
  * platform's edge). */
@@ -84,11 +146,13 @@ typedef struct {
 
 typedef struct {
     mf_event_type_t type;
-    int64_t pointer;         /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
-    float x, y;              /* position in layout units for POINTER_*, size for RESIZE */
-    char text[64];           /* key name for KEY, UTF-8 for TEXT */
-    mf_line_status_t line;   /* LINE */
-    mf_video_status_t video; /* VIDEO */
+    int64_t pointer;               /* which finger (or MF_POINTER_MOUSE) for POINTER_* */
+    float x, y;                    /* position in layout units for POINTER_*, size for RESIZE */
+    char text[64];                 /* key name for KEY, UTF-8 for TEXT */
+    mf_line_status_t line;         /* LINE */
+    mf_video_status_t video;       /* VIDEO */
+    mf_order_news_t order;         /* ORDER */
+    mf_engraver_status_t engraver; /* ENGRAVER */
     /* STAFF: staff_console.h; valid during kiosk_update() only */
     const struct staff_news *staff;
 } mf_event_t;

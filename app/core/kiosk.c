@@ -135,6 +135,7 @@ static void wipe_visit(kiosk_t *k)
     k->high_contrast = k->opt.high_contrast;
     k->big_text = false;
     memset(&k->ptr, 0, sizeof k->ptr);
+    order_visit_wipe(&k->visit.order);
     memset(&k->visit, 0, sizeof k->visit);
     k->visit.perception_before = -1;
     k->visit.satisfaction = -1;
@@ -208,6 +209,11 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
     k->h = h_units;
     k->last_input = now;
     k->transition_start = now - KIOSK_TRANSITION_MS;
+    k->desk = order_desk_create(opt->has_engraver);
+    if (!k->desk) {
+        free(k);
+        return NULL;
+    }
     wipe_visit(k);
     k->stack[0].entered = now;
     return k;
@@ -218,6 +224,8 @@ void kiosk_destroy(kiosk_t *k)
     if (k) {
         kiosk_journey_wipe(k);
         free(k->problem);
+        order_visit_wipe(&k->visit.order);
+        order_desk_destroy(k->desk);
         staff_console_destroy(k->staff);
     }
     free(k);
@@ -562,6 +570,26 @@ static bool tell_screen(kiosk_t *k, const mf_event_t *ev, int64_t now)
     return c->hear && c->hear(k, ev, now);
 }
 
+/* True when A and B put the same things on the pill and the line map. */
+static bool line_shown_same(const mf_line_status_t *a, const mf_line_status_t *b)
+{
+    if (a->online != b->online || a->running != b->running || a->estop != b->estop ||
+        a->fault != b->fault)
+        return false;
+    for (int i = 0; i < MF_LINE_STATIONS; i++) {
+        const mf_line_station_t *x = &a->stations[i], *y = &b->stations[i];
+        if (x->state != y->state || x->piece != y->piece || x->colour != y->colour ||
+            x->order != y->order)
+            return false;
+    }
+    return true;
+}
+
+bool kiosk_next_order_action(kiosk_t *k, order_action_t *out)
+{
+    return order_desk_next_action(k->desk, out);
+}
+
 bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
 {
     uint64_t before = k->generation;
@@ -621,11 +649,15 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
         k->generation++;
         break;
     case MF_EV_LINE:
-        if (!k->line_known || memcmp(&k->line, &ev->line, sizeof k->line) != 0) {
-            k->line = ev->line;
-            k->line_known = true;
+        /* the pill and the map show the flags and where the pieces are; the
+         * progress of a cycle and the order detail are for the screens that
+         * show them (tracking), which say so through order_kiosk_hear() */
+        if (!k->line_known || !line_shown_same(&k->line, &ev->line))
             k->generation++;
-        }
+        k->line = ev->line;
+        k->line_known = true;
+        if (order_kiosk_hear(k, ev, now))
+            k->generation++;
         if (tell_screen(k, ev, now))
             k->generation++;
         break;
@@ -638,6 +670,13 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
             k->generation++;
         kiosk_journey_video_status(k, &ev->video);
         k->video_status = ev->video;
+        if (tell_screen(k, ev, now))
+            k->generation++;
+        break;
+    case MF_EV_ORDER:
+    case MF_EV_ENGRAVER:
+        if (order_kiosk_hear(k, ev, now))
+            k->generation++;
         if (tell_screen(k, ev, now))
             k->generation++;
         break;

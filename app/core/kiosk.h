@@ -10,6 +10,7 @@
 #define MF_KIOSK_H
 
 #include "event.h"
+#include "order.h"
 #include "view.h"
 #include "visit_event.h"
 
@@ -22,6 +23,10 @@ typedef enum {
     KIOSK_SCREEN_SETTINGS,    /* language, contrast, text size */
     KIOSK_SCREEN_PROBLEM,     /* staff-facing: the content pack cannot be used */
     KIOSK_SCREEN_PLAYER,      /* a job video, full window, with its controls */
+    KIOSK_SCREEN_ORDER,         /* make your own: the colour */
+    KIOSK_SCREEN_ORDER_TEXT,    /* make your own: the text, keyboard and live preview */
+    KIOSK_SCREEN_ORDER_CONFIRM, /* make your own: check and send to the line */
+    KIOSK_SCREEN_TRACKING,      /* the piece moving down the line, engraved live */
     KIOSK_SCREEN_STAFF_PIN,     /* staff: the PIN pad (after the corner gesture) */
     KIOSK_SCREEN_STAFF_LINE,    /* staff: the line, its commands and alarms */
     KIOSK_SCREEN_STAFF_DEVICES, /* staff: every device, reconnect */
@@ -85,6 +90,12 @@ typedef struct {
     int idle_timeout_ms;  /* back to attract after this long without input */
     const char *language; /* "fr" or "en" at the attract screen */
     bool high_contrast;   /* theme at the attract screen */
+    /* Make your own (order.h): this kiosk is the order desk when an engraver
+     * is configured; the engraving's strokes come from the platform. */
+    bool has_engraver;
+    order_strokes_fn strokes; /* NULL: no preview, every text accepted */
+    void *strokes_ctx;
+    int engrave_max_chars; /* longest text to engrave (0: 20) */
     /* The QR code at the end of a visit about several trades: this address
      * with "{ids}" replaced by their ids, comma-separated ("" = the job sheet
      * of the trade looked at longest). Copied. */
@@ -160,6 +171,11 @@ void kiosk_open_video(kiosk_t *k, const char *media, const char *captions, const
 
 /* The clip the player should show now, or NULL when no screen shows one. */
 const kiosk_video_t *kiosk_video(const kiosk_t *k);
+
+/* The next thing the order desk wants done by the drivers (order.h):
+ * submit an order, engrave a piece, report an engraving. The platform takes
+ * it after each update and answers with MF_EV_ORDER events. */
+bool kiosk_next_order_action(kiosk_t *k, order_action_t *out);
 
 /* Applies one event. Returns true when what is drawn may have changed. */
 bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now);

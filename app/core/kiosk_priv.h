@@ -13,6 +13,7 @@
 
 #include "content.h"
 #include "kiosk.h"
+#include "order_screens.h"
 #include "quiz.h"
 #include "screen.h"
 
@@ -65,6 +66,7 @@ typedef struct {
     char trades[KIOSK_VISIT_TRADES][VISIT_ID_MAX];
     int64_t trade_dwell[KIOSK_VISIT_TRADES];
     int trade_count;
+    order_visit_t order; /* make your own: colour, text, the order placed */
 } kiosk_visit_t;
 
 /* What the journey's screens (station, trade, quiz) keep of one visitor;
@@ -111,6 +113,7 @@ struct kiosk {
     visit_sink_t sink;          /* where the visit's events go */
     uint64_t visits;            /* visits started since the kiosk started */
     kiosk_visit_t visit;        /* the visitor now */
+    order_desk_t *desk;         /* orders in flight; outlives visits (order.h) */
     view_t scratch;             /* the view used for hit-testing inside update */
     struct staff_console *staff; /* the staff console (staff_console.h) */
     const content_pack_t *pack; /* what the journey's screens read (not owned) */

@@ -174,6 +174,23 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
             return fail(lx, "a screenshot name is a plain file name, without '/' or a leading '.'");
     } else if (!strcmp(verb, "dump")) {
         c->op = SCRIPT_DUMP;
+    } else if (!strcmp(verb, "await")) {
+        char what[32];
+        if (!read_word(lx, what, sizeof what))
+            return fail(lx, "expected 'screen' or 'text' after await");
+        if (!strcmp(what, "screen")) {
+            c->op = SCRIPT_AWAIT_SCREEN;
+            if (!read_word(lx, c->arg, sizeof c->arg))
+                return fail(lx, "expected a screen id");
+        } else if (!strcmp(what, "text")) {
+            c->op = SCRIPT_AWAIT_TEXT;
+            if (!read_string(lx, c->arg, sizeof c->arg, "the awaited text"))
+                return false;
+        } else {
+            return fail(lx, "expected 'screen' or 'text' after await, got '%s'", what);
+        }
+        if (!read_ms(lx, &c->ms))
+            return false;
     } else if (!strcmp(verb, "sim")) {
         c->op = SCRIPT_SIM;
         if (!read_string(lx, c->arg, sizeof c->arg, "a simulator command"))

@@ -12,6 +12,8 @@
  *   expect text "..." | expect no text "..."
  *   sim "COMMAND"   a line to minifab-sim's control socket ($MINIFAB_SIM_CONTROL,
  *                   set by --sim): faults, drops, orders; fails on "error:"
+ *   await screen ID MS | await text "..." MS   real time, at most MS (a line
+ *                   moving, a laser burning); fails like expect after MS
  */
 #ifndef MF_SCRIPT_H
 #define MF_SCRIPT_H
@@ -33,7 +35,9 @@ typedef enum {
     SCRIPT_EXPECT_SCREEN,
     SCRIPT_EXPECT_TEXT,
     SCRIPT_DUMP,
-    SCRIPT_SIM, /* arg: a command for the simulator's control socket */
+    SCRIPT_SIM,          /* arg: a command for the simulator's control socket */
+    SCRIPT_AWAIT_SCREEN, /* await screen ID MS: real time, until the screen shows */
+    SCRIPT_AWAIT_TEXT,   /* await text "..." MS: real time, until the text shows */
 } script_op_t;
 
 typedef enum {

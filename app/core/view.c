@@ -135,6 +135,8 @@ uint64_t view_static_hash(const view_t *v)
         h = fnv(h, &w->accent, sizeof w->accent);
         h = fnv(h, &w->value, sizeof w->value);
         h = fnv(h, &w->pressed, sizeof w->pressed);
+        if (w->strokes)
+            h = fnv(h, w->strokes->pts, (size_t)w->strokes->npts * sizeof w->strokes->pts[0]);
     }
     return h;
 }

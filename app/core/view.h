@@ -37,8 +37,23 @@ typedef enum {
                        style STATUS it is the live line: belt and press only, the
                        pieces are VIEW_PIECE widgets placed where the PLC says */
     VIEW_PIECE,     /* a piece on its pallet, colour `accent`; value >= 0.5: bent */
+    VIEW_STROKES,   /* a stroke drawing on a plate (`strokes`), drawn up to `value` points */
+    VIEW_LINE_MAP,  /* the line's stations in a row, a piece at `value` (2.0..7.99) */
     VIEW_QR,        /* a QR code of `label` (an address), dark on a light square */
 } view_kind_t;
+
+/* Polylines in millimetres on a plate: the engraving's preview, the laser's
+ * path. Owned by whoever fills the view (it outlives the view). */
+#define VIEW_STROKE_PTS_MAX 3000
+#define VIEW_STROKE_LINES_MAX 600
+typedef struct {
+    float area_x, area_y, area_w, area_h; /* the plate, mm (y up, as the machine) */
+    int npts, nlines;
+    struct {
+        float x, y;
+    } pts[VIEW_STROKE_PTS_MAX];
+    uint16_t start[VIEW_STROKE_LINES_MAX]; /* first point of each polyline */
+} view_strokes_t;
 
 /* Visual roles; the theme maps them to colours and type. */
 typedef enum {
@@ -92,6 +107,10 @@ typedef struct {
     bool interactive;
     bool pressed;  /* finger currently down on it */
     bool animated; /* changes with time alone (redrawn each frame) */
+    /* VIEW_STROKES: what to draw; `value` = how far (a point index, its
+     * fraction part along the next segment; < 0: everything). The laser's
+     * head is drawn at that point when the widget is `animated`. */
+    const view_strokes_t *strokes;
 } view_widget_t;
 
 typedef struct {

@@ -18,6 +18,9 @@
 #include "devices.h"
 #include "staff_edge.h"
 #include "line_drv.h"
+#include "engrave_preview.h"
+#include "line_relay.h"
+#include "grbl_drv.h"
 #include "scanner_drv.h"
 #include "player.h"
 #include "theme.h"
@@ -78,14 +81,27 @@ struct app {
     int64_t tap_ns; /* when a pointer up arrived, until a frame shows it; -1 */
     bool headless;
     int out_w, out_h;
-    devices_t *devices; /* the kiosk's devices (owned by the caller), or NULL */
-    line_drv_t *line;   /* devices_line(devices) */
+    devices_t *devices;  /* the kiosk's devices (owned by the caller), or NULL */
+    line_drv_t *line;    /* devices_line(devices) */
     staff_edge_t *staff; /* the staff console's requests and news, or NULL */
     int line_poll_ms;
     uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
     app_reload_fn reload;
     void *reload_ctx;
+    /* make your own: the engraver and scanner drivers, the order desk's
+     * commands in flight (the tag of a submit, the job of an engraving) */
+    grbl_drv_t *engraver; /* devices_engraver(devices) when this kiosk takes orders */
+    engrave_preview_t *preview;
+    line_relay_t *line_relay;           /* the line's events when the staff edge reads them */
+    mf_engraver_status_t engraver_sent; /* last MF_EV_ENGRAVER given */
+    bool engraver_told;
+    struct {
+        uint32_t tag, ref;
+    } submits[16];
+    struct {
+        uint32_t job, ref;
+    } jobs[8];
     /* the video player, created the first time a screen shows a clip */
     player_t *player;
     int video_volume_max;
@@ -518,8 +534,151 @@ static void feed_line(app_t *a)
         o->piece = s->part_present || s->order != 0;
         o->colour = o->piece ? (uint8_t)s->colour : 0;
         o->order = o->piece ? s->order : 0;
+        o->progress = s->progress;
+        o->nominal_ds = s->nominal_ds;
     }
+    /* what ordering and tracking need (order.h) */
+    mf_line_detail_t *d = &ev.line.detail;
+    d->known = a->snap->conn == LINE_CONN_CONNECTED;
+    d->queue_full = a->snap->queue_full;
+    d->auto_mode = a->snap->line_mode == MF_MODE_AUTO;
+    d->engrave_waiting = a->snap->engrave_waiting;
+    d->engrave_order = a->snap->engrave_order;
+    d->speed_pct = a->snap->speed_pct;
+    for (int c = 0; c < MF_LINE_COLOURS && c < MF_COLOUR_COUNT; c++)
+        d->magazine[c] = a->snap->magazine[c];
+    d->queue_len = a->snap->queue_len < MF_LINE_QUEUE_MAX ? a->snap->queue_len : MF_LINE_QUEUE_MAX;
+    for (int q = 0; q < d->queue_len; q++)
+        d->queue[q] = a->snap->queue[q].order;
     app_feed(a, &ev);
+}
+
+/* ---- make your own: the drivers' news in, the order desk's actions out ---- */
+
+static void feed_order_news(app_t *a, mf_order_news_kind_t kind, uint32_t ref, uint32_t order,
+                            bool ok, const char *why)
+{
+    mf_event_t ev = {.type = MF_EV_ORDER};
+    ev.order.kind = kind;
+    ev.order.ref = ref;
+    ev.order.order = order;
+    ev.order.ok = ok;
+    ev.order.delivered = ok;
+    snprintf(ev.order.why, sizeof ev.order.why, "%s", why ? why : "");
+    app_feed(a, &ev);
+}
+
+static const char *refusal_word(uint16_t plc_result)
+{
+    switch (plc_result) {
+    case MF_PLC_RES_QUEUE_FULL:
+        return "queue-full";
+    case MF_PLC_RES_ESTOP:
+        return "estop";
+    case MF_PLC_RES_BAD_STATE:
+        return "stopped";
+    default:
+        return "refused";
+    }
+}
+
+/* The line driver's events: answers to our orders, pieces leaving the line. */
+static void poll_line_events(app_t *a)
+{
+    line_event_t e;
+    /* the driver's queue has one reader: the staff edge when there is one
+     * (it passes the order desk's events on through the relay), else here */
+    while (a->line_relay ? line_relay_pop(a->line_relay, &e)
+           : a->staff    ? false
+           : a->line     ? line_drv_poll_event(a->line, &e)
+                         : false) {
+        if (e.kind == LINE_EV_PIECE_FINISHED) {
+            feed_order_news(a, MF_ORDER_FINISHED, 0, e.order, e.outcome == MF_PLC_OUTCOME_DELIVERED,
+                            NULL);
+            continue;
+        }
+        if (e.kind != LINE_EV_RESULT)
+            continue;
+        if (e.cmd == LINE_CMD_ENGRAVE_DONE) {
+            if (e.result != LINE_RESULT_ACCEPTED)
+                mf_log_warn("order", "engraving of order %u not reported: %s", e.order, e.text);
+            continue;
+        }
+        if (e.cmd != LINE_CMD_SUBMIT_ORDER)
+            continue;
+        for (size_t i = 0; i < sizeof a->submits / sizeof a->submits[0]; i++) {
+            if (!a->submits[i].ref || a->submits[i].tag != e.tag)
+                continue;
+            uint32_t ref = a->submits[i].ref;
+            a->submits[i].ref = 0;
+            if (e.result == LINE_RESULT_ACCEPTED) {
+                mf_log_info("order", "order %u accepted by the PLC", e.order);
+                feed_order_news(a, MF_ORDER_ACCEPTED, ref, e.order, true, NULL);
+            } else if (e.result == LINE_RESULT_REFUSED) {
+                mf_log_info("order", "order refused by the PLC: %s", e.text);
+                feed_order_news(a, MF_ORDER_REFUSED, ref, 0, false, refusal_word(e.plc_result));
+            } else {
+                mf_log_warn("order", "order not answered by the PLC: %s", e.text);
+                feed_order_news(a, MF_ORDER_TIMED_OUT, ref, 0, false, "no-answer");
+            }
+        }
+    }
+}
+
+static mf_engraver_state_t engraver_state(grbl_drv_state_t s)
+{
+    switch (s) {
+    case GRBL_DRV_READY:
+        return MF_ENGRAVER_READY;
+    case GRBL_DRV_STARTING:
+    case GRBL_DRV_RUNNING:
+    case GRBL_DRV_HELD:
+        return MF_ENGRAVER_BUSY;
+    case GRBL_DRV_ALARM:
+        return MF_ENGRAVER_ALARM;
+    case GRBL_DRV_OFFLINE:
+        break;
+    }
+    return MF_ENGRAVER_OFFLINE;
+}
+
+/* The engraver's state and position (its status reports) and its jobs' ends. */
+static void poll_engraver(app_t *a)
+{
+    if (!a->engraver)
+        return;
+    grbl_snapshot_t s;
+    grbl_drv_snapshot(a->engraver, &s);
+    mf_engraver_status_t st = {0};
+    st.state = engraver_state(s.state);
+    st.job = s.job;
+    st.x = (float)s.pos[0];
+    st.y = (float)s.pos[1];
+    st.lines_acked = s.lines_acked;
+    st.lines_total = s.lines_total;
+    st.seconds_left = (float)s.seconds_left;
+    st.alarm = s.last_alarm;
+    if (!a->engraver_told || memcmp(&st, &a->engraver_sent, sizeof st) != 0) {
+        a->engraver_sent = st;
+        a->engraver_told = true;
+        mf_event_t ev = {.type = MF_EV_ENGRAVER, .engraver = st};
+        app_feed(a, &ev);
+    }
+    grbl_event_t e;
+    while (grbl_drv_poll_event(a->engraver, &e)) {
+        if (e.kind != GRBL_EV_JOB_DONE)
+            continue;
+        for (size_t i = 0; i < sizeof a->jobs / sizeof a->jobs[0]; i++) {
+            if (!a->jobs[i].ref || a->jobs[i].job != e.job)
+                continue;
+            uint32_t ref = a->jobs[i].ref;
+            a->jobs[i].ref = 0;
+            /* e.text is the driver's reason (never the job's text) */
+            mf_log_info("order", "engraving job %u %s (%.1f s)", e.job, e.ok ? "done" : e.text,
+                        e.seconds);
+            feed_order_news(a, MF_ORDER_ENGRAVED, ref, 0, e.ok, e.ok ? "" : "engraver");
+        }
+    }
 }
 
 /* Tickets read by the scanner link the visit to their anonymous code (the
@@ -534,6 +693,66 @@ static void feed_tickets(app_t *a)
         mf_event_t ev = {.type = MF_EV_TICKET};
         snprintf(ev.text, sizeof ev.text, "%s", se.code);
         app_feed(a, &ev);
+    }
+}
+
+/* Carries out what the order desk asks: every call here only queues work
+ * for a driver's own thread (no I/O on the UI thread). */
+static void take_order_actions(app_t *a)
+{
+    order_action_t act;
+    while (kiosk_next_order_action(a->kiosk, &act)) {
+        switch (act.kind) {
+        case ORDER_ACT_SUBMIT: {
+            uint32_t tag = 0;
+            int rc =
+                a->line ? line_drv_submit_order(a->line, (mf_colour_t)act.colour, act.engrave, &tag)
+                        : MF_ENOENT;
+            size_t i = 0;
+            while (rc == MF_OK && i < sizeof a->submits / sizeof a->submits[0] && a->submits[i].ref)
+                i++;
+            if (rc == MF_OK && i < sizeof a->submits / sizeof a->submits[0]) {
+                a->submits[i].tag = tag;
+                a->submits[i].ref = act.ref;
+            } else {
+                feed_order_news(a, MF_ORDER_TIMED_OUT, act.ref, 0, false, "no-answer");
+            }
+            break;
+        }
+        case ORDER_ACT_ENGRAVE: {
+            gcode_program_t prog;
+            uint32_t job = 0;
+            int rc = a->engraver && a->preview
+                         ? engrave_preview_program(a->preview, act.text, &prog)
+                         : MF_ENOENT;
+            order_wipe(act.text, sizeof act.text);
+            if (rc == MF_OK) {
+                rc = grbl_stream_start(a->engraver, prog.text, &job);
+                gcode_program_free(&prog);
+            }
+            size_t i = 0;
+            while (rc == MF_OK && i < sizeof a->jobs / sizeof a->jobs[0] && a->jobs[i].ref)
+                i++;
+            if (rc == MF_OK && i < sizeof a->jobs / sizeof a->jobs[0]) {
+                a->jobs[i].job = job;
+                a->jobs[i].ref = act.ref;
+                mf_log_info("order", "order %u: engraving job %u sent", act.order_no, job);
+            } else {
+                mf_log_warn("order", "order %u: engraving not started: %s", act.order_no,
+                            mf_strerror(rc));
+            }
+            feed_order_news(a, MF_ORDER_ENGRAVING, act.ref, act.order_no, rc == MF_OK,
+                            rc == MF_OK ? "" : "engraver");
+            break;
+        }
+        case ORDER_ACT_ENGRAVE_DONE:
+            if (a->line)
+                line_drv_engrave_done(a->line, act.order_no, act.ok, NULL);
+            break;
+        case ORDER_ACT_NONE:
+            break;
+        }
+        order_wipe(&act, sizeof act);
     }
 }
 
@@ -700,7 +919,10 @@ void app_pump(app_t *a, int wait_ms)
     if (a->staff && staff_edge_pump(a->staff, a->kiosk, app_now(a)))
         a->need_redraw = true;
     feed_line(a);
+    poll_line_events(a);
+    poll_engraver(a);
     feed_tickets(a);
+    take_order_actions(a);
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
     sync_video(a);
@@ -972,6 +1194,17 @@ app_t *app_create(const app_options_t *opt)
     if (devices_scanner(a->devices))
         devices_claim_events(a->devices, DEVICE_SCANNER); /* feed_tickets reads them */
     a->line = devices_line(opt->devices);
+    a->engraver = devices_engraver(opt->devices);
+    a->preview = opt->preview;
+    a->line_relay = opt->staff ? opt->line_relay : NULL;
+    /* make your own reads the line's events itself, unless the staff edge
+     * does (then they come through the relay), and the engraver's */
+    if (a->line && !opt->staff)
+        devices_claim_events(a->devices, DEVICE_LINE);
+    if (a->engraver && a->preview)
+        devices_claim_events(a->devices, DEVICE_ENGRAVER);
+    else
+        a->engraver = NULL; /* no orders here: the laser is diag's, not the desk's */
     a->staff = opt->staff;
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;

@@ -13,7 +13,9 @@
 
 #include <stdbool.h>
 
-struct devices; /* devices.h: the kiosk's device drivers */
+struct devices;         /* devices.h: the kiosk's device drivers */
+struct engrave_preview; /* engrave_preview.h */
+struct line_relay;      /* line_relay.h */
 
 /* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
  * give it to KIOSK; on failure keep what is shown. */
@@ -43,6 +45,12 @@ typedef struct {
     app_reload_fn reload; /* F5 / SIGHUP, or NULL */
     void *reload_ctx;
     visit_sink_t sink; /* where the visit's events go (the statistics store), or {0} */
+    /* make your own: the engraving's G-code and preview when an engraver is
+     * configured (this kiosk is then the order desk; caller owns it) */
+    struct engrave_preview *preview;
+    /* the order desk's line events when another reader (the staff edge)
+     * takes the line driver's queue and passes them on here, or NULL */
+    struct line_relay *line_relay;
 } app_options_t;
 
 /* argv[1] of `minifab --gl-probe`, the hidden child that app_run() starts

@@ -243,6 +243,25 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
         case SCRIPT_SHOT:
             rc = shot(a, s, c, shots_dir);
             break;
+        case SCRIPT_AWAIT_SCREEN:
+        case SCRIPT_AWAIT_TEXT: {
+            bool held = false;
+            for (long waited = 0;; waited += 50) {
+                const view_t *v = app_view(a);
+                held = c->op == SCRIPT_AWAIT_SCREEN ? strcmp(v->screen, c->arg) == 0
+                                                    : view_has_text(v, c->arg);
+                if (held || waited >= c->ms)
+                    break;
+                real_wait(a, 50);
+            }
+            if (!held) {
+                failures++;
+                fprintf(stderr, "%s:%d: waited %ld ms for %s \"%s\"; on screen:\n", s->name,
+                        c->line, c->ms, c->op == SCRIPT_AWAIT_SCREEN ? "screen" : "text", c->arg);
+                print_screen(a, stderr);
+            }
+            break;
+        }
         case SCRIPT_SIM: {
             char reply[1024];
             if (sim_command(c->arg, reply, sizeof reply) != MF_OK) {

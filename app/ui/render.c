@@ -9,6 +9,7 @@
 #include "draw_qr.h"
 
 #include "draw.h"
+#include "draw_order.h"
 #include "render_line.h"
 #include "mf_error.h"
 #include "mf_log.h"
@@ -568,7 +569,8 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
             continue;
         switch (w->kind) {
         case VIEW_PANEL:
-            ui_fill_rounded(ui->draw, to_px(ui, w->rect), ui->th->radius * ui->px, ui->th->surface);
+            ui_fill_rounded(ui->draw, to_px(ui, w->rect), ui->th->radius * ui->px,
+                            w->accent ? ui_rgb(w->accent) : ui->th->surface);
             break;
         case VIEW_TEXT:
             if (w->style == VIEW_STYLE_STATUS)
@@ -606,6 +608,12 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
             break;
         case VIEW_CONVEYOR:
             draw_conveyor(ui, w);
+            break;
+        case VIEW_STROKES:
+            ui_draw_strokes(ui->draw, ui->th, w, to_px(ui, w->rect), ui->px);
+            break;
+        case VIEW_LINE_MAP:
+            ui_draw_line_map(ui->draw, ui->th, w, to_px(ui, w->rect), ui->px);
             break;
         case VIEW_QR:
             ui_draw_qr(ui->r, w->label, to_px(ui, w->rect));

@@ -10,14 +10,16 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The place of the "make your own" entry (branch `order` wires a primary
- * button with id "order" here); until the order screens exist nothing is
- * shown, so the visitor never meets a dead button. */
+/* The "make your own" entry: a primary button to the order screens
+ * (screens/order.c), which say themselves when ordering is not possible. */
 static void home_order_entry(const kiosk_t *k, view_t *v, view_rect_t r)
 {
-    (void)k;
-    (void)v;
-    (void)r;
+    if (r.w <= 0.0f || r.h <= 0.0f)
+        return;
+    view_widget_t *b = kiosk_add_button(v, "order", kiosk_text(k, "order.make_own"), r,
+                                        VIEW_STYLE_PRIMARY, VIEW_ICON_NONE);
+    if (b)
+        b->font = 4.6f * kiosk_text_scale(k);
 }
 
 /* The state pill and the piece of one line station over its card C. */
@@ -122,8 +124,8 @@ static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
         }
         float reach = kiosk_reach_top(k, v);
         home_line_picture(k, v, view_rect(m, top, v->w - 2 * m, reach - top - 1.0f), now);
-        home_grid(k, v, reach + 1.0f, v->h - kiosk_layout_bottom(k));
-        home_order_entry(k, v, view_rect(0, 0, 0, 0));
+        home_order_entry(k, v, view_rect(m, reach + 1.0f, v->w - 2 * m, 12.0f));
+        home_grid(k, v, reach + 15.0f, v->h - kiosk_layout_bottom(k));
         return;
     }
     float sw = banner ? v->w * 0.55f : v->w * 0.42f;
@@ -185,6 +187,10 @@ static void home_layout(const kiosk_t *k, view_t *v, int64_t now)
 
 static bool home_act(kiosk_t *k, const char *id, int64_t now)
 {
+    if (strcmp(id, "order") == 0) {
+        kiosk_push(k, KIOSK_SCREEN_ORDER, NULL, now);
+        return true;
+    }
     if (strncmp(id, "station-", 8) != 0 || !kiosk_find_station(k, id + 8))
         return false;
     kiosk_push(k, KIOSK_SCREEN_STATION, id + 8, now);
