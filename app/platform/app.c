@@ -747,7 +747,10 @@ int app_gl_probe_main(void)
     SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_ACCELERATED) : NULL;
     SDL_RendererInfo info;
     int status = 1;
-    if (r && SDL_GetRendererInfo(r, &info) == 0) {
+    if (w && !r) {
+        printf("none\n\n"); /* no accelerated renderer at all */
+        status = 0;
+    } else if (r && SDL_GetRendererInfo(r, &info) == 0) {
         printf("%s\n%s\n", info.name,
                strncmp(info.name, "opengl", 6) == 0 ? gl_renderer_name() : "");
         status = 0;
