@@ -15,6 +15,7 @@
 #include "render.h"
 #include "script.h"
 #include "app_loop.h"
+#include "drv_queue.h"
 #include "line_drv.h"
 #include "player.h"
 #include "theme.h"
@@ -617,8 +618,19 @@ int app_wait_ms(app_t *a)
         wait = 1;
     if (wait > 60000)
         wait = 60000;
-    if (a->line && wait > a->line_poll_ms)
-        wait = a->line_poll_ms; /* the driver has no way to wake us: look */
+    if (a->line) {
+        /* The driver has no way to wake us: look just after its next read
+         * (it reads every line_poll_ms from its last one), so a change on
+         * the PLC is on screen one period plus a frame later, not two. */
+        long long due = a->snap->last_good_ms + a->line_poll_ms + 2 - drv_now_ms();
+        int look = a->line_poll_ms;
+        if (due > 0 && due <= a->line_poll_ms + 2)
+            look = (int)due;
+        else if (due <= 0 && due > -a->line_poll_ms / 2)
+            look = 3; /* the read is late (a busy machine): look again soon */
+        if (wait > look)
+            wait = look;
+    }
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
     int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
