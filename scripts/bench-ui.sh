@@ -4,7 +4,8 @@
 #   1. minifab bench ui over every scenario in scripts/bench-ui/*.txt,
 #      headless, software renderer, 1920x1080: frame times (median, p99),
 #      tap to present, CPU over each `wait`; player.txt with the 1080p clip;
-#   2. 2,000 random taps: memory as it goes, font opens;
+#   2. 2,000 random taps: memory as it goes, font opens; 10 changes of the
+#      simulated PLC: time until the line map shows them;
 #   3. in a real X11 window on Xvfb: memory (scripts/bench-memory.sh) and
 #      idle CPU (scripts/bench-idle-cpu.sh), when Xvfb is installed.
 # A scenario whose screens do not exist yet (its `expect` fails) is shown as
@@ -37,6 +38,8 @@ done
 rm -f "/tmp/bench-ui.$$.err"
 echo
 "$BIN" bench ui --random 2000 --seed 1
+echo
+"$BIN" bench ui --plc 10
 if command -v Xvfb >/dev/null; then
     echo
     MINIFAB_BIN="$BIN" "$ROOT/scripts/bench-memory.sh" 8
