@@ -21,8 +21,10 @@
 #include "scanner_drv.h"
 #include "serial.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,17 +116,40 @@ static int diag_ports(int argc, char **argv)
 
 /* ---- diag line ------------------------------------------------------------ */
 
+/* A string as a JSON string literal (quotes included). */
+static void json_str(const char *v)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
+static const char *json_bool(bool b)
+{
+    return b ? "true" : "false";
+}
+
 static void line_print_text(const line_snapshot_t *s)
 {
     printf("connection  %s%s%s%s\n", line_conn_name(s->conn), s->stale ? " (stale)" : "",
            s->last_error[0] ? ": " : "", s->last_error);
-    if (s->last_good_ms == 0)
-        return;
+    if (s->last_good_ms == 0 || s->incompatible || s->conn == LINE_CONN_MISCONFIGURED)
+        return; /* nothing decoded that could be trusted */
     printf("line        %s, mode %s%s%s\n", line_packml_name(s->line_state),
            line_mode_name(s->line_mode), s->estop ? ", EMERGENCY STOP" : "",
            s->running ? ", running" : "");
     printf("counters    submitted %u, good %u, rejected %u, finished %u, uptime %u s\n",
            s->submitted, s->good, s->rejected, s->finished, s->uptime_s);
+    if (s->missed_pieces)
+        printf("missed      %u finished piece(s) not seen (more than %d between two reads)\n",
+               s->missed_pieces, MF_PLC_FINISHED_SLOTS);
     for (int i = 0; i < MF_STATION_COUNT; i++) {
         const line_station_t *st = &s->stations[i];
         printf("station %d   %-10s", i + MF_STATION_FIRST, line_packml_name(st->state));
@@ -139,10 +164,14 @@ static void line_print_text(const line_snapshot_t *s)
         printf(" %u(%s%s)", s->queue[i].order, line_colour_name(s->queue[i].colour),
                s->queue[i].engrave ? ",engrave" : "");
     printf("\n");
-    for (int i = 0; i < s->alarm_count; i++)
-        printf("alarm       %s at station %u%s%s\n", line_alarm_name(s->alarms[i].code),
-               s->alarms[i].station, s->alarms[i].active ? ", active" : ", cleared",
+    for (int i = 0; i < s->alarm_count; i++) {
+        char text[128];
+        printf("alarm       %s%s%s\n", line_alarm_describe(&s->alarms[i], text, sizeof text),
+               s->alarms[i].active ? ", active" : ", cleared",
                s->alarms[i].unacked ? ", not acknowledged" : "");
+    }
+    if (s->alarm_total > s->alarm_count)
+        printf("alarm       and %d more not listed by the PLC\n", s->alarm_total - s->alarm_count);
     if (s->engrave_order)
         printf("engraver    order %u waits, %u s left\n", s->engrave_order, s->engrave_left_s);
     printf("magazines  ");
@@ -153,19 +182,43 @@ static void line_print_text(const line_snapshot_t *s)
 
 static void line_print_json(const line_snapshot_t *s)
 {
-    printf("{\"connection\":\"%s\",\"stale\":%s,\"error\":\"%s\",\"map_version\":%u,"
-           "\"state\":\"%s\",\"mode\":\"%s\",\"estop\":%s,\"running\":%s,"
+    printf("{\"connection\":\"%s\",\"stale\":%s,\"usable\":%s,\"error\":", line_conn_name(s->conn),
+           json_bool(s->stale), json_bool(line_snapshot_usable(s)));
+    json_str(s->last_error);
+    printf(",\"map_version\":%u,\"incompatible\":%s,\"exception\":%u,\"missed_pieces\":%u",
+           s->map_version, json_bool(s->incompatible), s->exception, s->missed_pieces);
+    printf(",\"state\":\"%s\",\"mode\":\"%s\",\"estop\":%s,\"running\":%s,"
            "\"submitted\":%u,\"good\":%u,\"rejected\":%u,\"finished\":%u,\"uptime_s\":%u,"
-           "\"queue_len\":%d,\"alarms\":%d,\"engrave_order\":%u,\"stations\":[",
-           line_conn_name(s->conn), s->stale ? "true" : "false", s->last_error, s->map_version,
-           line_packml_name(s->line_state), line_mode_name(s->line_mode),
-           s->estop ? "true" : "false", s->running ? "true" : "false", s->submitted, s->good,
-           s->rejected, s->finished, s->uptime_s, s->queue_len, s->alarm_count, s->engrave_order);
+           "\"queue_len\":%d,\"alarms\":%d,\"alarm_total\":%u,\"engrave_order\":%u,\"stations\":[",
+           line_packml_name(s->line_state), line_mode_name(s->line_mode), json_bool(s->estop),
+           json_bool(s->running), s->submitted, s->good, s->rejected, s->finished, s->uptime_s,
+           s->queue_len, s->alarm_count, s->alarm_total, s->engrave_order);
     for (int i = 0; i < MF_STATION_COUNT; i++)
         printf("%s{\"station\":%d,\"state\":\"%s\",\"order\":%u,\"progress\":%u,\"alarm\":%u}",
                i ? "," : "", i + MF_STATION_FIRST, line_packml_name(s->stations[i].state),
                s->stations[i].order, s->stations[i].progress, s->stations[i].alarm);
+    printf("],\"alarm_list\":[");
+    for (int i = 0; i < s->alarm_count; i++) {
+        const line_alarm_t *a = &s->alarms[i];
+        char text[128];
+        printf("%s{\"code\":%u,\"station\":%u,\"param\":%u,\"active\":%s,\"unacked\":%s,\"text\":",
+               i ? "," : "", a->code, a->station, a->param, json_bool(a->active),
+               json_bool(a->unacked));
+        json_str(line_alarm_describe(a, text, sizeof text));
+        printf("}");
+    }
     printf("]}\n");
+}
+
+/* One JSON object for an error, so that --json output is JSON, always. */
+static void line_json_error(const char *error, const char *reason)
+{
+    printf("{\"error\":");
+    json_str(error);
+    printf(",\"reason\":");
+    json_str(reason);
+    printf("}\n");
+    fflush(stdout);
 }
 
 static int parse_colour(const char *name)
@@ -176,37 +229,66 @@ static int parse_colour(const char *name)
     return 0;
 }
 
-/* Sends one command named SPEC and waits for its result. */
-static int line_send(line_drv_t *d, const char *spec)
+typedef struct {
+    line_cmd_kind_t kind;
+    int colour;
+    bool engrave;
+} line_send_t;
+
+/* Checks a --send SPEC before anything connects. 0 or -1. */
+static int line_send_parse(const char *spec, line_send_t *out)
 {
-    uint32_t tag = 0;
-    int rc;
     char buf[64];
     snprintf(buf, sizeof buf, "%s", spec);
+    memset(out, 0, sizeof *out);
     if (strcmp(buf, "start") == 0)
-        rc = line_drv_start(d, &tag);
+        out->kind = LINE_CMD_START;
     else if (strcmp(buf, "stop") == 0)
-        rc = line_drv_stop(d, &tag);
+        out->kind = LINE_CMD_STOP;
     else if (strcmp(buf, "reset") == 0)
-        rc = line_drv_reset(d, &tag);
+        out->kind = LINE_CMD_RESET;
     else if (strcmp(buf, "ack") == 0)
-        rc = line_drv_ack(d, &tag);
+        out->kind = LINE_CMD_ACK;
     else if (strncmp(buf, "order:", 6) == 0) {
         char *colour = buf + 6, *flag = strchr(colour, ':');
         if (flag)
             *flag++ = '\0';
-        int c = parse_colour(colour);
-        if (!c || (flag && strcmp(flag, "engrave") != 0)) {
-            fprintf(stderr, "minifab diag line: --send order:COLOUR[:engrave], COLOUR one of "
-                            "red blue green yellow black silver\n");
-            return 2;
-        }
-        rc = line_drv_submit_order(d, (mf_colour_t)c, flag != NULL, &tag);
+        out->kind = LINE_CMD_SUBMIT_ORDER;
+        out->colour = parse_colour(colour);
+        out->engrave = flag != NULL;
+        if (!out->colour || (flag && strcmp(flag, "engrave") != 0))
+            return -1;
     } else {
-        fprintf(stderr, "minifab diag line: --send start|stop|reset|ack|order:COLOUR[:engrave]\n");
-        return 2;
+        return -1;
+    }
+    return 0;
+}
+
+/* Sends the parsed command and waits for its result. */
+static int line_send(line_drv_t *d, const line_send_t *c, int json)
+{
+    uint32_t tag = 0;
+    int rc;
+    switch (c->kind) {
+    case LINE_CMD_START:
+        rc = line_drv_start(d, &tag);
+        break;
+    case LINE_CMD_STOP:
+        rc = line_drv_stop(d, &tag);
+        break;
+    case LINE_CMD_RESET:
+        rc = line_drv_reset(d, &tag);
+        break;
+    case LINE_CMD_ACK:
+        rc = line_drv_ack(d, &tag);
+        break;
+    default:
+        rc = line_drv_submit_order(d, (mf_colour_t)c->colour, c->engrave, &tag);
+        break;
     }
     if (rc) {
+        if (json)
+            line_json_error("send failed", mf_strerror(rc));
         fprintf(stderr, "minifab diag line: %s\n", mf_strerror(rc));
         return 1;
     }
@@ -219,19 +301,80 @@ static int line_send(line_drv_t *d, const char *spec)
         }
         if (ev.kind != LINE_EV_RESULT || ev.tag != tag)
             continue;
+        const char *result = ev.result == LINE_RESULT_ACCEPTED  ? "accepted"
+                             : ev.result == LINE_RESULT_REFUSED ? "refused"
+                                                                : "timed out";
+        if (json) {
+            printf("{\"command\":\"%s\",\"result\":\"%s\",\"order\":%u,\"reason\":",
+                   line_cmd_name(ev.cmd), result, ev.order);
+            json_str(ev.text);
+            printf("}\n");
+        }
         if (ev.result == LINE_RESULT_ACCEPTED) {
+            if (json)
+                return 0;
             if (ev.cmd == LINE_CMD_SUBMIT_ORDER)
                 printf("%s: accepted, order %u\n", line_cmd_name(ev.cmd), ev.order);
             else
                 printf("%s: accepted\n", line_cmd_name(ev.cmd));
             return 0;
         }
-        fprintf(stderr, "minifab diag line: %s %s: %s\n", line_cmd_name(ev.cmd),
-                ev.result == LINE_RESULT_REFUSED ? "refused" : "timed out", ev.text);
+        fprintf(stderr, "minifab diag line: %s %s: %s\n", line_cmd_name(ev.cmd), result, ev.text);
         return 1;
     }
+    if (json)
+        line_json_error("no result", "the driver gave no answer within 5 s");
     fprintf(stderr, "minifab diag line: no result\n");
     return 1;
+}
+
+/* One event of --watch: a text line, or a JSON object. */
+static void line_print_event(const line_event_t *ev, int json)
+{
+    const char *name = ev->kind == LINE_EV_CONNECTED        ? "connected"
+                       : ev->kind == LINE_EV_DISCONNECTED   ? "disconnected"
+                       : ev->kind == LINE_EV_PIECE_FINISHED ? "piece_finished"
+                       : ev->kind == LINE_EV_PIECES_MISSED  ? "pieces_missed"
+                                                            : NULL;
+    if (!name)
+        return;
+    if (json) {
+        printf("{\"event\":\"%s\"", name);
+        if (ev->kind == LINE_EV_DISCONNECTED) {
+            printf(",\"reason\":");
+            json_str(ev->text);
+        } else if (ev->kind == LINE_EV_PIECE_FINISHED) {
+            printf(",\"order\":%u,\"outcome\":\"%s\",\"colour\":\"%s\"", ev->order,
+                   ev->outcome == MF_PLC_OUTCOME_DELIVERED ? "delivered" : "rejected",
+                   line_colour_name(ev->colour));
+        } else if (ev->kind == LINE_EV_PIECES_MISSED) {
+            printf(",\"count\":%u", ev->count);
+        }
+        printf("}\n");
+    } else if (ev->kind == LINE_EV_CONNECTED) {
+        printf("-- connected\n");
+    } else if (ev->kind == LINE_EV_DISCONNECTED) {
+        printf("-- disconnected: %s\n", ev->text);
+    } else if (ev->kind == LINE_EV_PIECE_FINISHED) {
+        printf("-- order %u finished: %s\n", ev->order,
+               ev->outcome == MF_PLC_OUTCOME_DELIVERED ? "delivered" : "rejected");
+    } else {
+        printf("-- %s\n", ev->text);
+    }
+}
+
+__attribute__((format(printf, 2, 3))) static int diag_line_usage_error(int json, const char *fmt,
+                                                                       ...)
+{
+    char reason[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    if (json)
+        line_json_error("usage", reason);
+    fprintf(stderr, "minifab diag line: %s\n", reason);
+    return 2;
 }
 
 static int diag_line(int argc, char **argv)
@@ -243,7 +386,7 @@ static int diag_line(int argc, char **argv)
                                          {"poll-ms", required_argument, 0, 'P'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *plc = NULL, *send = NULL;
+    const char *plc = NULL, *send = NULL, *poll_arg = NULL;
     int watch = 0, json = 0, poll_ms = 50, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -261,7 +404,7 @@ static int diag_line(int argc, char **argv)
             send = optarg;
             break;
         case 'P':
-            poll_ms = atoi(optarg);
+            poll_arg = optarg;
             break;
         case 'h':
             printf(
@@ -270,29 +413,44 @@ static int diag_line(int argc, char **argv)
                 "  --plc URI      tcp://HOST[:PORT] (default port 502; $MINIFAB_PLC if absent)\n"
                 "  --watch        follow the line until Ctrl-C: one status line every 0.5 s,\n"
                 "                 disconnections and recoveries as they happen\n"
-                "  --json         print the snapshot as one JSON object (with --watch: one a "
-                "line)\n"
+                "  --json         one JSON object a line, errors and events included\n"
                 "  --send CMD     send start, stop, reset, ack or order:COLOUR[:engrave] through\n"
                 "                 the mailbox handshake and print its result\n"
-                "  --poll-ms N    polling period (default 50)\n");
+                "  --poll-ms N    polling period, 10..5000 (default 50)\n\n"
+                "Exit status 0, 1 when the PLC cannot be used (unreachable, incompatible,\n"
+                "misconfigured) or refuses the command, 2 on a usage error.\n");
             return 0;
         default:
-            return 2;
+            return diag_line_usage_error(json, "unknown option (see --help)");
         }
     }
-    plc = env_or(plc, "MINIFAB_PLC");
-    if (!plc) {
-        fprintf(stderr, "minifab diag line: --plc URI is required\n");
-        return 2;
+    /* Every argument is checked before anything connects. */
+    if (optind < argc)
+        return diag_line_usage_error(json, "unexpected argument '%s'", argv[optind]);
+    if (poll_arg) {
+        char *end;
+        long v = strtol(poll_arg, &end, 10);
+        if (end == poll_arg || *end || v < 10 || v > 5000)
+            return diag_line_usage_error(
+                json, "--poll-ms: 10..5000 milliseconds expected, got '%s'", poll_arg);
+        poll_ms = (int)v;
     }
+    line_send_t cmd;
+    if (send && line_send_parse(send, &cmd) != 0)
+        return diag_line_usage_error(json,
+                                     "--send '%s': start, stop, reset, ack or "
+                                     "order:COLOUR[:engrave], COLOUR one of red blue green yellow "
+                                     "black silver",
+                                     send);
+    plc = env_or(plc, "MINIFAB_PLC");
+    if (!plc)
+        return diag_line_usage_error(json, "--plc URI is required");
     line_drv_opts_t o;
     line_drv_opts_default(&o);
-    o.poll_ms = poll_ms > 0 ? poll_ms : 50;
+    o.poll_ms = poll_ms;
     line_drv_t *d = line_drv_create(plc, &o);
-    if (!d) {
-        fprintf(stderr, "minifab diag line: bad PLC address '%s'\n", plc);
-        return 2;
-    }
+    if (!d)
+        return diag_line_usage_error(json, "bad PLC address '%s' (tcp://HOST[:PORT])", plc);
     catch_signals();
     line_snapshot_t s;
     int rc = 0;
@@ -300,14 +458,27 @@ static int diag_line(int argc, char **argv)
     do {
         sleep_ms(10);
         line_drv_snapshot(d, &s);
-    } while (s.last_good_ms == 0 && now_ms() < end && !diag_stop);
+    } while (s.last_good_ms == 0 && s.conn != LINE_CONN_MISCONFIGURED && now_ms() < end &&
+             !diag_stop);
     if (!watch) {
-        if (s.last_good_ms == 0) {
-            fprintf(stderr, "minifab diag line: PLC %s unreachable: %s\n", plc,
-                    s.last_error[0] ? s.last_error : "no answer");
+        if (s.conn == LINE_CONN_MISCONFIGURED || s.incompatible) {
+            if (json)
+                line_print_json(&s);
+            else
+                line_print_text(&s);
+            fprintf(stderr, "minifab diag line: PLC %s cannot be used: %s\n", plc, s.last_error);
+            if (send && json)
+                line_json_error("not sent", s.last_error);
+            rc = 1;
+        } else if (s.last_good_ms == 0) {
+            char reason[200];
+            snprintf(reason, sizeof reason, "%s", s.last_error[0] ? s.last_error : "no answer");
+            if (json)
+                line_json_error("unreachable", reason);
+            fprintf(stderr, "minifab diag line: PLC %s unreachable: %s\n", plc, reason);
             rc = 1;
         } else if (send) {
-            rc = line_send(d, send);
+            rc = line_send(d, &cmd, json);
         } else if (json) {
             line_print_json(&s);
         } else {
@@ -317,19 +488,12 @@ static int diag_line(int argc, char **argv)
         return rc;
     }
     if (send && s.last_good_ms)
-        line_send(d, send);
+        line_send(d, &cmd, json);
     long long next = 0;
     while (!diag_stop) {
         line_event_t ev;
-        while (line_drv_poll_event(d, &ev)) {
-            if (ev.kind == LINE_EV_CONNECTED)
-                printf("-- connected\n");
-            else if (ev.kind == LINE_EV_DISCONNECTED)
-                printf("-- disconnected: %s\n", ev.text);
-            else if (ev.kind == LINE_EV_PIECE_FINISHED)
-                printf("-- order %u finished: %s\n", ev.order,
-                       ev.outcome == MF_PLC_OUTCOME_DELIVERED ? "delivered" : "rejected");
-        }
+        while (line_drv_poll_event(d, &ev))
+            line_print_event(&ev, json);
         if (now_ms() >= next) {
             next = now_ms() + 500;
             line_drv_snapshot(d, &s);
@@ -341,8 +505,8 @@ static int diag_line(int argc, char **argv)
                        line_packml_name(s.line_state), s.good, s.rejected, s.queue_len,
                        s.alarm_count, s.last_error[0] ? "  " : "", s.last_error);
             }
-            fflush(stdout);
         }
+        fflush(stdout);
         sleep_ms(20);
     }
     line_drv_destroy(d);
@@ -519,16 +683,60 @@ static void diag_engrave_from_config(const config_t *kc, gcode_text_cfg_t *cfg, 
         *home = 1;
 }
 
+/* An option's integer within [MIN, MAX]; else a message naming the option,
+ * what it means and its range. */
+static int diag_engrave_int(const char *opt, const char *v, long min, long max, const char *what,
+                            int *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < min || x > max) {
+        fprintf(stderr,
+                "minifab diag engrave: %s '%s' is not valid: %s, an integer from %ld to %ld\n", opt,
+                v, what, min, max);
+        return -1;
+    }
+    *out = (int)x;
+    return 0;
+}
+
+/* --area WxH: two sizes in mm, each within (0, 2000]. */
+static int diag_engrave_area(const char *v, double *w, double *h)
+{
+    char *end;
+    double a = strtod(v, &end), b = 0;
+    int ok = end != v && (*end == 'x' || *end == 'X');
+    if (ok) {
+        const char *p = end + 1;
+        b = strtod(p, &end);
+        ok = end != p && *end == '\0';
+    }
+    if (!ok || !(a > 0 && a <= 2000 && b > 0 && b <= 2000)) {
+        fprintf(stderr,
+                "minifab diag engrave: --area '%s' is not valid: WxH in mm, each above 0 and up "
+                "to 2000, e.g. 60x20\n",
+                v);
+        return -1;
+    }
+    *w = a;
+    *h = b;
+    return 0;
+}
 
 static int diag_engrave(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"port", required_argument, 0, 'p'},  {"text", required_argument, 0, 't'},
-        {"dry-run", no_argument, 0, 'n'},     {"send-wait", no_argument, 0, 'W'},
-        {"power", required_argument, 0, 'S'}, {"feed", required_argument, 0, 'F'},
-        {"area", required_argument, 0, 'a'},  {"home", no_argument, 0, 'H'},
-        {"config", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"port", required_argument, 0, 'p'},
+                                         {"text", required_argument, 0, 't'},
+                                         {"dry-run", no_argument, 0, 'n'},
+                                         {"send-wait", no_argument, 0, 'W'},
+                                         {"power", required_argument, 0, 'S'},
+                                         {"feed", required_argument, 0, 'F'},
+                                         {"area", required_argument, 0, 'a'},
+                                         {"home", no_argument, 0, 'H'},
+                                         {"config", required_argument, 0, 'C'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *port = NULL, *text = NULL;
     int dry = 0, send_wait = 0, home = 0, c;
     gcode_text_cfg_t cfg;
@@ -580,16 +788,18 @@ static int diag_engrave(int argc, char **argv)
             home = 1;
             break;
         case 'S':
-            cfg.power = atoi(optarg);
+            if (diag_engrave_int("--power", optarg, 1, 100000,
+                                 "laser power, the S word (at most GRBL's $30)", &cfg.power) != 0)
+                return 2;
             break;
         case 'F':
-            cfg.feed = atoi(optarg);
+            if (diag_engrave_int("--feed", optarg, 1, 60000, "burning feed in mm/min", &cfg.feed) !=
+                0)
+                return 2;
             break;
         case 'a':
-            if (sscanf(optarg, "%lfx%lf", &cfg.area_w, &cfg.area_h) != 2) {
-                fprintf(stderr, "minifab diag engrave: --area WxH in mm, e.g. 60x20\n");
+            if (diag_engrave_area(optarg, &cfg.area_w, &cfg.area_h) != 0)
                 return 2;
-            }
             break;
         case 'h':
             printf(
@@ -597,10 +807,13 @@ static int diag_engrave(int argc, char **argv)
                 "  --text TEXT     what to engrave (UTF-8; French accents are drawn)\n"
                 "  --dry-run       print the G-code on stdout; no port needed\n"
                 "  --port ADDRESS  the GRBL engraver's serial port ($MINIFAB_ENGRAVER if absent)\n"
-                "  --power S       laser power, S word (default %d)\n"
-                "  --feed F        burning feed, mm/min (default %d)\n"
-                "  --area WxH      engraving area in mm (default %.0fx%.0f)\n"
-                "  --home          home ($H) instead of unlocking ($X) at start\n"
+                "  --power S       laser power, S word, 1..100000 and at most GRBL's $30\n"
+                "                  (default %d)\n"
+                "  --feed F        burning feed, mm/min, 1..60000 (default %d)\n"
+                "  --area WxH      engraving area in mm, each up to 2000 (default %.0fx%.0f);\n"
+                "                  refused beyond the machine's travel ($130, $131)\n"
+                "  --home          home ($H) instead of unlocking ($X) at start; GRBL answers\n"
+                "                  nothing while it homes (up to 60 s)\n"
                 "  --config FILE   take area, power, feed and port from the kiosk's configuration\n"
                 "                  (also MINIFAB_CONFIG; flags win; docs/CONFIG.md)\n"
                 "  --send-wait     stream line by line instead of character counting\n",
@@ -661,21 +874,51 @@ static int diag_engrave(int argc, char **argv)
     rc = 1;
     grbl_event_t ev;
     grbl_snapshot_t s;
-    long long end = now_ms() + 5000;
-    int ready = 0;
-    while (!ready && now_ms() < end && !diag_stop) {
-        while (grbl_drv_poll_event(d, &ev))
-            ready |= ev.kind == GRBL_EV_READY;
+    /* A one-shot tool: a port that cannot be opened (absent, busy) fails at
+     * once; so does an engraver that goes offline or locks in an alarm while
+     * starting. Homing may take up to home_timeout_ms, GRBL silent meanwhile. */
+    long long end = now_ms() + 3LL * o.banner_timeout_ms + (home ? o.home_timeout_ms : 3000) + 1000;
+    int ready = 0, said_homing = 0;
+    const char *fail = NULL;
+    char why[160] = "";
+    while (!ready && !fail && now_ms() < end && !diag_stop) {
+        while (!fail && grbl_drv_poll_event(d, &ev)) {
+            if (ev.kind == GRBL_EV_READY)
+                ready = 1;
+            else if (ev.kind == GRBL_EV_WARNING)
+                fprintf(stderr, "warning: %s\n", ev.text);
+            else if (ev.kind == GRBL_EV_OFFLINE || ev.kind == GRBL_EV_ALARM) {
+                snprintf(why, sizeof why, "%s", ev.text);
+                fail = why;
+            }
+        }
+        grbl_drv_snapshot(d, &s);
+        if (!ready && !fail && s.state == GRBL_DRV_OFFLINE && s.open_failures > 0) {
+            snprintf(why, sizeof why, "%s", s.last_message);
+            fail = why;
+        }
+        if (s.homing && !said_homing) {
+            fprintf(stderr, "homing ($H), up to %d s...\n", o.home_timeout_ms / 1000);
+            said_homing = 1;
+        }
         sleep_ms(10);
     }
     if (!ready) {
         grbl_drv_snapshot(d, &s);
-        fprintf(stderr, "minifab diag engrave: engraver on %s not ready: %s\n", port,
-                s.last_message[0] ? s.last_message : "no answer");
+        if (!fail)
+            fail = diag_stop ? "interrupted" : s.last_message[0] ? s.last_message : "no answer";
+        fprintf(stderr, "minifab diag engrave: engraver on %s not ready: %s\n", port, fail);
         goto done;
     }
+    while (grbl_drv_poll_event(d, &ev)) /* a warning right after READY */
+        if (ev.kind == GRBL_EV_WARNING)
+            fprintf(stderr, "warning: %s\n", ev.text);
     grbl_drv_snapshot(d, &s);
-    fprintf(stderr, "GRBL %s on %s (%s)\n", s.version, port, s.port_kind);
+    fprintf(stderr, "GRBL %s on %s (%s)", s.version, port, s.port_kind);
+    if (s.settings_known)
+        fprintf(stderr, ", $30=%.0f, laser mode %s, travel %.0fx%.0f mm", s.max_power,
+                s.laser_mode ? "on" : "off", s.travel[0], s.travel[1]);
+    fprintf(stderr, "\n");
     uint32_t job;
     if ((rc = grbl_stream_start(d, prog.text, &job)) != 0) {
         fprintf(stderr, "minifab diag engrave: %s\n", mf_strerror(rc));
@@ -692,20 +935,28 @@ static int diag_engrave(int argc, char **argv)
         if (grbl_drv_poll_event(d, &ev)) {
             if (ev.kind == GRBL_EV_JOB_DONE && ev.job == job) {
                 if (ev.ok) {
-                    fprintf(stderr, "\ndone in %.1f s\n", ev.seconds);
+                    fprintf(stderr, "\n%s in %.1f s\n", ev.text, ev.seconds);
                     rc = 0;
                 } else {
                     fprintf(stderr, "\nminifab diag engrave: job failed: %s\n", ev.text);
                 }
                 break;
             }
+            if (ev.kind == GRBL_EV_HELD && ev.code == 1)
+                fprintf(stderr, "\n%s (Ctrl-C aborts)\n", ev.text);
+            else if (ev.kind == GRBL_EV_RESUMED && ev.code == 1)
+                fprintf(stderr, "\n%s\n", ev.text);
+            else if (ev.kind == GRBL_EV_WARNING)
+                fprintf(stderr, "\nwarning: %s\n", ev.text);
             continue;
         }
         if (now_ms() >= next) {
             next = now_ms() + 250;
             grbl_drv_snapshot(d, &s);
-            fprintf(stderr, "\r%-8s %d/%d lines, %.0f s left   ", grbl_drv_state_name(s.state),
-                    s.lines_acked, s.lines_total, s.seconds_left);
+            if (s.job == job) /* once the driver's thread has taken it */
+                fprintf(stderr, "\r%-8s %-7s %d/%d lines, X%.1f Y%.1f, %.0f s left   ",
+                        grbl_drv_state_name(s.state), s.machine_state, s.lines_acked, s.lines_total,
+                        s.wpos[0], s.wpos[1], s.seconds_left);
         }
         sleep_ms(10);
     }

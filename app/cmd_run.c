@@ -3,16 +3,18 @@
  *
  * Start-up in order: options -> configuration (defaults < file < environment
  * < flags, see app/core/config.h) -> logging -> simulated line when no device
- * is configured -> the main loop (app/platform/app.c).
+ * is configured -> the devices (app/platform/devices.h: an address that
+ * cannot be right stops here, non-zero) -> the main loop (app/platform/app.c).
  */
 #include "app.h"
 #include "commands.h"
 #include "config.h"
+#include "devices.h"
 #include "kiosk_pack.h"
-#include "line_drv.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "simproc.h"
+#include "stats_store.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -145,6 +147,69 @@ static bool sibling(const char *media, const char *const *suffixes, char *out, s
     return false;
 }
 
+/* The kiosk's sink: the statistics store, and each event in the log at debug
+ * level (what the e2e test compares with the store's export). */
+typedef struct {
+    stats_store_t *store;
+    bool log;
+} run_sink_t;
+
+static void run_emit(void *ctx, const visit_event_t *ev)
+{
+    run_sink_t *r = ctx;
+    if (r->log) {
+        char line[320];
+        visit_event_format(ev, line, sizeof line);
+        mf_log_debug("visit", "%s", line);
+    }
+    stats_store_record(r->store, ev);
+}
+
+/* Opens DATA_DIR/stats.db and applies the configuration's stop and group when
+ * they differ from the store's (until the staff console sets them). NULL when
+ * the store cannot be used: the kiosk runs on, without statistics. */
+static stats_store_t *run_stats_open(const config_t *cfg)
+{
+    char path[CONFIG_PATH_MAX + 16];
+    stats_store_opts_t so;
+    stats_error_t err = {0};
+    stats_store_opts_default(&so);
+    so.kiosk_id = cfg->kiosk_id;
+    so.retention_months = cfg->stats_retention_months;
+    snprintf(path, sizeof path, "%s/stats.db", cfg->data_dir);
+    stats_store_t *s = stats_store_open(path, &so, &err);
+    if (!s) {
+        mf_log_error("run", "visitor statistics are NOT recorded: %s", err.text);
+        return NULL;
+    }
+    stats_stop_t stop, cur_stop;
+    stats_group_t group, cur_group;
+    stats_store_context(s, &cur_stop, &cur_group);
+    if (cfg->stop_id[0]) {
+        memset(&stop, 0, sizeof stop);
+        snprintf(stop.id, sizeof stop.id, "%s", cfg->stop_id);
+        snprintf(stop.town, sizeof stop.town, "%s", cfg->stop_town);
+        snprintf(stop.venue, sizeof stop.venue, "%s", cfg->stop_venue);
+        snprintf(stop.first_day, sizeof stop.first_day, "%s", cfg->stop_first_day);
+        snprintf(stop.last_day, sizeof stop.last_day, "%s", cfg->stop_last_day);
+        if (memcmp(&stop, &cur_stop, sizeof stop) != 0 && stats_store_set_stop(s, &stop) != MF_OK)
+            mf_log_warn("run", "the configuration's stop '%s' is not valid", cfg->stop_id);
+    }
+    if (cfg->group_type[0]) {
+        memset(&group, 0, sizeof group);
+        stats_group_type_parse(cfg->group_type, &group.type);
+        snprintf(group.level, sizeof group.level, "%s", cfg->group_level);
+        snprintf(group.name, sizeof group.name, "%s", cfg->group_name);
+        group.headcount = cfg->group_headcount;
+        if (!cur_group.id[0] || group.type != cur_group.type ||
+            strcmp(group.level, cur_group.level) || strcmp(group.name, cur_group.name) ||
+            group.headcount != cur_group.headcount)
+            stats_store_set_group(s, &group);
+    }
+    mf_log_info("run", "visitor statistics in %s (kiosk %s)", path, stats_store_kiosk_id(s));
+    return s;
+}
+
 static int kiosk_main(int argc, char **argv, bool play);
 
 int cmd_run(int argc, char **argv)
@@ -212,7 +277,9 @@ static int kiosk_main(int argc, char **argv, bool play)
     yamldoc_errors_t errs;
     simproc_t *sim = NULL;
     kiosk_pack_t *content = NULL;
-    line_drv_t *line = NULL;
+    devices_t *devices = NULL;
+    stats_store_t *stats = NULL;
+    run_sink_t sink_ctx = {0};
 
     yamldoc_errors_init(&errs);
     optind = 1;
@@ -323,6 +390,12 @@ static int kiosk_main(int argc, char **argv, bool play)
     } else {
         mf_log_warn("run", "cannot create the data directory %s", cfg.data_dir);
     }
+    /* The visitor statistics: the store is the kiosk's sink (not for previews). */
+    if (!play && (stats = run_stats_open(&cfg)) != NULL) {
+        sink_ctx.store = stats;
+        sink_ctx.log = level <= MF_LOG_DEBUG;
+        app.sink = (visit_sink_t){.emit = run_emit, .ctx = &sink_ctx};
+    }
 
     /* A broken pack does not start the visitor screens: the staff-facing
      * problem screen shows the validator's messages (also on stderr and in
@@ -346,18 +419,27 @@ static int kiosk_main(int argc, char **argv, bool play)
             snprintf(cfg.io_port, sizeof cfg.io_port, "%s", addr.io_port);
             snprintf(cfg.engraver_port, sizeof cfg.engraver_port, "%s", addr.engraver_port);
             snprintf(cfg.scanner_port, sizeof cfg.scanner_port, "%s", addr.scanner_port);
+            /* scripts' `sim "COMMAND"` talks to it (tests drive faults so) */
+            setenv("MINIFAB_SIM_CONTROL", addr.control, 1);
         }
     }
 
-    /* The line: its driver runs on its own thread; an unreachable PLC is not an
-     * error (the visitor side goes on, the screens say the line is down). */
-    if (cfg.plc_uri[0]) {
-        line_drv_opts_t lo;
-        line_drv_opts_default(&lo);
-        lo.poll_ms = cfg.line_poll_ms;
-        line = line_drv_create(cfg.plc_uri, &lo);
-        if (!line)
-            mf_log_error("run", "cannot use the PLC address '%s'", cfg.plc_uri);
+    /* Every configured device, each through its driver on its own thread. An
+     * address that cannot be right stops the kiosk here; an unreachable device
+     * is not an error (the visitor side goes on, the log and the screens say
+     * it is down, its driver retries). */
+    devices_config_t dc = {.line_poll_ms = cfg.line_poll_ms, .engraver_home = cfg.engrave_home};
+    dc.address[DEVICE_LINE] = cfg.plc_uri;
+    dc.address[DEVICE_IO] = cfg.io_port;
+    dc.address[DEVICE_ENGRAVER] = cfg.engraver_port;
+    dc.address[DEVICE_SCANNER] = cfg.scanner_port;
+    char why[512];
+    devices = devices_create(&dc, why, sizeof why);
+    if (!devices) {
+        mf_log_error("run", "%s", why);
+        fprintf(stderr, "minifab run: cannot start: %s\n", why);
+        status = 1;
+        goto done;
     }
 
     app.fullscreen = cfg.fullscreen;
@@ -368,7 +450,7 @@ static int kiosk_main(int argc, char **argv, bool play)
         app.video_poster = poster[0] ? poster : NULL;
         mf_log_info("play", "%s (captions: %s)", media, captions[0] ? captions : "none");
     }
-    app.line = line;
+    app.devices = devices;
     app.line_poll_ms = cfg.line_poll_ms;
     app.width = size_w ? size_w : cfg.window_w;
     app.height = size_h ? size_h : cfg.window_h;
@@ -377,6 +459,9 @@ static int kiosk_main(int argc, char **argv, bool play)
     app.kiosk.high_contrast = cfg.high_contrast;
     app.kiosk.text = kiosk_pack_text;
     app.kiosk.text_ctx = content;
+    app.kiosk.pack = kiosk_pack_content(content);
+    app.kiosk.qr_base_url = cfg.qr_base_url;
+    app.kiosk.mm_per_unit = (float)config_mm_per_unit(&cfg);
     app.stations = kiosk_pack_stations(content, &app.station_count);
     app.problem = kiosk_pack_valid(content) ? NULL : kiosk_pack_problem(content);
     app.reload = kiosk_pack_reload;
@@ -390,7 +475,16 @@ static int kiosk_main(int argc, char **argv, bool play)
                         "or start a virtual display: xvfb-run -a minifab run\n");
 
 done:
-    line_drv_destroy(line);
+    devices_destroy(devices);
+    if (stats) {
+        stats_status_t st;
+        stats_store_sync(stats, 3000);
+        stats_store_status(stats, &st);
+        if (st.queued || st.dropped)
+            mf_log_warn("run", "statistics: %zu events not written, %llu dropped (%s)", st.queued,
+                        (unsigned long long)st.dropped, st.last_error_text);
+    }
+    stats_store_close(stats);
     simproc_stop(sim);
     kiosk_pack_destroy(content);
     yamldoc_errors_deinit(&errs);

@@ -40,4 +40,7 @@ int bench_drivers_engrave(int argc, char **argv);
 /* minifab diag: the technician's view of the devices. app/cmd_diag.c */
 int cmd_diag(int argc, char **argv);
 
+/* minifab stats: the visitor statistics (summary, export, merge). app/cmd_stats.c */
+int cmd_stats(int argc, char **argv);
+
 #endif

@@ -21,6 +21,7 @@ static const mf_command_t commands[] = {
     {"content", "check a content pack, list its trades", cmd_content},
     {"diag", "the technician's view of the devices (ports, line, io, engrave, scan)", cmd_diag},
     {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video, ui)", cmd_bench},
+    {"stats", "visitor statistics: summary, export (csv, xlsx, json, pdf), merge", cmd_stats},
 };
 
 static void print_usage(FILE *out)

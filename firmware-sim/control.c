@@ -52,8 +52,17 @@ static const char control_help[] =
     "engrave-done ORDER [failed]    report the engraving of ORDER\n"
     "plc start|stop|reset|ack       a staff command\n"
     "plc mode auto|maintenance|manual\n"
+    "plc map-version N              publish map version N in IR 0 (play a PLC the kiosk\n"
+    "                               must refuse; 1 = this map)\n"
     "engraver svg PATH              write the burned path as SVG\n"
     "engraver clear                 forget the burned path\n"
+    "engraver drop-ok [SKIP]        the ok after SKIP more (default 0) is lost on the link\n"
+    "engraver hold|resume           the machine's feed-hold / cycle-start button\n"
+    "engraver homing SECONDS [answer]\n"
+    "                               a homing cycle lasts at least SECONDS; like GRBL,\n"
+    "                               '?' is answered only when it ends, unless 'answer'\n"
+    "engraver homing-fail N         the next homing cycle ends in ALARM:N (6..9)\n"
+    "engraver set N VALUE           GRBL setting $N=VALUE (e.g. 22 1: homing on)\n"
     "quit                           stop the simulator\n";
 
 const char *control_help_text(void)
@@ -360,7 +369,12 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             plc_cmd(w, o, MF_PLC_CMD_RESET, args, now);
         else if (strcmp(a1, "ack") == 0)
             plc_cmd(w, o, MF_PLC_CMD_ACK, args, now);
-        else if (strcmp(a1, "mode") == 0 && a2) {
+        else if (strcmp(a1, "map-version") == 0 && a2) {
+            if (!parse_uint(a2, 0, 65535, &u))
+                err = "map-version 0..65535 expected";
+            else
+                plc_model_set_map_version(w->plc, (uint16_t)u);
+        } else if (strcmp(a1, "mode") == 0 && a2) {
             static const char *modes[] = {"", "auto", "maintenance", "manual"};
             for (unsigned m = 1; m <= MF_MODE_MAX; m++) {
                 if (strcmp(a2, modes[m]) == 0)
@@ -368,15 +382,38 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             }
             plc_cmd(w, o, MF_PLC_CMD_SET_MODE, args, now);
         } else
-            err = "plc start|stop|reset|ack|mode M";
+            err = "plc start|stop|reset|ack|mode M|map-version N";
     } else if (strcmp(cmd, "engraver") == 0 && a1 && w->grbl) {
         if (strcmp(a1, "svg") == 0 && a2) {
             if (grbl_sim_write_svg(w->grbl, a2) != 0)
                 err = "cannot write the SVG";
         } else if (strcmp(a1, "clear") == 0) {
             grbl_sim_clear_burns(w->grbl);
+        } else if (strcmp(a1, "drop-ok") == 0) {
+            if (a2 && !parse_uint(a2, 0, 100000, &u))
+                err = "engraver drop-ok [SKIP], SKIP 0..100000";
+            else
+                grbl_sim_drop_ok(w->grbl, a2 ? u : 0);
+        } else if (strcmp(a1, "hold") == 0 || strcmp(a1, "resume") == 0) {
+            grbl_sim_machine_hold(w->grbl, strcmp(a1, "hold") == 0, sim_now_us());
+        } else if (strcmp(a1, "homing") == 0) {
+            const char *a3 = argc > 3 ? argv[3] : NULL;
+            if (!parse_uint(a2, 0, 600, &u) || (a3 && strcmp(a3, "answer") != 0))
+                err = "engraver homing SECONDS (0..600) [answer]";
+            else
+                grbl_sim_set_homing(w->grbl, (double)u, a3 != NULL);
+        } else if (strcmp(a1, "homing-fail") == 0) {
+            if (!parse_uint(a2, 0, 9, &u) || grbl_sim_fail_homing(w->grbl, u) != 0)
+                err = "engraver homing-fail N (6..9, 0 = succeed)";
+        } else if (strcmp(a1, "set") == 0) {
+            const char *a3 = argc > 3 ? argv[3] : NULL;
+            char *end = NULL;
+            double val = a3 ? strtod(a3, &end) : -1;
+            if (!parse_uint(a2, 0, 1000, &u) || !a3 || *end ||
+                grbl_sim_set_setting(w->grbl, u, val) != 0)
+                err = "engraver set N VALUE (a setting of this board, VALUE >= 0)";
         } else {
-            err = "engraver svg PATH|clear";
+            err = "engraver svg PATH|clear|drop-ok|hold|resume|homing|homing-fail|set";
         }
     } else if (strcmp(cmd, "quit") == 0) {
         quit = 1;

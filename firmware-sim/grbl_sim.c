@@ -124,6 +124,14 @@ struct grbl_sim {
 
     grbl_setting_t settings[SETTINGS_COUNT];
 
+    /* Faults and machine-side actions (control socket). */
+    int drop_ok_after; /* the ok after this many more is lost; -1 = none */
+    unsigned oks_dropped;
+    int homing_answers;   /* 1: '?' answered while homing (not GRBL); 0: deferred (GRBL) */
+    int status_deferred;  /* a '?' arrived while homing: answered when it ends */
+    double homing_min_s;  /* a homing cycle lasts at least this long */
+    unsigned homing_fail; /* the next cycle ends in ALARM:N (6..9), 0 = succeeds */
+
     /* planner and motion */
     grbl_block_t blocks[GRBL_SIM_PLANNER_BLOCKS];
     size_t bhead, bcount;
@@ -424,6 +432,7 @@ static void soft_reset(grbl_sim_t *g)
     parser_defaults(g);
     g->critical = 0;
     g->hold_complete = 0;
+    g->status_deferred = 0;
     out_printf(g, GRBL_BANNER);
     if (was_alarm || setting(g, 22) != 0.0) {
         g->state = ST_ALARM;
@@ -599,8 +608,12 @@ static int system_execute(grbl_sim_t *g, const char *l)
                 far = fabs(g->pos[i]);
         }
         double seek = setting(g, 25) / 60.0;
+        double secs = far / (seek > 0 ? seek : 1.0) + 0.3;
+        if (secs < g->homing_min_s)
+            secs = g->homing_min_s;
         g->state = ST_HOME;
-        g->busy_until = g->t + (uint64_t)((far / (seek > 0 ? seek : 1.0) + 0.3) * 1e6);
+        g->status_deferred = 0;
+        g->busy_until = g->t + (uint64_t)(secs * 1e6);
         g->phase = P_HOMING;
         return -1;
     }
@@ -917,6 +930,10 @@ static int gcode_execute(grbl_sim_t *g, const char *l)
 
 static void respond(grbl_sim_t *g, int rc)
 {
+    if (rc == 0 && g->drop_ok_after >= 0 && g->drop_ok_after-- == 0) {
+        g->oks_dropped++; /* lost on the USB link: the line did run */
+        return;
+    }
     if (rc == 0)
         out_printf(g, "ok\r\n");
     else if (rc > 0)
@@ -953,7 +970,12 @@ static void realtime(grbl_sim_t *g, unsigned char c)
 {
     switch (c) {
     case '?':
-        status_report(g);
+        /* GRBL's homing cycle is a blocking loop that only watches for a
+         * reset: the report waits for the end of the cycle. */
+        if (g->state == ST_HOME && !g->homing_answers)
+            g->status_deferred = 1;
+        else
+            status_report(g);
         break;
     case '!':
         if (g->state == ST_RUN || g->state == ST_IDLE) {
@@ -1050,11 +1072,26 @@ static void protocol_step(grbl_sim_t *g)
     case P_HOMING:
         if (g->t < g->busy_until)
             return;
+        if (g->homing_fail) {
+            /* GRBL 1.1: the alarm, then the reset it implies: the banner
+             * again, locked until $H or $X. No ok for the $H. */
+            unsigned code = g->homing_fail;
+            g->homing_fail = 0;
+            g->status_deferred = 0;
+            raise_alarm(g, code);
+            out_printf(g, GRBL_BANNER);
+            out_printf(g, "[MSG:'$H'|'$X' to unlock]\r\n");
+            return;
+        }
         memset(g->pos, 0, sizeof g->pos);
         planner_flush(g);
         g->state = ST_IDLE;
         g->alarm = 0;
         g->phase = P_COLLECT;
+        if (g->status_deferred) {
+            g->status_deferred = 0;
+            status_report(g);
+        }
         respond(g, 0);
         return;
     case P_COLLECT:
@@ -1127,6 +1164,7 @@ grbl_sim_t *grbl_sim_create(const grbl_sim_config_t *cfg, uint64_t now_us)
     g->cfg = cfg ? *cfg : def;
     g->byte_us_x1000 = g->cfg.baud ? 10000000000ULL / g->cfg.baud : 0;
     memcpy(g->settings, default_settings, sizeof default_settings);
+    g->drop_ok_after = -1;
     g->t = now_us;
     g->out_last = g->in_last = now_us;
     g->state = ST_IDLE;
@@ -1215,6 +1253,45 @@ int grbl_sim_raise_alarm(grbl_sim_t *g, unsigned code, uint64_t now_us)
     return 0;
 }
 
+void grbl_sim_drop_ok(grbl_sim_t *g, unsigned skip)
+{
+    g->drop_ok_after = skip > 100000u ? 100000 : (int)skip;
+}
+
+unsigned grbl_sim_oks_dropped(const grbl_sim_t *g)
+{
+    return g->oks_dropped;
+}
+
+void grbl_sim_machine_hold(grbl_sim_t *g, int hold, uint64_t now_us)
+{
+    grbl_sim_advance(g, now_us);
+    realtime(g, hold ? '!' : '~');
+}
+
+void grbl_sim_set_homing(grbl_sim_t *g, double min_seconds, int answers_status)
+{
+    g->homing_min_s = min_seconds < 0 ? 0 : (min_seconds > 600 ? 600 : min_seconds);
+    g->homing_answers = answers_status != 0;
+}
+
+int grbl_sim_fail_homing(grbl_sim_t *g, unsigned code)
+{
+    if (code != 0 && (code < 6 || code > 9))
+        return MF_EINVAL;
+    g->homing_fail = code;
+    return 0;
+}
+
+int grbl_sim_set_setting(grbl_sim_t *g, unsigned id, double value)
+{
+    grbl_setting_t *st = setting_find(g, id);
+    if (!st || value < 0 || value > 1e6)
+        return MF_EINVAL;
+    st->value = st->integer ? floor(value) : value;
+    return 0;
+}
+
 void grbl_sim_set_burn_log(grbl_sim_t *g, FILE *log)
 {
     g->burn_log = log;
@@ -1283,9 +1360,9 @@ size_t grbl_sim_format_status(const grbl_sim_t *g, char *buf, size_t size)
     int n = snprintf(buf, size,
                      "engraver.state %s\nengraver.alarm %u\nengraver.pos %.3f %.3f %.3f\n"
                      "engraver.planner %zu\nengraver.rx %zu\nengraver.rx_overflows %zu\n"
-                     "engraver.burns %zu\n",
+                     "engraver.burns %zu\nengraver.oks_dropped %u\n",
                      state_text(g), g->alarm, g->pos[0], g->pos[1], g->pos[2], g->bcount, g->rx_len,
-                     g->rx_overflows, g->burns_len);
+                     g->rx_overflows, g->burns_len, g->oks_dropped);
     if (n < 0)
         return 0;
     return (size_t)n < size ? (size_t)n : size - 1;

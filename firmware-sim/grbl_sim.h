@@ -59,6 +59,25 @@ uint64_t grbl_sim_next_event_us(const grbl_sim_t *g, uint64_t now_us);
  * motion at once, as a limit switch would. Returns 0 or MF_EINVAL. */
 int grbl_sim_raise_alarm(grbl_sim_t *g, unsigned code, uint64_t now_us);
 
+/* Faults and the machine's own controls (the control socket):
+ *   grbl_sim_drop_ok: the 'ok' after SKIP more is lost on the link (the line
+ *     ran; the host never hears it), once;
+ *   grbl_sim_machine_hold: the machine's feed-hold (1) / cycle-start (0)
+ *     button, as '!' / '~' from another program would;
+ *   grbl_sim_set_homing: a homing cycle lasts at least MIN_SECONDS; like GRBL
+ *     (answers_status 0, the default) a '?' during the cycle is answered only
+ *     when it ends, just before its 'ok'; 1 answers at once (<Home|...>);
+ *   grbl_sim_fail_homing: the next homing cycle ends in ALARM:CODE (6..9; 0
+ *     cancels), then the banner and the unlock message, as GRBL restarts;
+ *   grbl_sim_set_setting: $N=VALUE as if set from the console (MF_EINVAL for
+ *     a setting this board does not have). */
+void grbl_sim_drop_ok(grbl_sim_t *g, unsigned skip);
+unsigned grbl_sim_oks_dropped(const grbl_sim_t *g);
+void grbl_sim_machine_hold(grbl_sim_t *g, int hold, uint64_t now_us);
+void grbl_sim_set_homing(grbl_sim_t *g, double min_seconds, int answers_status);
+int grbl_sim_fail_homing(grbl_sim_t *g, unsigned code);
+int grbl_sim_set_setting(grbl_sim_t *g, unsigned id, double value);
+
 /* Burned path: every executed G1/G2/G3 segment with the laser on
  * (M3/M4 with S > 0) is appended as a line
  *   "burn X0 Y0 X1 Y1 S F" (mm, mm/min)

@@ -37,6 +37,9 @@ static void usage(FILE *f)
         "usage: minifab-sim [OPTIONS]\n\n"
         "  --plc-host ADDR        PLC listen address (default 127.0.0.1)\n"
         "  --plc-port N           PLC Modbus TCP port, unit 1 (default 1502; 0 = any free)\n"
+        "  --scan-ms N            the PLC copies its registers once per N ms scan, as a real\n"
+        "                         PLC (1..1000; default 0: rendered after every write)\n"
+        "  --plc-idle S           close a PLC client silent for S seconds (default 60)\n"
         "  --io-pty PATH          I/O module (Modbus RTU, unit 2) link (default /tmp/minifab-io)\n"
         "  --engraver-pty PATH    GRBL 1.1 engraver link (default /tmp/minifab-engraver)\n"
         "  --scanner-pty PATH     ticket scanner link (default /tmp/minifab-scanner)\n"
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
     memset(&world, 0, sizeof world);
     sim_world_t *w = &world;
     w->opt = (sim_options_t){.plc_host = "127.0.0.1",
+                             .plc_idle_s = 60,
                              .plc_port = MF_PLC_DEFAULT_PORT,
                              .io_pty = "/tmp/minifab-io",
                              .engraver_pty = "/tmp/minifab-engraver",
@@ -83,6 +87,7 @@ int main(int argc, char **argv)
     grbl_sim_config_t gcfg;
     grbl_sim_config_default(&gcfg);
     const char *log_file = NULL;
+    int quiet = 0;
     FILE *burn_log = NULL;
     int status = 1;
 
@@ -103,6 +108,8 @@ int main(int argc, char **argv)
         O_LEVEL,
         O_LOGF,
         O_QUIET,
+        O_SCAN_MS,
+        O_IDLE,
         O_HELP,
         O_VERSION
     };
@@ -122,6 +129,8 @@ int main(int argc, char **argv)
                                          {"log-level", required_argument, 0, O_LEVEL},
                                          {"log-file", required_argument, 0, O_LOGF},
                                          {"quiet", no_argument, 0, O_QUIET},
+                                         {"scan-ms", required_argument, 0, O_SCAN_MS},
+                                         {"plc-idle", required_argument, 0, O_IDLE},
                                          {"help", no_argument, 0, O_HELP},
                                          {"version", no_argument, 0, O_VERSION},
                                          {0, 0, 0, 0}};
@@ -198,7 +207,26 @@ int main(int argc, char **argv)
             break;
         case O_QUIET:
             mf_log_set_stderr(0);
+            quiet = 1;
             break;
+        case O_SCAN_MS: {
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 1000) {
+                fprintf(stderr, "minifab-sim: --scan-ms: 0..1000 expected, got '%s'\n", optarg);
+                return 2;
+            }
+            w->opt.plc_scan_ms = (unsigned)v;
+            break;
+        }
+        case O_IDLE: {
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 86400) {
+                fprintf(stderr, "minifab-sim: --plc-idle: 1..86400 s expected, got '%s'\n", optarg);
+                return 2;
+            }
+            w->opt.plc_idle_s = (unsigned)v;
+            break;
+        }
         case O_HELP:
         case 'h':
             usage(stdout);
@@ -251,8 +279,15 @@ int main(int argc, char **argv)
         grbl_sim_set_burn_log(w->grbl, burn_log);
     }
 
-    if (plc_server_prepare(w) != 0)
+    int prc = plc_server_prepare(w);
+    if (prc != 0) {
+        /* Said on stderr even with --quiet (the log said it otherwise): the
+         * simulator does not start. */
+        if (quiet)
+            fprintf(stderr, "minifab-sim: cannot listen on %s:%d: %s\n", w->opt.plc_host,
+                    w->opt.plc_port, mf_strerror(prc));
         goto out;
+    }
     if (w->opt.control_path && control_prepare(w) != 0)
         goto out;
     struct {

@@ -26,6 +26,10 @@
 #define PLC_ABORTING_S 0.5
 #define PLC_CLEARING_S 1.0
 #define PLC_ENGRAVE_POSITION_S 2.0 /* at station 4, before the PC is asked */
+/* Every alarm that can be in force at once: e-stop, jam and sensor at six
+ * stations, robot, quality, engraver, six magazines (22). The register
+ * table shows the 8 oldest (REGISTERS.md, alarm table). */
+#define PLC_ALARMS_MAX 24
 
 static const double plc_work_s[MF_STATION_COUNT] = {
     8.0,  /* 2 store: pick the blank, place it on the pallet */
@@ -51,7 +55,7 @@ typedef struct {
     double arrived; /* line clock when the piece arrived */
     int done;       /* cycle complete, waiting for the next station */
     int engrave_wait;
-    uint64_t engrave_deadline_ms;
+    uint64_t engrave_left_ms; /* real ms before ENGRAVER_TIMEOUT; runs only in Execute */
     double last_cycle, sum_cycle;
     uint32_t cycles;
 } plc_station_t;
@@ -80,6 +84,7 @@ struct plc_model {
     int reset_after_clear;
     mf_line_mode_t mode;
     uint16_t heartbeat;
+    uint16_t map_version; /* MF_PLC_MAP_VERSION; tests play another PLC */
     int estop_open;
 
     plc_station_t st[MF_STATION_COUNT];
@@ -95,7 +100,7 @@ struct plc_model {
     } finished_log[MF_PLC_FINISHED_SLOTS];
 
     unsigned magazine[MF_COLOUR_COUNT + 1];
-    plc_alarm_t alarms[MF_PLC_ALARM_SLOTS];
+    plc_alarm_t alarms[PLC_ALARMS_MAX]; /* oldest first; the first 8 are published */
     unsigned alarm_count;
     plc_mbox_t mbox[MF_PLC_MBOX_COUNT];
 };
@@ -156,8 +161,8 @@ static void alarm_raise(plc_model_t *m, unsigned code, unsigned st, unsigned par
 {
     plc_alarm_t *a = alarm_find(m, code, st, param);
     if (!a) {
-        if (m->alarm_count == MF_PLC_ALARM_SLOTS)
-            a = &m->alarms[MF_PLC_ALARM_SLOTS - 1]; /* full: the newest replaces the last */
+        if (m->alarm_count == PLC_ALARMS_MAX)
+            a = &m->alarms[PLC_ALARMS_MAX - 1]; /* cannot happen: 22 kinds at most */
         else
             a = &m->alarms[m->alarm_count++];
         a->code = (uint16_t)code;
@@ -230,8 +235,9 @@ plc_model_t *plc_model_create(const plc_model_config_t *cfg, uint64_t now_ms)
     m->cfg = *cfg;
     m->rng = cfg->seed ? cfg->seed : 0x9E3779B97F4A7C15ULL;
     m->start_ms = m->now_ms = now_ms;
-    m->state = MF_PACKML_STOPPED;
+    m->state = MF_PACKML_STOPPED; /* power-up: Stopped, mode auto (REGISTERS.md) */
     m->mode = MF_MODE_AUTO;
+    m->map_version = MF_PLC_MAP_VERSION;
     for (unsigned c = 1; c <= MF_COLOUR_COUNT; c++)
         m->magazine[c] = MF_PLC_MAGAZINE_FULL;
     return m;
@@ -321,13 +327,13 @@ static void stations_step(plc_model_t *m, double dt)
                 s->elapsed >= ask_at) {
                 s->elapsed = ask_at;
                 s->engrave_wait = 1;
-                s->engrave_deadline_ms = m->now_ms + (uint64_t)m->cfg.engrave_timeout_s * 1000u;
+                s->engrave_left_ms = (uint64_t)m->cfg.engrave_timeout_s * 1000u;
             } else if (s->elapsed >= plc_cycle_s(st)) {
                 s->elapsed = plc_cycle_s(st);
                 station_complete(m, st);
             }
         }
-        if (st == MF_STATION_ENGRAVE && s->engrave_wait && m->now_ms >= s->engrave_deadline_ms) {
+        if (st == MF_STATION_ENGRAVE && s->engrave_wait && s->engrave_left_ms == 0) {
             plc_alarm_t *a = alarm_find(m, MF_ALARM_ENGRAVER_TIMEOUT, MF_STATION_ENGRAVE, 0);
             if (!a || !a->active)
                 alarm_raise(m, MF_ALARM_ENGRAVER_TIMEOUT, MF_STATION_ENGRAVE, 0);
@@ -364,8 +370,15 @@ void plc_model_step(plc_model_t *m, uint64_t now_ms)
 {
     if (now_ms < m->now_ms)
         now_ms = m->now_ms;
-    double dt = (double)(now_ms - m->now_ms) / 1000.0 * m->cfg.speed;
+    uint64_t real_dt_ms = now_ms - m->now_ms;
+    double dt = (double)real_dt_ms / 1000.0 * m->cfg.speed;
     m->now_ms = now_ms;
+    /* The engraving timeout counts real time in Execute only: a stopped or
+     * aborted line does not make the kiosk late (REGISTERS.md, engraving). */
+    plc_station_t *eng = station(m, MF_STATION_ENGRAVE);
+    if (eng->engrave_wait && m->state == MF_PACKML_EXECUTE)
+        eng->engrave_left_ms =
+            eng->engrave_left_ms > real_dt_ms ? eng->engrave_left_ms - real_dt_ms : 0;
     m->line_clock += dt;
     m->heartbeat++;
 
@@ -452,6 +465,8 @@ static int cmd_ack(plc_model_t *m)
 
 static int cmd_reset(plc_model_t *m)
 {
+    if (m->estop_open)
+        return MF_PLC_RES_ESTOP; /* in every state, as START (REGISTERS.md table) */
     switch (m->state) {
     case MF_PACKML_STOPPED:
         m->state = MF_PACKML_RESETTING;
@@ -464,8 +479,6 @@ static int cmd_reset(plc_model_t *m)
         m->reset_after_clear = 1;
         return MF_PLC_RES_OK;
     case MF_PACKML_ABORTED:
-        if (m->estop_open)
-            return MF_PLC_RES_ESTOP;
         if (abort_cause_present(m))
             return MF_PLC_RES_BAD_STATE;
         cmd_ack(m);
@@ -598,6 +611,10 @@ static void mbox_handle(plc_model_t *m, plc_mbox_t *b, uint64_t now_ms)
     uint16_t seq = b->req[0];
     if (!b->owner || seq == 0 || seq == b->ack_seq)
         return;
+    if (b->req[1] == MF_PLC_CMD_RELEASE) {
+        memset(b, 0, sizeof *b); /* its owner frees it (the token came with it) */
+        return;
+    }
     uint32_t order = 0;
     b->result = (uint16_t)plc_model_command(m, (mf_plc_cmd_t)b->req[1], &b->req[2], now_ms, &order);
     b->order = order;
@@ -610,6 +627,8 @@ int plc_model_write_holding(plc_model_t *m, unsigned addr, unsigned count, const
 {
     if (count == 0 || addr >= MF_PLC_HR_COUNT || count > MF_PLC_HR_COUNT - addr)
         return 2; /* illegal data address */
+    if (addr / MF_PLC_MBOX_STRIDE != (addr + count - 1) / MF_PLC_MBOX_STRIDE)
+        return 2; /* one write, one mailbox: never two at once */
 
     /* Check every touched mailbox before changing anything. */
     for (unsigned k = addr / MF_PLC_MBOX_STRIDE; k <= (addr + count - 1) / MF_PLC_MBOX_STRIDE;
@@ -624,11 +643,16 @@ int plc_model_write_holding(plc_model_t *m, unsigned addr, unsigned count, const
             uint32_t token = ((uint32_t)values[base - addr] << 16) | values[base + 1 - addr];
             if (token != 0 && b->owner != 0 && token != b->owner)
                 return 6; /* someone else's mailbox */
+            if (token == 0 && b->owner != 0)
+                return 6; /* only the owner frees it, with RELEASE and its token */
             int writes_request = addr + count > base + 2;
             if (token == 0 && writes_request)
                 return 3; /* releasing and requesting at once */
         } else if (b->owner == 0) {
             return 3; /* request into a free mailbox */
+        } else if (addr <= base + MF_PLC_MBOX_CMD && base + MF_PLC_MBOX_CMD < addr + count &&
+                   values[base + MF_PLC_MBOX_CMD - addr] == MF_PLC_CMD_RELEASE) {
+            return 3; /* RELEASE without the token: anyone could free anyone's */
         }
     }
 
@@ -645,10 +669,8 @@ int plc_model_write_holding(plc_model_t *m, unsigned addr, unsigned count, const
                 continue; /* both halves handled below */
             if (off == MF_PLC_MBOX_OWNER + 1) {
                 uint32_t token = ((uint32_t)values[a - 1 - addr] << 16) | v;
-                if (token == 0)
-                    memset(b, 0, sizeof *b); /* released */
-                else
-                    b->owner = token;
+                if (token != 0)
+                    b->owner = token; /* a zero token only reaches a free mailbox: no-op */
                 continue;
             }
             b->req[off - MF_PLC_MBOX_SEQ] = v;
@@ -707,6 +729,11 @@ int plc_model_set_speed(plc_model_t *m, double speed, uint64_t now_ms)
     return 0;
 }
 
+void plc_model_set_map_version(plc_model_t *m, uint16_t version)
+{
+    m->map_version = version;
+}
+
 double plc_model_speed(const plc_model_t *m)
 {
     return m->cfg.speed;
@@ -754,20 +781,24 @@ void plc_model_render(const plc_model_t *m, plc_regs_t *r)
 {
     memset(r, 0, sizeof *r);
     uint16_t *ir = r->ir;
-    ir[MF_PLC_IR_MAP_VERSION] = MF_PLC_MAP_VERSION;
+    ir[MF_PLC_IR_MAP_VERSION] = m->map_version;
     ir[MF_PLC_IR_LINE_STATE] = (uint16_t)m->state;
     ir[MF_PLC_IR_LINE_MODE] = (uint16_t)m->mode;
-    ir[MF_PLC_IR_ALARM_COUNT] = (uint16_t)m->alarm_count;
+    unsigned listed = m->alarm_count < MF_PLC_ALARM_SLOTS ? m->alarm_count : MF_PLC_ALARM_SLOTS;
+    ir[MF_PLC_IR_ALARM_COUNT] = (uint16_t)listed;
+    ir[MF_PLC_IR_ALARM_TOTAL] = (uint16_t)m->alarm_count;
     uint32_t mask = 0;
     int any_active = 0, any_unacked = 0;
     for (unsigned i = 0; i < m->alarm_count; i++) {
         const plc_alarm_t *a = &m->alarms[i];
-        uint16_t *e = &ir[MF_PLC_IR_ALARM(i)];
-        e[MF_PLC_ALARM_CODE] = a->code;
-        e[MF_PLC_ALARM_STATION] = a->station;
-        e[MF_PLC_ALARM_PARAM] = a->param;
-        e[MF_PLC_ALARM_FLAGS] = (uint16_t)((a->active ? MF_PLC_ALARM_F_ACTIVE : 0) |
-                                           (a->unacked ? MF_PLC_ALARM_F_UNACKED : 0));
+        if (i < listed) {
+            uint16_t *e = &ir[MF_PLC_IR_ALARM(i)];
+            e[MF_PLC_ALARM_CODE] = a->code;
+            e[MF_PLC_ALARM_STATION] = a->station;
+            e[MF_PLC_ALARM_PARAM] = a->param;
+            e[MF_PLC_ALARM_FLAGS] = (uint16_t)((a->active ? MF_PLC_ALARM_F_ACTIVE : 0) |
+                                               (a->unacked ? MF_PLC_ALARM_F_UNACKED : 0));
+        }
         if (a->active) {
             mask |= 1u << a->code;
             if (!any_active)
@@ -788,9 +819,7 @@ void plc_model_render(const plc_model_t *m, plc_regs_t *r)
     const plc_station_t *eng = station_c(m, MF_STATION_ENGRAVE);
     if (eng->engrave_wait) {
         mf_regmap_put_u32(&ir[MF_PLC_IR_ENGRAVE_ORDER], eng->piece.id);
-        uint64_t left = eng->engrave_deadline_ms > m->now_ms
-                            ? (eng->engrave_deadline_ms - m->now_ms + 999u) / 1000u
-                            : 0;
+        uint64_t left = (eng->engrave_left_ms + 999u) / 1000u;
         ir[MF_PLC_IR_ENGRAVE_LEFT_S] = (uint16_t)(left > 65535 ? 65535 : left);
     }
     double pct = m->cfg.speed * 100.0 + 0.5;

@@ -54,9 +54,11 @@ void plc_model_press_coil(plc_model_t *m, unsigned coil, uint64_t now_ms);
 
 /* A write of count holding registers from addr (FC06/FC16). All or nothing:
  * returns 0 when applied, else the Modbus exception code to answer (2 illegal
- * address, 3 illegal value: half an owner or a free mailbox, 6 busy: mailbox
- * owned by another token). Requests in touched mailboxes are handled before
- * it returns. */
+ * address: outside the table or across two mailboxes; 3 illegal value: half
+ * an owner, a request into a free mailbox, RELEASE without the token; 6 busy:
+ * the mailbox is owned by another token, or a zero owner written over one).
+ * The request in the touched mailbox is handled before it returns (RELEASE
+ * frees it). */
 int plc_model_write_holding(plc_model_t *m, unsigned addr, unsigned count, const uint16_t *values,
                             uint64_t now_ms);
 
@@ -74,13 +76,15 @@ int plc_model_set_magazine(plc_model_t *m, unsigned colour, unsigned count);
 /* Changes the line's speed factor (> 0); 0 or MF_EINVAL. */
 int plc_model_set_speed(plc_model_t *m, double speed, uint64_t now_ms);
 double plc_model_speed(const plc_model_t *m);
+/* Publishes another map version in IR 0 (tests: a PLC this kiosk must refuse). */
+void plc_model_set_map_version(plc_model_t *m, uint16_t version);
 
 /* Small accessors for tests and the status text. */
 mf_packml_state_t plc_model_line_state(const plc_model_t *m);
 mf_packml_state_t plc_model_station_state(const plc_model_t *m, unsigned station);
 uint32_t plc_model_good(const plc_model_t *m);
 uint32_t plc_model_rejected(const plc_model_t *m);
-unsigned plc_model_alarm_count(const plc_model_t *m);
+unsigned plc_model_alarm_count(const plc_model_t *m); /* all in force, may exceed 8 */
 
 /* Writes a human-readable multi-line state into buf (always terminated).
  * Returns the length written. */

@@ -52,6 +52,9 @@ typedef struct {
     const char *control_path;
     const char *engraver_log; /* burned path, one line per segment, or NULL */
     int no_rtu_timing;        /* skip the 115200-baud delays (benchmarks) */
+    unsigned plc_scan_ms;     /* 0: inputs follow every write at once (10 ms steps);
+                                 N: the PLC copies its inputs once per N ms scan */
+    unsigned plc_idle_s;      /* a PLC client silent this long is closed (60) */
 } sim_options_t;
 
 typedef struct {

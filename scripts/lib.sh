@@ -30,12 +30,23 @@ install_packages() {
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# configure BUILD_TYPE [extra cmake args...]: (re)configures build/.
+# The build tree configure and build use: build/ unless MINIFAB_BUILD_DIR
+# names another (scripts/run-tests.sh builds a Release tree in build-rel/).
+build_dir() {
+    echo "${MINIFAB_BUILD_DIR:-$MINIFAB_ROOT/build}"
+}
+
+# configure BUILD_TYPE [extra cmake args...]: (re)configures the build tree.
 configure() {
     local type="$1"
     shift
-    say "configuring ($type) in build/"
-    cmake -S "$MINIFAB_ROOT" -B "$MINIFAB_ROOT/build" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+    local ccache=()
+    if command -v ccache >/dev/null; then
+        ccache=(-DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    fi
+    say "configuring ($type) in $(build_dir)"
+    cmake -S "$MINIFAB_ROOT" -B "$(build_dir)" -DCMAKE_BUILD_TYPE="$type" "${ccache[@]}" "$@" \
+        >/dev/null
 }
 
 # build [TARGET...]: builds the targets (all when none is named).
@@ -44,8 +55,8 @@ build() {
     for t in "$@"; do
         args+=(--target "$t")
     done
-    say "building ${*:-everything}"
-    cmake --build "$MINIFAB_ROOT/build" -j"$(nproc)" "${args[@]}"
+    say "building ${*:-everything} in $(build_dir)"
+    cmake --build "$(build_dir)" -j"$(nproc)" "${args[@]}"
 }
 
 # Generates the sample job videos when they are missing (not committed).

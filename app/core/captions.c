@@ -157,6 +157,9 @@ int captions_parse(const char *name, const char *text, size_t len, captions_t *o
         yamldoc_errors_add(errs, name, 0, 0, "not a text file (contains NUL bytes)");
         return MF_EPARSE;
     }
+    /* A file saved as Latin-1 or ANSI would show "pi?ces de m?tal" on screen. */
+    if (!yamldoc_check_utf8(name, text, len, errs))
+        return MF_EPARSE;
     if ((size_t)(r.end - r.p) >= 6 && memcmp(r.p, "WEBVTT", 6) == 0) {
         vtt = true;
         /* The header: the WEBVTT line and what follows up to the first blank. */

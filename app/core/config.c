@@ -7,6 +7,7 @@
 #include "mf_error.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,14 @@ void config_init(config_t *cfg)
     cfg->window_h = 720;
     /* A truck is noisy, but a kiosk must not deafen the next stand. */
     cfg->video_volume_max = 80;
+    /* Empty: the QR code at the end of a visit leads to the job sheet of the
+     * trade the visitor looked at longest (every trade has its own link). An
+     * organiser with a page listing several trades sets it, with {ids}. */
+    cfg->qr_base_url[0] = '\0';
+    /* The truck's kiosks are 15.6" full HD touch screens. */
+    cfg->screen_diagonal_in = 15.6;
+    cfg->screen_px_w = 1920;
+    cfg->screen_px_h = 1080;
     /* No device address: use the simulated line, so a fresh clone just works. */
     cfg->sim = true;
     /* 50 ms: 20 snapshots a second, smooth enough to watch pieces move. */
@@ -38,6 +47,9 @@ void config_init(config_t *cfg)
     snprintf(cfg->log_level, sizeof cfg->log_level, "info");
     /* 1 MiB of log (plus one old generation) is weeks of a kiosk's messages. */
     cfg->log_file_kib = 1024;
+    /* Funders ask for two years of figures; a month more leaves time to export. */
+    cfg->stats_retention_months = 25;
+    /* kiosk_id, stop_*, group_*: empty, the store keeps its own (see config.h). */
     /* engrave_*: left at 0, which means the engraver driver's own defaults
      * (gcode_text_cfg_default in drivers/gcode): they are kept in one place. */
 }
@@ -61,7 +73,9 @@ typedef struct {
         name, KEY_INT, offsetof(config_t, field), sizeof(int), lo, hi                              \
     }
 #define KDBL(name, field, lo, hi)                                                                  \
-    {name, KEY_DOUBLE, offsetof(config_t, field), sizeof(double), lo, hi}
+    {                                                                                              \
+        name, KEY_DOUBLE, offsetof(config_t, field), sizeof(double), lo, hi                        \
+    }
 #define KBOOL(name, field)                                                                         \
     {                                                                                              \
         name, KEY_BOOL, offsetof(config_t, field), sizeof(bool), 0, 1                              \
@@ -77,6 +91,10 @@ static const config_key_t config_keys[] = {
     KINT("window_width", window_w, 320, 7680),
     KINT("window_height", window_h, 240, 7680),
     KINT("video_volume_max", video_volume_max, 0, 100),
+    KSTR("qr_base_url", qr_base_url),
+    KDBL("screen_diagonal_in", screen_diagonal_in, 5, 100),
+    KINT("screen_width_px", screen_px_w, 320, 7680),
+    KINT("screen_height_px", screen_px_h, 240, 7680),
     KBOOL("sim", sim),
     KSTR("plc", plc_uri),
     KSTR("io", io_port),
@@ -91,20 +109,80 @@ static const config_key_t config_keys[] = {
     KINT("engrave_feed", engrave_feed, 0, 20000),
     KINT("engrave_max_chars", engrave_max_chars, 0, 60),
     KBOOL("engrave_home", engrave_home),
+    KSTR("kiosk_id", kiosk_id),
+    KINT("stats_retention_months", stats_retention_months, 1, 120),
+    KSTR("stop_id", stop_id),
+    KSTR("stop_town", stop_town),
+    KSTR("stop_venue", stop_venue),
+    KSTR("stop_first_day", stop_first_day),
+    KSTR("stop_last_day", stop_last_day),
+    KSTR("group_type", group_type),
+    KSTR("group_level", group_level),
+    KSTR("group_name", group_name),
+    KINT("group_headcount", group_headcount, 0, 10000),
     KSTR("log_level", log_level),
     KINT("log_file_kib", log_file_kib, 16, 1048576),
 };
+
+/* String keys whose value is one word of a list: checked where the value is
+ * written (a file's line and column, the environment, the command line). */
+static const struct {
+    const char *key;
+    const char *words[6]; /* NULL-terminated */
+    const char *expect;   /* the list, as the message says it */
+} config_choices[] = {
+    {"language", {"fr", "en", NULL}, "fr or en"},
+    {"log_level", {"debug", "info", "warn", "error", NULL}, "debug, info, warn or error"},
+    {"group_type",
+     {"school", "job_seekers", "company", "general_public", "other"},
+     "school, job_seekers, company, general_public or other"},
+};
+
+/* NULL when VALUE is acceptable for KEY, else the words it expects. */
+static const char *config_choice_expect(const char *key, const char *value)
+{
+    for (size_t i = 0; i < sizeof config_choices / sizeof config_choices[0]; i++) {
+        if (strcmp(config_choices[i].key, key) != 0)
+            continue;
+        for (size_t j = 0; config_choices[i].words[j]; j++)
+            if (!strcmp(config_choices[i].words[j], value))
+                return NULL;
+        return config_choices[i].expect;
+    }
+    return NULL;
+}
+
+/* "" or YYYY-MM-DD. */
+static bool day_ok(const char *d)
+{
+    if (!d[0])
+        return true;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
+            return false;
+    return d[10] == '\0';
+}
 
 static int set_key(config_t *cfg, const config_key_t *k, const char *text, const char *file,
                    struct fy_node *node, yamldoc_errors_t *errs)
 {
     char *field = (char *)cfg + k->offset;
+    const char *expect;
     switch (k->type) {
     case KEY_STRING:
         if (strlen(text) >= k->size) {
             yamldoc_errors_at(errs, file, node, "'%s' is too long (at most %zu characters)",
                               k->name, k->size - 1);
             return MF_ERANGE;
+        }
+        if ((expect = config_choice_expect(k->name, text)) != NULL) {
+            yamldoc_errors_at(errs, file, node, "'%s' expects %s, got '%s'", k->name, expect, text);
+            return MF_EINVAL;
+        }
+        if (!strncmp(k->name, "stop_", 5) && strstr(k->name, "_day") && !day_ok(text)) {
+            yamldoc_errors_at(errs, file, node, "'%s' expects a day as YYYY-MM-DD, got '%s'",
+                              k->name, text);
+            return MF_EINVAL;
         }
         memcpy(field, text, strlen(text) + 1);
         return MF_OK;
@@ -149,15 +227,31 @@ static int set_key(config_t *cfg, const config_key_t *k, const char *text, const
 static int check_values(const config_t *cfg, const char *file, yamldoc_errors_t *errs)
 {
     int rc = MF_OK;
-    if (strcmp(cfg->language, "fr") != 0 && strcmp(cfg->language, "en") != 0) {
-        yamldoc_errors_add(errs, file, 0, 0, "'language' expects fr or en, got '%s'",
+    static const char *const group_types[] = {"",        "school",         "job_seekers",
+                                              "company", "general_public", "other"};
+    bool type_ok = false;
+    for (size_t i = 0; i < sizeof group_types / sizeof group_types[0]; i++)
+        type_ok |= strcmp(cfg->group_type, group_types[i]) == 0;
+    if (!type_ok) {
+        yamldoc_errors_add(errs, file, 0, 0,
+                           "'group_type' expects school, job_seekers, company, general_public "
+                           "or other, got '%s'",
+                           cfg->group_type);
+        rc = MF_EINVAL;
+    }
+    if (!day_ok(cfg->stop_first_day) || !day_ok(cfg->stop_last_day)) {
+        yamldoc_errors_add(errs, file, 0, 0,
+                           "'stop_first_day' and 'stop_last_day' expect YYYY-MM-DD");
+        rc = MF_EINVAL;
+    }
+    const char *expect;
+    if ((expect = config_choice_expect("language", cfg->language)) != NULL) {
+        yamldoc_errors_add(errs, file, 0, 0, "'language' expects %s, got '%s'", expect,
                            cfg->language);
         rc = MF_EINVAL;
     }
-    if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
-        strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
-        yamldoc_errors_add(errs, file, 0, 0,
-                           "'log_level' expects debug, info, warn or error, got '%s'",
+    if ((expect = config_choice_expect("log_level", cfg->log_level)) != NULL) {
+        yamldoc_errors_add(errs, file, 0, 0, "'log_level' expects %s, got '%s'", expect,
                            cfg->log_level);
         rc = MF_EINVAL;
     }
@@ -206,9 +300,7 @@ int config_load_file(config_t *cfg, const char *path, yamldoc_errors_t *errs)
         if (set_key(cfg, k, text, path, val, errs) != MF_OK)
             rc = MF_EPARSE;
     }
-    fy_document_destroy(doc);
-    if (check_values(cfg, path, errs) != MF_OK)
-        rc = MF_EPARSE;
+    fy_document_destroy(doc); /* every value was checked at its node by set_key */
     return rc;
 }
 
@@ -278,6 +370,13 @@ bool config_uses_sim(const config_t *cfg)
 {
     return cfg->sim && !cfg->plc_uri[0] && !cfg->io_port[0] && !cfg->engraver_port[0] &&
            !cfg->scanner_port[0];
+}
+
+double config_mm_per_unit(const config_t *cfg)
+{
+    double w = cfg->screen_px_w, h = cfg->screen_px_h;
+    double shorter_mm = cfg->screen_diagonal_in * 25.4 * fmin(w, h) / hypot(w, h);
+    return shorter_mm / 100.0;
 }
 
 int config_apply_flag(config_t *cfg, const char *name, const char *value, yamldoc_errors_t *errs)

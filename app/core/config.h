@@ -29,6 +29,10 @@ typedef struct {
     bool fullscreen;        /* a real kiosk runs full screen */
     int window_w, window_h; /* window size when not full screen */
     int video_volume_max;   /* cap on the job videos' volume, percent 0..100 */
+    char qr_base_url[CONFIG_ADDR_MAX]; /* thanks screen's QR code for several trades */
+    /* The touch screen's physical size: touch targets are at least 15 mm on it. */
+    double screen_diagonal_in;      /* inches, corner to corner */
+    int screen_px_w, screen_px_h;   /* its resolution (its aspect ratio matters) */
 
     /* The devices. Empty address + sim=true: firmware-sim is started as children. */
     bool sim;                            /* start minifab-sim and use its devices */
@@ -45,6 +49,17 @@ typedef struct {
     int engrave_feed;                      /* burning feed, mm/min */
     int engrave_max_chars;                 /* longest text a visitor may engrave */
     bool engrave_home;                     /* home ($H) at start instead of unlocking ($X) */
+
+    /* The visitor statistics (app/stats, docs/STATS.md). */
+    char kiosk_id[48];          /* "" = the id the store made once at its creation */
+    int stats_retention_months; /* events older than this are purged */
+    /* The current stop and group, until the staff console sets them ("" = leave
+     * what the store has). */
+    char stop_id[48], stop_town[64], stop_venue[96];
+    char stop_first_day[11], stop_last_day[11]; /* YYYY-MM-DD */
+    char group_type[16]; /* school, job_seekers, company, general_public, other */
+    char group_level[32], group_name[96];
+    int group_headcount;
 
     /* Logging. */
     char log_level[8]; /* debug, info, warn, error */
@@ -68,6 +83,10 @@ int config_apply_env(config_t *cfg, config_getenv_fn get, yamldoc_errors_t *errs
 
 /* True when no device address is configured (then the kiosk uses the sim). */
 bool config_uses_sim(const config_t *cfg);
+
+/* Millimetres per layout unit (the screen's shorter side is 100 units) on
+ * the configured screen: 1.94 for the default 15.6" 1920x1080. */
+double config_mm_per_unit(const config_t *cfg);
 
 /* Applies one command-line option (its long name without dashes, e.g.
  * "plc", "data-dir") with VALUE (NULL for switches such as "sim",

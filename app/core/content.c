@@ -495,20 +495,12 @@ static void ld_check_image(ld_t *ld, struct fy_node *node, const char *path, int
                            const char *what)
 {
     int w = 0, h = 0;
-    int rc = content_image_size(path, &w, &h);
-    if (rc == MF_ENOENT) {
-        ld_err(ld, node, "%s '%s' cannot be opened (missing file?)", what, path);
-    } else if (rc != MF_OK && is_svg(path)) {
-        ld_err(ld, node,
-               "%s '%s' has no size: give its <svg> element a viewBox, or a width and "
-               "height in pixels",
-               what, path);
-    } else if (rc != MF_OK) {
-        ld_err(ld, node, "%s '%s' is not a readable PNG, JPEG or SVG image", what, path);
-    } else if (w < min_w || h < min_h) {
+    char why[256];
+    if (content_picture_check(path, &w, &h, why, sizeof why) != MF_OK)
+        ld_err(ld, node, "%s '%s' %s", what, path, why);
+    else if (w < min_w || h < min_h)
         ld_err(ld, node, "%s '%s' is too small: %dx%d pixels, at least %dx%d needed", what, path, w,
                h, min_w, min_h);
-    }
 }
 
 static void ld_check_picture(ld_t *ld, struct fy_node *node, const char *path, const char *what)
@@ -526,6 +518,12 @@ static bool ld_generated_present(ld_t *ld, struct fy_node *node, const char *pat
 {
     if (file_exists(path))
         return true;
+    /* Something is there, but not a file: say what it is. */
+    char why[256];
+    if (content_file_check(path, 0, NULL, why, sizeof why) != MF_ENOENT) {
+        ld_err(ld, node, "%s '%s' %s", what, path, why);
+        return false;
+    }
     if (ld->flags & CONTENT_CHECK_STRICT) {
         ld_err(ld, node, "%s '%s' is missing (run content/make-sample-media.sh)", what, path);
         return false;
@@ -552,21 +550,16 @@ static void ld_check_video(ld_t *ld, struct fy_node *node, const char *path, int
 {
     if (!(ld->flags & CONTENT_CHECK_MEDIA) || !ld_generated_present(ld, node, path, "video"))
         return;
-    unsigned char head[12] = {0};
-    FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
-    if (f)
-        fclose(f);
-    bool mp4 = n == sizeof head && !memcmp(head + 4, "ftyp", 4);
-    bool webm = n >= 4 && !memcmp(head, "\x1a\x45\xdf\xa3", 4);
-    if (!mp4 && !webm) {
-        ld_err(ld, node, "video '%s' is not an MP4 or WebM file", path);
+    char why[256];
+    int w, h;
+    if (content_video_check(path, &w, &h, why, sizeof why) != MF_OK) {
+        ld_err(ld, node, "video '%s' %s", path, why);
         return;
     }
     /* Captions are checked against the declared length: it must be the real
      * one (a second's rounding allowed). */
     int64_t real_ms = 0;
-    if (mp4 && content_video_duration(path, &real_ms) == MF_OK &&
+    if (content_video_duration(path, &real_ms) == MF_OK &&
         (real_ms < video_ms - 1000 || real_ms > video_ms + 1000))
         ld_err(ld, node,
                "video '%s' lasts %lld.%01lld s but the pack says %d s: set 'video_seconds' "
@@ -579,14 +572,17 @@ static void ld_check_captions(ld_t *ld, struct fy_node *node, const char *path, 
 {
     if (!(ld->flags & CONTENT_CHECK_MEDIA))
         return;
-    if (!file_exists(path)) {
-        ld_err(ld, node, "caption file '%s' cannot be opened (missing file?)", path);
+    char why[256];
+    if (content_file_check(path, 0, NULL, why, sizeof why) != MF_OK) {
+        ld_err(ld, node, "caption file '%s' %s", path, why);
         return;
     }
     captions_t caps;
     size_t before = ld->errs->count;
     int rc = captions_load_file(path, &caps, ld->errs);
-    if (rc == MF_OK || rc == MF_EPARSE)
+    /* Timings are judged when cues were read (not after an encoding error,
+     * where "no caption cue" would only add noise). */
+    if (rc == MF_OK || (rc == MF_EPARSE && caps.count > 0))
         rc = captions_validate(&caps, path, video_ms, ld->errs) == MF_OK ? rc : MF_ERANGE;
     for (size_t i = 0; i < caps.count; i++) {
         const char *ph = content_placeholder(caps.cues[i].text);
@@ -606,10 +602,22 @@ static void ld_check_captions(ld_t *ld, struct fy_node *node, const char *path, 
 static struct fy_document *ld_open(ld_t *ld, const char *rel, bool required)
 {
     ld->file = ld_path(ld, rel);
-    if (!required && !file_exists(ld->file))
+    char why[256];
+    int rc = content_file_check(ld->file, 0, NULL, why, sizeof why);
+    if (!required && rc == MF_ENOENT)
         return NULL;
-    if (!file_exists(ld->file)) {
+    if (rc == MF_ENOENT) {
         yamldoc_errors_add(ld->errs, ld->file, 0, 0, "missing file (a pack needs %s)", rel);
+        ld->bad = true;
+        return NULL;
+    }
+    if (rc == MF_EMEDIA) { /* empty */
+        yamldoc_errors_add(ld->errs, ld->file, 0, 0, "the file %s", why);
+        ld->bad = true;
+        return NULL;
+    }
+    if (rc != MF_OK) {
+        yamldoc_errors_add(ld->errs, ld->file, 0, 0, "it %s (a pack needs %s)", why, rel);
         ld->bad = true;
         return NULL;
     }
@@ -1194,13 +1202,51 @@ fail:
 
 /* ---- survey.yaml ---------------------------------------------------------- */
 
-static void ld_survey(ld_t *ld, struct fy_node *root, const char *key, content_survey_t *out)
+/* The optional reasons after the satisfaction question: a prompt and a list
+ * of {id: ..., fr: ..., en: ...}. */
+static void ld_survey_reasons(ld_t *ld, struct fy_node *node, const char *key,
+                              content_survey_t *out)
+{
+    struct fy_node *reasons = ld_get_seq(ld, node, "reasons", false, key);
+    if (!reasons)
+        return;
+    ld_text(ld, node, "reasons_question", true, key, &out->reasons_prompt);
+    int n = fy_node_sequence_item_count(reasons);
+    if (n < 1 || n > CONTENT_REASONS_MAX) {
+        ld_err(ld, ld_key(node, "reasons"), "'reasons' needs 1 to %d items", CONTENT_REASONS_MAX);
+        return;
+    }
+    static const char *const extra[] = {"id", NULL};
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(reasons, &it)) != NULL) {
+        const char *id = fy_node_is_mapping(item) ? ld_get_str(ld, item, "id", true, "reasons")
+                                                  : NULL;
+        if (!fy_node_is_mapping(item)) {
+            ld_err(ld, item, "a reason is {id: ..., fr: \"...\", en: \"...\"}");
+            continue;
+        }
+        if (id && !content_valid_id(id))
+            ld_err(ld, fy_node_mapping_lookup_by_string(item, "id", FY_NT),
+                   "id '%s': use lowercase letters, digits and dashes", id);
+        size_t i = out->reason_count++;
+        out->reason_ids[i] = id ? ld_strdup(ld, id) : "";
+        ld_text_node(ld, item, NULL, "reasons", extra, &out->reasons[i]);
+    }
+}
+
+static void ld_survey(ld_t *ld, struct fy_node *root, const char *key, content_survey_t *out,
+                      bool with_reasons)
 {
     struct fy_node *node = ld_get_map(ld, root, key, true, "survey.yaml");
     if (!node)
         return;
     static const char *const keys[] = {"id", "version", "question", "options", NULL};
-    ld_check_keys(ld, node, keys, key);
+    static const char *const keys_reasons[] = {
+        "id", "version", "question", "options", "reasons_question", "reasons", NULL};
+    ld_check_keys(ld, node, with_reasons ? keys_reasons : keys, key);
+    if (with_reasons)
+        ld_survey_reasons(ld, node, key, out);
     const char *id = ld_get_str(ld, node, "id", true, key);
     if (id && !content_valid_id(id))
         ld_err(ld, fy_node_mapping_lookup_by_string(node, "id", FY_NT),
@@ -1233,8 +1279,8 @@ static void ld_survey_file(ld_t *ld)
         goto fail;
     static const char *const keys[] = {"perception", "satisfaction", NULL};
     ld_check_keys(ld, root, keys, "survey.yaml");
-    ld_survey(ld, root, "perception", &ld->pack->perception);
-    ld_survey(ld, root, "satisfaction", &ld->pack->satisfaction);
+    ld_survey(ld, root, "perception", &ld->pack->perception, false);
+    ld_survey(ld, root, "satisfaction", &ld->pack->satisfaction, true);
 fail:
     if (doc)
         fy_document_destroy(doc);

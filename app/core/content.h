@@ -32,6 +32,8 @@
 #define CONTENT_ANSWERS_MAX 6
 /* Points of a survey scale. */
 #define CONTENT_SCALE_MAX 7
+/* Optional reasons offered after the satisfaction question. */
+#define CONTENT_REASONS_MAX 8
 /* Sample clips are 24 s long; a trade may say otherwise (video_seconds). */
 #define CONTENT_DEFAULT_VIDEO_MS 24000
 
@@ -111,6 +113,12 @@ typedef struct {
     content_text_t prompt;
     content_text_t options[CONTENT_SCALE_MAX];
     size_t option_count;
+    /* satisfaction only, optional: "what did you like most?" answers, each
+     * with a stable id (statistics count ids, never free text) */
+    content_text_t reasons_prompt;
+    const char *reason_ids[CONTENT_REASONS_MAX];
+    content_text_t reasons[CONTENT_REASONS_MAX];
+    size_t reason_count;
 } content_survey_t;
 
 /* --- Loading ------------------------------------------------------------ */
@@ -122,9 +130,10 @@ content_pack_t *content_load(const char *dir, yamldoc_errors_t *errs);
 void content_destroy(content_pack_t *pack);
 
 /* content_check flags. */
-#define CONTENT_CHECK_MEDIA 0x1u  /* open pictures, posters and captions (check's default) */
-#define CONTENT_CHECK_STRICT 0x2u /* a missing generated video/poster is an error, not a warning   \
-                                   */
+#define CONTENT_CHECK_MEDIA 0x1u /* open pictures, posters and captions (check's default) */
+#define CONTENT_CHECK_STRICT                                                                       \
+    0x2u /* a missing generated video/poster is an error, not a warning                            \
+          */
 
 typedef struct {
     size_t stations, trades, questions;
@@ -195,5 +204,34 @@ int content_image_size(const char *path, int *w, int *h);
 /* Length of an MP4 video from its 'mvhd' header, in milliseconds.
  * 0, MF_ENOENT, or MF_EMEDIA when the file has no readable movie header. */
 int content_video_duration(const char *path, int64_t *ms);
+
+/* --- Bounds on media: what the kiosk agrees to decode -------------------- *
+ * One place for them (docs/CONTENT.md tells organisers). A picture or video
+ * beyond them is refused by `minifab content check` and by every loader,
+ * before anything is decoded: a 254-byte PNG may say 60000x60000 pixels (12 GB
+ * once decoded). Caption files: CAPTIONS_FILE_MAX in captions.c (4 MiB). */
+#define CONTENT_PICTURE_MAX_SIDE 8192                  /* pixels, either side */
+#define CONTENT_PICTURE_MAX_PIXELS (4096LL * 4096LL)   /* 16.8 Mpx: 64 MiB as RGBA */
+#define CONTENT_PICTURE_MAX_BYTES (32LL * 1000 * 1000) /* a file, 32 MB */
+#define CONTENT_VIDEO_MAX_SIDE 3840                    /* pixels: 4K UHD, either way round */
+#define CONTENT_VIDEO_MAX_PIXELS (3840LL * 2160LL)     /* 8.3 Mpx a frame */
+#define CONTENT_VIDEO_MAX_BYTES (1000LL * 1000 * 1000) /* a file, 1 GB */
+
+/* Whether PATH is a file the kiosk may read: it exists, is a regular file
+ * (not a directory, a FIFO, a device or a loop of symbolic links), is not
+ * empty, is readable and at most MAX_BYTES (0 = no cap). 0, or MF_ENOENT,
+ * MF_EINVAL (not a file), MF_EMEDIA (empty), MF_ETOOBIG or MF_EIO, with WHY
+ * completing "'PATH' ..." ("is a directory, not a file"). *SIZE may be NULL. */
+int content_file_check(const char *path, long long max_bytes, long long *size, char *why,
+                       size_t why_len);
+/* A picture within the bounds, judged from its header: 0 with its size, or
+ * an error code (MF_ETOOBIG beyond the bounds, MF_EMEDIA unreadable...) and WHY. */
+int content_picture_check(const char *path, int *w, int *h, char *why, size_t why_len);
+/* A video: the file, its size from the MP4 track headers (0x0 when unknown,
+ * WebM), within the bounds; an MP4 cut short is MF_ETRUNCATED. 0 or an error
+ * code with WHY. */
+int content_video_check(const char *path, int *w, int *h, char *why, size_t why_len);
+/* W x H against the video bounds (the player, with the codec's own size). */
+int content_video_dims_check(int w, int h, char *why, size_t why_len);
 
 #endif

@@ -25,15 +25,39 @@ typedef enum {
     MF_EV_QUIT,         /* window closed or SIGTERM: leave the loop */
     MF_EV_LINE,         /* the line's state as the PLC driver last saw it */
     MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
+    MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
 
+/* The PLC's stations 2..7 (the order desk, 1, is the kiosk itself): the
+ * line map shows each one's state and the piece on it. Index = PLC station
+ * number - MF_LINE_FIRST_STATION. */
+#define MF_LINE_FIRST_STATION 2
+#define MF_LINE_STATIONS 6
+
+/* One station's state as a visitor reads it (icon and word on the map). */
+typedef enum {
+    MF_STATION_UNKNOWN = 0, /* no line, or not read yet */
+    MF_STATION_WORKING,     /* a piece is being made here now */
+    MF_STATION_WAITING,     /* ready, waiting for a piece or for the line to start */
+    MF_STATION_FAULT,       /* an alarm at this station (jam, sensor, robot...) */
+} mf_station_state_t;
+
+typedef struct {
+    uint8_t state;  /* mf_station_state_t */
+    bool piece;     /* a piece (on its pallet) is at the station */
+    uint8_t colour; /* the piece's colour: the PLC's code, 1 red .. 6 silver; 0 none */
+    uint32_t order; /* the PLC's order number of that piece, 0 = none */
+} mf_line_station_t;
+
 /* What the visitor side needs to know of the line (from the PLC driver's
- * snapshot, translated at the platform's edge). */
+ * snapshot, translated at the platform's edge). Only what the screens show,
+ * so that it changes (and the screen is redrawn) only when they would. */
 typedef struct {
     bool online;  /* the PLC answers and the data is fresh */
     bool running; /* the line is producing */
     bool estop;   /* an emergency stop is pressed (shown, never overridden) */
     bool fault;   /* an alarm is active */
+    mf_line_station_t stations[MF_LINE_STATIONS];
 } mf_line_status_t;
 
 /* What the screens show of the video player (from player_get_status, at the

@@ -58,8 +58,26 @@ uint64_t kiosk_generation(const kiosk_t *k)
 
 /* ---- the visit --------------------------------------------------------- */
 
+/* Remembers a trade the visitor looked at (for the QR code at the end). */
+static void note_trade(kiosk_t *k, const char *id, int64_t dwell)
+{
+    kiosk_visit_t *vi = &k->visit;
+    for (int i = 0; i < vi->trade_count; i++) {
+        if (strcmp(vi->trades[i], id) == 0) {
+            vi->trade_dwell[i] += dwell;
+            return;
+        }
+    }
+    if (vi->trade_count < KIOSK_VISIT_TRADES) {
+        snprintf(vi->trades[vi->trade_count], sizeof vi->trades[0], "%s", id);
+        vi->trade_dwell[vi->trade_count++] = dwell;
+    }
+}
+
 void kiosk_emit(kiosk_t *k, visit_event_t *ev, int64_t now)
 {
+    if (ev->type == VISIT_EV_TRADE && k->visit.active)
+        note_trade(k, ev->u.view.id, ev->u.view.dwell_ms);
     ev->at_ms = now;
     ev->visit = k->visit.active ? k->visit.number : 0;
     if (k->sink.emit)
@@ -73,10 +91,11 @@ static void leave_top(kiosk_t *k, bool covered, int64_t now)
     const screen_class_t *c = top_class(k);
     if (c->leave)
         c->leave(k, covered, now);
-    if (k->visit.active && !c->no_idle) {
+    kiosk_screen_t s = kiosk_screen(k);
+    if (k->visit.active && s != KIOSK_SCREEN_ATTRACT && s != KIOSK_SCREEN_PROBLEM) {
         visit_event_t ev = {.type = VISIT_EV_SCREEN};
         snprintf(ev.u.view.id, sizeof ev.u.view.id, "%s", c->id);
-        ev.u.view.dwell_ms = now - kiosk_entered(k);
+        ev.u.view.dwell_ms = now > kiosk_entered(k) ? now - kiosk_entered(k) : 0;
         kiosk_emit(k, &ev, now);
     }
 }
@@ -97,6 +116,8 @@ void kiosk_start_visit(kiosk_t *k, int64_t now)
     k->visit.number = ++k->visits;
     k->visit.active = true;
     k->visit.started = now;
+    k->visit.perception_before = -1;
+    k->visit.satisfaction = -1;
     visit_event_t ev = {.type = VISIT_EV_STARTED};
     kiosk_emit(k, &ev, now);
 }
@@ -105,6 +126,7 @@ void kiosk_start_visit(kiosk_t *k, int64_t now)
  * state; the stack holds the attract screen alone. */
 static void wipe_visit(kiosk_t *k)
 {
+    kiosk_journey_wipe(k);
     k->depth = 1;
     memset(&k->stack[0], 0, sizeof k->stack[0]);
     k->stack[0].screen = KIOSK_SCREEN_ATTRACT;
@@ -113,14 +135,16 @@ static void wipe_visit(kiosk_t *k)
     k->big_text = false;
     memset(&k->ptr, 0, sizeof k->ptr);
     memset(&k->visit, 0, sizeof k->visit);
+    k->visit.perception_before = -1;
+    k->visit.satisfaction = -1;
 }
 
 void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now)
 {
-    /* A visitor who walked away looked at the screen until their last touch,
-     * not for the idle timeout after it. */
+    /* (A visitor who walked away looked at their screen until their last
+     * touch: "still there?" covered it then, see kiosk_push.) */
     if (kiosk_screen(k) != KIOSK_SCREEN_ATTRACT)
-        leave_top(k, false, reason == VISIT_END_IDLE ? k->last_input : now);
+        leave_top(k, false, now);
     if (k->visit.active) {
         visit_event_t ev = {.type = VISIT_EV_ENDED};
         ev.u.end.reason = reason;
@@ -131,6 +155,26 @@ void kiosk_end_visit(kiosk_t *k, visit_end_reason_t reason, int64_t now)
     k->transition_start = now;
     k->transition_dir = -1;
     k->generation++;
+    kiosk_hook_fn hook = k->after_visit;
+    k->after_visit = NULL;
+    if (hook)
+        hook(k->after_visit_ctx, k, now);
+}
+
+bool kiosk_visit_active(const kiosk_t *k)
+{
+    return k->visit.active;
+}
+
+void kiosk_after_visit(kiosk_t *k, kiosk_hook_fn fn, void *ctx, int64_t now)
+{
+    if (!k->visit.active) {
+        k->after_visit = NULL;
+        fn(ctx, k, now);
+        return;
+    }
+    k->after_visit = fn;
+    k->after_visit_ctx = ctx;
 }
 
 /* ---- life cycle -------------------------------------------------------- */
@@ -141,9 +185,15 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
     if (!k)
         return NULL;
     k->opt = *opt;
+    k->pack = opt->pack;
+    snprintf(k->qr_base, sizeof k->qr_base, "%s", opt->qr_base_url ? opt->qr_base_url : "");
+    k->opt.qr_base_url = k->qr_base;
     snprintf(k->default_language, sizeof k->default_language, "%s",
              opt->language && strcmp(opt->language, "en") == 0 ? "en" : "fr");
     k->opt.language = k->default_language;
+    k->pack = opt->pack;
+    if (!(k->opt.mm_per_unit > 0.1f))
+        k->opt.mm_per_unit = KIOSK_DEFAULT_MM_PER_UNIT;
     if (k->opt.idle_timeout_ms <= 0)
         k->opt.idle_timeout_ms = 90000;
     k->w = w_units;
@@ -157,9 +207,23 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
 
 void kiosk_destroy(kiosk_t *k)
 {
-    if (k)
+    if (k) {
+        kiosk_journey_wipe(k);
         free(k->problem);
+    }
     free(k);
+}
+
+void kiosk_set_pack(kiosk_t *k, const struct content_pack *pack)
+{
+    kiosk_journey_wipe(k); /* the quiz points into the old pack */
+    k->pack = pack;
+    k->generation++;
+}
+
+float kiosk_target_units(const kiosk_t *k)
+{
+    return KIOSK_TARGET_MM / k->opt.mm_per_unit;
 }
 
 void kiosk_set_sink(kiosk_t *k, visit_sink_t sink)
@@ -203,7 +267,9 @@ void kiosk_push(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT && s != KIOSK_SCREEN_PROBLEM)
         kiosk_start_visit(k, now);
-    leave_top(k, true, now);
+    /* "still there?" covers a screen the visitor stopped looking at with
+     * their last touch */
+    leave_top(k, true, s == KIOSK_SCREEN_STILL_THERE ? k->last_input : now);
     if (k->depth < KIOSK_STACK_MAX)
         k->depth++;
     kiosk_frame_t *f = &k->stack[k->depth - 1];
@@ -227,11 +293,77 @@ void kiosk_pop(kiosk_t *k, int64_t now)
     k->generation++;
 }
 
+void kiosk_replace(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
+{
+    leave_top(k, false, now);
+    kiosk_frame_t *f = &k->stack[k->depth - 1];
+    f->screen = s;
+    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
+    enter_top(k, false, now);
+    k->transition_start = now;
+    k->transition_dir = 1;
+    k->generation++;
+}
+
+void kiosk_finish_visit(kiosk_t *k, int64_t now)
+{
+    if (!k->visit.active)
+        return;
+    k->visit.survey_step = KIOSK_SURVEY_PERCEPTION;
+    kiosk_push(k, KIOSK_SCREEN_SURVEY, NULL, now);
+}
+
+void kiosk_visit_qr_url(const kiosk_t *k, char *buf, size_t size)
+{
+    const kiosk_visit_t *vi = &k->visit;
+    buf[0] = '\0';
+    if (vi->trade_count == 0 || !k->pack)
+        return;
+    if (vi->trade_count == 1 || !k->qr_base[0]) {
+        int best = 0;
+        for (int i = 1; i < vi->trade_count; i++)
+            if (vi->trade_dwell[i] > vi->trade_dwell[best])
+                best = i;
+        const content_trade_t *t = content_trade_find(k->pack, vi->trades[best]);
+        snprintf(buf, size, "%s", t && t->link ? t->link : "");
+        return;
+    }
+    char ids[KIOSK_VISIT_TRADES * VISIT_ID_MAX] = "";
+    for (int i = 0; i < vi->trade_count; i++) {
+        strncat(ids, i ? "," : "", sizeof ids - strlen(ids) - 1);
+        strncat(ids, vi->trades[i], sizeof ids - strlen(ids) - 1);
+    }
+    const char *const names[] = {"ids"};
+    const char *const values[] = {ids};
+    content_format(buf, size, k->qr_base, names, values, 1);
+}
+
 void kiosk_reset_to(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     leave_top(k, false, now);
     k->depth = 1;
     kiosk_frame_t *f = &k->stack[0];
+    f->screen = s;
+    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
+    enter_top(k, false, now);
+    k->transition_start = now;
+    k->transition_dir = 1;
+    k->generation++;
+}
+
+void kiosk_replace_above(kiosk_t *k, kiosk_screen_t below, kiosk_screen_t s, const char *arg,
+                         int64_t now)
+{
+    leave_top(k, false, now);
+    int keep = k->depth - 1;
+    for (int i = k->depth - 2; i >= 0; i--) {
+        if (k->stack[i].screen == below) {
+            keep = i + 1;
+            break;
+        }
+    }
+    k->depth = keep + 1;
+    kiosk_frame_t *f = &k->stack[k->depth - 1];
     f->screen = s;
     snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
     enter_top(k, false, now);
@@ -324,6 +456,8 @@ static void kiosk_act_shared(kiosk_t *k, const char *id, int64_t now)
 {
     if (strcmp(id, "back") == 0) {
         kiosk_pop(k, now);
+    } else if (strcmp(id, "done") == 0) {
+        kiosk_finish_visit(k, now);
     } else if (strcmp(id, "settings") == 0) {
         if (kiosk_screen(k) != KIOSK_SCREEN_SETTINGS)
             kiosk_push(k, KIOSK_SCREEN_SETTINGS, NULL, now);
@@ -388,7 +522,7 @@ static bool kiosk_pointer_up(kiosk_t *k, const mf_event_t *ev, int64_t now)
     }
     if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT && !k->ptr.target[0]) {
         /* Anywhere on the attract screen starts the visit. */
-        kiosk_push(k, KIOSK_SCREEN_HOME, NULL, now);
+        kiosk_push(k, KIOSK_SCREEN_LANGUAGE, NULL, now);
         return true;
     }
     if (k->ptr.target[0] && !k->ptr.cancelled && !k->ptr.long_fired) {
@@ -401,6 +535,30 @@ static bool kiosk_pointer_up(kiosk_t *k, const mf_event_t *ev, int64_t now)
 }
 
 /* ---- update ------------------------------------------------------------ */
+
+/* A ticket was scanned: the visit is linked to its anonymous code, with a
+ * confirmation on screen; scanned at the attract screen, it starts a visit.
+ * A second kiosk scanning the same ticket links its visit to the same code,
+ * which is how the statistics follow one visitor's path. */
+static void link_ticket(kiosk_t *k, const char *code, int64_t now)
+{
+    size_t len = strlen(code);
+    /* a code that does not fit is not a ticket of ours (the scanner's
+     * pattern allows 32 characters): cut short it would be another one */
+    if (len == 0 || len >= sizeof k->visit.ticket || kiosk_screen(k) == KIOSK_SCREEN_PROBLEM)
+        return;
+    if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT)
+        kiosk_push(k, KIOSK_SCREEN_LANGUAGE, NULL, now);
+    if (strcmp(k->visit.ticket, code) != 0) {
+        memcpy(k->visit.ticket, code, len + 1);
+        visit_event_t ev = {.type = VISIT_EV_TICKET};
+        memcpy(ev.u.ticket.code, code, len + 1);
+        kiosk_emit(k, &ev, now);
+    }
+    k->visit.toast_until = now + KIOSK_TOAST_MS;
+    k->last_input = now;
+    k->generation++;
+}
 
 /* Passes EV to the screen on top; true when it changed what it shows. */
 static bool tell_screen(kiosk_t *k, const mf_event_t *ev, int64_t now)
@@ -474,9 +632,13 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
          * is the player's, drawn at the video's own rate). */
         if (!video_shown_same(&k->video_status, &ev->video))
             k->generation++;
+        kiosk_journey_video_status(k, &ev->video);
         k->video_status = ev->video;
         if (tell_screen(k, ev, now))
             k->generation++;
+        break;
+    case MF_EV_TICKET:
+        link_ticket(k, ev->text, now);
         break;
     case MF_EV_TICK:
     case MF_EV_NONE:
@@ -498,7 +660,11 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
     if (c->shows_video && (k->video_standalone || k->video_status.state == MF_VIDEO_PLAYING))
         k->last_input = now;
     if (!c->no_idle && !k->ptr.down && now - k->last_input >= k->opt.idle_timeout_ms)
-        kiosk_end_visit(k, VISIT_END_IDLE, now);
+        kiosk_push(k, KIOSK_SCREEN_STILL_THERE, NULL, now);
+    if (k->visit.toast_until && now >= k->visit.toast_until) {
+        k->visit.toast_until = 0;
+        k->generation++;
+    }
 
     /* Animations and transitions change the picture with time alone. */
     if (now - k->transition_start < KIOSK_TRANSITION_MS + KIOSK_ATTRACT_FRAME_MS ||
@@ -527,6 +693,8 @@ int64_t kiosk_next_deadline(const kiosk_t *k, int64_t now)
         if (lp < next)
             next = lp;
     }
+    if (k->visit.toast_until && k->visit.toast_until < next)
+        next = k->visit.toast_until;
     return next;
 }
 
@@ -543,6 +711,23 @@ static void mark_pressed(const kiosk_t *k, view_t *v)
     }
 }
 
+/* "Ticket linked", over the bottom of any screen for a few seconds. */
+static void add_ticket_toast(const kiosk_t *k, view_t *v)
+{
+    const char *const names[] = {"code"};
+    const char *const values[] = {k->visit.ticket};
+    char msg[160];
+    content_format(msg, sizeof msg, kiosk_text(k, "ticket.linked"), names, values, 1);
+    float w = kiosk_portrait(k) ? v->w - 8.0f : 90.0f;
+    view_widget_t *t = view_add(v, VIEW_TEXT, "ticket-linked", msg,
+                                view_rect((v->w - w) / 2.0f, v->h - 16.0f, w, 10.0f));
+    if (t) {
+        t->style = VIEW_STYLE_STATUS;
+        t->accent = 0x2EC4B6;
+        t->font = 4.0f * kiosk_text_scale(k);
+    }
+}
+
 void kiosk_view(const kiosk_t *k, int64_t now, view_t *v)
 {
     const screen_class_t *c = top_class(k);
@@ -556,5 +741,7 @@ void kiosk_view(const kiosk_t *k, int64_t now, view_t *v)
         v->transition = 0.0f;
     v->transition_dir = k->transition_dir;
     c->layout(k, v, now);
+    if (k->visit.toast_until > now && k->visit.ticket[0])
+        add_ticket_toast(k, v);
     mark_pressed(k, v);
 }

@@ -14,7 +14,8 @@
 
 struct kiosk_pack {
     char *dir;
-    content_pack_t *pack; /* NULL while no valid pack was ever loaded */
+    content_pack_t *pack;    /* NULL while no valid pack was ever loaded */
+    content_pack_t *pending; /* reloaded while a visitor was there: used after the visit */
     kiosk_station_t stations[KIOSK_MAX_STATIONS];
     int station_count;
     char problem[VIEW_LABEL_MAX];
@@ -38,6 +39,7 @@ void kiosk_pack_destroy(kiosk_pack_t *kp)
     if (!kp)
         return;
     content_destroy(kp->pack);
+    content_destroy(kp->pending);
     free(kp->dir);
     free(kp);
 }
@@ -82,7 +84,8 @@ static void keep_problem(kiosk_pack_t *kp, const yamldoc_errors_t *errs)
         snprintf(kp->problem, sizeof kp->problem, "%s: %s", kp->dir, mf_strerror(MF_ECONTENT));
 }
 
-int kiosk_pack_load(kiosk_pack_t *kp)
+/* Loads and checks the pack in the folder; NULL (problem kept) when broken. */
+static content_pack_t *load_checked(kiosk_pack_t *kp)
 {
     yamldoc_errors_t errs, warns;
     yamldoc_errors_init(&errs);
@@ -94,8 +97,12 @@ int kiosk_pack_load(kiosk_pack_t *kp)
         keep_problem(kp, &errs);
     yamldoc_errors_deinit(&errs);
     yamldoc_errors_deinit(&warns);
-    if (!pack)
-        return MF_ECONTENT;
+    return pack;
+}
+
+/* PACK becomes the pack in use (the old one is freed). */
+static void install(kiosk_pack_t *kp, content_pack_t *pack)
+{
     content_destroy(kp->pack);
     kp->pack = pack;
     kp->problem[0] = '\0';
@@ -103,6 +110,14 @@ int kiosk_pack_load(kiosk_pack_t *kp)
     mf_log_info("content", "pack %s: %zu stations, %zu trades, %zu questions", kp->dir,
                 content_station_count(pack), content_trade_count(pack),
                 content_question_count(pack));
+}
+
+int kiosk_pack_load(kiosk_pack_t *kp)
+{
+    content_pack_t *pack = load_checked(kp);
+    if (!pack)
+        return MF_ECONTENT;
+    install(kp, pack);
     return MF_OK;
 }
 
@@ -133,19 +148,47 @@ const char *kiosk_pack_text(void *ctx, const char *lang, const char *key)
     return kp->pack ? content_string(kp->pack, lang, key) : key;
 }
 
+/* The pending pack replaces the one in use, between two visitors (a
+ * kiosk_hook_fn: the kiosk calls it when the visit ends, or at once). */
+static void apply_pending(void *ctx, kiosk_t *kiosk, int64_t now)
+{
+    kiosk_pack_t *kp = ctx;
+    if (!kp->pending)
+        return;
+    bool had_pack = kp->pack != NULL;
+    kiosk_set_pack(kiosk, NULL); /* the visitor's quiz pointed into the old pack */
+    install(kp, kp->pending);
+    kp->pending = NULL;
+    kiosk_set_pack(kiosk, kp->pack);
+    kiosk_set_text(kiosk, kiosk_pack_text, kp);
+    kiosk_set_stations(kiosk, kp->stations, kp->station_count);
+    if (!had_pack || kiosk_screen(kiosk) == KIOSK_SCREEN_PROBLEM)
+        kiosk_set_problem(kiosk, NULL, now);
+}
+
+bool kiosk_pack_pending(const kiosk_pack_t *kp)
+{
+    return kp->pending != NULL;
+}
+
 void kiosk_pack_reload(void *ctx, kiosk_t *kiosk, int64_t now)
 {
     kiosk_pack_t *kp = ctx;
-    bool had_pack = kp->pack != NULL;
-    if (kiosk_pack_load(kp) != MF_OK) {
-        if (had_pack)
+    content_pack_t *pack = load_checked(kp);
+    if (!pack) {
+        if (kp->pack)
             mf_log_warn("content", "the new pack in %s is not valid: the last good one stays",
                         kp->dir);
         else
             kiosk_set_problem(kiosk, kp->problem, now);
         return;
     }
-    kiosk_set_text(kiosk, kiosk_pack_text, kp);
-    kiosk_set_stations(kiosk, kp->stations, kp->station_count);
-    kiosk_set_problem(kiosk, NULL, now);
+    content_destroy(kp->pending);
+    kp->pending = pack;
+    /* A visitor in the middle of a visit keeps their screen, their quiz and
+     * the pack they started with; the new pack comes with the next visitor
+     * (kiosk_after_visit calls at once when nobody is there). */
+    if (kiosk_visit_active(kiosk))
+        mf_log_info("content", "pack %s reloaded: in use when this visit ends", kp->dir);
+    kiosk_after_visit(kiosk, apply_pending, kp, now);
 }

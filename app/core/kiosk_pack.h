@@ -37,8 +37,13 @@ const kiosk_station_t *kiosk_pack_stations(const kiosk_pack_t *kp, int *count);
 const char *kiosk_pack_text(void *ctx, const char *lang, const char *key);
 
 /* The reload action (an app_reload_fn): a valid pack replaces the one in
- * use and the visit restarts; a broken one is refused, and shown on the
- * problem screen only when there is no good pack to keep. */
+ * use (kiosk_set_pack, texts, stations) when nobody is at the kiosk, else
+ * when the visit ends (idle, "I'm done", staff): a visitor in mid-visit is
+ * never sent back to the attract screen nor sees texts change under their
+ * finger. A broken one is refused, and shown on the problem screen only
+ * when there is no good pack to keep. */
 void kiosk_pack_reload(void *ctx, kiosk_t *kiosk, int64_t now);
+/* True while a reloaded pack waits for the visit to end. */
+bool kiosk_pack_pending(const kiosk_pack_t *kp);
 
 #endif

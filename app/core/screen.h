@@ -53,6 +53,8 @@ typedef struct screen_class {
     bool shows_video;
     /* The visit's idle timeout does not apply (attract, staff problem). */
     bool no_idle;
+    /* Part of opening or closing the visit: no "I'm done" in its bar. */
+    bool no_done;
 } screen_class_t;
 
 /* The class of screen S (never NULL for a valid S). */
@@ -66,5 +68,15 @@ extern const screen_class_t screen_home;
 extern const screen_class_t screen_settings;
 extern const screen_class_t screen_problem;
 extern const screen_class_t screen_player;
+extern const screen_class_t screen_language;
+extern const screen_class_t screen_profile;
+extern const screen_class_t screen_perception;
+extern const screen_class_t screen_survey;
+extern const screen_class_t screen_thanks;
+extern const screen_class_t screen_still_there;
+extern const screen_class_t screen_station;
+extern const screen_class_t screen_trade;
+extern const screen_class_t screen_quiz;
+extern const screen_class_t screen_quiz_result;
 
 #endif

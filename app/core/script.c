@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct {
     const char *p; /* cursor in the current line */
@@ -173,6 +174,10 @@ static bool parse_line(script_lexer_t *lx, script_cmd_t *c, bool *empty)
             return fail(lx, "a screenshot name is a plain file name, without '/' or a leading '.'");
     } else if (!strcmp(verb, "dump")) {
         c->op = SCRIPT_DUMP;
+    } else if (!strcmp(verb, "sim")) {
+        c->op = SCRIPT_SIM;
+        if (!read_string(lx, c->arg, sizeof c->arg, "a simulator command"))
+            return false;
     } else if (!strcmp(verb, "expect")) {
         char what[32];
         if (!read_word(lx, what, sizeof what))
@@ -255,11 +260,35 @@ fail:
     return NULL;
 }
 
+/* What a path that is not a regular file is, for the message. */
+static const char *script_file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a named pipe (FIFO)";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+/* A script that cannot be read, or that holds no command, is an error: a
+ * test that never ran must never pass (a directory opens, and reads as
+ * nothing, on Linux). */
 script_t *script_load(const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, err_size, "%s: cannot read it as a script: it is %s", path,
+                 fstat(fileno(f), &st) == 0 ? script_file_kind(st.st_mode) : strerror(errno));
+        fclose(f);
         return NULL;
     }
     char *text = NULL;
@@ -269,15 +298,28 @@ script_t *script_load(const char *path, char *err, size_t err_size)
     size_t n;
     while (mem && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
         fwrite(chunk, 1, n, mem);
+    int read_errno = ferror(f) ? errno : 0;
     fclose(f);
     if (!mem) {
         snprintf(err, err_size, "%s: out of memory", path);
         return NULL;
     }
     fclose(mem);
-    script_t *s = text ? script_parse(path, text, err, err_size) : NULL;
+    script_t *s = NULL;
     if (!text)
         snprintf(err, err_size, "%s: out of memory", path);
+    else if (read_errno)
+        snprintf(err, err_size, "%s: cannot read: %s", path, strerror(read_errno));
+    else
+        s = script_parse(path, text, err, err_size);
+    if (s && s->count == 0) {
+        snprintf(err, err_size,
+                 "%s: no command in the script (a test that does nothing proves "
+                 "nothing)",
+                 path);
+        script_destroy(s);
+        s = NULL;
+    }
     free(text);
     return s;
 }

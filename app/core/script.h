@@ -10,6 +10,8 @@
  *   shot NAME                             dump
  *   expect screen ID | expect no screen ID
  *   expect text "..." | expect no text "..."
+ *   sim "COMMAND"   a line to minifab-sim's control socket ($MINIFAB_SIM_CONTROL,
+ *                   set by --sim): faults, drops, orders; fails on "error:"
  */
 #ifndef MF_SCRIPT_H
 #define MF_SCRIPT_H
@@ -31,6 +33,7 @@ typedef enum {
     SCRIPT_EXPECT_SCREEN,
     SCRIPT_EXPECT_TEXT,
     SCRIPT_DUMP,
+    SCRIPT_SIM, /* arg: a command for the simulator's control socket */
 } script_op_t;
 
 typedef enum {
@@ -52,7 +55,7 @@ typedef struct {
     float x1, y1, x2, y2;     /* SWIPE */
     long ms;                  /* LONGPRESS, ADVANCE, WAIT */
     bool negate;              /* EXPECT ... no ... */
-    char arg[SCRIPT_ARG_MAX]; /* TYPE text, KEY name, SHOT name, EXPECT id/text */
+    char arg[SCRIPT_ARG_MAX]; /* TYPE text, KEY name, SHOT name, EXPECT id/text, SIM command */
 } script_cmd_t;
 
 typedef struct {

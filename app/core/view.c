@@ -139,9 +139,9 @@ uint64_t view_static_hash(const view_t *v)
     return h;
 }
 
-static const char *const kind_names[] = {"panel", "text",     "button", "image",
-                                         "icon",  "progress", "video",  "conveyor"};
-_Static_assert(sizeof kind_names / sizeof kind_names[0] == VIEW_CONVEYOR + 1,
+static const char *const kind_names[] = {"panel",    "text",  "button",   "image", "icon",
+                                         "progress", "video", "conveyor", "piece"};
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == VIEW_PIECE + 1,
                "a name for every widget kind");
 
 void view_dump(const view_t *v, char *buf, size_t size)

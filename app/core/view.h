@@ -33,7 +33,11 @@ typedef enum {
     VIEW_ICON,      /* one of the built-in vector icons (view_icon_t) */
     VIEW_PROGRESS,  /* a bar, value 0..1 */
     VIEW_VIDEO,     /* a video panel (path in `path`) */
-    VIEW_CONVEYOR,  /* the attract screen's moving line (animated by `phase`) */
+    VIEW_CONVEYOR,  /* the attract screen's moving line (animated by `phase`); with
+                       style STATUS it is the live line: belt and press only, the
+                       pieces are VIEW_PIECE widgets placed where the PLC says */
+    VIEW_PIECE,     /* a piece on its pallet, colour `accent`; value >= 0.5: bent */
+    VIEW_QR,        /* a QR code of `label` (an address), dark on a light square */
 } view_kind_t;
 
 /* Visual roles; the theme maps them to colours and type. */
@@ -61,6 +65,14 @@ typedef enum {
     VIEW_ICON_GLOBE,
     VIEW_ICON_CONTRAST,
     VIEW_ICON_TEXT_SIZE,
+    VIEW_ICON_WORKING, /* a station at work (hammer and pick) */
+    VIEW_ICON_WAITING, /* a station waiting (a clock) */
+    VIEW_ICON_FAULT,   /* a station in fault (a warning sign) */
+    VIEW_ICON_OFFLINE, /* no news from the line (a barred circle) */
+    VIEW_ICON_NEXT,    /* forward: next station, next question */
+    VIEW_ICON_CROSS,   /* a wrong answer */
+    VIEW_ICON_STAR,    /* the quiz's score */
+    VIEW_ICON_PIECE,   /* a piece on the line (a disc in the piece's colour) */
 } view_icon_t;
 
 typedef enum { VIEW_ALIGN_CENTER = 0, VIEW_ALIGN_LEFT } view_align_t;

@@ -131,10 +131,7 @@ const char *yamldoc_scalar(struct fy_node *node)
     return fy_node_get_scalar0(node);
 }
 
-static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-}
-
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len) {}
 
 static struct fy_document *load_common(const char *name, const char *path, const char *text,
                                        size_t len, yamldoc_errors_t *errs)
@@ -222,6 +219,11 @@ static bool check_encoding(const char *name, const char *text, size_t len, yamld
     yamldoc_errors_add(errs, name, line, col,
                        "the file is not UTF-8 text (save it with the UTF-8 encoding)");
     return false;
+}
+
+bool yamldoc_check_utf8(const char *name, const char *text, size_t len, yamldoc_errors_t *errs)
+{
+    return check_encoding(name, text, len, errs);
 }
 
 struct fy_document *yamldoc_load_file(const char *path, yamldoc_errors_t *errs)

@@ -10,6 +10,7 @@
 #define MF_YAMLDOC_H
 
 #include <libfyaml.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A growing list of problem messages; caller-owned (init/deinit). */
@@ -34,6 +35,11 @@ struct fy_document *yamldoc_load_file(const char *path, yamldoc_errors_t *errs);
 /* Same, from memory (NAME is used in messages). */
 struct fy_document *yamldoc_load_string(const char *name, const char *text, size_t len,
                                         yamldoc_errors_t *errs);
+
+/* True when TEXT (LEN bytes) is UTF-8; else adds "NAME:LINE:COL: the file
+ * is not UTF-8 text (save it with the UTF-8 encoding)" at the first bad
+ * byte. Used for YAML files and caption files alike. */
+bool yamldoc_check_utf8(const char *name, const char *text, size_t len, yamldoc_errors_t *errs);
 
 /* 1-based line and column of a node (a scalar's own token, or for other nodes
  * the best position libfyaml keeps); 0 when unknown. */

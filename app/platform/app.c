@@ -15,8 +15,10 @@
 #include "render.h"
 #include "script.h"
 #include "app_loop.h"
+#include "devices.h"
 #include "drv_queue.h"
 #include "line_drv.h"
+#include "scanner_drv.h"
 #include "player.h"
 #include "theme.h"
 #include "script_run.h"
@@ -76,7 +78,8 @@ struct app {
     int64_t tap_ns; /* when a pointer up arrived, until a frame shows it; -1 */
     bool headless;
     int out_w, out_h;
-    line_drv_t *line;
+    devices_t *devices; /* the kiosk's devices (owned by the caller), or NULL */
+    line_drv_t *line;   /* devices_line(devices) */
     int line_poll_ms;
     uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
@@ -502,7 +505,35 @@ static void feed_line(app_t *a)
     ev.line.running = a->snap->running;
     ev.line.estop = a->snap->estop;
     ev.line.fault = a->snap->alarm_active;
+    _Static_assert(MF_LINE_STATIONS == MF_STATION_COUNT, "one line map entry per PLC station");
+    _Static_assert(MF_LINE_FIRST_STATION == MF_STATION_FIRST, "same first station");
+    for (int i = 0; i < MF_LINE_STATIONS; i++) {
+        const line_station_t *s = &a->snap->stations[i];
+        mf_line_station_t *o = &ev.line.stations[i];
+        bool aborted = s->state == MF_PACKML_ABORTING || s->state == MF_PACKML_ABORTED;
+        o->state = (uint8_t)(s->alarm || aborted ? MF_STATION_FAULT
+                             : s->busy           ? MF_STATION_WORKING
+                                                 : MF_STATION_WAITING);
+        o->piece = s->part_present || s->order != 0;
+        o->colour = o->piece ? (uint8_t)s->colour : 0;
+        o->order = o->piece ? s->order : 0;
+    }
     app_feed(a, &ev);
+}
+
+/* Tickets read by the scanner link the visit to their anonymous code (the
+ * kiosk decides what that means on each screen). */
+static void feed_tickets(app_t *a)
+{
+    scanner_drv_t *sc = devices_scanner(a->devices);
+    scanner_event_t se;
+    while (sc && scanner_drv_poll_event(sc, &se)) {
+        if (se.kind != SCANNER_EV_TICKET)
+            continue;
+        mf_event_t ev = {.type = MF_EV_TICKET};
+        snprintf(ev.text, sizeof ev.text, "%s", se.code);
+        app_feed(a, &ev);
+    }
 }
 
 /* Draws a VIEW_VIDEO widget: the player owns the picture and its captions. */
@@ -604,9 +635,11 @@ static void sync_video(app_t *a)
     snprintf(ev.video.caption, sizeof ev.video.caption, "%s", st.caption);
     snprintf(ev.video.message, sizeof ev.video.message, "%s", st.message);
     app_feed(a, &ev);
-    /* an ended clip pauses the kiosk's wish, so "play" restarts it */
+    /* An ended clip stays ended (it looped for ever): the kiosk's wish to
+     * play has been met; it starts again only when the kiosk asks for it
+     * (replay_serial: "Revoir", or play once it has ended). */
     if (st.state == PLAYER_ENDED)
-        a->video_playing = false;
+        a->video_playing = want->want_play;
 }
 
 int app_wait_ms(app_t *a)
@@ -631,6 +664,8 @@ int app_wait_ms(app_t *a)
         if (wait > look)
             wait = look;
     }
+    if (a->devices && wait > 500)
+        wait = 500; /* a device's state change is logged within half a second */
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
     int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
@@ -668,7 +703,9 @@ void app_pump(app_t *a, int wait_ms)
         app_hup = 0;
         do_reload(a);
     }
+    devices_tick(a->devices, app_now(a));
     feed_line(a);
+    feed_tickets(a);
     mf_event_t tick = {.type = MF_EV_TICK};
     app_feed(a, &tick);
     sync_video(a);
@@ -939,7 +976,10 @@ app_t *app_create(const app_options_t *opt)
     a->snap = calloc(1, sizeof *a->snap);
     if (!a->ui || !a->view || !a->snap)
         goto fail;
-    a->line = opt->line;
+    a->devices = opt->devices;
+    if (devices_scanner(a->devices))
+        devices_claim_events(a->devices, DEVICE_SCANNER); /* feed_tickets reads them */
+    a->line = devices_line(opt->devices);
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;
     a->video_volume_max = opt->video_volume_max;
@@ -951,6 +991,7 @@ app_t *app_create(const app_options_t *opt)
         goto fail;
     if (opt->station_count > 0)
         kiosk_set_stations(a->kiosk, opt->stations, opt->station_count);
+    kiosk_set_sink(a->kiosk, opt->sink);
     if (opt->problem)
         kiosk_set_problem(a->kiosk, opt->problem, app_now(a));
     else if (opt->video)

@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-struct line_drv; /* drivers/line/line_drv.h */
+struct devices; /* devices.h: the kiosk's device drivers */
 
 /* Called on F5 or SIGHUP: reload what the kiosk shows (the content pack) and
  * give it to KIOSK; on failure keep what is shown. */
@@ -33,14 +33,15 @@ typedef struct {
     kiosk_options_t kiosk;
     const kiosk_station_t *stations;
     int station_count;
-    struct line_drv *line; /* the line PLC driver (caller owns it), or NULL */
-    int line_poll_ms;      /* how often the loop reads the line's snapshot */
-    const char *problem;   /* start on the problem screen with this text, or NULL */
-    int video_volume_max;  /* cap on the job videos' volume, percent (0 = mute) */
-    const char *video;     /* start on the player screen with this clip (minifab play) */
+    struct devices *devices; /* the device drivers (caller owns them), or NULL */
+    int line_poll_ms;        /* how often the loop reads the line's snapshot */
+    const char *problem;     /* start on the problem screen with this text, or NULL */
+    int video_volume_max;    /* cap on the job videos' volume, percent (0 = mute) */
+    const char *video;       /* start on the player screen with this clip (minifab play) */
     const char *video_captions, *video_poster;
     app_reload_fn reload; /* F5 / SIGHUP, or NULL */
     void *reload_ctx;
+    visit_sink_t sink; /* where the visit's events go (the statistics store), or {0} */
 } app_options_t;
 
 /* argv[1] of `minifab --gl-probe`, the hidden child that app_run() starts

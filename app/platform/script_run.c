@@ -16,8 +16,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SCRIPT_DUMP_MAX 32768
 
@@ -27,6 +30,44 @@ static void settle(app_t *a)
         app_advance_clock(a, KIOSK_TRANSITION_MS / 4 + 1);
         app_pump(a, 0);
     }
+}
+
+/* Sends CMD to minifab-sim's control socket and reads its answer up to
+ * "ok" or "error: ..." (REPLY). Returns 0 on "ok". */
+static int sim_command(const char *cmd, char *reply, size_t size)
+{
+    const char *path = getenv("MINIFAB_SIM_CONTROL");
+    reply[0] = '\0';
+    if (!path || !path[0]) {
+        snprintf(reply, size, "no simulator (MINIFAB_SIM_CONTROL unset: run with --sim)");
+        return MF_ENOENT;
+    }
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        snprintf(reply, size, "cannot reach %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return MF_EIO;
+    }
+    char line[SCRIPT_ARG_MAX + 2];
+    int n = snprintf(line, sizeof line, "%s\n", cmd);
+    int rc = write(fd, line, (size_t)n) == n ? MF_OK : MF_EIO;
+    size_t got = 0;
+    while (rc == MF_OK && got + 1 < size) {
+        ssize_t r = read(fd, reply + got, size - 1 - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+        reply[got] = '\0';
+        if (strstr(reply, "ok\n") || strstr(reply, "error"))
+            break;
+    }
+    close(fd);
+    if (rc == MF_OK && !strstr(reply, "ok\n"))
+        rc = MF_EIO;
+    return rc;
 }
 
 static void pointer(app_t *a, mf_event_type_t type, float ux, float uy)
@@ -202,6 +243,15 @@ int script_run(app_t *a, const script_t *s, const char *shots_dir)
         case SCRIPT_SHOT:
             rc = shot(a, s, c, shots_dir);
             break;
+        case SCRIPT_SIM: {
+            char reply[1024];
+            if (sim_command(c->arg, reply, sizeof reply) != MF_OK) {
+                fprintf(stderr, "%s:%d: sim \"%s\" failed: %s\n", s->name, c->line, c->arg,
+                        reply);
+                rc = MF_EINVAL;
+            }
+            break;
+        }
         case SCRIPT_DUMP:
             print_screen(a, stdout);
             fflush(stdout);

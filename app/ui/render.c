@@ -4,7 +4,12 @@
  */
 #include "render.h"
 
+#include "content.h"
+
+#include "draw_qr.h"
+
 #include "draw.h"
+#include "render_line.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "text.h"
@@ -117,6 +122,13 @@ static void image_make_room(ui_t *ui, size_t add)
  * rasterised again at that size, so it stays sharp. NULL when unreadable. */
 static SDL_Surface *image_load_fitted(const char *path, int w, int h)
 {
+    /* Bounded before decoding (content.h): a few bytes may say 60000x60000. */
+    char why[256];
+    int hw, hh;
+    if (content_picture_check(path, &hw, &hh, why, sizeof why) != MF_OK) {
+        mf_log_warn("ui", "image %s %s: not drawn", path, why);
+        return NULL;
+    }
     SDL_Surface *native = IMG_Load(path);
     if (!native)
         return NULL;
@@ -256,10 +268,10 @@ static const char *icon_glyph(view_icon_t icon)
         return "\xE2\x97\x90"; /* ◐ */
     case VIEW_ICON_TEXT_SIZE:
         return "A";
-    case VIEW_ICON_NONE:
+    default:
         break;
     }
-    return NULL;
+    return ui_line_glyph(icon); /* the journey's icons, render_line.c */
 }
 
 /* ---- widgets --------------------------------------------------------------- */
@@ -325,7 +337,14 @@ static void draw_status(ui_t *ui, const view_widget_t *w)
     if (th->outline_width > 0)
         ui_stroke_rounded(ui->draw, rc, rc.h / 2, th->outline_width * ui->px, accent);
     float d = rc.h * 0.42f;
-    ui_fill_circle(ui->draw, rc.x + rc.h * 0.55f, rc.y + rc.h / 2, d / 2, accent);
+    const char *glyph = icon_glyph(w->icon);
+    if (glyph) { /* a state's icon in place of the dot: never colour alone */
+        SDL_Rect ib = {(int)(rc.x + rc.h * 0.1f), (int)rc.y, (int)(rc.h * 0.9f), (int)rc.h};
+        ui_text_draw(ui->text, glyph, ib, (int)(rc.h * 0.6f), UI_WEIGHT_SYMBOL,
+                     th->outline_width > 0 ? th->text : accent, UI_TEXT_CENTER);
+    } else {
+        ui_fill_circle(ui->draw, rc.x + rc.h * 0.55f, rc.y + rc.h / 2, d / 2, accent);
+    }
     SDL_Rect box = {(int)(rc.x + rc.h), (int)rc.y, (int)(rc.w - rc.h * 1.3f), (int)rc.h};
     float size = w->font > 0 ? w->font : th->font_caption;
     ui_text_draw(ui->text, w->label, box, font_px(ui, size), UI_WEIGHT_BOLD, th->text,
@@ -486,8 +505,8 @@ static void draw_conveyor(ui_t *ui, const view_widget_t *w)
     ui_frect_t ram = {px_ + pw * 0.3f, head.y + head.h, pw * 0.4f,
                       rc.h * 0.08f + down * rc.h * 0.22f};
     ui_fill_rounded(ui->draw, ram, 2, ui_rgb(0xC3CCEE));
-    /* pallets */
-    for (int i = 0; i < 4; i++) {
+    /* pallets: a canned motion, unless the live line draws its own pieces */
+    for (int i = 0; i < 4 && w->style != VIEW_STYLE_STATUS; i++) {
         float t = fmodf(phase + (float)i / 4.0f, 1.0f);
         float x = rc.x - rc.w * 0.12f + t * rc.w * 1.1f;
         if (x < rc.x - 2 || x > rc.x + rc.w - rc.w * 0.12f)
@@ -567,8 +586,8 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
             const char *g = icon_glyph(w->icon);
             if (g)
                 ui_text_draw(ui->text, g, to_irect(to_px(ui, w->rect)),
-                             font_px(ui, w->rect.h * 0.8f), UI_WEIGHT_SYMBOL, ui->th->text,
-                             UI_TEXT_CENTER);
+                             font_px(ui, w->rect.h * 0.8f), UI_WEIGHT_SYMBOL,
+                             w->accent ? ui_rgb(w->accent) : ui->th->text, UI_TEXT_CENTER);
             break;
         }
         case VIEW_PROGRESS:
@@ -584,6 +603,12 @@ void ui_render(ui_t *ui, const view_t *v, int out_w, int out_h, float offset_x, 
             break;
         case VIEW_CONVEYOR:
             draw_conveyor(ui, w);
+            break;
+        case VIEW_QR:
+            ui_draw_qr(ui->r, w->label, to_px(ui, w->rect));
+            break;
+        case VIEW_PIECE:
+            ui_draw_piece(ui->draw, ui->th, to_px(ui, w->rect), w);
             break;
         }
     }

@@ -13,6 +13,8 @@
  */
 #include "player.h"
 
+#include "content.h"
+
 #include "mf_error.h"
 #include "mf_log.h"
 #include "video_clip.h"
@@ -63,6 +65,7 @@ struct player {
     int has_video, has_audio, video_w, video_h;
     AVRational sar;
     int64_t duration_us;
+    int incomplete; /* the file is cut short (from the clip): ends where it ends */
     char message[160];
 
     /* Clocks. pos_us is the position while not playing (and the fallback while
@@ -110,6 +113,10 @@ const char *player_message_for(int mf_code)
         return "Ce format de vidéo n'est pas pris en charge.";
     case MF_ENOMEM:
         return "La vidéo ne peut pas être lue pour le moment.";
+    case MF_ETRUNCATED:
+        return "Cette vidéo est incomplète : elle s'arrête avant la fin.";
+    case MF_ETOOBIG:
+        return "Cette vidéo est trop grande pour être lue ici.";
     default:
         return "Cette vidéo est abîmée et ne peut pas être lue.";
     }
@@ -387,6 +394,7 @@ int player_open(player_t *p, const char *media_path, const char *captions_path,
     p->has_video = p->has_audio = 0;
     p->video_w = p->video_h = 0;
     p->duration_us = 0;
+    p->incomplete = 0;
     p->pos_us = p->end_us = 0;
     p->need_first = 1;
     p->has_frame = 0;
@@ -556,6 +564,7 @@ static void player_tick(player_t *p)
             p->video_h = c->video_h;
             p->sar = c->sar;
             p->duration_us = c->duration_us;
+            p->incomplete = c->incomplete;
             snprintf(p->message, sizeof p->message, "%s", c->message);
         }
         pthread_mutex_unlock(&c->mu);
@@ -654,6 +663,16 @@ static void player_tick(player_t *p)
             snprintf(p->message, sizeof p->message, "%s", player_message_for(MF_EMEDIA));
             mf_log_warn(PLAYER_LOG, "%s: nothing could be decoded", c->media_path);
             player_stop_at(p, PLAYER_FAILED, 0);
+        } else if (p->incomplete) {
+            /* What the file holds has been played: the end is there, not at
+             * the length its header promised. */
+            if (p->end_us > 0)
+                p->duration_us = p->end_us;
+            snprintf(p->message, sizeof p->message, "%s", player_message_for(MF_ETRUNCATED));
+            mf_log_warn(PLAYER_LOG, "%s: the file is incomplete: it ends after %lld.%01lld s",
+                        c->media_path, (long long)(p->end_us / 1000000),
+                        (long long)(p->end_us / 100000 % 10));
+            player_stop_at(p, PLAYER_ENDED, p->end_us);
         } else {
             int64_t end = p->duration_us > 0 ? p->duration_us : p->end_us;
             player_stop_at(p, PLAYER_ENDED, end);
@@ -1051,7 +1070,12 @@ static void player_draw_poster_or_black(player_t *p, const SDL_Rect *dst)
         SDL_Surface *own = NULL;
         /* Read by the clip thread when it failed itself or found no picture;
          * a clip that opened but decoded nothing fails here, so read it now. */
-        if (!s && c->poster_path) {
+        char why[256];
+        int pw, ph;
+        if (!s && c->poster_path &&
+            content_picture_check(c->poster_path, &pw, &ph, why, sizeof why) != MF_OK) {
+            mf_log_warn(PLAYER_LOG, "poster %s %s", c->poster_path, why);
+        } else if (!s && c->poster_path) {
             s = own = IMG_Load(c->poster_path);
             if (!s)
                 mf_log_warn(PLAYER_LOG, "poster %s: %s", c->poster_path, IMG_GetError());
@@ -1142,7 +1166,9 @@ static void player_draw_at(player_t *p, const SDL_Rect *dst, bool kept)
         SDL_RenderCopy(p->r, p->tex, &(SDL_Rect){0, 0, p->tex_w, p->tex_h}, &fit);
     else
         player_draw_poster_or_black(p, dst);
-    if (p->state == PLAYER_FAILED) {
+    /* A failure's words, or the notice that an incomplete file ended early,
+     * over the poster or the last picture. */
+    if (p->state == PLAYER_FAILED || (p->state == PLAYER_ENDED && p->incomplete)) {
         if (p->font && p->message[0]) {
             int px = dst->h / 14;
             px = px < 16 ? 16 : px > 64 ? 64 : px;
@@ -1158,7 +1184,8 @@ static void player_draw_at(player_t *p, const SDL_Rect *dst, bool kept)
                                                   dst->y + dst->h * 2 / 3 - p->msg_h / 2, px / 2),
                                   px / 2);
         }
-        return;
+        if (p->state == PLAYER_FAILED)
+            return;
     }
     if (has_cap)
         player_draw_boxed(p, p->cap_tex, p->cap_w, p->cap_h, cap, cap_pad);
@@ -1194,7 +1221,10 @@ void player_get_status(player_t *p, player_status_t *out)
     out->captions_on = p->captions_on;
     out->video_w = p->video_w;
     out->video_h = p->video_h;
-    snprintf(out->message, sizeof out->message, "%s", p->state == PLAYER_FAILED ? p->message : "");
+    out->incomplete = p->incomplete;
+    snprintf(out->message, sizeof out->message, "%s",
+             p->state == PLAYER_FAILED || (p->state == PLAYER_ENDED && p->incomplete) ? p->message
+                                                                                      : "");
     if (p->captions_on && p->state != PLAYER_LOADING && p->state != PLAYER_FAILED &&
         p->clip->has_captions) {
         const captions_cue_t *cue = captions_at(&p->clip->captions, pos / 1000);

@@ -50,7 +50,8 @@ typedef enum {
     PLAYER_LOADING,  /* opening the file (off the UI thread) */
     PLAYER_PLAYING,
     PLAYER_PAUSED, /* also: opened and not yet played */
-    PLAYER_ENDED,  /* reached the end; player_play() or player_replay() starts again */
+    PLAYER_ENDED,  /* reached the end (of what an incomplete file holds);
+                      player_play() or player_replay() starts again */
     PLAYER_FAILED, /* missing, truncated, corrupt or unsupported: see message */
 } player_state_t;
 
@@ -59,7 +60,9 @@ typedef struct {
     int64_t position_ms, duration_ms; /* duration 0 when unknown */
     int has_video, has_audio, has_captions, captions_on;
     int video_w, video_h; /* coded size of the video, 0 when none */
-    char message[160];    /* plain words (French) when failed, else "" */
+    char message[160];    /* plain words (French) when failed, or when an incomplete
+                             file (cut short) has ended, else "" */
+    int incomplete;       /* the file is cut short: plays what is there, then ends */
     char caption[256];    /* the caption showing now, without markup; "" when none
                              or turned off (so scripts and `dump` can see it) */
 } player_status_t;

@@ -10,6 +10,8 @@
  */
 #include "video_clip.h"
 
+#include "content.h"
+
 #include "mf_error.h"
 #include "mf_log.h"
 #include "player.h"
@@ -504,8 +506,13 @@ static SwrContext *clip_open_resampler(clip_t *c, AVCodecContext *dec)
 static void clip_load_poster(clip_t *c)
 {
     if (c->poster_path) {
-        SDL_Surface *s = IMG_Load(c->poster_path);
-        if (!s)
+        /* Bounded before decoding: a small PNG may say 60000x60000 pixels. */
+        char why[256];
+        int w, h;
+        SDL_Surface *s = NULL;
+        if (content_picture_check(c->poster_path, &w, &h, why, sizeof why) != MF_OK)
+            mf_log_warn(CLIP_LOG, "poster %s %s", c->poster_path, why);
+        else if (!(s = IMG_Load(c->poster_path)))
             mf_log_warn(CLIP_LOG, "poster %s: %s", c->poster_path, IMG_GetError());
         pthread_mutex_lock(&c->mu);
         c->poster = s;
@@ -650,8 +657,18 @@ static void *clip_thread(void *arg)
         clip_fail(c, MF_ENOENT, "file not found");
         goto done;
     }
-    if (!S_ISREG(sb.st_mode)) {
-        clip_fail(c, MF_EMEDIA, "not a regular file");
+    /* The bounds of content.h, judged from the file and its headers before
+     * anything is decoded; a file cut short plays what it holds, then ends. */
+    char why[256];
+    int hw, hh;
+    int rc = content_video_check(c->media_path, &hw, &hh, why, sizeof why);
+    if (rc == MF_ETRUNCATED) {
+        mf_log_warn(CLIP_LOG, "%s %s: playing what is there", c->media_path, why);
+        pthread_mutex_lock(&c->mu);
+        c->incomplete = 1;
+        pthread_mutex_unlock(&c->mu);
+    } else if (rc == MF_ETOOBIG || rc == MF_EINVAL) {
+        clip_fail(c, rc == MF_EINVAL ? MF_EMEDIA : rc, why);
         goto done;
     }
     c->fmt = avformat_alloc_context();
@@ -665,6 +682,16 @@ static void *clip_thread(void *arg)
     if (ret < 0) { /* c->fmt is freed and set to NULL on failure */
         clip_fail(c, MF_EMEDIA, av_err2str(ret));
         goto done;
+    }
+    /* Every picture stream's size, before avformat_find_stream_info decodes
+     * anything (a cover picture too). */
+    for (unsigned i = 0; i < c->fmt->nb_streams; i++) {
+        const AVCodecParameters *par = c->fmt->streams[i]->codecpar;
+        if (par->codec_type == AVMEDIA_TYPE_VIDEO &&
+            content_video_dims_check(par->width, par->height, why, sizeof why) != MF_OK) {
+            clip_fail(c, MF_ETOOBIG, why);
+            goto done;
+        }
     }
     if (!clip_header_is_enough(c->fmt)) {
         ret = avformat_find_stream_info(c->fmt, NULL);
@@ -682,6 +709,11 @@ static void *clip_thread(void *arg)
                   : -1;
     if (c->vidx >= 0) {
         AVStream *st = c->fmt->streams[c->vidx];
+        if (content_video_dims_check(st->codecpar->width, st->codecpar->height, why, sizeof why) !=
+            MF_OK) {
+            clip_fail(c, MF_ETOOBIG, why);
+            goto done;
+        }
         if (st->codecpar->width > 0 && st->codecpar->height > 0)
             vdec = clip_open_decoder(c, st);
         if (!vdec)

@@ -87,6 +87,7 @@ typedef struct clip {
     int video_w, video_h;
     AVRational sar;      /* sample aspect ratio (0/1 when unknown) */
     int64_t duration_us; /* 0 when unknown */
+    int incomplete;      /* the file is cut short (content_video_check): plays what is there */
     SDL_Surface *poster; /* NULL when none; handed to the UI thread */
     captions_t captions; /* loaded off the UI thread; read-only once loaded */
     int has_captions;

@@ -1,7 +1,8 @@
 /*
  * grbl_drv.c - the GRBL engraver's I/O thread: open with backoff, banner and
- * unlock/home, character-counting streaming, status polling, hold/resume,
- * abort and reset, alarms. See grbl_drv.h; the pure parts are grbl_proto.c.
+ * unlock/home, settings ($$), character-counting streaming, status polling,
+ * hold/resume (ours and the machine's), lost 'ok's, abort and reset, alarms.
+ * See grbl_drv.h; the pure parts are grbl_proto.c.
  */
 #include "grbl_drv.h"
 
@@ -26,7 +27,8 @@ typedef struct {
     char *program; /* CMD_START: owned by the item until the thread takes it */
 } grbl_cmd_t;
 
-typedef enum { PH_BANNER, PH_UNLOCK, PH_IDLE } phase_t;
+/* After a soft reset: the banner, then $X or $H, then $$, then idle. */
+typedef enum { PH_BANNER, PH_UNLOCK, PH_SETTINGS, PH_IDLE } phase_t;
 
 typedef struct {
     bool active;
@@ -39,6 +41,7 @@ typedef struct {
     int next;        /* next line to send */
     long long started_ms;
     long long held_ms, hold_since; /* time spent in feed hold, for the estimate */
+    char note[96];                 /* said with "done" (an 'ok' lost) */
 } job_t;
 
 struct grbl_drv {
@@ -63,7 +66,15 @@ struct grbl_drv {
     phase_t phase;
     int resets_sent;
     bool hold;
+    bool hold_pending;    /* '!' sent, no Hold report yet: a Run report is not a resume */
+    bool resume_pending;  /* '~' sent, still Hold in reports: not a new hold */
+    long long pending_ms; /* when that '!' or '~' was sent: reports a second later count */
     int planner_free;
+    int planner_empty, rx_empty; /* highest Bf values seen: what "empty" reads on this board */
+    long long stall_since;       /* first Idle report with lines unanswered, 0 = none */
+    int open_err;                /* code of the last failed open (open_address) */
+    double wco[3];
+    grbl_settings_t settings;
     grbl_window_t win;
     job_t job;
 };
@@ -78,6 +89,7 @@ void grbl_opts_default(grbl_opts_t *o)
     o->home_timeout_ms = 60000;
     o->home_on_start = false;
     o->rapid_mm_min = 3000;
+    o->stall_ms = 2000; /* 10 status reports of an idle GRBL that owes an 'ok' */
 }
 
 const char *grbl_drv_state_name(grbl_drv_state_t s)
@@ -88,6 +100,8 @@ const char *grbl_drv_state_name(grbl_drv_state_t s)
 
 static void publish(grbl_drv_t *d)
 {
+    d->work.progress =
+        d->work.lines_total > 0 ? (double)d->work.lines_acked / d->work.lines_total : 0.0;
     pthread_mutex_lock(&d->lock);
     d->snap = d->work;
     pthread_mutex_unlock(&d->lock);
@@ -128,12 +142,17 @@ static void job_end(grbl_drv_t *d, bool ok, const char *why)
         return;
     grbl_event_t ev = {.kind = GRBL_EV_JOB_DONE, .job = d->job.id, .ok = ok};
     ev.seconds = (double)(drv_now_ms() - d->job.started_ms) / 1000.0;
-    snprintf(ev.text, sizeof ev.text, "%s", ok ? "done" : why);
+    if (ok && d->job.note[0])
+        snprintf(ev.text, sizeof ev.text, "done (%s)", d->job.note);
+    else
+        snprintf(ev.text, sizeof ev.text, "%s", ok ? "done" : why);
     d->work.seconds_left = 0; /* the snapshot says the job is over before the event does */
-    d->hold = false;
+    d->hold = d->hold_pending = d->resume_pending = false;
+    d->work.hold_external = false;
+    d->stall_since = 0;
     post(d, &ev);
     if (ok)
-        mf_log_info("engraver", "job %u done in %.1f s", d->job.id, ev.seconds);
+        mf_log_info("engraver", "job %u %s in %.1f s", d->job.id, ev.text, ev.seconds);
     else
         mf_log_warn("engraver", "job %u failed: %s", d->job.id, why);
     job_wipe(&d->job);
@@ -152,6 +171,7 @@ static void go_offline(grbl_drv_t *d, const char *why, long long now)
     }
     bool was_offline = d->work.state == GRBL_DRV_OFFLINE;
     d->work.state = GRBL_DRV_OFFLINE;
+    d->work.homing = false;
     snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
     job_end(d, false, why);
     if (!was_offline) {
@@ -170,7 +190,10 @@ static int begin_startup(grbl_drv_t *d, long long now)
     grbl_window_init(&d->win, GRBL_RX_USABLE,
                      d->o.mode == GRBL_STREAM_SEND_WAIT ? 1 : GRBL_WINDOW_LINES);
     d->work.bytes_in_flight = 0;
-    d->hold = false;
+    d->hold = d->hold_pending = d->resume_pending = false;
+    d->work.hold_external = false;
+    d->work.homing = false;
+    d->stall_since = 0;
     d->phase = PH_BANNER;
     d->phase_deadline = now + d->o.banner_timeout_ms;
     d->work.state = GRBL_DRV_STARTING;
@@ -221,6 +244,185 @@ static void update_eta(grbl_drv_t *d, long long now)
     d->work.seconds_left = left;
 }
 
+/* After the banner: $H (homing, GRBL silent until it ends) or $X. */
+static void start_unlock(grbl_drv_t *d, long long now)
+{
+    d->phase = PH_UNLOCK;
+    d->work.state = GRBL_DRV_STARTING;
+    d->work.homing = d->o.home_on_start;
+    if (d->work.homing) {
+        d->phase_deadline = now + d->o.home_timeout_ms;
+        snprintf(d->work.machine_state, sizeof d->work.machine_state, "Home");
+        snprintf(d->work.last_message, sizeof d->work.last_message,
+                 "homing ($H), up to %d s; GRBL answers no status meanwhile",
+                 d->o.home_timeout_ms / 1000);
+    } else {
+        d->phase_deadline = now + d->o.banner_timeout_ms;
+    }
+    if (send_line(d, d->o.home_on_start ? "$H" : "$X", 2) != 0)
+        go_offline(d, "cannot write to the engraver", now);
+}
+
+static void set_warning(grbl_drv_t *d, const char *text)
+{
+    if (strcmp(d->work.warning, text) == 0)
+        return;
+    snprintf(d->work.warning, sizeof d->work.warning, "%s", text);
+    mf_log_warn("engraver", "%s", text);
+    post_simple(d, GRBL_EV_WARNING, 0, text);
+}
+
+/* The end of the start: settings read (or refused), the engraver is ready. */
+static void finish_start(grbl_drv_t *d, bool settings_ok)
+{
+    grbl_settings_t *st = &d->settings;
+    d->work.settings_known = settings_ok && st->known;
+    d->work.max_power = st->max_s;
+    d->work.laser_mode = st->laser_mode;
+    memcpy(d->work.travel, st->travel, sizeof d->work.travel);
+    if (!d->work.settings_known)
+        set_warning(d, "GRBL's settings ($$) could not be read: power and travel not checked");
+    else if (st->laser_mode == 0)
+        set_warning(d, "laser mode is off ($32=0): GRBL stops at every power change and burns "
+                       "dots at corners; set $32=1");
+    else
+        d->work.warning[0] = '\0';
+    d->phase = PH_IDLE;
+    d->work.state = GRBL_DRV_READY;
+    d->attempt = 0;
+    post_simple(d, GRBL_EV_READY, 0, d->work.version);
+}
+
+static bool state_is(const char *state, const char *prefix)
+{
+    return strncmp(state, prefix, strlen(prefix)) == 0;
+}
+
+/* The dwell (G4 P) held by the lines GRBL has not answered yet. */
+static double inflight_dwell_s(const grbl_drv_t *d)
+{
+    const job_t *j = &d->job;
+    double s = 0;
+    for (int i = d->work.lines_acked; i < j->next && i < j->nlines; i++)
+        s += grbl_line_dwell_s(j->text + j->offsets[i], j->offsets[i + 1] - j->offsets[i]);
+    return s;
+}
+
+/* GRBL Idle while it owes 'ok's: lost on the link, or a line cut short. */
+static void check_stall(grbl_drv_t *d, const grbl_reply_t *r, long long now)
+{
+    if (!d->job.active || d->phase != PH_IDLE || d->hold || d->win.count == 0 ||
+        strcmp(r->state, "Idle") != 0) {
+        d->stall_since = 0;
+        return;
+    }
+    if (d->stall_since == 0) {
+        d->stall_since = now;
+        return;
+    }
+    long long limit = d->o.stall_ms + (long long)(inflight_dwell_s(d) * 1000.0);
+    if (now - d->stall_since < limit)
+        return;
+    int lines = d->win.count;
+    bool rx_empty = r->rx_free < 0 || r->rx_free >= d->rx_empty;
+    bool planner_empty = r->planner_free < 0 || r->planner_free >= d->planner_empty;
+    d->stall_since = 0;
+    if (!rx_empty || !planner_empty) {
+        char why[128];
+        snprintf(why, sizeof why,
+                 "GRBL idle for %lld s with %d line%s unanswered and %d bytes unparsed: a line was "
+                 "cut on the serial link",
+                 limit / 1000, lines, lines > 1 ? "s" : "", d->rx_empty - r->rx_free);
+        snprintf(d->work.last_message, sizeof d->work.last_message, "%s", why);
+        d->work.state = GRBL_DRV_STARTING;
+        job_end(d, false, why);
+        if (begin_startup(d, now) != 0)
+            go_offline(d, "cannot write to the engraver", now);
+        return;
+    }
+    /* Idle with empty buffers: GRBL ran every line it received, so the
+     * lines are done; only their 'ok' never reached us. */
+    while (grbl_window_pop(&d->win) >= 0)
+        d->work.lines_acked++;
+    d->work.bytes_in_flight = 0;
+    d->work.oks_lost += lines;
+    snprintf(d->job.note, sizeof d->job.note,
+             "%d 'ok' lost on the serial line; GRBL was idle with empty buffers", d->work.oks_lost);
+    snprintf(d->work.last_message, sizeof d->work.last_message, "%s", d->job.note);
+    mf_log_warn("engraver", "job %u: GRBL idle for %lld s owing %d 'ok': counted as done",
+                d->job.id, limit / 1000, lines);
+}
+
+/* A status report: position, machine state, holds from the machine, lost
+ * oks, the end of a job. */
+static void handle_status(grbl_drv_t *d, const grbl_reply_t *r, long long now)
+{
+    snprintf(d->work.machine_state, sizeof d->work.machine_state, "%s", r->state);
+    if (r->has_wco)
+        memcpy(d->wco, r->wco, sizeof d->wco);
+    if (r->has_pos) {
+        memcpy(d->work.pos, r->pos, sizeof r->pos);
+        for (int i = 0; i < 3; i++) {
+            d->work.mpos[i] = r->pos_is_mpos ? r->pos[i] : r->pos[i] + d->wco[i];
+            d->work.wpos[i] = r->pos_is_mpos ? r->pos[i] - d->wco[i] : r->pos[i];
+        }
+        d->work.pos_known = true;
+    }
+    d->planner_free = r->planner_free;
+    if (r->planner_free > d->planner_empty)
+        d->planner_empty = r->planner_free;
+    if (r->rx_free > d->rx_empty)
+        d->rx_empty = r->rx_free;
+    if (d->phase == PH_IDLE && state_is(r->state, "Alarm") && d->work.state != GRBL_DRV_ALARM) {
+        d->work.state = GRBL_DRV_ALARM;
+        snprintf(d->work.last_message, sizeof d->work.last_message, "engraver locked in alarm");
+        job_end(d, false, d->work.last_message);
+    }
+    bool held = state_is(r->state, "Hold") || state_is(r->state, "Door");
+    if ((d->hold_pending || d->resume_pending) && now - d->pending_ms > 1000) {
+        /* Our '!' or '~' did not take (GRBL refuses a hold while jogging, a
+         * resume with the door open): from now on reports say what is. */
+        d->hold_pending = d->resume_pending = false;
+    }
+    if (d->job.active && d->phase == PH_IDLE) {
+        if (held) {
+            d->hold_pending = false;
+            if (!d->hold && !d->resume_pending) {
+                /* Not ours: the machine's button, or another program's '!'. */
+                d->hold = true;
+                d->job.hold_since = now;
+                d->work.hold_external = true;
+                d->work.state = GRBL_DRV_HELD;
+                snprintf(d->work.last_message, sizeof d->work.last_message,
+                         "feed hold on the machine (%s): resume or abort", r->state);
+                grbl_event_t ev = {.kind = GRBL_EV_HELD, .job = d->job.id, .code = 1};
+                snprintf(ev.text, sizeof ev.text, "%s", d->work.last_message);
+                post(d, &ev);
+                mf_log_warn("engraver", "job %u: %s", d->job.id, d->work.last_message);
+            }
+        } else if (state_is(r->state, "Run") || state_is(r->state, "Idle")) {
+            d->resume_pending = false;
+            if (d->hold && !d->hold_pending) {
+                /* Resumed on the machine (cycle start) while we held. */
+                d->job.held_ms += now - d->job.hold_since;
+                d->hold = false;
+                d->work.hold_external = false;
+                d->work.state = GRBL_DRV_RUNNING;
+                grbl_event_t ev = {.kind = GRBL_EV_RESUMED, .job = d->job.id, .code = 1};
+                snprintf(ev.text, sizeof ev.text, "resumed on the machine");
+                post(d, &ev);
+            }
+        }
+    }
+    check_stall(d, r, now);
+    if (d->job.active && d->job.next == d->job.nlines && d->work.lines_acked == d->job.nlines &&
+        strcmp(r->state, "Idle") == 0) {
+        d->work.state = GRBL_DRV_READY; /* before the event: see post() */
+        job_end(d, true, NULL);
+    }
+    update_eta(d, now);
+}
+
 static void handle_reply(grbl_drv_t *d, const char *line, long long now)
 {
     grbl_reply_t r;
@@ -231,32 +433,46 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
         if (d->phase != PH_BANNER) {
             job_end(d, false, "the engraver restarted by itself");
             grbl_window_init(&d->win, GRBL_RX_USABLE, d->win.max_lines);
+            d->work.bytes_in_flight = 0;
+            d->work.homing = false;
+            if (d->work.state == GRBL_DRV_ALARM) {
+                /* GRBL starts over after an alarm (a failed homing): it stays
+                 * locked until grbl_drv_reset; no unlock behind staff's back. */
+                d->phase = PH_IDLE;
+                break;
+            }
         }
-        d->phase = PH_UNLOCK;
-        d->work.state = GRBL_DRV_STARTING;
-        d->phase_deadline =
-            now + (d->o.home_on_start ? d->o.home_timeout_ms : d->o.banner_timeout_ms);
-        if (send_line(d, d->o.home_on_start ? "$H" : "$X", 2) != 0)
-            go_offline(d, "cannot write to the engraver", now);
+        start_unlock(d, now);
         break;
     case GRBL_REPLY_OK:
     case GRBL_REPLY_ERROR:
         if (grbl_window_pop(&d->win) < 0)
             break; /* not ours (a line answered before a reset) */
         d->work.bytes_in_flight = d->win.used;
+        d->stall_since = 0;
         if (d->phase == PH_UNLOCK) {
+            bool homed = d->work.homing;
+            d->work.homing = false;
             if (r.kind == GRBL_REPLY_ERROR) {
                 snprintf(d->work.last_message, sizeof d->work.last_message, "%s refused: %s",
-                         d->o.home_on_start ? "homing" : "unlock", grbl_error_text(r.code));
+                         homed ? "homing" : "unlock", grbl_error_text(r.code));
                 d->work.state = GRBL_DRV_ALARM;
                 d->phase = PH_IDLE;
                 post_simple(d, GRBL_EV_ALARM, 0, d->work.last_message);
                 break;
             }
-            d->phase = PH_IDLE;
-            d->work.state = GRBL_DRV_READY;
-            d->attempt = 0;
-            post_simple(d, GRBL_EV_READY, 0, d->work.version);
+            if (homed)
+                snprintf(d->work.last_message, sizeof d->work.last_message, "homed");
+            /* Read the settings the jobs are checked against. */
+            grbl_settings_init(&d->settings);
+            d->phase = PH_SETTINGS;
+            d->phase_deadline = now + d->o.banner_timeout_ms;
+            if (send_line(d, "$$", 2) != 0)
+                go_offline(d, "cannot write to the engraver", now);
+            break;
+        }
+        if (d->phase == PH_SETTINGS) {
+            finish_start(d, r.kind == GRBL_REPLY_OK);
             break;
         }
         if (d->job.active) {
@@ -278,6 +494,7 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
         if (d->phase == PH_BANNER)
             break; /* ALARM:3 after our own reset during motion: expected */
         d->work.last_alarm = r.code;
+        d->work.homing = false;
         snprintf(d->work.last_message, sizeof d->work.last_message, "alarm %d: %s", r.code,
                  grbl_alarm_text(r.code));
         d->work.state = GRBL_DRV_ALARM;
@@ -289,26 +506,20 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
         d->work.bytes_in_flight = 0;
         break;
     case GRBL_REPLY_STATUS:
-        snprintf(d->work.machine_state, sizeof d->work.machine_state, "%s", r.state);
-        memcpy(d->work.pos, r.pos, sizeof r.pos);
-        d->planner_free = r.planner_free;
-        if (d->phase == PH_IDLE && strncmp(r.state, "Alarm", 5) == 0 &&
-            d->work.state != GRBL_DRV_ALARM) {
-            d->work.state = GRBL_DRV_ALARM;
-            snprintf(d->work.last_message, sizeof d->work.last_message, "engraver locked in alarm");
-            job_end(d, false, d->work.last_message);
-        }
-        if (d->job.active && d->job.next == d->job.nlines && d->work.lines_acked == d->job.nlines &&
-            strcmp(r.state, "Idle") == 0) {
-            d->work.state = GRBL_DRV_READY; /* before the event: see post() */
-            job_end(d, true, NULL);
-        }
-        update_eta(d, now);
+        handle_status(d, &r, now);
         break;
     case GRBL_REPLY_MSG:
+        /* "'$H'|'$X' to unlock" after the banner: what we are doing already;
+         * in an alarm, its own text says more than "Reset to continue". */
+        if ((d->phase == PH_UNLOCK && strstr(r.text, "to unlock")) ||
+            d->work.state == GRBL_DRV_ALARM)
+            break;
         snprintf(d->work.last_message, sizeof d->work.last_message, "%s", r.text);
         break;
     case GRBL_REPLY_SETTING:
+        if (d->phase == PH_SETTINGS)
+            grbl_settings_take(&d->settings, r.setting_id, r.setting_value);
+        break;
     case GRBL_REPLY_OTHER:
     default:
         mf_log_debug("engraver", "ignored line from GRBL (%zu bytes)", strlen(line));
@@ -319,12 +530,24 @@ static void handle_reply(grbl_drv_t *d, const char *line, long long now)
 static void start_job(grbl_drv_t *d, grbl_cmd_t *c, long long now)
 {
     job_t *j = &d->job;
-    char why[96] = "";
+    char why[128] = "";
     if (d->work.state != GRBL_DRV_READY || j->active) {
         snprintf(why, sizeof why, "engraver not ready (%s)%s%.60s",
                  grbl_drv_state_name(d->work.state), d->work.state == GRBL_DRV_ALARM ? ": " : "",
                  d->work.state == GRBL_DRV_ALARM ? d->work.last_message : "");
         goto refuse;
+    }
+    if (state_is(d->work.machine_state, "Hold") || state_is(d->work.machine_state, "Door")) {
+        snprintf(why, sizeof why, "engraver on feed hold (%s): resume it on the machine first",
+                 d->work.machine_state);
+        goto refuse;
+    }
+    {
+        /* Before any line is sent: what the machine can do ($30, $130, $131). */
+        grbl_extent_t ext;
+        grbl_program_extent(c->program, &ext);
+        if (grbl_check_program(&ext, &d->settings, why, sizeof why) != 0)
+            goto refuse;
     }
     memset(j, 0, sizeof *j);
     j->text = c->program;
@@ -359,6 +582,8 @@ static void start_job(grbl_drv_t *d, grbl_cmd_t *c, long long now)
     d->work.lines_total = lines;
     d->work.lines_sent = d->work.lines_acked = 0;
     d->work.max_bytes_in_flight = 0;
+    d->work.oks_lost = 0;
+    d->stall_since = 0;
     d->work.state = GRBL_DRV_RUNNING;
     update_eta(d, now);
     return;
@@ -366,6 +591,7 @@ refuse : {
     grbl_event_t ev = {.kind = GRBL_EV_JOB_DONE, .job = c->job, .ok = false};
     snprintf(ev.text, sizeof ev.text, "%s", why);
     post(d, &ev);
+    mf_log_warn("engraver", "job %u refused: %s", c->job, why);
     if (c->program) {
         memset(c->program, 0, strlen(c->program));
         free(c->program);
@@ -392,10 +618,17 @@ static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
             return;
         }
         rc = send_bytes(d, "!", 1);
-        if (!d->hold)
+        if (!d->hold) {
             d->job.hold_since = now;
-        d->hold = true;
-        d->work.state = GRBL_DRV_HELD;
+            d->hold_pending = true;
+            d->resume_pending = false;
+            d->pending_ms = now;
+            grbl_event_t ev = {.kind = GRBL_EV_HELD, .job = d->job.id, .code = 0};
+            snprintf(ev.text, sizeof ev.text, "feed hold");
+            d->hold = true;
+            d->work.state = GRBL_DRV_HELD;
+            post(d, &ev);
+        }
         break;
     case CMD_RESUME:
         if (!d->hold) {
@@ -404,8 +637,16 @@ static void handle_cmd(grbl_drv_t *d, grbl_cmd_t *c, long long now)
         }
         rc = send_bytes(d, "~", 1);
         d->job.held_ms += now - d->job.hold_since;
-        d->hold = false;
+        d->hold = d->hold_pending = false;
+        d->resume_pending = true;
+        d->pending_ms = now;
+        d->work.hold_external = false;
         d->work.state = GRBL_DRV_RUNNING;
+        {
+            grbl_event_t ev = {.kind = GRBL_EV_RESUMED, .job = d->job.id, .code = 0};
+            snprintf(ev.text, sizeof ev.text, "resumed");
+            post(d, &ev);
+        }
         break;
     case CMD_ABORT:
         d->work.state = GRBL_DRV_STARTING;
@@ -459,11 +700,18 @@ static void *grbl_thread(void *arg)
                 handle_cmd(d, &c, now);
             if (now >= d->next_try_ms) {
                 char why[160] = "";
+                d->open_err = MF_EIO;
                 d->port = d->open(d->user, why, sizeof why);
                 if (!d->port) {
                     snprintf(d->work.last_message, sizeof d->work.last_message, "%.127s", why);
+                    d->work.open_failures++;
+                    d->work.open_error = d->open_err;
                     d->next_try_ms = now + drv_backoff_ms(d->attempt++);
                 } else {
+                    d->work.open_failures = 0;
+                    d->work.open_error = 0;
+                    d->work.pos_known = false;
+                    d->planner_empty = d->rx_empty = -1;
                     snprintf(d->work.port_kind, sizeof d->work.port_kind, "%s",
                              serial_kind(d->port));
                     d->resets_sent = 1;
@@ -483,7 +731,8 @@ static void *grbl_thread(void *arg)
             handle_cmd(d, &c, now);
         if (!d->port)
             continue;
-        if (d->phase != PH_BANNER && now - d->last_status_ms >= d->o.status_ms) {
+        /* No '?' while homing: GRBL answers none until the cycle ends. */
+        if (d->phase != PH_BANNER && !d->work.homing && now - d->last_status_ms >= d->o.status_ms) {
             d->last_status_ms = now;
             if (send_bytes(d, "?", 1) != 0) {
                 go_offline(d, "cannot write to the engraver", now);
@@ -518,9 +767,17 @@ static void *grbl_thread(void *arg)
                 go_offline(d, "no GRBL banner after a soft reset", now);
             }
         } else if (d->phase == PH_UNLOCK && now > d->phase_deadline) {
-            go_offline(d, d->o.home_on_start ? "homing did not finish" : "no answer to unlock",
-                       now);
-        } else if (d->phase != PH_BANNER && now - d->last_rx_ms > d->o.silence_ms) {
+            char why[96];
+            if (d->work.homing)
+                snprintf(why, sizeof why, "homing did not finish within %d s (home_timeout_ms)",
+                         d->o.home_timeout_ms / 1000);
+            else
+                snprintf(why, sizeof why, "no answer to unlock ($X)");
+            go_offline(d, why, now);
+        } else if (d->phase == PH_SETTINGS && now > d->phase_deadline) {
+            go_offline(d, "no answer to the settings request ($$)", now);
+        } else if (d->phase != PH_BANNER && !d->work.homing &&
+                   now - d->last_rx_ms > d->o.silence_ms) {
             go_offline(d, "engraver not answering", now);
         } else if (d->phase == PH_IDLE && d->work.state == GRBL_DRV_STARTING) {
             d->work.state = GRBL_DRV_READY;
@@ -548,7 +805,7 @@ static void *grbl_thread(void *arg)
 static serial_port_t *open_address(void *user, char *why, size_t why_len)
 {
     grbl_drv_t *d = user;
-    return serial_open(d->address, SERIAL_DEFAULT_BAUD, why, why_len);
+    return serial_open_ex(d->address, SERIAL_DEFAULT_BAUD, why, why_len, &d->open_err);
 }
 
 /* Finishes D (zeroed, maybe with its address) and starts its thread. */
@@ -565,6 +822,11 @@ static grbl_drv_t *grbl_drv_init(grbl_drv_t *d, grbl_open_fn open, void *user,
         d->o.status_ms = 200; /* never above 5 Hz */
     d->next_job = 1;
     d->planner_free = -1;
+    d->planner_empty = d->rx_empty = -1;
+    if (d->o.stall_ms <= 0)
+        d->o.stall_ms = 2000;
+    grbl_settings_init(&d->settings);
+    d->work.laser_mode = -1;
     pthread_mutex_init(&d->lock, NULL);
     d->cmds = drv_queue_create(sizeof(grbl_cmd_t), 16);
     d->events = drv_queue_create(sizeof(grbl_event_t), 128);

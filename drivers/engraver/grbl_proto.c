@@ -106,7 +106,10 @@ static void parse_status(const char *line, grbl_reply_t *r)
     snprintf(r->state, sizeof r->state, "%s", tok);
     while ((tok = strtok_r(NULL, "|", &save))) {
         if (strncmp(tok, "MPos:", 5) == 0 || strncmp(tok, "WPos:", 5) == 0) {
-            sscanf(tok + 5, "%lf,%lf,%lf", &r->pos[0], &r->pos[1], &r->pos[2]);
+            r->has_pos = sscanf(tok + 5, "%lf,%lf,%lf", &r->pos[0], &r->pos[1], &r->pos[2]) == 3;
+            r->pos_is_mpos = tok[0] == 'M';
+        } else if (strncmp(tok, "WCO:", 4) == 0) {
+            r->has_wco = sscanf(tok + 4, "%lf,%lf,%lf", &r->wco[0], &r->wco[1], &r->wco[2]) == 3;
         } else if (strncmp(tok, "FS:", 3) == 0 || strncmp(tok, "F:", 2) == 0) {
             r->feed = strtod(strchr(tok, ':') + 1, NULL);
         } else if (strncmp(tok, "Bf:", 3) == 0) {
@@ -145,7 +148,13 @@ void grbl_parse_reply(const char *line, grbl_reply_t *r)
             body += 4;
         snprintf(r->text, sizeof r->text, "%.*s", (int)(strlen(body) - 1), body);
     } else if (line[0] == '$' && isdigit((unsigned char)line[1]) && strchr(line, '=')) {
-        r->kind = GRBL_REPLY_SETTING;
+        char *end;
+        long id = strtol(line + 1, &end, 10);
+        if (*end == '=' && id >= 0 && id < 1000) {
+            r->kind = GRBL_REPLY_SETTING;
+            r->setting_id = (int)id;
+            r->setting_value = strtod(end + 1, NULL); /* "(comment)" of GRBL 0.9 ignored */
+        }
     }
 }
 
@@ -234,4 +243,129 @@ int grbl_estimate_times(const char *program, double rapid_mm_min, double *out, i
             p++;
     }
     return n;
+}
+
+double grbl_line_dwell_s(const char *line, size_t len)
+{
+    char buf[128];
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy(buf, line, len);
+    buf[len] = '\0';
+    double g, p;
+    if (word(buf, 'G', &g) && g == 4.0 && word(buf, 'P', &p) && p > 0)
+        return p;
+    return 0;
+}
+
+void grbl_program_extent(const char *program, grbl_extent_t *e)
+{
+    memset(e, 0, sizeof *e);
+    double x = 0, y = 0;
+    bool inches = false, relative = false;
+    const char *p = program;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[128];
+        size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        for (const char *q = line; *q; q++) { /* modal words of this line */
+            if (toupper((unsigned char)*q) != 'G' || (q > line && isalpha((unsigned char)q[-1])))
+                continue;
+            char *end;
+            double gv = strtod(q + 1, &end);
+            if (end == q + 1)
+                continue;
+            if (gv == 20)
+                inches = true;
+            else if (gv == 21)
+                inches = false;
+            else if (gv == 90)
+                relative = false;
+            else if (gv == 91)
+                relative = true;
+        }
+        double k = inches ? 25.4 : 1.0, v;
+        if (word(line, 'S', &v) && v > e->max_s)
+            e->max_s = v;
+        e->dwell_s += grbl_line_dwell_s(line, n);
+        double g;
+        bool dwell = word(line, 'G', &g) && g == 4.0;
+        bool has_x = !dwell && word(line, 'X', &v);
+        if (has_x)
+            x = relative ? x + v * k : v * k;
+        bool has_y = !dwell && word(line, 'Y', &v);
+        if (has_y)
+            y = relative ? y + v * k : v * k;
+        if (has_x || has_y) {
+            if (!e->moves) {
+                e->min_x = e->max_x = x;
+                e->min_y = e->max_y = y;
+                e->moves = true;
+            }
+            e->min_x = fmin(e->min_x, x);
+            e->max_x = fmax(e->max_x, x);
+            e->min_y = fmin(e->min_y, y);
+            e->max_y = fmax(e->max_y, y);
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+void grbl_settings_init(grbl_settings_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->laser_mode = -1;
+    s->homing = -1;
+}
+
+void grbl_settings_take(grbl_settings_t *s, int id, double value)
+{
+    s->known = true;
+    if (id == 30)
+        s->max_s = value;
+    else if (id == 32)
+        s->laser_mode = value != 0.0;
+    else if (id == 22)
+        s->homing = value != 0.0;
+    else if (id >= 130 && id <= 132)
+        s->travel[id - 130] = value;
+}
+
+/* True when [LO, HI] fits in [0, T] or in [-T, 0] (GRBL machines home to
+ * either end: positive or negative machine space). */
+static bool fits_travel(double lo, double hi, double t)
+{
+    const double eps = 1e-3;
+    return (lo >= -eps && hi <= t + eps) || (lo >= -t - eps && hi <= eps);
+}
+
+int grbl_check_program(const grbl_extent_t *e, const grbl_settings_t *s, char *why, size_t cap)
+{
+    if (cap)
+        why[0] = '\0';
+    if (!s->known)
+        return 0;
+    if (s->max_s > 0 && e->max_s > s->max_s + 1e-9) {
+        snprintf(why, cap,
+                 "laser power S%.0f above the engraver's maximum $30=%.0f: lower the power",
+                 e->max_s, s->max_s);
+        return MF_ERANGE;
+    }
+    if (!e->moves)
+        return 0;
+    static const char axis[2] = {'X', 'Y'};
+    double lo[2] = {e->min_x, e->min_y}, hi[2] = {e->max_x, e->max_y};
+    for (int i = 0; i < 2; i++) {
+        double t = s->travel[i];
+        if (t > 0 && !fits_travel(lo[i], hi[i], t)) {
+            snprintf(why, cap,
+                     "engraving area %c %.1f..%.1f mm beyond the machine's travel $13%d=%.0f mm",
+                     axis[i], lo[i], hi[i], i, t);
+            return MF_ERANGE;
+        }
+    }
+    return 0;
 }

@@ -31,10 +31,16 @@ typedef struct {
     int code;         /* ERROR, ALARM */
     char state[16];   /* STATUS: Idle, Run, Hold:0, Alarm, Door, Home, Check, Jog, Sleep */
     double pos[3];    /* STATUS: MPos or WPos */
+    bool has_pos;     /* STATUS: a position field was present */
+    bool pos_is_mpos; /* STATUS: pos is MPos (else WPos) */
+    bool has_wco;     /* STATUS: WCO present (GRBL sends it every 10-30 reports) */
+    double wco[3];    /* STATUS: work coordinate offset: WPos = MPos - WCO */
     double feed;      /* STATUS: FS first field, -1 if absent */
     int planner_free; /* STATUS: Bf first field, -1 if absent */
     int rx_free;      /* STATUS: Bf second field, -1 if absent */
     char text[64];    /* BANNER: version ("1.1h"); MSG: the message */
+    int setting_id;   /* SETTING: N of $N=value */
+    double setting_value;
 } grbl_reply_t;
 
 /* Classifies one line (without its newline). Never fails: unknown lines are
@@ -68,5 +74,40 @@ int grbl_window_pop(grbl_window_t *w);
  * at the modal F (arcs as chords). Returns the number of lines or a negative
  * code. Acceleration ignored: a lower bound. */
 int grbl_estimate_times(const char *program, double rapid_mm_min, double *out, int cap);
+
+/* What a program asks of the machine, for the checks against its settings
+ * ($30, $130, $131) before a line is sent. Targets of G0-G3 in absolute or
+ * relative distance (G90/G91), mm or inches (G21/G20), from (0,0); arcs are
+ * counted by their end points. */
+typedef struct {
+    bool moves; /* at least one X or Y target */
+    double min_x, min_y, max_x, max_y;
+    double max_s;   /* highest S word, 0 if none */
+    double dwell_s; /* sum of the G4 P dwells */
+} grbl_extent_t;
+
+void grbl_program_extent(const char *program, grbl_extent_t *out);
+
+/* The G4 dwell of one line in seconds, 0 when it has none. */
+double grbl_line_dwell_s(const char *line, size_t len);
+
+/* The settings the driver reads with $$ after the start. */
+typedef struct {
+    bool known;       /* at least one $N=value was read */
+    double max_s;     /* $30, 0 = unknown */
+    int laser_mode;   /* $32: 1 on, 0 off, -1 unknown */
+    double travel[3]; /* $130..$132, 0 = unknown */
+    int homing;       /* $22: 1 on, 0 off, -1 unknown */
+} grbl_settings_t;
+
+void grbl_settings_init(grbl_settings_t *s);
+/* Keeps what matters of one $N=value line. */
+void grbl_settings_take(grbl_settings_t *s, int id, double value);
+
+/* Checks a program against the machine. Returns 0 when it fits, else
+ * MF_ERANGE with a one-line reason in WHY (power above $30, or an area that
+ * leaves the travel $130 x $131 whether the machine's space is positive
+ * [0, T] or negative [-T, 0]). Unknown settings are not checked. */
+int grbl_check_program(const grbl_extent_t *e, const grbl_settings_t *s, char *why, size_t cap);
 
 #endif

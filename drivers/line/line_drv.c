@@ -24,6 +24,11 @@
 #define LINE_CMD_QUEUE 64
 #define LINE_EVENT_QUEUE 256
 #define LINE_LEASE_RENEW_MS 10000
+/* A PLC copies its input registers once per scan (REGISTERS.md, "Timing"):
+ * our mailbox's owner echo may read 0 for up to one scan after a claim. Only
+ * an echo still wrong this long after our last write means the mailbox is
+ * gone. */
+#define LINE_ECHO_GRACE_MS (2 * MF_PLC_MAX_SCAN_MS)
 
 typedef struct {
     line_cmd_kind_t kind;
@@ -35,6 +40,7 @@ typedef struct {
 struct line_drv {
     mb_link_t link;
     line_drv_opts_t o;
+    char name[128]; /* the PLC's address, for the log */
     pthread_t thread;
     int thread_started;
     atomic_int stop;
@@ -46,18 +52,24 @@ struct line_drv {
 
     /* Thread-only state. */
     line_snapshot_t work;
-    int connected, ever_connected, failures, attempt;
+    int connected, ever_connected, counted_connect, failures, attempt;
     long long next_try_ms;
+    line_conn_t logged_conn; /* what the log last said, so each change is logged once */
+    int logged_error;
     uint32_t token;
     int mbox;
-    long long mbox_claimed_poll, lease_ms, polls;
-    uint16_t seq; /* last SEQ used in our mailbox */
+    long long mbox_write_ms; /* our last write into the mailbox (claim, request, renewal) */
+    long long lease_ms;
+    long long read_start_ms; /* when the read now in ir/di began */
+    uint16_t seq;            /* last SEQ used in our mailbox */
     int have_pending, pending_sent, pending_seq_set;
     line_cmd_item_t pending;
     uint16_t pending_seq;
-    long long pending_deadline;
+    long long pending_deadline, pending_sent_ms;
     int finished_base_set;
     uint32_t finished_seen;
+    mb_table_t fail_table; /* the request of read_map that failed */
+    int fail_addr, fail_n;
     uint16_t ir[MF_PLC_IR_COUNT];
     uint8_t di[MF_PLC_DI_COUNT];
 };
@@ -77,26 +89,92 @@ static void post(line_drv_t *d, const line_event_t *ev)
 }
 
 static void post_result(line_drv_t *d, line_result_t r, uint16_t plc_result, uint32_t order,
-                        const char *text)
+                        const char *text, int error)
 {
     line_event_t ev = {.kind = LINE_EV_RESULT,
                        .tag = d->pending.tag,
                        .cmd = d->pending.kind,
                        .result = r,
                        .plc_result = plc_result,
-                       .order = order};
+                       .order = order,
+                       .error = error};
     snprintf(ev.text, sizeof ev.text, "%s", text ? text : "");
     post(d, &ev);
     d->have_pending = 0;
 }
 
-static void set_error(line_drv_t *d, int rc)
+static const char *table_name(mb_table_t t)
 {
-    if (rc == MF_EREFUSED)
-        snprintf(d->work.last_error, sizeof d->work.last_error, "Modbus exception: %s",
-                 mb_exception_name(d->link.ops->last_exception(d->link.ctx)));
-    else
-        snprintf(d->work.last_error, sizeof d->work.last_error, "%s", mf_strerror(rc));
+    switch (t) {
+    case MB_COILS:
+        return "coils";
+    case MB_DISCRETE_INPUTS:
+        return "discrete inputs";
+    case MB_HOLDING:
+        return "holding registers";
+    default:
+        return "input registers";
+    }
+}
+
+/* "exception 2 (illegal data address) for input registers 0..124" */
+static void exception_text(line_drv_t *d, char *buf, size_t size, mb_table_t t, int addr, int n)
+{
+    int exc = d->link.ops->last_exception(d->link.ctx);
+    snprintf(buf, size, "exception %d (%s) for %s %d..%d", exc, mb_exception_name(exc),
+             table_name(t), addr, addr + n - 1);
+}
+
+static void publish(line_drv_t *d, long long now)
+{
+    d->work.stale = line_snapshot_is_stale(d->work.last_good_ms, now, d->o.stale_ms);
+    d->work.serial++;
+    pthread_mutex_lock(&d->lock);
+    d->snap = d->work;
+    pthread_mutex_unlock(&d->lock);
+}
+
+/* The one place the connection state changes: publishes the snapshot before
+ * the event says so, and logs each change of state or reason once. */
+static void set_conn(line_drv_t *d, line_conn_t conn, int error, const char *text, long long now)
+{
+    line_conn_t was = d->work.conn;
+    int same = conn == was && error == d->work.error && strcmp(text, d->work.last_error) == 0;
+    d->work.conn = conn;
+    d->work.error = error;
+    snprintf(d->work.last_error, sizeof d->work.last_error, "%s", text);
+    d->work.incompatible = conn == LINE_CONN_INCOMPATIBLE;
+    if (conn != LINE_CONN_MISCONFIGURED)
+        d->work.exception = 0;
+    if (same)
+        return;
+    publish(d, now);
+    if (conn == LINE_CONN_CONNECTED && was != LINE_CONN_CONNECTED) {
+        line_event_t ev = {.kind = LINE_EV_CONNECTED};
+        post(d, &ev);
+    } else if (conn != LINE_CONN_CONNECTED && was == LINE_CONN_CONNECTED) {
+        line_event_t ev = {.kind = LINE_EV_DISCONNECTED, .error = error};
+        snprintf(ev.text, sizeof ev.text, "%s", text);
+        post(d, &ev);
+    }
+    /* Connecting and disconnected are one thing to staff: not answering. */
+    line_conn_t key = conn == LINE_CONN_CONNECTING ? LINE_CONN_DISCONNECTED : conn;
+    if (key == d->logged_conn && error == d->logged_error)
+        return;
+    d->logged_conn = key;
+    d->logged_error = error;
+    switch (key) {
+    case LINE_CONN_CONNECTED:
+        mf_log_info("line", "PLC connected (map version %u, %s)", d->work.map_version, d->name);
+        break;
+    case LINE_CONN_INCOMPATIBLE:
+    case LINE_CONN_MISCONFIGURED:
+        mf_log_error("line", "%s (%s)", text, d->name);
+        break;
+    default:
+        mf_log_warn("line", "PLC not answering: %s (%s)", text, d->name);
+        break;
+    }
 }
 
 static int read_map(line_drv_t *d)
@@ -106,10 +184,16 @@ static int read_map(line_drv_t *d)
         int n = MF_PLC_IR_COUNT - addr;
         if (n > MF_MODBUS_MAX_READ_REGS)
             n = MF_MODBUS_MAX_READ_REGS;
+        d->fail_table = MB_INPUT;
+        d->fail_addr = addr;
+        d->fail_n = n;
         int rc = ops->read_regs(d->link.ctx, MB_INPUT, addr, n, &d->ir[addr]);
         if (rc)
             return rc;
     }
+    d->fail_table = MB_DISCRETE_INPUTS;
+    d->fail_addr = 0;
+    d->fail_n = MF_PLC_DI_COUNT;
     return ops->read_bits(d->link.ctx, MB_DISCRETE_INPUTS, 0, MF_PLC_DI_COUNT, d->di);
 }
 
@@ -122,8 +206,18 @@ static void track_finished(line_drv_t *d)
         return;
     }
     uint32_t from = d->finished_seen + 1;
-    if (f - d->finished_seen > MF_PLC_FINISHED_SLOTS)
+    if (f - d->finished_seen > MF_PLC_FINISHED_SLOTS) {
+        /* The ring holds the last 16 only: say how many went unseen. */
+        uint32_t missed = f - d->finished_seen - MF_PLC_FINISHED_SLOTS;
         from = f - MF_PLC_FINISHED_SLOTS + 1;
+        d->work.missed_pieces += missed;
+        line_event_t ev = {.kind = LINE_EV_PIECES_MISSED, .count = missed};
+        snprintf(ev.text, sizeof ev.text,
+                 "%u finished piece(s) not seen: more than %d finished between two reads", missed,
+                 MF_PLC_FINISHED_SLOTS);
+        post(d, &ev);
+        mf_log_warn("line", "%s", ev.text);
+    }
     for (uint32_t n = from; n <= f; n++) {
         const uint16_t *e = &d->ir[MF_PLC_IR_FINISHED_LOG((n - 1) % MF_PLC_FINISHED_SLOTS)];
         line_event_t ev = {.kind = LINE_EV_PIECE_FINISHED,
@@ -141,63 +235,100 @@ static uint16_t next_seq(uint16_t s)
     return s ? s : 1;
 }
 
-/* Claims a free mailbox (one FC16 of the token). 0 when one is ours or none
- * is free; a link error otherwise. */
-static int claim_mailbox(line_drv_t *d)
+static void mbox_forget(line_drv_t *d)
+{
+    d->mbox = -1;
+    d->work.mailbox = -1;
+    d->pending_sent = 0;
+    d->pending_seq_set = 0;
+}
+
+/* Claims a free mailbox with one FC16 of the token. A normal answer means it
+ * is ours (REGISTERS.md step 1): the echo in the input registers may come a
+ * scan later. 0 when claimed; MF_ENOSLOT when all are taken (*IN_USE says
+ * how many); MF_EEXCEPTION with TEXT when the PLC refused otherwise; a link
+ * error. */
+static int claim_mailbox(line_drv_t *d, long long now, int *in_use, char *text, size_t size)
 {
     uint16_t tok[2];
     mf_regmap_put_u32(tok, d->token);
+    *in_use = 0;
     for (int k = 0; k < MF_PLC_MBOX_COUNT; k++) {
         const uint16_t *r = &d->ir[MF_PLC_IR_MBOX(k)];
         uint32_t owner = mf_regmap_get_u32(&r[MF_PLC_MBOXR_OWNER]);
-        if (owner != 0 && owner != d->token)
+        if (owner != 0 && owner != d->token) {
+            (*in_use)++;
             continue;
-        int rc =
-            d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(k) + MF_PLC_MBOX_OWNER, 2, tok);
-        if (rc == MF_EREFUSED)
-            continue; /* another client took it first (exception 6) */
+        }
+        int addr = MF_PLC_HR_MBOX(k) + MF_PLC_MBOX_OWNER;
+        int rc = d->link.ops->write_regs(d->link.ctx, addr, 2, tok);
+        if (rc == MF_EREFUSED && d->link.ops->last_exception(d->link.ctx) == 6) {
+            (*in_use)++; /* another client took it first (exception 6) */
+            continue;
+        }
+        if (rc == MF_EREFUSED) {
+            char exc[96];
+            exception_text(d, exc, sizeof exc, MB_HOLDING, addr, 2);
+            snprintf(text, size, "the PLC refused to give a command slot: %s", exc);
+            return MF_EEXCEPTION;
+        }
         if (rc)
             return rc;
         d->mbox = k;
         d->work.mailbox = k;
         d->seq = r[MF_PLC_MBOXR_ACK_SEQ];
-        d->mbox_claimed_poll = d->polls;
-        d->lease_ms = drv_now_ms();
+        d->mbox_write_ms = d->lease_ms = now;
         d->pending_seq_set = 0; /* a new mailbox: a new SEQ for what is pending */
         d->pending_sent = 0;
         mf_log_info("line", "mailbox %d claimed", k);
         return 0;
     }
-    snprintf(d->work.last_error, sizeof d->work.last_error, "no free mailbox on the PLC");
-    return 0;
+    return MF_ENOSLOT;
 }
 
+/* The mailbox handshake, once per complete read. The mailbox is claimed at
+ * the first command and kept (lease renewed) until the driver stops. */
 static int run_mailbox(line_drv_t *d, long long now)
 {
-    if (d->mbox >= 0 && d->polls > d->mbox_claimed_poll) {
+    if (d->mbox >= 0) {
         const uint16_t *r = &d->ir[MF_PLC_IR_MBOX(d->mbox)];
-        if (mf_regmap_get_u32(&r[MF_PLC_MBOXR_OWNER]) != d->token) {
-            mf_log_warn("line", "mailbox %d lost (lease expired or PLC restarted)", d->mbox);
-            d->mbox = -1;
-            d->work.mailbox = -1;
-            d->pending_sent = 0;
-            d->pending_seq_set = 0;
+        uint32_t owner = mf_regmap_get_u32(&r[MF_PLC_MBOXR_OWNER]);
+        if (owner != d->token &&
+            (owner != 0 || d->read_start_ms - d->mbox_write_ms > LINE_ECHO_GRACE_MS)) {
+            mf_log_warn("line", "mailbox %d lost (%s)", d->mbox,
+                        owner ? "another client holds it: our lease ran out"
+                              : "lease expired or PLC restarted");
+            mbox_forget(d);
         }
     }
-    if (d->mbox < 0) {
-        int rc = claim_mailbox(d);
-        if (rc || d->mbox < 0)
+    if (d->have_pending && d->mbox < 0) {
+        char text[160] = "";
+        int in_use = 0;
+        int rc = claim_mailbox(d, now, &in_use, text, sizeof text);
+        if (rc == MF_ENOSLOT) {
+            snprintf(text, sizeof text, "no free command slot on the PLC (%d in use)", in_use);
+            post_result(d, LINE_RESULT_REFUSED, 0, 0, text, MF_ENOSLOT);
+            return 0;
+        }
+        if (rc == MF_EEXCEPTION) {
+            post_result(d, LINE_RESULT_REFUSED, 0, 0, text, MF_EEXCEPTION);
+            return 0;
+        }
+        if (rc)
             return rc;
     }
+    if (d->mbox < 0)
+        return 0;
     const uint16_t *r = &d->ir[MF_PLC_IR_MBOX(d->mbox)];
-    if (d->have_pending && d->pending_sent && d->polls > d->mbox_claimed_poll &&
+    /* Only a read begun after our request can carry its answer. */
+    if (d->have_pending && d->pending_sent && d->read_start_ms >= d->pending_sent_ms &&
         r[MF_PLC_MBOXR_ACK_SEQ] == d->pending_seq) {
         uint16_t res = r[MF_PLC_MBOXR_RESULT];
         if (res == MF_PLC_RES_OK)
-            post_result(d, LINE_RESULT_ACCEPTED, res, mf_regmap_get_u32(&r[MF_PLC_MBOXR_ORDER]),
-                        "");
+            post_result(d, LINE_RESULT_ACCEPTED, res, mf_regmap_get_u32(&r[MF_PLC_MBOXR_ORDER]), "",
+                        0);
         else if (res != MF_PLC_RES_PENDING)
-            post_result(d, LINE_RESULT_REFUSED, res, 0, line_plc_result_text(res));
+            post_result(d, LINE_RESULT_REFUSED, res, 0, line_plc_result_text(res), MF_EREFUSED);
     }
     if (d->have_pending && !d->pending_sent) {
         if (!d->pending_seq_set) {
@@ -215,17 +346,25 @@ static int run_mailbox(line_drv_t *d, long long now)
         req[MF_PLC_MBOX_CMD] = d->pending.plc_cmd;
         for (int i = 0; i < 4; i++)
             req[MF_PLC_MBOX_ARG0 + i] = d->pending.args[i];
-        int rc = d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox),
-                                         MF_PLC_MBOX_STRIDE, req);
+        int addr = MF_PLC_HR_MBOX(d->mbox);
+        int rc = d->link.ops->write_regs(d->link.ctx, addr, MF_PLC_MBOX_STRIDE, req);
+        if (rc == MF_EREFUSED && d->link.ops->last_exception(d->link.ctx) == 6) {
+            mf_log_warn("line", "mailbox %d lost (the PLC says another client holds it)", d->mbox);
+            mbox_forget(d); /* claimed again at the next read, the request resent */
+            return 0;
+        }
         if (rc == MF_EREFUSED) {
-            d->mbox = -1; /* the PLC says the slot is not ours any more */
-            d->work.mailbox = -1;
+            char exc[96], text[160];
+            exception_text(d, exc, sizeof exc, MB_HOLDING, addr, MF_PLC_MBOX_STRIDE);
+            snprintf(text, sizeof text, "the PLC refused the request: %s", exc);
+            post_result(d, LINE_RESULT_REFUSED, 0, 0, text, MF_EEXCEPTION);
             return 0;
         }
         if (rc)
             return rc; /* resent with the same SEQ after reconnecting: safe */
         d->pending_sent = 1;
-        d->lease_ms = now;
+        d->pending_sent_ms = drv_now_ms();
+        d->mbox_write_ms = d->lease_ms = now;
     }
     if (now - d->lease_ms >= LINE_LEASE_RENEW_MS) {
         uint16_t tok[2];
@@ -233,38 +372,23 @@ static int run_mailbox(line_drv_t *d, long long now)
         int rc = d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox), 2, tok);
         if (rc && rc != MF_EREFUSED)
             return rc;
+        if (rc == 0)
+            d->mbox_write_ms = now;
         d->lease_ms = now;
     }
     return 0;
 }
 
-static void publish(line_drv_t *d, long long now)
-{
-    d->work.stale = line_snapshot_is_stale(d->work.last_good_ms, now, d->o.stale_ms);
-    d->work.serial++;
-    pthread_mutex_lock(&d->lock);
-    d->snap = d->work;
-    pthread_mutex_unlock(&d->lock);
-}
-
 static void link_failed(line_drv_t *d, int rc, long long now)
 {
-    set_error(d, rc);
     d->failures++;
     d->link.ops->close(d->link.ctx); /* always close before reconnecting */
     d->connected = 0;
+    d->counted_connect = 0;
     /* A closed connection is down at once; a timeout or a garbled answer gets
      * one immediate retry before the line is shown offline. */
     if (rc == MF_ECLOSED || d->failures >= 2) {
-        if (d->work.conn != LINE_CONN_DISCONNECTED) {
-            d->work.conn = LINE_CONN_DISCONNECTED;
-            publish(d, now); /* the snapshot says so before the event does */
-            line_event_t ev = {.kind = LINE_EV_DISCONNECTED};
-            snprintf(ev.text, sizeof ev.text, "%s", d->work.last_error);
-            post(d, &ev);
-            mf_log_warn("line", "PLC disconnected: %s", d->work.last_error);
-        }
-        d->work.conn = LINE_CONN_DISCONNECTED;
+        set_conn(d, LINE_CONN_DISCONNECTED, rc, mf_strerror(rc), now);
         d->next_try_ms = now + mb_backoff_ms(d->attempt++);
     } else {
         d->next_try_ms = now;
@@ -275,38 +399,69 @@ static void try_connect(line_drv_t *d, long long now)
 {
     int rc = d->link.ops->connect(d->link.ctx);
     if (rc) {
-        set_error(d, rc);
-        if (d->ever_connected || d->attempt > 0)
-            d->work.conn = LINE_CONN_DISCONNECTED;
+        line_conn_t c = d->ever_connected || d->attempt > 0 ? LINE_CONN_DISCONNECTED : d->work.conn;
+        if (c == LINE_CONN_CONNECTED || c == LINE_CONN_INCOMPATIBLE || c == LINE_CONN_MISCONFIGURED)
+            c = LINE_CONN_DISCONNECTED;
+        set_conn(d, c, rc, mf_strerror(rc), now);
         d->next_try_ms = now + mb_backoff_ms(d->attempt++);
         return;
     }
     d->connected = 1;
 }
 
-static void on_good_poll(line_drv_t *d, long long now)
+/* A complete read: decode it (when the map is ours), then the mailbox. */
+static int on_good_read(line_drv_t *d, long long now)
 {
-    line_snapshot_decode(&d->work, d->ir, d->di);
-    d->polls++;
     d->failures = 0;
     d->attempt = 0;
-    d->work.last_good_ms = now;
-    if (d->work.conn != LINE_CONN_CONNECTED) {
+    d->work.last_good_ms = d->read_start_ms > 0 ? d->read_start_ms : 1;
+    if (!d->counted_connect) {
         if (d->ever_connected)
             d->work.reconnects++;
         d->ever_connected = 1;
-        d->work.conn = LINE_CONN_CONNECTED;
-        d->work.last_error[0] = '\0';
-        publish(d, now); /* the snapshot is connected before the event says so */
-        line_event_t ev = {.kind = LINE_EV_CONNECTED};
-        post(d, &ev);
-        mf_log_info("line", "PLC connected (map version %u)", d->work.map_version);
+        d->counted_connect = 1;
     }
-    if (d->work.map_version != MF_PLC_MAP_VERSION)
-        snprintf(d->work.last_error, sizeof d->work.last_error,
-                 "PLC register map version %u, this kiosk knows %d", d->work.map_version,
-                 MF_PLC_MAP_VERSION);
+    uint16_t version = d->ir[MF_PLC_IR_MAP_VERSION];
+    if (version != MF_PLC_MAP_VERSION) {
+        /* Nothing else in the map can be trusted: no decoding, no command. */
+        char text[160];
+        snprintf(text, sizeof text, "incompatible PLC (map version %u, this kiosk knows %d)",
+                 version, MF_PLC_MAP_VERSION);
+        line_snapshot_t keep = d->work;
+        memset(&d->work, 0, sizeof d->work);
+        d->work.conn = keep.conn;
+        d->work.error = keep.error;
+        snprintf(d->work.last_error, sizeof d->work.last_error, "%s", keep.last_error);
+        d->work.last_good_ms = keep.last_good_ms;
+        d->work.serial = keep.serial;
+        d->work.reconnects = keep.reconnects;
+        d->work.missed_pieces = keep.missed_pieces;
+        d->work.mailbox = -1;
+        d->work.map_version = version;
+        d->finished_base_set = 0;
+        set_conn(d, LINE_CONN_INCOMPATIBLE, MF_EINCOMPAT, text, now);
+        if (d->have_pending)
+            post_result(d, LINE_RESULT_REFUSED, 0, 0, text, MF_EINCOMPAT);
+        return 0;
+    }
+    line_snapshot_decode(&d->work, d->ir, d->di);
+    set_conn(d, LINE_CONN_CONNECTED, 0, "", now);
     track_finished(d);
+    return run_mailbox(d, now);
+}
+
+/* The PLC answered a read with an exception: reachable, misconfigured. */
+static void on_read_exception(line_drv_t *d, long long now)
+{
+    char exc[96], text[160];
+    exception_text(d, exc, sizeof exc, d->fail_table, d->fail_addr, d->fail_n);
+    snprintf(text, sizeof text, "PLC reachable but misconfigured: it answers %s", exc);
+    d->work.exception = (uint16_t)d->link.ops->last_exception(d->link.ctx);
+    d->failures = 0;
+    d->attempt = 0;
+    set_conn(d, LINE_CONN_MISCONFIGURED, MF_EEXCEPTION, text, now);
+    if (d->have_pending)
+        post_result(d, LINE_RESULT_REFUSED, 0, 0, text, MF_EEXCEPTION);
 }
 
 static void thread_sleep(line_drv_t *d, int ms)
@@ -325,12 +480,16 @@ static void thread_sleep(line_drv_t *d, int ms)
     pthread_mutex_unlock(&d->lock);
 }
 
+/* Only the owner frees a mailbox: the RELEASE command, token included. */
 static void release_mailbox(line_drv_t *d)
 {
     if (!d->connected || d->mbox < 0)
         return;
-    uint16_t zero[2] = {0, 0};
-    d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox), 2, zero);
+    uint16_t req[MF_PLC_MBOX_STRIDE] = {0};
+    mf_regmap_put_u32(&req[MF_PLC_MBOX_OWNER], d->token);
+    req[MF_PLC_MBOX_SEQ] = next_seq(d->seq);
+    req[MF_PLC_MBOX_CMD] = MF_PLC_CMD_RELEASE;
+    d->link.ops->write_regs(d->link.ctx, MF_PLC_HR_MBOX(d->mbox), MF_PLC_MBOX_STRIDE, req);
     d->mbox = -1;
 }
 
@@ -342,27 +501,35 @@ static void *line_thread(void *arg)
         if (!d->connected && start >= d->next_try_ms)
             try_connect(d, start);
         if (d->connected) {
+            d->read_start_ms = drv_now_ms();
             int rc = read_map(d);
             long long now = drv_now_ms();
-            if (rc == 0) {
-                on_good_poll(d, now);
-                rc = run_mailbox(d, now);
+            if (rc == 0)
+                rc = on_good_read(d, now);
+            else if (rc == MF_EREFUSED) {
+                on_read_exception(d, now);
+                rc = 0;
             }
-            if (rc == MF_EREFUSED) /* an exception: the link itself is fine */
-                set_error(d, rc);
-            else if (rc)
+            if (rc)
                 link_failed(d, rc, drv_now_ms());
         }
         long long now = drv_now_ms();
         if (d->have_pending && now >= d->pending_deadline)
             post_result(d, LINE_RESULT_TIMED_OUT, 0, 0,
-                        d->connected ? "the PLC did not answer in time" : "the PLC is offline");
+                        d->connected ? "the PLC did not answer in time" : "the PLC is offline",
+                        MF_ETIMEDOUT);
         if (!d->have_pending && drv_queue_pop(d->cmds, &d->pending)) {
             d->have_pending = 1;
             d->pending_sent = 0;
             d->pending_seq_set = 0;
             d->pending_deadline = now + d->o.cmd_timeout_ms;
-            continue; /* send it right away */
+            /* Send it right away, but on the map just read: no second read. */
+            if (d->connected && d->work.conn == LINE_CONN_CONNECTED && d->work.last_good_ms &&
+                d->read_start_ms == d->work.last_good_ms) {
+                int rc = run_mailbox(d, now);
+                if (rc)
+                    link_failed(d, rc, drv_now_ms());
+            }
         }
         publish(d, now);
         int wait = d->o.poll_ms - (int)(drv_now_ms() - start);
@@ -375,10 +542,10 @@ static void *line_thread(void *arg)
     }
     /* Fail what is left, free our mailbox (a clean stop frees it at once). */
     if (d->have_pending)
-        post_result(d, LINE_RESULT_TIMED_OUT, 0, 0, "the driver stopped");
+        post_result(d, LINE_RESULT_TIMED_OUT, 0, 0, "the driver stopped", MF_ETIMEDOUT);
     while (drv_queue_pop(d->cmds, &d->pending)) {
         d->have_pending = 1;
-        post_result(d, LINE_RESULT_TIMED_OUT, 0, 0, "the driver stopped");
+        post_result(d, LINE_RESULT_TIMED_OUT, 0, 0, "the driver stopped", MF_ETIMEDOUT);
     }
     release_mailbox(d);
     d->link.ops->close(d->link.ctx);
@@ -386,7 +553,7 @@ static void *line_thread(void *arg)
     return NULL;
 }
 
-line_drv_t *line_drv_create_on(struct mb_link *link, const line_drv_opts_t *opts)
+static line_drv_t *create_named(struct mb_link *link, const line_drv_opts_t *opts, const char *name)
 {
     line_drv_t *d = calloc(1, sizeof *d);
     if (!d) {
@@ -404,6 +571,8 @@ line_drv_t *line_drv_create_on(struct mb_link *link, const line_drv_opts_t *opts
     d->mbox = -1;
     d->work.mailbox = -1;
     d->work.conn = LINE_CONN_CONNECTING;
+    d->logged_conn = LINE_CONN_CONNECTING; /* nothing logged yet */
+    snprintf(d->name, sizeof d->name, "%s", name ? name : d->link.ops->kind);
     d->next_tag = 1;
     while (d->token == 0) {
         if (getrandom(&d->token, sizeof d->token, 0) != (ssize_t)sizeof d->token)
@@ -429,6 +598,11 @@ fail:
     return NULL;
 }
 
+line_drv_t *line_drv_create_on(struct mb_link *link, const line_drv_opts_t *opts)
+{
+    return create_named(link, opts, NULL);
+}
+
 line_drv_t *line_drv_create(const char *plc_uri, const line_drv_opts_t *opts)
 {
     char host[128];
@@ -443,7 +617,9 @@ line_drv_t *line_drv_create(const char *plc_uri, const line_drv_opts_t *opts)
     mb_link_t link;
     if (mb_link_tcp_init(&link, host, port, MF_PLC_UNIT_ID, o.timeout_ms) != 0)
         return NULL;
-    return line_drv_create_on(&link, &o);
+    char name[160];
+    snprintf(name, sizeof name, "%s%s", strstr(plc_uri, "://") ? "" : "tcp://", plc_uri);
+    return create_named(&link, &o, name);
 }
 
 void line_drv_destroy(line_drv_t *d)
@@ -470,6 +646,8 @@ void line_drv_snapshot(line_drv_t *d, line_snapshot_t *out)
     pthread_mutex_lock(&d->lock);
     *out = d->snap;
     pthread_mutex_unlock(&d->lock);
+    /* The age of the data now, not when the thread last published. */
+    out->stale = line_snapshot_is_stale(out->last_good_ms, drv_now_ms(), d->o.stale_ms);
 }
 
 bool line_drv_poll_event(line_drv_t *d, line_event_t *ev)

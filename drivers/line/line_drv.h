@@ -29,6 +29,11 @@ typedef enum {
     LINE_CONN_CONNECTING = 0, /* never connected yet */
     LINE_CONN_CONNECTED,
     LINE_CONN_DISCONNECTED, /* was connected or tried; reconnecting with backoff */
+    /* The PLC answers but cannot be used; the link stays open and the driver
+     * keeps reading, so the state clears by itself once the PLC is fixed.
+     * last_error says why in plain words; no command is written. */
+    LINE_CONN_INCOMPATIBLE,  /* IR 0 holds a map version this kiosk does not know */
+    LINE_CONN_MISCONFIGURED, /* it answers our reads with a Modbus exception */
 } line_conn_t;
 
 typedef struct {
@@ -55,12 +60,25 @@ typedef struct {
 
 typedef struct {
     line_conn_t conn;
-    bool stale;             /* no good read for longer than the stale limit */
-    long long last_good_ms; /* monotonic ms of the last complete read, 0 = never */
+    /* The age of the last complete read passed stale_ms. Computed when the
+     * snapshot is copied (line_drv_snapshot), so it turns true while a slow
+     * read is still under way, not only after it. */
+    bool stale;
+    long long last_good_ms; /* monotonic ms when the last complete read began, 0 = never */
     uint32_t serial;        /* +1 at every published snapshot */
     int reconnects;         /* successful connects after the first */
-    char last_error[96];    /* why the last poll or connect failed, "" if none */
-    int mailbox;            /* our mailbox slot, -1 when none */
+    /* Why the PLC cannot be used right now, in plain words, "" when it can:
+     * "connection refused", "name not resolved", "incompatible PLC (map
+     * version 2, this kiosk knows 1)", "PLC reachable but misconfigured: ...".
+     * Cleared by the next complete read of a compatible PLC. */
+    char last_error[160];
+    int error;              /* the MF_E* code behind last_error, 0 when none */
+    int mailbox;            /* our mailbox slot, -1 when none (claimed at the first command) */
+    bool incompatible;      /* conn is LINE_CONN_INCOMPATIBLE: map_version is not ours */
+    uint16_t exception;     /* MISCONFIGURED: the Modbus exception code (1..11), else 0 */
+    uint32_t missed_pieces; /* finished pieces never seen (more than 16 between two
+                               reads); each gap also comes as LINE_EV_PIECES_MISSED */
+    uint16_t alarm_total;   /* alarms in force (IR 28); may exceed alarm_count */
 
     uint16_t map_version, line_state, line_mode;
     bool running, estop, alarm_active, alarm_unacked, engrave_waiting, queue_full;
@@ -89,15 +107,21 @@ typedef enum {
 
 typedef enum {
     LINE_RESULT_ACCEPTED = 0,
-    LINE_RESULT_REFUSED,   /* the PLC said no; plc_result and reason say why */
+    /* Not done, and the text says why: the PLC said no (plc_result, error
+     * MF_EREFUSED), or the driver could not ask it: no free mailbox
+     * (MF_ENOSLOT), incompatible map (MF_EINCOMPAT), a Modbus exception
+     * (MF_EEXCEPTION). */
+    LINE_RESULT_REFUSED,
     LINE_RESULT_TIMED_OUT, /* no answer in time (PLC offline); the order may or may not exist */
 } line_result_t;
 
 typedef enum {
     LINE_EV_RESULT = 1,     /* the answer to one command */
-    LINE_EV_CONNECTED,      /* link up (again) */
-    LINE_EV_DISCONNECTED,   /* link lost; reason in text */
+    LINE_EV_CONNECTED,      /* the PLC usable (again): conn became CONNECTED */
+    LINE_EV_DISCONNECTED,   /* no longer CONNECTED (link lost, incompatible or
+                               misconfigured); reason in text, code in error */
     LINE_EV_PIECE_FINISHED, /* a piece left the line: order, outcome */
+    LINE_EV_PIECES_MISSED,  /* count pieces finished unseen between two reads */
 } line_event_kind_t;
 
 typedef struct {
@@ -109,7 +133,10 @@ typedef struct {
     uint32_t order;       /* RESULT of SUBMIT_ORDER: the new order id; FINISHED: its id */
     uint16_t outcome;     /* FINISHED: mf_plc_outcome_t */
     uint16_t colour;      /* FINISHED */
-    char text[96];        /* plain-language reason (REFUSED, TIMED_OUT, DISCONNECTED) */
+    char text[160];       /* plain-language reason (REFUSED, TIMED_OUT, DISCONNECTED) */
+    int error;            /* RESULT/DISCONNECTED: MF_E* behind text (MF_ENOSLOT,
+                             MF_EINCOMPAT, MF_EEXCEPTION, MF_ETIMEDOUT...), 0 if none */
+    uint32_t count;       /* PIECES_MISSED: how many */
 } line_event_t;
 
 typedef struct {
@@ -157,6 +184,13 @@ int line_drv_refill(line_drv_t *drv, mf_colour_t colour, uint32_t *tag);
 
 /* Pure helpers (unit-tested without threads). */
 bool line_snapshot_is_stale(long long last_good_ms, long long now_ms, int stale_ms);
+/* Connected, fresh and of our map version: what visitors may see as "the
+ * line works". */
+bool line_snapshot_usable(const line_snapshot_t *snap);
+/* "magazine empty at station 2 (store), colour red", "emergency stop on the
+ * whole line": the alarm in plain words, with its parameter. Returns BUF. */
+const char *line_alarm_describe(const line_alarm_t *alarm, char *buf, int size);
+const char *line_station_name(uint16_t station); /* "store", "press", ... */
 const char *line_conn_name(line_conn_t conn);
 const char *line_packml_name(uint16_t state);
 const char *line_mode_name(uint16_t mode);

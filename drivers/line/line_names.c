@@ -5,11 +5,41 @@
  */
 #include "line_drv.h"
 
+#include <stdio.h>
 #include <string.h>
 
 bool line_snapshot_is_stale(long long last_good_ms, long long now_ms, int stale_ms)
 {
     return last_good_ms <= 0 || now_ms - last_good_ms > stale_ms;
+}
+
+bool line_snapshot_usable(const line_snapshot_t *s)
+{
+    return s->conn == LINE_CONN_CONNECTED && !s->stale && !s->incompatible;
+}
+
+const char *line_station_name(uint16_t st)
+{
+    static const char *const names[] = {"store",          "press",           "laser engraving",
+                                        "robot assembly", "quality control", "packing"};
+    _Static_assert(sizeof names / sizeof names[0] == MF_STATION_COUNT, "station names");
+    return st >= MF_STATION_FIRST && st <= MF_STATION_LAST ? names[st - MF_STATION_FIRST] : "?";
+}
+
+const char *line_alarm_describe(const line_alarm_t *a, char *buf, int size)
+{
+    char where[48], param[48] = "";
+    if (a->station == 0)
+        snprintf(where, sizeof where, "on the whole line");
+    else
+        snprintf(where, sizeof where, "at station %u (%s)", a->station,
+                 line_station_name(a->station));
+    if (a->code == MF_ALARM_MAGAZINE_EMPTY)
+        snprintf(param, sizeof param, ", colour %s", line_colour_name(a->param));
+    else if (a->code == MF_ALARM_QUALITY_REJECTS)
+        snprintf(param, sizeof param, ", %u rejects in a row", a->param);
+    snprintf(buf, (size_t)size, "%s %s%s", line_alarm_name(a->code), where, param);
+    return buf;
 }
 
 const char *line_conn_name(line_conn_t conn)
@@ -21,6 +51,10 @@ const char *line_conn_name(line_conn_t conn)
         return "connected";
     case LINE_CONN_DISCONNECTED:
         return "disconnected";
+    case LINE_CONN_INCOMPATIBLE:
+        return "incompatible";
+    case LINE_CONN_MISCONFIGURED:
+        return "misconfigured";
     default:
         return "?";
     }
@@ -121,6 +155,7 @@ void line_snapshot_decode(line_snapshot_t *s, const uint16_t *ir, const uint8_t 
     s->speed_pct = ir[MF_PLC_IR_SPEED_PCT];
     s->alarm_mask = mf_regmap_get_u32(&ir[MF_PLC_IR_ALARM_MASK]);
     s->run_time_s = mf_regmap_get_u32(&ir[MF_PLC_IR_RUN_TIME_S]);
+    s->alarm_total = ir[MF_PLC_IR_ALARM_TOTAL];
 
     s->running = di[MF_PLC_DI_RUNNING] != 0;
     s->alarm_active = di[MF_PLC_DI_ALARM_ACTIVE] != 0;
@@ -164,6 +199,8 @@ void line_snapshot_decode(line_snapshot_t *s, const uint16_t *ir, const uint8_t 
         s->alarms[i].active = (a[MF_PLC_ALARM_FLAGS] & MF_PLC_ALARM_F_ACTIVE) != 0;
         s->alarms[i].unacked = (a[MF_PLC_ALARM_FLAGS] & MF_PLC_ALARM_F_UNACKED) != 0;
     }
+    if (s->alarm_total < s->alarm_count) /* a PLC that leaves IR 28 at 0 */
+        s->alarm_total = (uint16_t)s->alarm_count;
     for (int c = 1; c <= MF_COLOUR_COUNT; c++)
         s->magazine[c - 1] = ir[MF_PLC_IR_MAGAZINE(c)];
 }

@@ -170,7 +170,7 @@ static int fl_connect(void *ctx)
         l->f->open_links++;
     }
     mb_fake_unlock(l->f);
-    return ok ? 0 : MF_ECLOSED;
+    return ok ? 0 : MF_ECONNREFUSED; /* as a real link: nobody listens */
 }
 
 static void fl_close(void *ctx)

@@ -10,7 +10,10 @@
  *   bad CRC                    -> MF_ECRC
  *   Modbus exception (1..11)   -> MF_EREFUSED, the code in mb_link_last_exception
  *   short / malformed response -> MF_EPROTO
- *   connection refused / reset -> MF_ECLOSED
+ *   connection reset / closed  -> MF_ECLOSED
+ * and connect (TCP) names its reason: MF_ENONAME (name not resolved),
+ * MF_ECONNREFUSED (nobody listens), MF_ENOROUTE (no route to host),
+ * MF_ETIMEDOUT (no answer within the response timeout).
  * The real links use error recovery NONE (the driver owns reconnection) and a
  * response timeout of 500 ms unless told otherwise.
  */

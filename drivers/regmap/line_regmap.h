@@ -26,7 +26,7 @@
 #define MF_IO_UNIT_ID 2          /* Modbus RTU slave id of the remote I/O module */
 #define MF_IO_BAUD 115200        /* 8N1 */
 
-#define MF_PLC_MAP_VERSION 1        /* read from MF_PLC_IR_MAP_VERSION */
+#define MF_PLC_MAP_VERSION 1        /* read from MF_PLC_IR_MAP_VERSION; another value is refused */
 #define MF_MODBUS_MAX_READ_REGS 125 /* protocol limit of one FC03/FC04 read */
 
 /* Stations of the line (PRODUCT.md); station 1 is the kiosk itself. */
@@ -145,6 +145,11 @@ typedef enum {
 #define MF_PLC_MBOX_ARG3 7
 #define MF_PLC_HR_COUNT (MF_PLC_MBOX_COUNT * MF_PLC_MBOX_STRIDE) /* 64 */
 
+/* How late the input registers may be: a PLC copies them once per scan, and
+ * a scan may last up to this long (REGISTERS.md, "Timing"). A write's own
+ * answer (normal or exception) is never late. */
+#define MF_PLC_MAX_SCAN_MS 500
+
 /* A mailbox lease: the PLC frees a claimed slot when nothing was written to
  * it for this long (real seconds, not scaled by the simulator's speed). An
  * owner renews by writing its token again (any write to the slot renews). */
@@ -161,8 +166,9 @@ typedef enum {
     MF_PLC_CMD_ACK = 6,      /* acknowledge every latched alarm */
     MF_PLC_CMD_SET_MODE = 7, /* ARG0 mf_line_mode_t */
     MF_PLC_CMD_REFILL = 8,   /* ARG0 colour (0 = all), magazine refilled to full */
+    MF_PLC_CMD_RELEASE = 9,  /* frees this mailbox; only its owner can (token in the write) */
 } mf_plc_cmd_t;
-#define MF_PLC_CMD_MAX 8
+#define MF_PLC_CMD_MAX 9
 
 /* Mailbox results (MF_PLC_IR_MBOX_RESULT). */
 typedef enum {
@@ -201,7 +207,8 @@ typedef enum {
 #define MF_PLC_IR_ALARM_MASK 22     /* u32, bit n set = alarm code n active */
 #define MF_PLC_IR_FINISHED 24       /* u32, pieces finished (good + rejected) */
 #define MF_PLC_IR_RUN_TIME_S 26     /* u32, line seconds spent in Execute */
-/* 28..31 reserved (0) */
+#define MF_PLC_IR_ALARM_TOTAL 28    /* alarms in force, may exceed the table's 8 */
+/* 29..31 reserved (0) */
 #define MF_PLC_IR_MAGAZINE(c) (32 + ((c)-1)) /* 32..37 blanks left per colour */
 #define MF_PLC_MAGAZINE_FULL 20              /* blanks after a refill */
 
@@ -321,7 +328,7 @@ _Static_assert(MF_PLC_DI_MAGAZINE_EMPTY(MF_COLOUR_COUNT) < MF_PLC_DI_COUNT, "DI 
 _Static_assert(MF_PLC_CO_CMD_ACK < MF_PLC_CO_COUNT, "coil table too small");
 _Static_assert(MF_PLC_MBOX_ARG3 < MF_PLC_MBOX_STRIDE, "mailbox fields exceed stride");
 _Static_assert(MF_PLC_MBOX_STRIDE <= MF_MODBUS_MAX_READ_REGS, "one mailbox in one write");
-_Static_assert(MF_PLC_IR_RUN_TIME_S + 1 < MF_PLC_IR_MAGAZINE(1), "header overlaps magazines");
+_Static_assert(MF_PLC_IR_ALARM_TOTAL < MF_PLC_IR_MAGAZINE(1), "header overlaps magazines");
 _Static_assert(MF_PLC_IR_MAGAZINE(MF_COLOUR_COUNT) < MF_PLC_IR_ALARM(0),
                "magazines overlap alarms");
 _Static_assert(MF_PLC_IR_ALARM(MF_PLC_ALARM_SLOTS) <= MF_PLC_IR_STATION(MF_STATION_FIRST),

@@ -106,7 +106,14 @@ static void post(scanner_drv_t *d, scanner_event_kind_t k, const char *code, con
     d->snap = d->work;
     pthread_mutex_unlock(&d->lock);
     scanner_event_t ev = {.kind = k};
-    snprintf(ev.code, sizeof ev.code, "%s", code ? code : "");
+    /* A ticket code always fits: scanner_filter_judge refuses any code of
+     * SCANNER_CODE_MAX characters or more. Copied with an explicit bound (not
+     * snprintf of a line buffer twice its size) so that no compiler sees a
+     * truncation that cannot happen. */
+    size_t n = code ? strnlen(code, sizeof ev.code - 1) : 0;
+    if (n)
+        memcpy(ev.code, code, n);
+    ev.code[n] = '\0';
     snprintf(ev.text, sizeof ev.text, "%s", text ? text : "");
     if (drv_queue_push(d->events, &ev) != 0)
         mf_log_warn("scanner", "event queue full, event dropped");

@@ -8,12 +8,17 @@
 #include "mf_error.h"
 #include "serial_impl.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <termios.h>
+#include <unistd.h>
 
 struct serial_port {
     const serial_ops_t *ops;
@@ -157,43 +162,159 @@ static int path_is_pty(const char *path)
     return 0;
 }
 
-serial_port_t *serial_open(const char *address, int default_baud, char *why, size_t why_len)
+serial_port_t *serial_open_ex(const char *address, int default_baud, char *why, size_t why_len,
+                              int *err)
 {
     serial_addr_t a;
     char dummy[8];
+    int dummy_err;
     if (!why) {
         why = dummy;
         why_len = sizeof dummy;
     }
+    if (!err)
+        err = &dummy_err;
     why[0] = '\0';
+    *err = 0;
     if (serial_addr_parse(address, &a) != 0) {
         snprintf(why, why_len,
                  "bad serial address '%s' (expected PATH, tty:PATH, sp:PATH or "
                  "usb:VID:PID[:SERIAL], each with optional @BAUD)",
                  address ? address : "");
+        *err = MF_EINVAL;
         return NULL;
     }
     int baud = a.baud ? a.baud : (default_baud > 0 ? default_baud : SERIAL_DEFAULT_BAUD);
+    if (a.kind != SERIAL_ADDR_USB) {
+        /* Nothing at the path: say so at once (no open to try and retry). */
+        struct stat st;
+        if (stat(a.path, &st) != 0) {
+            int e = errno;
+            *err = e == ENOENT || e == ENOTDIR ? MF_ENOENT : mf_error_from_errno(e);
+            if (*err == MF_ENOENT)
+                snprintf(why, why_len, "%s: no such serial port (nothing at this path)", a.path);
+            else
+                snprintf(why, why_len, "%s: %s", a.path, strerror(e));
+            return NULL;
+        }
+        if (!S_ISCHR(st.st_mode)) {
+            snprintf(why, why_len, "%s: not a serial port (not a character device)", a.path);
+            *err = MF_EINVAL;
+            return NULL;
+        }
+    }
     switch (a.kind) {
     case SERIAL_ADDR_TERMIOS:
-        return serial_termios_open(a.path, baud, why, why_len);
+        return serial_termios_open(a.path, baud, why, why_len, err);
     case SERIAL_ADDR_SP:
-        return serial_sp_open(a.path, baud, why, why_len);
+        return serial_sp_open(a.path, baud, why, why_len, err);
     case SERIAL_ADDR_USB: {
         char path[256];
         if (serial_find_usb(a.vid, a.pid, a.usb_serial, path, sizeof path) != 0) {
             snprintf(why, why_len, "no USB serial port %04x:%04x%s%s", a.vid, a.pid,
                      a.usb_serial[0] ? " with serial " : "", a.usb_serial);
+            *err = MF_ENOENT;
             return NULL;
         }
-        return serial_sp_open(path, baud, why, why_len);
+        return serial_sp_open(path, baud, why, why_len, err);
     }
     case SERIAL_ADDR_AUTO:
     default:
         if (path_is_pty(a.path))
-            return serial_termios_open(a.path, baud, why, why_len);
-        return serial_sp_open(a.path, baud, why, why_len);
+            return serial_termios_open(a.path, baud, why, why_len, err);
+        return serial_sp_open(a.path, baud, why, why_len, err);
     }
+}
+
+serial_port_t *serial_open(const char *address, int default_baud, char *why, size_t why_len)
+{
+    return serial_open_ex(address, default_baud, why, why_len, NULL);
+}
+
+int serial_port_holder(const char *path, char *out, size_t cap)
+{
+    if (cap)
+        out[0] = '\0';
+    struct stat want;
+    if (stat(path, &want) != 0)
+        return 0;
+    DIR *proc = opendir("/proc");
+    if (!proc)
+        return 0;
+    int found = 0;
+    pid_t self = getpid();
+    struct dirent *pe;
+    while (!found && (pe = readdir(proc))) {
+        char *end;
+        long pid = strtol(pe->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == self)
+            continue;
+        char dir[64];
+        snprintf(dir, sizeof dir, "/proc/%ld/fd", pid);
+        DIR *fds = opendir(dir);
+        if (!fds)
+            continue; /* another user's process: not ours to see */
+        struct dirent *fe;
+        while ((fe = readdir(fds))) {
+            char fdpath[96];
+            struct stat st;
+            if (fe->d_name[0] == '.' || strlen(fe->d_name) > 16)
+                continue;
+            snprintf(fdpath, sizeof fdpath, "/proc/%ld/fd/%.16s", pid, fe->d_name);
+            if (stat(fdpath, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == want.st_rdev) {
+                found = (int)pid;
+                break;
+            }
+        }
+        closedir(fds);
+    }
+    closedir(proc);
+    if (!found)
+        return 0;
+    char comm_path[64], comm[64] = "";
+    snprintf(comm_path, sizeof comm_path, "/proc/%d/comm", found);
+    FILE *f = fopen(comm_path, "r");
+    if (f) {
+        if (fgets(comm, sizeof comm, f))
+            comm[strcspn(comm, "\n")] = '\0';
+        fclose(f);
+    }
+    snprintf(out, cap, "%s (pid %d)", comm[0] ? comm : "a program", found);
+    return found;
+}
+
+void serial_busy_message(const char *path, char *why, size_t why_len)
+{
+    char who[96];
+    if (serial_port_holder(path, who, sizeof who) > 0)
+        snprintf(why, why_len, "%s: busy, held by %s", path, who);
+    else
+        snprintf(why, why_len, "%s: busy, held by another program (or another driver here)", path);
+}
+
+int serial_lock_fd(int fd, const char *path, char *why, size_t why_len)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK) {
+            serial_busy_message(path, why, why_len);
+            return MF_EPORTBUSY;
+        }
+        /* A file system without locks: TIOCEXCL alone. */
+    }
+    /* Refuses later opens by other programs that do not lock (root is let
+     * through; every minifab locks). Not on a pseudo-terminal: its tty
+     * outlives our close while the simulator holds the master, so a crash
+     * would leave the flag behind and the port refused for good. */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && !(major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143))
+        (void)ioctl(fd, TIOCEXCL);
+    return 0;
+}
+
+void serial_unlock_fd(int fd)
+{
+    if (fd >= 0)
+        (void)ioctl(fd, TIOCNXCL);
 }
 
 int serial_linebuf_take(serial_linebuf_t *lb, char *line, size_t line_cap)

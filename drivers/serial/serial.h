@@ -16,6 +16,10 @@
  *   tty:PATH[@BAUD]            force termios
  *   sp:PATH[@BAUD]             force libserialport
  *   usb:VID:PID[:SERIAL][@BAUD] first USB port with these ids (hex)
+ * Every port is opened exclusively (an advisory flock(2) on the device plus
+ * TIOCEXCL on real ports): a second program, or a second driver in this one, that opens
+ * a port already held fails at once with "busy, held by NAME (pid N)" in
+ * WHY instead of talking over the first one (and resetting its GRBL).
  * This header includes no libserialport header: handles are opaque.
  */
 #ifndef MF_SERIAL_H
@@ -42,8 +46,20 @@ typedef struct serial_port serial_port_t;
 #define SERIAL_DEFAULT_BAUD 115200
 
 /* Opens ADDRESS (see above); DEFAULT_BAUD applies when it has no @BAUD.
- * 8N1, no flow control. NULL on failure, with a one-line reason in WHY. */
+ * 8N1, no flow control, exclusive. NULL on failure, with a one-line reason
+ * in WHY ("no such serial port", "busy, held by minifab (pid 123)"...). */
 serial_port_t *serial_open(const char *address, int default_baud, char *why, size_t why_len);
+
+/* Same, and the reason as a code in *ERR (when not NULL): MF_ENOENT (no such
+ * port), MF_EPORTBUSY (held by another program), MF_EINVAL (bad address),
+ * another negative code otherwise; 0 on success. */
+serial_port_t *serial_open_ex(const char *address, int default_baud, char *why, size_t why_len,
+                              int *err);
+
+/* Who holds the device at PATH open, from /proc/PID/fd (this process left
+ * out): "minifab (pid 1234)" into OUT. Returns the pid, or 0 when nobody
+ * visible does (another user's process, or no /proc). */
+int serial_port_holder(const char *path, char *out, size_t cap);
 
 /* Wraps an ops table and its context (used by the fake). Takes ownership of
  * CTX: serial_close calls ops->close(ctx). NULL on allocation failure. */

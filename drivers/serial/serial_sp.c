@@ -7,6 +7,7 @@
 #include "mf_error.h"
 #include "serial_impl.h"
 
+#include <errno.h>
 #include <libserialport.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,9 @@ static void s_close(void *vctx)
 {
     sp_ctx_t *c = vctx;
     if (c->port) {
+        int fd = -1;
+        if (sp_get_port_handle(c->port, &fd) == SP_OK)
+            serial_unlock_fd(fd);
         sp_close(c->port);
         sp_free_port(c->port);
     }
@@ -75,8 +79,9 @@ static const serial_ops_t sp_ops = {.kind = "libserialport",
                                     .flush_input = s_flush,
                                     .close = s_close};
 
-serial_port_t *serial_sp_open(const char *path, int baud, char *why, size_t why_len)
+serial_port_t *serial_sp_open(const char *path, int baud, char *why, size_t why_len, int *err)
 {
+    *err = MF_ENOMEM;
     sp_ctx_t *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(why, why_len, "out of memory");
@@ -84,16 +89,35 @@ serial_port_t *serial_sp_open(const char *path, int baud, char *why, size_t why_
     }
     int opened = 0;
     if (sp_get_port_by_name(path, &c->port) != SP_OK) {
+        *err = MF_ENOENT;
         snprintf(why, why_len, "%s: no such serial port", path);
         goto fail;
     }
     if (sp_open(c->port, SP_MODE_READ_WRITE) != SP_OK) {
-        char *msg = sp_last_error_message();
-        snprintf(why, why_len, "%s: cannot open (%s)", path, msg ? msg : "libserialport error");
-        sp_free_error_message(msg);
+        int e = sp_last_error_code();
+        if (e == EBUSY) { /* TIOCEXCL of another holder */
+            *err = MF_EPORTBUSY;
+            serial_busy_message(path, why, why_len);
+        } else {
+            char *msg = sp_last_error_message();
+            *err = e == ENOENT ? MF_ENOENT : MF_EIO;
+            snprintf(why, why_len, "%s: cannot open (%s)", path, msg ? msg : "libserialport error");
+            sp_free_error_message(msg);
+        }
         goto fail;
     }
     opened = 1;
+    /* libserialport has no exclusive mode of its own: lock its descriptor. */
+    int fd = -1;
+    if (sp_get_port_handle(c->port, &fd) == SP_OK && fd >= 0) {
+        *err = serial_lock_fd(fd, path, why, why_len);
+        if (*err != 0) {
+            sp_close(c->port); /* not ours to TIOCNXCL: the holder set it */
+            opened = 0;
+            goto fail;
+        }
+    }
+    *err = MF_EIO;
     if (sp_set_baudrate(c->port, baud) != SP_OK || sp_set_bits(c->port, 8) != SP_OK ||
         sp_set_parity(c->port, SP_PARITY_NONE) != SP_OK || sp_set_stopbits(c->port, 1) != SP_OK ||
         sp_set_flowcontrol(c->port, SP_FLOWCONTROL_NONE) != SP_OK) {
@@ -102,14 +126,20 @@ serial_port_t *serial_sp_open(const char *path, int baud, char *why, size_t why_
     }
     serial_port_t *p = serial_wrap(&sp_ops, c, path);
     if (!p) {
+        *err = MF_ENOMEM;
         snprintf(why, why_len, "out of memory");
         goto fail;
     }
+    *err = 0;
     return p;
 fail:
     if (c->port) {
-        if (opened)
+        if (opened) {
+            int lfd = -1;
+            if (sp_get_port_handle(c->port, &lfd) == SP_OK)
+                serial_unlock_fd(lfd);
             sp_close(c->port);
+        }
         sp_free_port(c->port);
     }
     free(c);

@@ -94,6 +94,7 @@ static int t_flush(void *vctx)
 static void t_close(void *vctx)
 {
     termios_ctx_t *c = vctx;
+    serial_unlock_fd(c->fd);
     if (c->fd >= 0)
         close(c->fd);
     free(c);
@@ -102,13 +103,15 @@ static void t_close(void *vctx)
 static const serial_ops_t termios_ops = {
     .kind = "termios", .read = t_read, .write = t_write, .flush_input = t_flush, .close = t_close};
 
-serial_port_t *serial_termios_open(const char *path, int baud, char *why, size_t why_len)
+serial_port_t *serial_termios_open(const char *path, int baud, char *why, size_t why_len, int *err)
 {
     speed_t speed = baud_to_speed(baud);
+    *err = MF_EINVAL;
     if (!speed) {
         snprintf(why, why_len, "%s: unsupported baud rate %d", path, baud);
         return NULL;
     }
+    *err = MF_ENOMEM;
     termios_ctx_t *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(why, why_len, "out of memory");
@@ -116,9 +119,21 @@ serial_port_t *serial_termios_open(const char *path, int baud, char *why, size_t
     }
     c->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (c->fd < 0) {
-        snprintf(why, why_len, "%s: %s", path, strerror(errno));
+        int e = errno;
+        if (e == EBUSY) { /* TIOCEXCL of another holder */
+            *err = MF_EPORTBUSY;
+            serial_busy_message(path, why, why_len);
+        } else {
+            *err = e == ENOENT ? MF_ENOENT : mf_error_from_errno(e);
+            snprintf(why, why_len, "%s: %s", path,
+                     e == ENOENT ? "no such serial port" : strerror(e));
+        }
         goto fail;
     }
+    *err = serial_lock_fd(c->fd, path, why, why_len);
+    if (*err != 0)
+        goto fail;
+    *err = MF_EIO;
     struct termios tio;
     if (tcgetattr(c->fd, &tio) != 0) {
         snprintf(why, why_len, "%s: not a terminal (%s)", path, strerror(errno));
@@ -138,13 +153,18 @@ serial_port_t *serial_termios_open(const char *path, int baud, char *why, size_t
     }
     serial_port_t *p = serial_wrap(&termios_ops, c, path);
     if (!p) {
+        *err = MF_ENOMEM;
         snprintf(why, why_len, "out of memory");
         goto fail;
     }
+    *err = 0;
     return p;
 fail:
-    if (c->fd >= 0)
+    if (c->fd >= 0) {
+        if (*err != MF_EPORTBUSY)
+            serial_unlock_fd(c->fd);
         close(c->fd);
+    }
     free(c);
     return NULL;
 }

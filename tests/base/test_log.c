@@ -63,14 +63,15 @@ static void test_level_parse(void **state)
 
 static void test_error_messages(void **state)
 {
-    for (int code = 0; code >= -19; code--)
+    for (int code = 0; code >= -32; code--)
         assert_string_not_equal(mf_strerror(code), "unknown error");
     assert_string_equal(mf_strerror(-9999), "unknown error");
     assert_int_equal(mf_error_from_errno(ENOENT), MF_ENOENT);
     assert_int_equal(mf_error_from_errno(ECONNREFUSED), MF_ECONNREFUSED);
     assert_int_equal(mf_error_from_errno(ENOSPC), MF_ENOSPC);
     assert_int_equal(mf_error_from_errno(EADDRINUSE), MF_EADDRINUSE);
-    assert_int_equal(mf_error_from_errno(EACCES), MF_EIO);
+    assert_int_equal(mf_error_from_errno(EACCES), MF_EPERM);
+    assert_int_equal(mf_error_from_errno(EIO), MF_EIO);
 }
 
 int main(void)

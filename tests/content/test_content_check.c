@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -193,6 +194,65 @@ static void missing_generated_media(void **state)
     free(tmp);
 }
 
+/* Issue 14: what is in place of a file is said, not "missing": a FIFO (the
+ * check must not block on it), a directory, a loop of symbolic links, an
+ * empty file. Made here: git keeps none of them. */
+static void not_files_say_what_they_are(void **state)
+{
+    char *tmp = fixture_tmpdir();
+    assert_non_null(tmp);
+    assert_int_equal(fixture_copy_tree(FIXTURE_DIR "/good", tmp), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/captions/welder.fr.srt", tmp);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(path, sizeof path, "%s/media/pictures/press.png", tmp);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/media/generated/welder.mp4", tmp);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink(path, path), 0);
+    snprintf(path, sizeof path, "%s/media/generated/tester.poster.png", tmp);
+    assert_int_equal(fixture_write(path, "", 0), 0);
+    snprintf(path, sizeof path, "%s/captions/tester.en.srt", tmp);
+    assert_int_equal(fixture_write(path, "", 0), 0);
+    snprintf(path, sizeof path, "%s/survey.yaml", tmp);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/quiz/desk.yaml", tmp);
+    assert_int_equal(fixture_write(path, "", 0), 0);
+
+    yamldoc_errors_t errs;
+    yamldoc_errors_init(&errs);
+    assert_int_equal(
+        content_check(tmp, CONTENT_CHECK_MEDIA | CONTENT_CHECK_STRICT, &errs, NULL, NULL),
+        MF_ECONTENT);
+    char *got = join_messages(&errs, tmp);
+    const char *want[] = {
+        "PACK/survey.yaml: it is a directory, not a file (a pack needs survey.yaml)\n",
+        "PACK/quiz/desk.yaml: the file is empty (0 bytes)\n",
+        "PACK/trades/tester.yaml:9:9: poster 'PACK/media/generated/tester.poster.png' is empty "
+        "(0 bytes)\n",
+        "PACK/trades/tester.yaml:11:44: caption file 'PACK/captions/tester.en.srt' is empty (0 "
+        "bytes)\n",
+        "PACK/trades/welder.yaml:10:8: video 'PACK/media/generated/welder.mp4' is a loop of "
+        "symbolic links, not a file\n",
+        "PACK/trades/welder.yaml:12:16: caption file 'PACK/captions/welder.fr.srt' is a named "
+        "pipe (FIFO), not a file\n",
+        "PACK/stations.yaml:15:14: picture 'PACK/media/pictures/press.png' is a directory, not a "
+        "file\n",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(got, want[i]))
+            fail_msg("want \"%s\" in:\n%s", want[i], got);
+    assert_null(strstr(got, "missing"));
+    assert_null(strstr(got, "unreadable"));
+    free(got);
+    yamldoc_errors_deinit(&errs);
+    fixture_rm_tree(tmp);
+    free(tmp);
+}
+
 /* Without CONTENT_CHECK_MEDIA, media are not opened (content_load's path). */
 static void load_does_not_open_media(void **state)
 {
@@ -231,6 +291,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_pack_is_valid),
         cmocka_unit_test(broken_cases_report_every_problem),
+        cmocka_unit_test(not_files_say_what_they_are),
         cmocka_unit_test(missing_generated_media),
         cmocka_unit_test(load_does_not_open_media),
         cmocka_unit_test(not_a_folder),

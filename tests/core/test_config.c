@@ -127,6 +127,29 @@ static void test_file_errors_name_line_and_column(void **state)
     yamldoc_errors_deinit(&e);
 }
 
+/* Issue 14: a bad word in the file is placed like every other error. */
+static void test_file_choice_errors_name_line_and_column(void **state)
+{
+    config_t c;
+    yamldoc_errors_t e;
+    yamldoc_errors_init(&e);
+    config_init(&c);
+    const char *p = write_tmp("fullscreen: true\n"
+                              "language: de\n"
+                              "log_level: loud\n");
+    assert_int_equal(config_load_file(&c, p, &e), MF_EPARSE);
+    assert_int_equal(e.count, 2);
+    char want[256];
+    snprintf(want, sizeof want, "%s:2:11: 'language' expects fr or en, got 'de'", p);
+    assert_string_equal(e.items[0], want);
+    snprintf(want, sizeof want,
+             "%s:3:12: 'log_level' expects debug, info, warn or error, got 'loud'", p);
+    assert_string_equal(e.items[1], want);
+    assert_string_equal(c.language, "fr"); /* a refused value is not kept */
+    unlink(p);
+    yamldoc_errors_deinit(&e);
+}
+
 static void test_syntax_error(void **state)
 {
     config_t c;
@@ -190,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_file_errors_name_line_and_column),
+        cmocka_unit_test(test_file_choice_errors_name_line_and_column),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_engrave_keys),

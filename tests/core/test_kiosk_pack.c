@@ -132,11 +132,63 @@ static void test_broken_reload_keeps_last_good(void **state)
     free(v);
 }
 
+/* A valid reload while a visitor is in mid-visit does not send them back to
+ * the attract screen: the pack they started with stays until the visit
+ * ends, then the new one is used (issue 14). */
+static void test_reload_waits_for_the_visit(void **state)
+{
+    view_t *v = malloc(sizeof *v);
+    kiosk_pack_t *kp = kiosk_pack_create(pack_dir);
+    assert_int_equal(kiosk_pack_load(kp), MF_OK);
+    const content_pack_t *before = kiosk_pack_content(kp);
+    kiosk_t *k = kiosk_on(kp);
+    kiosk_set_pack(k, before);
+    mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 1, .x = 50, .y = 50};
+    mf_event_t up = {.type = MF_EV_POINTER_UP, .pointer = 1, .x = 50, .y = 50};
+    kiosk_update(k, &down, 1000);
+    kiosk_update(k, &up, 1050);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_LANGUAGE);
+    assert_true(kiosk_visit_active(k));
+
+    /* staff change a text and press F5 while the visitor chooses a language */
+    append("strings.yaml", "home.extra: {fr: \"Nouveau\", en: \"New\"}\n");
+    kiosk_pack_reload(kp, k, 2000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_LANGUAGE); /* the visit goes on */
+    assert_true(kiosk_visit_active(k));
+    assert_ptr_equal(kiosk_pack_content(kp), before); /* still the pack of this visit */
+    assert_true(kiosk_pack_pending(kp));
+    assert_string_equal(kiosk_pack_text(kp, "fr", "home.extra"), "home.extra");
+
+    /* the visitor leaves: the next one gets the new pack */
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, 1050 + 91000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    assert_true(kiosk_pack_pending(kp)); /* "still there?" is still the visit */
+    kiosk_update(k, &tick, 1050 + 91000 + KIOSK_STILL_THERE_MS);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    assert_false(kiosk_pack_pending(kp));
+    assert_ptr_not_equal(kiosk_pack_content(kp), before);
+    assert_string_equal(kiosk_pack_text(kp, "fr", "home.extra"), "Nouveau");
+
+    /* nobody there: a reload applies at once */
+    const content_pack_t *second = kiosk_pack_content(kp);
+    kiosk_pack_reload(kp, k, 200000);
+    assert_false(kiosk_pack_pending(kp));
+    assert_ptr_not_equal(kiosk_pack_content(kp), second);
+    kiosk_view(k, 200000, v);
+    assert_true(view_has_text(v, "Touche l’écran pour commencer"));
+    restore("strings.yaml");
+    kiosk_destroy(k);
+    kiosk_pack_destroy(kp);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_broken_then_fixed),
         cmocka_unit_test(test_broken_reload_keeps_last_good),
+        cmocka_unit_test(test_reload_waits_for_the_visit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

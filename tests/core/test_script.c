@@ -10,8 +10,12 @@
 
 #include "script.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void test_every_command(void **state)
 {
@@ -127,6 +131,39 @@ static void test_load_missing_file(void **state)
     assert_non_null(strstr(err, "/nonexistent/x.txt: cannot open"));
 }
 
+/* Issue 14: `--script DIR` ran nothing and passed. Anything that is not a
+ * readable script with at least one command is refused with what it is. */
+static void test_load_refuses_what_is_not_a_script(void **state)
+{
+    char dir[] = "/tmp/minifab-script-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char err[512] = "", path[600];
+
+    assert_null(script_load(dir, err, sizeof err));
+    assert_non_null(strstr(err, "it is a directory"));
+
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    int fd = open(path, O_RDWR | O_NONBLOCK); /* a writer, so that fopen does not block */
+    assert_true(fd >= 0);
+    err[0] = '\0';
+    assert_null(script_load(path, err, sizeof err));
+    assert_non_null(strstr(err, "a named pipe (FIFO)"));
+    close(fd);
+    unlink(path);
+
+    snprintf(path, sizeof path, "%s/empty.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# only a comment\n\n", f);
+    fclose(f);
+    err[0] = '\0';
+    assert_null(script_load(path, err, sizeof err));
+    assert_non_null(strstr(err, "no command in the script"));
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_empty_script(void **state)
 {
     char err[64] = "";
@@ -142,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_every_command),
         cmocka_unit_test(test_every_error),
         cmocka_unit_test(test_load_missing_file),
+        cmocka_unit_test(test_load_refuses_what_is_not_a_script),
         cmocka_unit_test(test_empty_script),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 
 #include "content.h"
 #include "kiosk.h"
+#include "kiosk_priv.h"
 #include "screen.h"
 
 #include <stdio.h>
@@ -52,7 +53,8 @@ static kiosk_t *make(int64_t now)
                            .language = "fr",
                            .high_contrast = false,
                            .text = pack_text,
-                           .text_ctx = pack};
+                           .text_ctx = pack,
+                           .pack = pack};
     kiosk_t *k = kiosk_create(&opt, W, H, now);
     assert_non_null(k);
     return k;
@@ -83,6 +85,20 @@ static void tap_id(kiosk_t *k, const char *id, int64_t *now)
     tap_at(k, x, y, now);
 }
 
+/* Opens a visit as a visitor does: touch, French, skip "who are you?", skip
+ * the perception question: three taps after the first, then the line map. */
+static void start_visit(kiosk_t *k, int64_t *now)
+{
+    tap_id(k, "start", now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_LANGUAGE);
+    tap_id(k, "language-0", now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_PROFILE);
+    tap_id(k, "skip", now);
+    if (kiosk_screen(k) == KIOSK_SCREEN_PERCEPTION) /* a kiosk with a pack asks it */
+        tap_id(k, "skip", now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+}
+
 static void test_starts_on_attract(void **state)
 {
     kiosk_t *k = make(1000);
@@ -95,7 +111,7 @@ static void test_tap_start_goes_home_and_back(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
     tap_id(k, "back", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
@@ -107,7 +123,7 @@ static void test_tap_anywhere_on_attract_starts(void **state)
     int64_t now = 1000;
     kiosk_t *k = make(now);
     tap_at(k, 170.0f, 70.0f, &now); /* empty area at the right */
-    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_LANGUAGE);
     kiosk_destroy(k);
 }
 
@@ -115,7 +131,7 @@ static void test_release_outside_does_not_activate(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
     const view_widget_t *b = view_find_id(v, "settings");
@@ -148,32 +164,8 @@ static void test_screen_table_complete(void **state)
     assert_int_equal(screen_find("no-such-screen"), KIOSK_SCREEN_COUNT);
 }
 
-/* The events of a scripted visit, exactly: started when the attract screen
- * is left, each screen's dwell time when it is left, the language chosen,
- * and the end with its reason; the next visit gets the next number. */
-static void test_visit_events_of_a_scripted_visit(void **state)
+static void expect_events(visit_memsink_t *m, const char *const *want, size_t n, uint64_t visit)
 {
-    int64_t now = 1000;
-    kiosk_t *k = make(now);
-    visit_memsink_t *m = visit_memsink_create();
-    assert_non_null(m);
-    kiosk_set_sink(k, visit_memsink_sink(m));
-    tap_id(k, "start", &now);     /* attract -> home at 1080 */
-    tap_id(k, "settings", &now);  /* home -> settings at 1560 */
-    tap_id(k, "lang-en", &now);   /* language at 2040 */
-    tap_id(k, "back", &now);      /* settings -> home at 2520 */
-    mf_event_t tick = {.type = MF_EV_TICK};
-    kiosk_update(k, &tick, now - 400 + 90000); /* idle: the visit ends */
-    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
-    const char *want[] = {
-        "visit_started",
-        "screen_view id=home dwell_ms=480",
-        "language lang=en",
-        "screen_view id=settings dwell_ms=960",
-        "screen_view id=home dwell_ms=0", /* walked away right after "back" */
-        "visit_ended reason=idle",
-    };
-    size_t n = sizeof want / sizeof want[0];
     for (size_t i = 0; i < visit_memsink_count(m); i++) {
         char line[256];
         visit_event_format(visit_memsink_get(m, i), line, sizeof line);
@@ -185,12 +177,58 @@ static void test_visit_events_of_a_scripted_visit(void **state)
         char line[256];
         visit_event_format(visit_memsink_get(m, i), line, sizeof line);
         assert_string_equal(line, want[i]);
-        assert_int_equal(visit_memsink_get(m, i)->visit, 1);
+        assert_int_equal(visit_memsink_get(m, i)->visit, visit);
     }
-    /* the next visitor is visit 2 */
+}
+
+/* The events of a whole scripted visit, exactly: opened in three taps
+ * (language, who are you, perception before), a look at the settings, "I'm
+ * done", the survey (perception after, a face, a reason), thanks, finish. */
+static void test_visit_events_of_a_scripted_visit(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    visit_memsink_t *m = visit_memsink_create();
+    assert_non_null(m);
+    kiosk_set_sink(k, visit_memsink_sink(m));
+    tap_id(k, "start", &now);      /* attract -> language */
+    tap_id(k, "language-1", &now); /* English */
+    tap_id(k, "profile-0", &now);  /* a pupil */
+    tap_id(k, "answer-1", &now);   /* "not really" */
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_HOME);
+    assert_string_equal(kiosk_language(k), "en");
+    tap_id(k, "settings", &now);
+    tap_id(k, "back", &now);
+    tap_id(k, "done", &now); /* "I'm done" */
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_SURVEY);
+    tap_id(k, "answer-3", &now); /* "rather yes" */
+    tap_id(k, "face-3", &now);   /* "great" */
+    tap_id(k, "reason-1", &now); /* the videos */
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_THANKS);
+    tap_id(k, "finish", &now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    const char *want[] = {
+        "visit_started",
+        "language lang=en",
+        "screen_view id=language dwell_ms=480",
+        "profile profile=pupil",
+        "screen_view id=profile dwell_ms=480",
+        "perception question=perception-industry v1 when=before value=1",
+        "screen_view id=perception dwell_ms=480",
+        "screen_view id=home dwell_ms=480",
+        "screen_view id=settings dwell_ms=480",
+        "screen_view id=home dwell_ms=480",
+        "perception question=perception-industry v1 when=after value=3",
+        "satisfaction question=satisfaction-visit v1 value=3 reason=videos",
+        "screen_view id=survey dwell_ms=1440",
+        "screen_view id=thanks dwell_ms=480",
+        "visit_ended reason=finished",
+    };
+    expect_events(m, want, sizeof want / sizeof want[0], 1);
+    /* the next visitor is visit 2, in French again */
     visit_memsink_clear(m);
-    now += 90000;
     tap_id(k, "start", &now);
+    assert_string_equal(kiosk_language(k), "fr");
     assert_int_equal(visit_memsink_count(m), 1);
     assert_int_equal(visit_memsink_get(m, 0)->type, VISIT_EV_STARTED);
     assert_int_equal(visit_memsink_get(m, 0)->visit, 2);
@@ -198,11 +236,162 @@ static void test_visit_events_of_a_scripted_visit(void **state)
     visit_memsink_destroy(m);
 }
 
+/* Idle: "still there?" with a countdown after the idle timeout; "yes" goes
+ * back to where the visitor was; at zero the visit ends (idle) and the
+ * screen the visitor left counts only until their last touch. */
+static void test_still_there_then_idle_end(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    visit_memsink_t *m = visit_memsink_create();
+    kiosk_set_sink(k, visit_memsink_sink(m));
+    start_visit(k, &now);
+    tap_id(k, "settings", &now);
+    int64_t last = now - 400;
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, last + 90000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, last + 90000, v);
+    assert_true(view_has_text(v, "La visite se termine dans 20 s"));
+    /* the countdown asks for a frame each second */
+    assert_int_equal(kiosk_next_deadline(k, last + 90000 + KIOSK_TRANSITION_MS), last + 91000);
+    kiosk_update(k, &tick, last + 95500);
+    kiosk_view(k, last + 95500, v);
+    assert_true(view_has_text(v, "La visite se termine dans 15 s"));
+    /* yes: back where the visitor was */
+    now = last + 96000;
+    tap_id(k, "yes", &now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_SETTINGS);
+    /* this time nobody answers */
+    last = now - 400;
+    kiosk_update(k, &tick, last + 90000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    kiosk_update(k, &tick, last + 90000 + KIOSK_STILL_THERE_MS - 1);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    kiosk_update(k, &tick, last + 90000 + KIOSK_STILL_THERE_MS);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    const visit_event_t *end = visit_memsink_get(m, visit_memsink_count(m) - 1);
+    assert_int_equal(end->type, VISIT_EV_ENDED);
+    assert_int_equal(end->u.end.reason, VISIT_END_IDLE);
+    /* the settings page was looked at until the last touch, not for 90 s */
+    const visit_event_t *seen = NULL;
+    for (size_t i = 0; i < visit_memsink_count(m); i++) {
+        const visit_event_t *e = visit_memsink_get(m, i);
+        if (e->type == VISIT_EV_SCREEN && strcmp(e->u.view.id, "settings") == 0)
+            seen = e;
+    }
+    assert_non_null(seen);
+    assert_int_equal(seen->u.view.dwell_ms, 0);
+    free(v);
+    kiosk_destroy(k);
+    visit_memsink_destroy(m);
+}
+
+/* A ticket scanned on any screen links the visit to its code, once, with a
+ * confirmation that goes away; scanned at attract it starts a visit. */
+static void test_ticket_links_the_visit(void **state)
+{
+    int64_t now = 1000;
+    kiosk_t *k = make(now);
+    visit_memsink_t *m = visit_memsink_create();
+    kiosk_set_sink(k, visit_memsink_sink(m));
+    mf_event_t scan = {.type = MF_EV_TICKET};
+    snprintf(scan.text, sizeof scan.text, "T-0042");
+    kiosk_update(k, &scan, now);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_LANGUAGE);
+    view_t *v = malloc(sizeof *v);
+    kiosk_view(k, now + 100, v);
+    assert_non_null(view_find_id(v, "ticket-linked"));
+    assert_true(view_has_text(v, "T-0042"));
+    assert_int_equal(kiosk_next_deadline(k, now + 400), now + KIOSK_TOAST_MS);
+    mf_event_t tick = {.type = MF_EV_TICK};
+    kiosk_update(k, &tick, now + KIOSK_TOAST_MS);
+    kiosk_view(k, now + KIOSK_TOAST_MS, v);
+    assert_null(view_find_id(v, "ticket-linked"));
+    kiosk_update(k, &scan, now + 5000); /* the same ticket again: counted once */
+    size_t tickets = 0;
+    for (size_t i = 0; i < visit_memsink_count(m); i++) {
+        const visit_event_t *e = visit_memsink_get(m, i);
+        if (e->type == VISIT_EV_TICKET) {
+            tickets++;
+            assert_string_equal(e->u.ticket.code, "T-0042");
+            assert_int_equal(e->visit, 1);
+        }
+    }
+    assert_int_equal(tickets, 1);
+    assert_int_equal(visit_memsink_get(m, 0)->type, VISIT_EV_STARTED);
+
+    /* a second kiosk, mid-visit on its line map, scans the same ticket: its
+     * visit is linked to the same code (the statistics follow the visitor) */
+    kiosk_t *k2 = make(now);
+    visit_memsink_t *m2 = visit_memsink_create();
+    kiosk_set_sink(k2, visit_memsink_sink(m2));
+    start_visit(k2, &now);
+    kiosk_update(k2, &scan, now);
+    assert_int_equal(kiosk_screen(k2), KIOSK_SCREEN_HOME); /* the visit goes on where it was */
+    const visit_event_t *last = visit_memsink_get(m2, visit_memsink_count(m2) - 1);
+    assert_int_equal(last->type, VISIT_EV_TICKET);
+    assert_string_equal(last->u.ticket.code, "T-0042");
+    kiosk_destroy(k2);
+    visit_memsink_destroy(m2);
+    free(v);
+    kiosk_destroy(k);
+    visit_memsink_destroy(m);
+}
+
+/* The QR code leads to the job sheet of the one trade looked at; with
+ * several, to the configured base address with their ids. */
+static void test_thanks_qr_url(void **state)
+{
+    int64_t now = 1000;
+    kiosk_options_t opt = {.idle_timeout_ms = 90000,
+                           .language = "fr",
+                           .text = pack_text,
+                           .text_ctx = pack,
+                           .pack = pack,
+                           .qr_base_url = "https://metiers.example/fiches?ids={ids}"};
+    for (int trades = 0; trades <= 2; trades++) {
+        kiosk_t *k = kiosk_create(&opt, W, H, now);
+        start_visit(k, &now);
+        const char *ids[] = {"welder", "boilermaker"};
+        for (int i = 0; i < trades; i++) {
+            /* what the trade page emits when it is left */
+            visit_event_t ev = {.type = VISIT_EV_TRADE};
+            snprintf(ev.u.view.id, sizeof ev.u.view.id, "%s", ids[i]);
+            ev.u.view.dwell_ms = 1000;
+            kiosk_emit(k, &ev, now);
+        }
+        tap_id(k, "done", &now);
+        tap_id(k, "skip", &now);
+        tap_id(k, "skip", &now);
+        assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_THANKS);
+        view_t *v = malloc(sizeof *v);
+        kiosk_view(k, now, v);
+        const view_widget_t *qr = view_find_id(v, "qr");
+        if (trades == 0) {
+            assert_null(qr);
+        } else if (trades == 1) {
+            assert_non_null(qr);
+            assert_string_equal(qr->label, content_trade_find(pack, "welder")->link);
+        } else {
+            assert_non_null(qr);
+            assert_string_equal(qr->label, "https://metiers.example/fiches?ids=welder,boilermaker");
+        }
+        /* nobody touches the thanks screen: the next visitor gets attract */
+        mf_event_t tick = {.type = MF_EV_TICK};
+        kiosk_update(k, &tick, now + KIOSK_THANKS_MS);
+        assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+        free(v);
+        kiosk_destroy(k);
+    }
+}
+
 static void test_idle_timeout_returns_to_attract_and_resets(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     tap_id(k, "settings", &now);
     tap_id(k, "lang-en", &now);
     tap_id(k, "contrast", &now);
@@ -216,8 +405,10 @@ static void test_idle_timeout_returns_to_attract_and_resets(void **state)
     /* 89.9 s after it the visitor is still there */
     kiosk_update(k, &tick, last + 89900);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_SETTINGS);
-    /* at 90 s the next visitor starts afresh */
+    /* at 90 s: "still there?", then the next visitor starts afresh */
     kiosk_update(k, &tick, last + 90000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    kiosk_update(k, &tick, last + 90000 + KIOSK_STILL_THERE_MS);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
     assert_string_equal(kiosk_language(k), "fr");
     view_t *v = malloc(sizeof *v);
@@ -231,7 +422,7 @@ static void test_swipe_right_goes_back(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     tap_id(k, "settings", &now);
     mf_event_t down = {.type = MF_EV_POINTER_DOWN, .pointer = 3, .x = 20, .y = 80};
     mf_event_t move = {.type = MF_EV_POINTER_MOVE, .pointer = 3, .x = 60, .y = 82};
@@ -247,7 +438,7 @@ static void test_escape_key_goes_back(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     mf_event_t key = {.type = MF_EV_KEY};
     snprintf(key.text, sizeof key.text, "Escape");
     kiosk_update(k, &key, now);
@@ -259,7 +450,7 @@ static void test_second_finger_is_ignored(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
     const view_widget_t *back = view_find_id(v, "back");
@@ -316,7 +507,7 @@ static void test_long_press_does_not_tap(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
     const view_widget_t *set = view_find_id(v, "settings");
@@ -364,7 +555,7 @@ static void test_stations_on_home_and_portrait_layout(void **state)
         st[i].line_number = i + 1;
     }
     kiosk_set_stations(k, st, 3);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
     for (size_t i = 0; i < v->count; i++) {
@@ -382,7 +573,7 @@ static void test_line_status_shown_and_deduplicated(void **state)
 {
     int64_t now = 1000;
     kiosk_t *k = make(now);
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     view_t *v = malloc(sizeof *v);
     kiosk_view(k, now, v);
     assert_null(view_find_id(v, "line-status")); /* no line driver: nothing said */
@@ -411,7 +602,7 @@ static void test_line_status_shown_and_deduplicated(void **state)
     /* line events are not a visitor's touch: the idle timeout still runs */
     mf_event_t tick = {.type = MF_EV_TICK};
     kiosk_update(k, &tick, now - 400 + 90000);
-    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
     free(v);
     kiosk_destroy(k);
 }
@@ -435,7 +626,7 @@ static void test_player_screen(void **state)
     kiosk_t *k = make(now);
     view_t *v = malloc(sizeof *v);
     assert_null(kiosk_video(k));
-    tap_id(k, "start", &now);
+    start_visit(k, &now);
     kiosk_open_video(k, "/clips/welder.mp4", "/clips/welder.fr.srt", NULL, false, now);
     now += 400;
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_PLAYER);
@@ -479,6 +670,9 @@ static void test_player_screen(void **state)
     /* paused and left alone: the idle timeout ends the visit, the clip closes */
     feed_video(k, MF_VIDEO_PAUSED, 5000, "", now);
     kiosk_update(k, &tick, now + 90000);
+    assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_STILL_THERE);
+    assert_null(kiosk_video(k)); /* "still there?" covers the clip: it stops */
+    kiosk_update(k, &tick, now + 90000 + KIOSK_STILL_THERE_MS);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ATTRACT);
     assert_null(kiosk_video(k));
     free(v);
@@ -564,6 +758,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_screen_table_complete),
         cmocka_unit_test(test_visit_events_of_a_scripted_visit),
+        cmocka_unit_test(test_still_there_then_idle_end),
+        cmocka_unit_test(test_ticket_links_the_visit),
+        cmocka_unit_test(test_thanks_qr_url),
         cmocka_unit_test(test_starts_on_attract),
         cmocka_unit_test(test_tap_start_goes_home_and_back),
         cmocka_unit_test(test_tap_anywhere_on_attract_starts),

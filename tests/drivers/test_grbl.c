@@ -35,7 +35,8 @@ typedef struct {
     bool hold, alarm, silent, no_banner, garbage;
     int alarm_after; /* raise ALARM:1 after this many G-code lines acknowledged, 0 = never */
     int acked, ticks, crlf_seen, resets;
-    int line_ms; /* at most one line executed per line_ms of wall time, 0 = no limit */
+    int line_ms;     /* at most one line executed per line_ms of wall time, 0 = no limit */
+    int eat_newline; /* > 0: the newline after this many more is lost (a line cut) */
     long long last_exec_ms;
 } mini_grbl_t;
 
@@ -75,6 +76,8 @@ static void mg_peer(void *user, serial_fake_t *fk, const unsigned char *data, si
                 mg_push(fk, "\r\nGrbl 1.1h ['$' for help]\r\n");
         } else if (c == '\r') {
             g->crlf_seen++;
+        } else if (c == '\n' && g->eat_newline > 0 && --g->eat_newline == 0) {
+            /* lost on the link: the line stays unfinished in the buffer */
         } else if (c == '\n') {
             g->cur[g->cur_len] = '\0';
             int slot = (g->head + g->count) % 512;
@@ -468,6 +471,81 @@ static void test_disconnect_and_back(void **state)
     assert_int_equal(tu_count_fds(), fds);
 }
 
+static void test_proto_settings_and_extent(void **state)
+{
+    grbl_reply_t r;
+    grbl_parse_reply("$130=300.000", &r);
+    assert_int_equal(r.kind, GRBL_REPLY_SETTING);
+    assert_int_equal(r.setting_id, 130);
+    assert_true(r.setting_value > 299.9 && r.setting_value < 300.1);
+    grbl_parse_reply("$32=1 (laser mode, boolean)", &r); /* GRBL 0.9 comments */
+    assert_int_equal(r.setting_id, 32);
+    assert_true(r.setting_value == 1.0);
+    grbl_parse_reply("<Run|WPos:1.000,2.000,0.000|FS:500,0|WCO:10.000,20.000,0.000>", &r);
+    assert_true(r.has_pos && !r.pos_is_mpos && r.has_wco);
+    assert_true(r.wco[1] > 19.9);
+
+    grbl_extent_t e;
+    grbl_program_extent("G21 G90\nM4 S250\nG0 X5 Y2\nG1 X55 Y18 F800\nG4 P1.5\nM5\n", &e);
+    assert_true(e.moves);
+    assert_true(e.min_x > 4.9 && e.max_x < 55.1 && e.max_y > 17.9);
+    assert_true(e.max_s > 249.9 && e.max_s < 250.1);
+    assert_true(e.dwell_s > 1.49 && e.dwell_s < 1.51);
+    grbl_program_extent("G20\nG91\nG0 X1\nG0 X1\n", &e); /* inches, relative */
+    assert_true(e.max_x > 50.7 && e.max_x < 50.9);
+
+    grbl_settings_t st;
+    grbl_settings_init(&st);
+    char why[160];
+    assert_int_equal(grbl_check_program(&e, &st, why, sizeof why), 0); /* unknown: no check */
+    grbl_settings_take(&st, 30, 1000);
+    grbl_settings_take(&st, 32, 1);
+    grbl_settings_take(&st, 130, 50);
+    grbl_settings_take(&st, 131, 20);
+    assert_int_equal(st.laser_mode, 1);
+    assert_int_equal(grbl_check_program(&e, &st, why, sizeof why), MF_ERANGE);
+    assert_non_null(strstr(why, "$130=50"));
+    grbl_program_extent("G0 X-45 Y-5\nG1 X-5 Y-15 S900 F100\n", &e); /* negative space */
+    assert_int_equal(grbl_check_program(&e, &st, why, sizeof why), 0);
+    grbl_program_extent("G0 X-45 Y5\n", &e); /* X in [-50,0], Y in [0,20]: each axis alone */
+    assert_int_equal(grbl_check_program(&e, &st, why, sizeof why), 0);
+    grbl_program_extent("G0 X-10 Y0\nG0 X10 Y0\n", &e); /* spans both sides */
+    assert_int_equal(grbl_check_program(&e, &st, why, sizeof why), MF_ERANGE);
+    grbl_program_extent("M4 S1200\nG1 X1 F100\n", &e);
+    assert_int_equal(grbl_check_program(&e, &st, why, sizeof why), MF_ERANGE);
+    assert_non_null(strstr(why, "$30=1000"));
+}
+
+/* A newline lost on the link: GRBL idle with bytes unparsed and a line
+ * unanswered. The job fails within seconds with the reason, GRBL is reset
+ * and the next job works. */
+static void test_line_cut_fails_the_job(void **state)
+{
+    rig_t *r = rig_create(GRBL_STREAM_CHAR_COUNT);
+    grbl_opts_t o;
+    grbl_opts_default(&o);
+    o.banner_timeout_ms = 300;
+    o.silence_ms = 600;
+    o.stall_ms = 500;
+    r->drv = grbl_drv_create_with(rig_open, r, &o);
+    grbl_event_t ev;
+    assert_true(wait_event(r, GRBL_EV_READY, &ev, 2000));
+    pthread_mutex_lock(&r->g.lock);
+    r->g.eat_newline = 5; /* the 5th line's newline */
+    pthread_mutex_unlock(&r->g.lock);
+    char *prog = make_program(5);
+    assert_int_equal(grbl_stream_start(r->drv, prog, NULL), 0);
+    assert_true(wait_event(r, GRBL_EV_JOB_DONE, &ev, 5000));
+    assert_false(ev.ok);
+    assert_non_null(strstr(ev.text, "cut on the serial link"));
+    assert_true(wait_event(r, GRBL_EV_READY, &ev, 3000));
+    assert_int_equal(grbl_stream_start(r->drv, prog, NULL), 0);
+    assert_true(wait_event(r, GRBL_EV_JOB_DONE, &ev, 5000));
+    assert_true(ev.ok);
+    free(prog);
+    rig_destroy(r);
+}
+
 static void test_no_banner(void **state)
 {
     rig_t *r = rig_create(GRBL_STREAM_CHAR_COUNT);
@@ -501,6 +579,8 @@ int main(void)
         cmocka_unit_test(test_garbage_lines),
         cmocka_unit_test(test_disconnect_and_back),
         cmocka_unit_test(test_no_banner),
+        cmocka_unit_test(test_proto_settings_and_extent),
+        cmocka_unit_test(test_line_cut_fails_the_job),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include "test_util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +30,11 @@ typedef struct {
     uint32_t last_order;
     bool queue_full;
     bool steal_next; /* another kiosk takes the mailbox just before the next request */
-    int stolen;      /* the mailbox taken, -1 when none */
+    bool late_echo;  /* a scan-based PLC: the owner echo is left to the test to publish */
+    int hr_writes;   /* holding-register writes received */
+    int claims;      /* claim writes (owner only) received */
+    uint32_t owner_of[MF_PLC_MBOX_COUNT]; /* late_echo: the owners the PLC knows */
+    int stolen;                           /* the mailbox taken, -1 when none */
     int handled;
     uint32_t orders_seen[256];
 } mini_plc_t;
@@ -40,11 +45,13 @@ static int plc_hook(void *user, mb_fake_t *f, mb_fake_phase_t phase, int link_id
     mini_plc_t *p = user;
     if (t != MB_HOLDING)
         return 0;
+    if (phase == MB_FAKE_AFTER_WRITE)
+        p->hr_writes++;
     uint16_t *hr = mb_fake_table(f, MB_HOLDING);
     uint16_t *ir = mb_fake_table(f, MB_INPUT);
     int k = addr / MF_PLC_MBOX_STRIDE, off = addr % MF_PLC_MBOX_STRIDE;
     uint16_t *r = &ir[MF_PLC_IR_MBOX(k)];
-    uint32_t owner = mf_regmap_get_u32(&r[MF_PLC_MBOXR_OWNER]);
+    uint32_t owner = p->late_echo ? p->owner_of[k] : mf_regmap_get_u32(&r[MF_PLC_MBOXR_OWNER]);
     if (phase == MB_FAKE_BEFORE_WRITE) {
         if (off == MF_PLC_MBOX_OWNER && n == 2) {
             uint32_t tok = mf_regmap_get_u32(&hr[addr]);
@@ -69,12 +76,20 @@ static int plc_hook(void *user, mb_fake_t *f, mb_fake_phase_t phase, int link_id
     }
     if (off == MF_PLC_MBOX_OWNER && n == 2) {
         uint32_t tok = mf_regmap_get_u32(&hr[addr]);
-        mf_regmap_put_u32(&r[MF_PLC_MBOXR_OWNER], tok);
+        p->claims++;
+        p->owner_of[k] = tok;
+        if (!p->late_echo)
+            mf_regmap_put_u32(&r[MF_PLC_MBOXR_OWNER], tok);
         return 0;
     }
     uint16_t *m = &hr[MF_PLC_HR_MBOX(k)];
     if (m[MF_PLC_MBOX_SEQ] == r[MF_PLC_MBOXR_ACK_SEQ])
         return 0; /* a retry: nothing to do */
+    if (m[MF_PLC_MBOX_CMD] == MF_PLC_CMD_RELEASE) {
+        memset(r, 0, MF_PLC_MBOX_STRIDE * sizeof *r); /* freed by its owner */
+        memset(m, 0, MF_PLC_MBOX_STRIDE * sizeof *m);
+        return 0;
+    }
     uint16_t res = MF_PLC_RES_OK;
     switch (m[MF_PLC_MBOX_CMD]) {
     case MF_PLC_CMD_SUBMIT_ORDER:
@@ -308,25 +323,29 @@ static void test_request_carries_token(void **state)
     line_drv_t *d = drv_on(r, 10, 3000);
     assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
     line_snapshot_t s;
+    uint32_t tag;
+    line_event_t ev;
+    /* The mailbox is claimed at the first command. */
+    assert_int_equal(line_drv_submit_order(d, MF_COLOUR_RED, false, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 3000));
+    assert_int_equal(ev.result, LINE_RESULT_ACCEPTED);
     assert_true(TU_WAIT((line_drv_snapshot(d, &s), s.mailbox >= 0), 1000));
     mb_fake_lock(r->fake);
     r->plc.steal_next = true;
     mb_fake_unlock(r->fake);
-    uint32_t tag;
-    line_event_t ev;
     assert_int_equal(line_drv_submit_order(d, MF_COLOUR_GREEN, false, &tag), 0);
     assert_true(wait_result(d, tag, &ev, 3000));
     assert_int_equal(ev.result, LINE_RESULT_ACCEPTED);
-    assert_int_equal(ev.order, 1u);
+    assert_int_equal(ev.order, 2u);
     mb_fake_lock(r->fake);
     int stolen = r->plc.stolen;
     int handled = r->plc.handled;
-    uint16_t stolen_cmd =
-        mb_fake_table(r->fake, MB_HOLDING)[MF_PLC_HR_MBOX(stolen) + MF_PLC_MBOX_CMD];
+    uint16_t stolen_colour =
+        mb_fake_table(r->fake, MB_HOLDING)[MF_PLC_HR_MBOX(stolen) + MF_PLC_MBOX_ARG0];
     mb_fake_unlock(r->fake);
-    assert_int_not_equal(stolen, -1);  /* the theft happened */
-    assert_int_equal(handled, 1);      /* one order, not two */
-    assert_int_equal(stolen_cmd, 0);   /* nothing written into the other's mailbox */
+    assert_int_not_equal(stolen, -1);                     /* the theft happened */
+    assert_int_equal(handled, 2);                         /* one order each, not three */
+    assert_int_not_equal(stolen_colour, MF_COLOUR_GREEN); /* not written into the other's */
     line_drv_snapshot(d, &s);
     assert_int_not_equal(s.mailbox, stolen);
     line_drv_destroy(d);
@@ -474,6 +493,239 @@ static void test_two_drivers_one_plc(void **state)
     plc_destroy(r);
 }
 
+/* ---- Issue 14: what a PLC that is not the simulator showed ------------------ */
+
+static void set_ir(plc_rig_t *r, int addr, uint16_t v)
+{
+    mb_fake_lock(r->fake);
+    mb_fake_table(r->fake, MB_INPUT)[addr] = v;
+    mb_fake_unlock(r->fake);
+}
+
+static void test_alarm_words(void **state)
+{
+    char buf[128];
+    line_alarm_t estop = {.code = MF_ALARM_ESTOP, .station = 0};
+    assert_string_equal(line_alarm_describe(&estop, buf, sizeof buf),
+                        "emergency stop on the whole line");
+    line_alarm_t mag = {.code = MF_ALARM_MAGAZINE_EMPTY, .station = 2, .param = MF_COLOUR_RED};
+    assert_string_equal(line_alarm_describe(&mag, buf, sizeof buf),
+                        "magazine empty at station 2 (store), colour red");
+    line_alarm_t q = {.code = MF_ALARM_QUALITY_REJECTS, .station = 6, .param = 3};
+    assert_string_equal(
+        line_alarm_describe(&q, buf, sizeof buf),
+        "repeated quality rejects at station 6 (quality control), 3 rejects in a row");
+    line_snapshot_t s = {.conn = LINE_CONN_CONNECTED};
+    assert_true(line_snapshot_usable(&s));
+    s.incompatible = true;
+    assert_false(line_snapshot_usable(&s));
+}
+
+/* 1. An unknown map version: nothing decoded, nothing written, said so. */
+static void test_incompatible_map_refused(void **state)
+{
+    plc_rig_t *r = plc_create();
+    set_ir(r, MF_PLC_IR_MAP_VERSION, 2);
+    set_ir(r, MF_PLC_IR_LINE_STATE, MF_PACKML_EXECUTE);
+    line_drv_t *d = drv_on(r, 10, 2000);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_INCOMPATIBLE, 1000));
+    line_snapshot_t s;
+    line_drv_snapshot(d, &s);
+    assert_string_equal(s.last_error, "incompatible PLC (map version 2, this kiosk knows 1)");
+    assert_int_equal(s.error, MF_EINCOMPAT);
+    assert_true(s.incompatible);
+    assert_int_equal(s.map_version, 2);
+    assert_int_not_equal(s.line_state, MF_PACKML_EXECUTE); /* not decoded */
+    assert_false(line_snapshot_usable(&s));
+    uint32_t tag;
+    line_event_t ev;
+    assert_int_equal(line_drv_submit_order(d, MF_COLOUR_RED, false, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 2000));
+    assert_int_equal(ev.result, LINE_RESULT_REFUSED);
+    assert_int_equal(ev.error, MF_EINCOMPAT);
+    assert_string_equal(ev.text, "incompatible PLC (map version 2, this kiosk knows 1)");
+    mb_fake_lock(r->fake);
+    int writes = r->plc.hr_writes;
+    mb_fake_unlock(r->fake);
+    assert_int_equal(writes, 0); /* no claim, no command */
+    /* The right PLC back: usable, the text gone. */
+    set_ir(r, MF_PLC_IR_MAP_VERSION, MF_PLC_MAP_VERSION);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    line_drv_snapshot(d, &s);
+    assert_string_equal(s.last_error, "");
+    assert_false(s.incompatible);
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
+/* 5 and 4. A PLC answering an exception is reachable and misconfigured; the
+ * text names the exception and the registers, and clears once it reads. */
+static void test_exception_is_misconfigured_and_clears(void **state)
+{
+    plc_rig_t *r = plc_create();
+    line_drv_t *d = drv_on(r, 10, 2000);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    mb_fake_fail_next(r->fake, 1000000, MF_EREFUSED, 2);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_MISCONFIGURED, 1000));
+    line_snapshot_t s;
+    line_drv_snapshot(d, &s);
+    assert_string_equal(s.last_error, "PLC reachable but misconfigured: it answers exception 2 "
+                                      "(illegal data address) for input registers 0..124");
+    assert_int_equal(s.exception, 2);
+    assert_int_equal(s.error, MF_EEXCEPTION);
+    uint32_t tag;
+    line_event_t ev;
+    assert_int_equal(line_drv_start(d, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 2000));
+    assert_int_equal(ev.result, LINE_RESULT_REFUSED);
+    assert_int_equal(ev.error, MF_EEXCEPTION);
+    mb_fake_fail_next(r->fake, 0, 0, 0);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    tu_sleep_ms(50);
+    line_drv_snapshot(d, &s);
+    assert_string_equal(s.last_error, "");
+    assert_int_equal(s.error, 0);
+    assert_int_equal(s.exception, 0);
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
+/* 3. Every mailbox taken: the PLC answered, so say so at once. */
+static void test_no_free_slot(void **state)
+{
+    plc_rig_t *r = plc_create();
+    for (int k = 0; k < MF_PLC_MBOX_COUNT; k++) {
+        set_ir(r, MF_PLC_IR_MBOX(k) + MF_PLC_MBOXR_OWNER, 0x4000);
+        set_ir(r, MF_PLC_IR_MBOX(k) + MF_PLC_MBOXR_OWNER + 1, (uint16_t)(k + 1));
+    }
+    line_drv_t *d = drv_on(r, 10, 3000);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    uint32_t tag;
+    line_event_t ev;
+    long long t0 = tu_now_ms();
+    assert_int_equal(line_drv_submit_order(d, MF_COLOUR_RED, false, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 3000));
+    assert_true(tu_now_ms() - t0 < 1000);
+    assert_int_equal(ev.result, LINE_RESULT_REFUSED);
+    assert_int_equal(ev.error, MF_ENOSLOT);
+    assert_string_equal(ev.text, "no free command slot on the PLC (8 in use)");
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
+typedef struct {
+    plc_rig_t *r;
+    int delay_ms;
+    atomic_int stop;
+} echo_thread_t;
+
+/* Publishes the owner echo of every claimed mailbox DELAY_MS after the claim,
+ * as a PLC whose scan is that long. */
+static void *echo_thread(void *arg)
+{
+    echo_thread_t *e = arg;
+    while (!atomic_load(&e->stop)) {
+        tu_sleep_ms(e->delay_ms);
+        mb_fake_lock(e->r->fake);
+        uint16_t *hr = mb_fake_table(e->r->fake, MB_HOLDING);
+        uint16_t *ir = mb_fake_table(e->r->fake, MB_INPUT);
+        for (int k = 0; k < MF_PLC_MBOX_COUNT; k++) {
+            ir[MF_PLC_IR_MBOX(k) + MF_PLC_MBOXR_OWNER] = hr[MF_PLC_HR_MBOX(k)];
+            ir[MF_PLC_IR_MBOX(k) + MF_PLC_MBOXR_OWNER + 1] = hr[MF_PLC_HR_MBOX(k) + 1];
+        }
+        mb_fake_unlock(e->r->fake);
+    }
+    return NULL;
+}
+
+/* 2. A normal answer to the claim means the mailbox is ours: an echo a scan
+ * late is no "mailbox lost", no second claim. */
+static void test_late_echo_is_not_a_lost_mailbox(void **state)
+{
+    plc_rig_t *r = plc_create();
+    r->plc.late_echo = true;
+    echo_thread_t e = {.r = r, .delay_ms = 400};
+    pthread_t t;
+    pthread_create(&t, NULL, echo_thread, &e);
+    line_drv_t *d = drv_on(r, 10, 3000);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    for (int i = 0; i < 5; i++) {
+        uint32_t tag;
+        line_event_t ev;
+        assert_int_equal(line_drv_submit_order(d, MF_COLOUR_BLUE, false, &tag), 0);
+        assert_true(wait_result(d, tag, &ev, 3000));
+        assert_int_equal(ev.result, LINE_RESULT_ACCEPTED);
+    }
+    mb_fake_lock(r->fake);
+    int claims = r->plc.claims, handled = r->plc.handled;
+    mb_fake_unlock(r->fake);
+    assert_int_equal(claims, 1);
+    assert_int_equal(handled, 5);
+    atomic_store(&e.stop, 1);
+    pthread_join(t, NULL);
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
+/* 6. More pieces finished between two reads than the ring holds: counted. */
+static void test_missed_pieces_counted(void **state)
+{
+    plc_rig_t *r = plc_create();
+    set_ir(r, MF_PLC_IR_FINISHED + 1, 5);
+    line_drv_t *d = drv_on(r, 10, 3000);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    tu_sleep_ms(50);
+    line_event_t ev;
+    while (line_drv_poll_event(d, &ev)) {
+    }
+    set_ir(r, MF_PLC_IR_FINISHED + 1, 45);
+    line_snapshot_t s;
+    assert_true(TU_WAIT((line_drv_snapshot(d, &s), s.finished == 45), 1000));
+    tu_sleep_ms(50);
+    int finished = 0;
+    uint32_t missed = 0;
+    while (line_drv_poll_event(d, &ev)) {
+        finished += ev.kind == LINE_EV_PIECE_FINISHED;
+        if (ev.kind == LINE_EV_PIECES_MISSED)
+            missed += ev.count;
+    }
+    assert_int_equal(finished, MF_PLC_FINISHED_SLOTS);
+    assert_int_equal(missed, 24);
+    line_drv_snapshot(d, &s);
+    assert_int_equal(s.missed_pieces, 24);
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
+/* 7. Stale follows the age of the last complete read at any moment, also
+ * while a slow read is under way. */
+static void test_stale_follows_age(void **state)
+{
+    plc_rig_t *r = plc_create();
+    line_drv_t *d = drv_on(r, 10, 3000); /* stale_ms 300 */
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    mb_fake_set_delay_ms(r->fake, 150); /* one read of 4 requests: 600 ms */
+    long long end = tu_now_ms() + 2500;
+    int checked = 0, seen_stale = 0;
+    while (tu_now_ms() < end) {
+        line_snapshot_t s;
+        line_drv_snapshot(d, &s);
+        long long age = tu_now_ms() - s.last_good_ms;
+        if (age > 320) {
+            assert_true(s.stale);
+            seen_stale++;
+        } else if (age < 280) {
+            assert_false(s.stale);
+        }
+        checked++;
+        tu_sleep_ms(10);
+    }
+    assert_true(seen_stale > 0 && checked > 100);
+    mb_fake_set_delay_ms(r->fake, 0);
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
 int main(void)
 {
     mf_log_set_level(MF_LOG_OFF);
@@ -487,6 +739,13 @@ int main(void)
         cmocka_unit_test(test_disconnect_nth_call_and_back),
         cmocka_unit_test(test_never_blocks_caller),
         cmocka_unit_test(test_two_drivers_one_plc),
+        cmocka_unit_test(test_alarm_words),
+        cmocka_unit_test(test_incompatible_map_refused),
+        cmocka_unit_test(test_exception_is_misconfigured_and_clears),
+        cmocka_unit_test(test_no_free_slot),
+        cmocka_unit_test(test_late_echo_is_not_a_lost_mailbox),
+        cmocka_unit_test(test_missed_pieces_counted),
+        cmocka_unit_test(test_stale_follows_age),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

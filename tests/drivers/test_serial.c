@@ -9,6 +9,8 @@
 
 #include <fcntl.h>
 #include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,6 +143,63 @@ static void test_open_errors(void **state)
     assert_true(serial_list_ports(ports, 8) >= 0);
 }
 
+/* Ports are exclusive: a second open (here or in another process) fails at
+ * once with MF_EPORTBUSY and names the holder; the port is free again once
+ * closed. A path with nothing behind it says so. */
+static void test_exclusive_open(void **state)
+{
+    int master, slave;
+    char name[128];
+    assert_int_equal(openpty(&master, &slave, name, NULL, NULL), 0);
+    close(slave);
+    char why[200];
+    int err = 0;
+    serial_port_t *a = serial_open_ex(name, 115200, why, sizeof why, &err);
+    assert_non_null(a);
+    assert_int_equal(err, 0);
+    assert_null(serial_open_ex(name, 115200, why, sizeof why, &err));
+    assert_int_equal(err, MF_EPORTBUSY);
+    assert_non_null(strstr(why, "busy"));
+    serial_close(a);
+
+    /* Held by another process: its name and pid are given. */
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        serial_port_t *c = serial_open(name, 115200, NULL, 0);
+        char ok = c ? 'y' : 'n';
+        if (write(ready[1], &ok, 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    char ok = 0;
+    assert_int_equal(read(ready[0], &ok, 1), 1);
+    assert_int_equal(ok, 'y');
+    assert_null(serial_open_ex(name, 115200, why, sizeof why, &err));
+    assert_int_equal(err, MF_EPORTBUSY);
+    char pid_text[32];
+    snprintf(pid_text, sizeof pid_text, "(pid %d)", (int)child);
+    assert_non_null(strstr(why, pid_text));
+    char who[96];
+    assert_int_equal(serial_port_holder(name, who, sizeof who), (int)child);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    /* Free again. */
+    a = serial_open_ex(name, 115200, why, sizeof why, &err);
+    assert_non_null(a);
+    serial_close(a);
+    close(master);
+
+    assert_null(serial_open_ex("/tmp/mf-no-such-serial-port", 115200, why, sizeof why, &err));
+    assert_int_equal(err, MF_ENOENT);
+    assert_non_null(strstr(why, "no such serial port"));
+}
+
 static void echo_peer(void *user, serial_fake_t *fk, const unsigned char *data, size_t len)
 {
     serial_fake_push(fk, data, len);
@@ -191,7 +250,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addr_parse),  cmocka_unit_test(test_linebuf),
         cmocka_unit_test(test_termios_pty), cmocka_unit_test(test_open_errors),
-        cmocka_unit_test(test_fake_faults),
+        cmocka_unit_test(test_fake_faults), cmocka_unit_test(test_exclusive_open),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

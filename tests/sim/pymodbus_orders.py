@@ -31,7 +31,7 @@ IR_LINE_STATE, IR_GOOD, IR_SUBMITTED, IR_ENGRAVE_ORDER, IR_FINISHED = 1, 8, 12, 
 IR_FINISHED_LOG = 232
 DI_ENGRAVE_WAITING = 3
 CO_START, CO_RESET = 0, 2
-CMD_SUBMIT, CMD_ENGRAVE_DONE = 1, 2
+CMD_SUBMIT, CMD_ENGRAVE_DONE, CMD_RELEASE = 1, 2, 9
 RES_OK = 1
 ORDERS_PER_CLIENT = 6
 
@@ -134,7 +134,14 @@ def main():
         stray = b.write_registers(0, [tb >> 16, tb & 0xFFFF, 1, CMD_SUBMIT, 1, 0, 0, 0], slave=UNIT)
         assert stray.isError() and stray.exception_code == 6, stray
         assert u32(ir(a, IR_SUBMITTED, 2), 0) == 0
-        assert not a.write_registers(0, [0, 0], slave=UNIT).isError()  # release
+        # Only the owner frees a mailbox (REGISTERS.md (a)): zeros are refused,
+        # RELEASE with the token frees it.
+        free = b.write_registers(0, [0, 0], slave=UNIT)
+        assert free.isError() and free.exception_code == 6, free
+        assert u32(ir(a, IR_MBOX(0) + 4, 2), 0) == ta
+        rel = a.write_registers(0, [ta >> 16, ta & 0xFFFF, 1, CMD_RELEASE, 0, 0, 0, 0], slave=UNIT)
+        assert not rel.isError(), rel
+        assert u32(ir(a, IR_MBOX(0) + 4, 2), 0) == 0
         a.close()
         b.close()
         print("race for mailbox 0: second claim refused with exception 6")

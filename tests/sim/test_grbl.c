@@ -3,7 +3,9 @@
  * written here, in simulated time (no sleeping, no pty): the character
  * protocol, errors GRBL would answer, motion time against a trapezoid computed
  * by hand, character counting against send-and-wait, feed hold, soft reset,
- * alarms, the 128-byte receive buffer, arcs, inches and the burned path.
+ * alarms, the 128-byte receive buffer, arcs, inches and the burned path;
+ * the fault seams of issue 14: a lost 'ok', the machine's hold button, and
+ * homing that answers no status until it ends (as GRBL's blocking cycle).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -474,6 +476,93 @@ static void test_power_cycle_resends_banner(void **state)
     host_free(h);
 }
 
+static void test_dropped_ok_line_still_runs(void **state)
+{
+    (void)state;
+    host_t *h = host_new();
+    skip_banner(h);
+    grbl_sim_drop_ok(h->g, 1); /* the second ok is lost */
+    expect(h, "G1 X1 F3000\n", "ok");
+    send(h, "G1 X2\n");
+    assert_string_equal(next_line(h, 500000), ""); /* no ok */
+    wait_idle(h, 2000000);
+    double p[3];
+    grbl_sim_position(h->g, p);
+    assert_true(fabs(p[0] - 2.0) < 1e-6); /* ...but the line ran */
+    assert_int_equal(grbl_sim_oks_dropped(h->g), 1);
+    send(h, "?");
+    const char *l = next_line(h, 100000);
+    assert_true(strncmp(l, "<Idle|", 6) == 0);
+    expect(h, "G1 X3\n", "ok"); /* once only */
+    host_free(h);
+}
+
+static void test_machine_hold_button(void **state)
+{
+    (void)state;
+    host_t *h = host_new();
+    skip_banner(h);
+    expect(h, "G1 X100 F3000\n", "ok");
+    pump(h, 200000);
+    grbl_sim_machine_hold(h->g, 1, h->t);
+    pump(h, 500000);
+    assert_string_equal(grbl_sim_state_name(h->g), "Hold:0");
+    double a[3], b[3];
+    grbl_sim_position(h->g, a);
+    pump(h, 500000);
+    grbl_sim_position(h->g, b);
+    assert_true(fabs(a[0] - b[0]) < 1e-9);
+    grbl_sim_machine_hold(h->g, 0, h->t);
+    pump(h, 100000);
+    assert_string_equal(grbl_sim_state_name(h->g), "Run");
+    wait_idle(h, 5000000);
+    host_free(h);
+}
+
+static void test_homing_answers_no_status(void **state)
+{
+    (void)state;
+    host_t *h = host_new();
+    skip_banner(h);
+    assert_int_equal(grbl_sim_set_setting(h->g, 22, 1), 0);
+    assert_int_not_equal(grbl_sim_set_setting(h->g, 999, 1), 0);
+    grbl_sim_set_homing(h->g, 4, 0);
+    send(h, "\x18");
+    expect(h, NULL, "Grbl 1.1h ['$' for help]");
+    expect(h, NULL, "[MSG:'$H'|'$X' to unlock]");
+    send(h, "$H\n");
+    pump(h, 100000);
+    for (int i = 0; i < 15; i++) { /* 3 s of polling at 5 Hz */
+        send(h, "?");
+        assert_string_equal(next_line(h, 200000), "");
+    }
+    assert_string_equal(grbl_sim_state_name(h->g), "Home");
+    /* At the end: one report (the pending '?'), then the ok. */
+    const char *l = next_line(h, 2000000);
+    assert_true(strncmp(l, "<Idle|", 6) == 0);
+    expect(h, NULL, "ok");
+    /* The old behaviour on request: answered while homing. */
+    grbl_sim_set_homing(h->g, 1, 1);
+    send(h, "$H\n");
+    pump(h, 100000);
+    send(h, "?");
+    l = next_line(h, 200000);
+    assert_true(strncmp(l, "<Home|", 6) == 0);
+    expect(h, NULL, "ok");
+    /* A failed cycle: the alarm, then GRBL starts over, locked; no ok. */
+    assert_int_not_equal(grbl_sim_fail_homing(h->g, 3), 0);
+    assert_int_equal(grbl_sim_fail_homing(h->g, 9), 0);
+    send(h, "$H\n");
+    expect(h, NULL, "ALARM:9");
+    expect(h, NULL, "Grbl 1.1h ['$' for help]");
+    expect(h, NULL, "[MSG:'$H'|'$X' to unlock]");
+    assert_string_equal(next_line(h, 500000), "");
+    assert_string_equal(grbl_sim_state_name(h->g), "Alarm");
+    send(h, "$H\n"); /* once only: the next one homes */
+    expect(h, NULL, "ok");
+    host_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +579,9 @@ int main(void)
         cmocka_unit_test(test_check_mode_parses_without_moving),
         cmocka_unit_test(test_status_fields_rhythm),
         cmocka_unit_test(test_power_cycle_resends_banner),
+        cmocka_unit_test(test_dropped_ok_line_still_runs),
+        cmocka_unit_test(test_machine_hold_button),
+        cmocka_unit_test(test_homing_answers_no_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

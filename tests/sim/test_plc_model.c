@@ -85,6 +85,7 @@ static void test_start_needs_reset(void **state)
     run(f, 10);
     assert_int_equal(f->r.ir[MF_PLC_IR_MAP_VERSION], MF_PLC_MAP_VERSION);
     assert_int_equal(f->r.ir[MF_PLC_IR_LINE_STATE], MF_PACKML_STOPPED);
+    assert_int_equal(f->r.ir[MF_PLC_IR_LINE_MODE], MF_MODE_AUTO); /* (d) power-up: auto */
     assert_int_equal(cmd(f, MF_PLC_CMD_START, 0, 0, 0, NULL), MF_PLC_RES_BAD_STATE);
     start_line(f);
     assert_int_equal(f->r.di[MF_PLC_DI_RUNNING], 1);
@@ -297,13 +298,28 @@ static void test_mailbox_claim_is_exclusive(void **state)
     const uint16_t c3[2] = {0xCCCC, 3};
     assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(3), 2, c3), 0);
     uint16_t span[8] = {1, MF_PLC_CMD_SUBMIT_ORDER, 1, 0, 0, 0, 0xDDDD, 4};
-    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + 2, 8, span), 6);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + 2, 8, span), 2);
     assert_int_equal(f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_ACK_SEQ], 0);
     assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_SUBMITTED]), 0);
-    /* Release. */
+    /* (b) A write spanning two mailboxes is refused (exception 2) even when
+     * both are the writer's. */
+    uint16_t both[4] = {0xAAAA, 1, 0xAAAA, 1};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + 6, 4, both), 2);
+    /* (a) Only the owner frees a mailbox: zeros answer exception 6, a
+     * RELEASE without the token exception 3, RELEASE with it frees. */
     const uint16_t zero[2] = {0, 0};
-    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, zero), 0);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, zero), 6);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_OWNER]),
+                     0xAAAA0001u);
+    const uint16_t rel_no_token[2] = {7, MF_PLC_CMD_RELEASE};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2) + MF_PLC_MBOX_SEQ, 2, rel_no_token), 3);
+    const uint16_t rel_other[8] = {0xBBBB, 2, 7, MF_PLC_CMD_RELEASE, 0, 0, 0, 0};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 8, rel_other), 6);
+    const uint16_t rel[8] = {0xAAAA, 1, 7, MF_PLC_CMD_RELEASE, 0, 0, 0, 0};
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 8, rel), 0);
     assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_OWNER]), 0);
+    assert_int_equal(f->r.ir[MF_PLC_IR_MBOX(2) + MF_PLC_MBOXR_ACK_SEQ], 0);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, zero), 0); /* free: no-op */
     assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(2), 2, b), 0);
 }
 
@@ -361,9 +377,11 @@ static void test_mailbox_request_with_token(void **state)
     mine[2] = 2;
     assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, mine), 0);
     assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_MBOX(6) + MF_PLC_MBOXR_ORDER]), 2);
-    /* Release and request in one write makes no sense: refused. */
+    /* A zero owner with a request into an owned mailbox: not the owner. */
     uint16_t release[8] = {0, 0, 3, MF_PLC_CMD_ACK, 0, 0, 0, 0};
-    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, release), 3);
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(6), 8, release), 6);
+    /* ... and into a free one: releasing and requesting at once. */
+    assert_int_equal(hr_write(f, MF_PLC_HR_MBOX(5), 8, release), 3);
 }
 
 static void test_mailbox_lease_expires(void **state)
@@ -430,6 +448,248 @@ static void test_speed_scales_line_time(void **state)
     plc_model_destroy(f.m);
 }
 
+/* ---- REGISTERS.md decisions (c) to (h) ---------------------------------- */
+
+/* The states of the command table (REGISTERS.md (c)), and how to reach each
+ * from power-up. */
+typedef enum {
+    ST_STOPPED,
+    ST_RESETTING,
+    ST_IDLE,
+    ST_STARTING,
+    ST_EXECUTE,
+    ST_STOPPING,
+    ST_ABORTING,
+    ST_ABORTED_CAUSE,
+    ST_ABORTED_CLEAR,
+    ST_ABORTED_ESTOP,
+    ST_CLEARING,
+    ST_COUNT
+} table_state_t;
+
+static void reach(fixture_t *f, table_state_t st)
+{
+    if (st == ST_STOPPED)
+        return;
+    cmd(f, MF_PLC_CMD_RESET, 0, 0, 0, NULL);
+    run(f, st == ST_RESETTING ? 10 : 2100);
+    if (st == ST_RESETTING || st == ST_IDLE)
+        return;
+    cmd(f, MF_PLC_CMD_START, 0, 0, 0, NULL);
+    run(f, st == ST_STARTING ? 10 : 1100);
+    if (st == ST_STARTING || st == ST_EXECUTE)
+        return;
+    if (st == ST_STOPPING) {
+        cmd(f, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_RED, 0, 0, NULL);
+        run(f, 1000);
+        cmd(f, MF_PLC_CMD_STOP, 0, 0, 0, NULL);
+        run(f, 10);
+        return;
+    }
+    if (st == ST_ABORTED_ESTOP)
+        plc_model_set_estop(f->m, 1, f->now);
+    else
+        plc_model_set_fault(f->m, MF_ALARM_JAM, 3, 1, f->now);
+    run(f, st == ST_ABORTING ? 10 : 600);
+    if (st == ST_ABORTED_CLEAR || st == ST_CLEARING)
+        plc_model_set_fault(f->m, MF_ALARM_JAM, 3, 0, f->now);
+    if (st == ST_CLEARING) {
+        cmd(f, MF_PLC_CMD_ACK, 0, 0, 0, NULL);
+        run(f, 10);
+    }
+}
+
+static void test_command_table(void **state)
+{
+    (void)state;
+    static const mf_packml_state_t expect_state[ST_COUNT] = {
+        MF_PACKML_STOPPED, MF_PACKML_RESETTING, MF_PACKML_IDLE,     MF_PACKML_STARTING,
+        MF_PACKML_EXECUTE, MF_PACKML_STOPPING,  MF_PACKML_ABORTING, MF_PACKML_ABORTED,
+        MF_PACKML_ABORTED, MF_PACKML_ABORTED,   MF_PACKML_CLEARING};
+    enum { OK = MF_PLC_RES_OK, BS = MF_PLC_RES_BAD_STATE, ES = MF_PLC_RES_ESTOP };
+    /* Rows: START, STOP, RESET, ACK, SET_MODE, SUBMIT_ORDER; columns as
+     * table_state_t. The same table is in REGISTERS.md. */
+    static const mf_plc_cmd_t cmds[] = {MF_PLC_CMD_START,    MF_PLC_CMD_STOP,
+                                        MF_PLC_CMD_RESET,    MF_PLC_CMD_ACK,
+                                        MF_PLC_CMD_SET_MODE, MF_PLC_CMD_SUBMIT_ORDER};
+    static const int table[6][ST_COUNT] = {
+        /*            Stop Rst Idle Strt Exe Stpg Abtg AbC AbCl AbE Clr */
+        /* START  */ {BS, BS, OK, OK, OK, BS, BS, BS, BS, ES, BS},
+        /* STOP   */ {OK, OK, OK, OK, OK, OK, BS, BS, BS, BS, BS},
+        /* RESET  */ {OK, OK, OK, BS, BS, BS, BS, BS, OK, ES, OK},
+        /* ACK    */ {OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK},
+        /* MODE   */ {OK, OK, OK, BS, BS, BS, OK, OK, OK, OK, OK},
+        /* SUBMIT */ {OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK},
+    };
+    for (int c = 0; c < 6; c++) {
+        for (int st = 0; st < ST_COUNT; st++) {
+            fixture_t f = {.m = make(7, 0, 1.0), .now = 1000};
+            reach(&f, (table_state_t)st);
+            assert_int_equal(plc_model_line_state(f.m), expect_state[st]);
+            uint16_t a0 = cmds[c] == MF_PLC_CMD_SET_MODE       ? MF_MODE_MAINTENANCE
+                          : cmds[c] == MF_PLC_CMD_SUBMIT_ORDER ? MF_COLOUR_BLUE
+                                                               : 0;
+            int r = cmd(&f, cmds[c], a0, 0, 0, NULL);
+            if (r != table[c][st])
+                print_error("command %d in state %d: %d, table says %d\n", cmds[c], st, r,
+                            table[c][st]);
+            assert_int_equal(r, table[c][st]);
+            plc_model_destroy(f.m);
+        }
+    }
+}
+
+/* (c) ACK with the cause still present: acknowledged, still active, the line
+ * stays Aborted. */
+static void test_ack_with_cause_present(void **state)
+{
+    fixture_t *f = *state;
+    reach(f, ST_ABORTED_CAUSE);
+    assert_int_equal(cmd(f, MF_PLC_CMD_ACK, 0, 0, 0, NULL), MF_PLC_RES_OK);
+    run(f, 2000);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_ABORTED);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 1);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(0) + MF_PLC_ALARM_FLAGS], MF_PLC_ALARM_F_ACTIVE);
+    assert_int_equal(f->r.di[MF_PLC_DI_ALARM_UNACKED], 0);
+}
+
+/* (e) The engraving timeout counts only while the line is in Execute. */
+static void test_engrave_timeout_paused_while_stopped(void **state)
+{
+    fixture_t *f = *state; /* engrave timeout 10 s */
+    start_line(f);
+    uint32_t a = 0;
+    cmd(f, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_GREEN, 1, 0, &a);
+    run(f, 26000);
+    assert_int_equal(f->r.di[MF_PLC_DI_ENGRAVE_WAITING], 1);
+    run(f, 4000);
+    uint16_t left = f->r.ir[MF_PLC_IR_ENGRAVE_LEFT_S];
+    assert_true(left >= 5 && left <= 7);
+    /* (g) STOP with a held station: Stopped at once, the piece stays held. */
+    assert_int_equal(cmd(f, MF_PLC_CMD_STOP, 0, 0, 0, NULL), MF_PLC_RES_OK);
+    run(f, 100);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_STOPPED);
+    run(f, 30000);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ENGRAVE_LEFT_S], left); /* frozen */
+    assert_int_equal(f->r.di[MF_PLC_DI_ENGRAVE_WAITING], 1);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_ENGRAVE_ORDER]), a);
+    assert_int_equal(plc_model_alarm_count(f->m), 0);
+    /* Back in Execute it runs again and times out. */
+    start_line(f);
+    run(f, (uint64_t)left * 1000u + 500u);
+    assert_true(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_ALARM_MASK]) &
+                (1u << MF_ALARM_ENGRAVER_TIMEOUT));
+    /* A late ENGRAVE_DONE is still accepted, and clears the cause. */
+    assert_int_equal(cmd(f, MF_PLC_CMD_ENGRAVE_DONE, 0, (uint16_t)a, MF_PLC_ENGRAVE_OK, NULL),
+                     MF_PLC_RES_OK);
+    run(f, 60000);
+    assert_int_equal(plc_model_good(f->m), 1);
+}
+
+/* (f) A rejected piece leaves the line at quality control; the rejects-in-
+ * a-row count restarts after the ACK that releases the hold. (h) The alarm
+ * raised again reuses its entry. */
+static void test_rejects_and_reraised_alarm(void **state)
+{
+    fixture_t *f = *state;
+    plc_model_destroy(f->m);
+    f->m = make(7, 1000, 1.0); /* every piece rejected */
+    start_line(f);
+    for (int i = 0; i < 3; i++)
+        cmd(f, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_RED, 0, 0, NULL);
+    run(f, 120000);
+    assert_int_equal(plc_model_rejected(f->m), 3);
+    assert_int_equal(
+        mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_STATION(MF_STATION_PACK) + MF_PLC_ST_CYCLES]),
+        0); /* none reached packing */
+    assert_int_equal(f->r.ir[MF_PLC_IR_FINISHED_LOG(0) + MF_PLC_F_OUTCOME],
+                     MF_PLC_OUTCOME_REJECTED);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 1);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(0) + MF_PLC_ALARM_CODE], MF_ALARM_QUALITY_REJECTS);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(0) + MF_PLC_ALARM_PARAM], 3);
+    cmd(f, MF_PLC_CMD_ACK, 0, 0, 0, NULL);
+    run(f, 10);
+    assert_int_equal(plc_model_alarm_count(f->m), 0);
+    /* Two more rejects: no alarm (the count restarted); the third raises it
+     * again with 3, in one entry. */
+    for (int i = 0; i < 2; i++)
+        cmd(f, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_RED, 0, 0, NULL);
+    run(f, 100000);
+    assert_int_equal(plc_model_rejected(f->m), 5);
+    assert_int_equal(plc_model_alarm_count(f->m), 0);
+    cmd(f, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_RED, 0, 0, NULL);
+    run(f, 100000);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 1);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(0) + MF_PLC_ALARM_PARAM], 3);
+    /* (h) A fault raised, cleared and raised again before ACK: one entry,
+     * active and unacknowledged again. */
+    plc_model_set_fault(f->m, MF_ALARM_SENSOR_FAULT, 2, 1, f->now);
+    run(f, 10);
+    plc_model_set_fault(f->m, MF_ALARM_SENSOR_FAULT, 2, 0, f->now);
+    run(f, 10);
+    plc_model_set_fault(f->m, MF_ALARM_SENSOR_FAULT, 2, 1, f->now);
+    run(f, 10);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 2);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(1) + MF_PLC_ALARM_CODE], MF_ALARM_SENSOR_FAULT);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(1) + MF_PLC_ALARM_FLAGS],
+                     MF_PLC_ALARM_F_ACTIVE | MF_PLC_ALARM_F_UNACKED);
+}
+
+/* (g) Pieces on the line when it aborts stay on their pallets, keep their
+ * progress, and finish once after ACK, RESET and START. */
+static void test_pieces_survive_an_abort(void **state)
+{
+    fixture_t *f = *state;
+    start_line(f);
+    uint32_t id = 0;
+    cmd(f, MF_PLC_CMD_SUBMIT_ORDER, MF_COLOUR_BLUE, 0, 0, &id);
+    run(f, 15000); /* at the press */
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_STATION(3) + MF_PLC_ST_ORDER]), id);
+    uint16_t progress = f->r.ir[MF_PLC_IR_STATION(3) + MF_PLC_ST_PROGRESS];
+    plc_model_set_fault(f->m, MF_ALARM_ROBOT_FAULT, 5, 1, f->now);
+    run(f, 5000);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_ABORTED);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_STATION(3) + MF_PLC_ST_ORDER]), id);
+    assert_int_equal(f->r.ir[MF_PLC_IR_STATION(3) + MF_PLC_ST_PROGRESS], progress);
+    plc_model_set_fault(f->m, MF_ALARM_ROBOT_FAULT, 5, 0, f->now);
+    assert_int_equal(cmd(f, MF_PLC_CMD_RESET, 0, 0, 0, NULL), MF_PLC_RES_OK);
+    run(f, 3100);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_IDLE);
+    assert_int_equal(cmd(f, MF_PLC_CMD_START, 0, 0, 0, NULL), MF_PLC_RES_OK);
+    run(f, 80000);
+    assert_int_equal(plc_model_good(f->m), 1);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_FINISHED]), 1);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_FINISHED_LOG(0) + MF_PLC_F_ORDER]), id);
+}
+
+/* (h) More than 8 alarms: the table shows the 8 oldest, ALARM_TOTAL all of
+ * them, and the others move in as older ones leave. */
+static void test_alarm_table_past_eight(void **state)
+{
+    fixture_t *f = *state;
+    start_line(f);
+    for (unsigned st = 2; st <= 7; st++) {
+        plc_model_set_fault(f->m, MF_ALARM_JAM, st, 1, f->now);
+        plc_model_set_fault(f->m, MF_ALARM_SENSOR_FAULT, st, 1, f->now);
+    }
+    run(f, 10);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 8);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_TOTAL], 12);
+    assert_int_equal(plc_model_alarm_count(f->m), 12);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(0) + MF_PLC_ALARM_STATION], 2);
+    assert_int_equal(f->r.ir[MF_PLC_IR_STATION(7) + MF_PLC_ST_ALARM], MF_ALARM_JAM); /* unlisted */
+    for (unsigned st = 2; st <= 3; st++) {
+        plc_model_set_fault(f->m, MF_ALARM_JAM, st, 0, f->now);
+        plc_model_set_fault(f->m, MF_ALARM_SENSOR_FAULT, st, 0, f->now);
+    }
+    cmd(f, MF_PLC_CMD_ACK, 0, 0, 0, NULL);
+    run(f, 10);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 8);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_TOTAL], 8);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(0) + MF_PLC_ALARM_STATION], 4);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(7) + MF_PLC_ALARM_STATION], 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +708,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mailbox_lease_expires, setup, teardown),
         cmocka_unit_test(test_rejects_reproducible_by_seed),
         cmocka_unit_test(test_speed_scales_line_time),
+        cmocka_unit_test(test_command_table),
+        cmocka_unit_test_setup_teardown(test_ack_with_cause_present, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engrave_timeout_paused_while_stopped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rejects_and_reraised_alarm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pieces_survive_an_abort, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alarm_table_past_eight, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

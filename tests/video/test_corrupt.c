@@ -193,6 +193,14 @@ static void test_truncated(void **state)
             if (which == 1 && i >= 12) {
                 assert_int_equal(st, PLAYER_ENDED);
                 assert_true(sx.frames_shown > 0 && sx.frames_shown < 40);
+                /* Issue 14: it says the file is incomplete, and the length
+                 * shown is what was played, not the header's 1.6 s. */
+                player_status_t ps;
+                player_get_status(p, &ps);
+                assert_true(ps.incomplete);
+                assert_non_null(strstr(ps.message, "incomplète"));
+                assert_true(ps.duration_ms > 0 && ps.duration_ms < 1600);
+                assert_int_equal(ps.position_ms, ps.duration_ms);
                 partial++;
             }
             if (st == PLAYER_FAILED)
@@ -202,6 +210,37 @@ static void test_truncated(void **state)
     printf("# truncated: %d ended, %d failed, %d partly played\n", ended, failed, partial);
     /* Index at the end: a cut file has no index at all and cannot be opened. */
     assert_true(failed >= 24);
+    player_destroy(p);
+}
+
+/* Issue 14: pictures and videos beyond the bounds of content.h are refused
+ * before anything is decoded: a 7680x16 video (wider than 4K), and a poster
+ * whose few bytes say 60000x60000 pixels (14 GB as RGBA, which SDL_image
+ * would try to allocate). */
+static void test_too_large(void **state)
+{
+    fixture_t *f = *state;
+    char wide[600], poster[600];
+    vtu_path(wide, sizeof wide, f->dir, "wide.mp4");
+    vtu_path(poster, sizeof poster, f->dir, "huge.png");
+    assert_int_equal(vtu_ffmpeg("-f lavfi -i color=c=blue:size=7680x16:rate=25:duration=0.2 "
+                                "-c:v libx264 -preset ultrafast -pix_fmt yuv420p %s",
+                                wide),
+                     0);
+    static const unsigned char png[] = {0x89, 'P',  'N',  'G',  '\r', '\n', 0x1a, '\n', 0,
+                                        0,    0,    13,   'I',  'H',  'D',  'R',  0,    0,
+                                        0xEA, 0x60, 0,    0,    0xEA, 0x60, 8,    6,    0,
+                                        0,    0,    0x80, 0xD2, 0x75, 0x42}; /* 60000x60000 RGBA */
+    assert_int_equal(write_all(poster, png, sizeof png), 0);
+    player_t *p = make_player(f, 0, 1);
+    assert_int_equal(player_open(p, wide, NULL, poster), 0);
+    assert_int_equal(player_play(p), 0);
+    assert_int_equal(vtu_run(p, &f->s, 15000, 0), PLAYER_FAILED);
+    player_status_t st;
+    player_get_status(p, &st);
+    assert_non_null(strstr(st.message, "trop grande"));
+    SDL_Rect dst = {0, 0, f->s.w, f->s.h};
+    player_draw(p, &dst); /* the poster is judged, not decoded: black panel, message */
     player_destroy(p);
 }
 
@@ -279,6 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_bit_flips),
         cmocka_unit_test(test_corrupt_in_real_time_with_audio),
         cmocka_unit_test(test_close_while_loading),

@@ -7,7 +7,7 @@
 
 static void settings_layout(const kiosk_t *k, view_t *v, int64_t now)
 {
-    float m = 4.0f, top = 22.0f;
+    float m = 4.0f, top = kiosk_portrait(k) ? kiosk_reach_top(k, v) + 2.0f : 22.0f;
     float ts = kiosk_text_scale(k);
     float cw = kiosk_portrait(k) ? v->w - 2 * m : 110.0f;
     float x = (v->w - cw) / 2.0f;

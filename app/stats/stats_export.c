@@ -1,0 +1,1837 @@
+/*
+ * stats_export.c - the organisers' side of the store: filters, the headline
+ * figures, the tables (each one SQL query and its documented columns), and
+ * the CSV, XLSX and JSON exports written through a temporary file or folder,
+ * fsync and rename (see stats_export.h; the PDF is stats_report.c, the merge
+ * stats_merge.c). docs/STATS.md documents every table and column below.
+ */
+#include "stats_export.h"
+
+#include "mf_error.h"
+#include "stats_db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+/* --- Filters and days. */
+
+void stats_filter_init(stats_filter_t *f)
+{
+    memset(f, 0, sizeof *f);
+    f->from_ms = INT64_MIN;
+    f->to_ms = INT64_MAX;
+}
+
+int stats_parse_day(const char *text, bool end, int64_t *out_ms)
+{
+    int y, m, d;
+    char extra;
+    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
+        sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 1970 || y > 9999 || m < 1 ||
+        m > 12 || d < 1 || d > 31)
+        return MF_EINVAL;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1) /* 2026-02-30 moved */
+        return MF_EINVAL;
+    if (end) {
+        struct tm next = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_isdst = -1};
+        t = mktime(&next);
+    }
+    *out_ms = (int64_t)t * 1000;
+    return MF_OK;
+}
+
+/* The filter, as the SQL below reads it: ?1 from, ?2 to, ?3 stop, ?4 group.
+ * F_EV is replaced when a statement is prepared by only what the filter
+ * needs (nothing, the time, or everything), so that SQLite picks the index
+ * that fits: (type, ts) covers most figures. */
+#define F_EV "{F}"
+#define F_FULL "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
+#define F_TIME "ts >= ?1 AND ts < ?2"
+
+static void bind_filter(sqlite3_stmt *st, const stats_filter_t *f)
+{
+    int n = sqlite3_bind_parameter_count(st);
+    if (n >= 1)
+        sqlite3_bind_int64(st, 1, f->from_ms);
+    if (n >= 2)
+        sqlite3_bind_int64(st, 2, f->to_ms);
+    if (n >= 3)
+        sqlite3_bind_text(st, 3, f->stop_id, -1, SQLITE_STATIC);
+    if (n >= 4)
+        sqlite3_bind_text(st, 4, f->group_id, -1, SQLITE_STATIC);
+}
+
+static int prepare(sqlite3 *db, const char *sql, const stats_filter_t *f, sqlite3_stmt **st,
+                   stats_error_t *err)
+{
+    const char *clause = f && (f->stop_id[0] || f->group_id[0])                    ? F_FULL
+                         : f && (f->from_ms != INT64_MIN || f->to_ms != INT64_MAX) ? F_TIME
+                                                                                   : "1";
+    char *text = NULL;
+    if (strstr(sql, F_EV)) {
+        size_t n = 0, cl = strlen(clause);
+        for (const char *p = strstr(sql, F_EV); p; p = strstr(p + 3, F_EV))
+            n++;
+        text = malloc(strlen(sql) + n * cl + 1);
+        if (!text)
+            return stats_error_set(err, MF_ENOMEM, "out of memory");
+        char *o = text;
+        for (const char *p = sql;;) {
+            const char *q = strstr(p, F_EV);
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            memcpy(o, p, len);
+            o += len;
+            if (!q)
+                break;
+            memcpy(o, clause, cl);
+            o += cl;
+            p = q + 3;
+        }
+        *o = '\0';
+        sql = text;
+    }
+    int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+    free(text);
+    if (rc != SQLITE_OK)
+        return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
+                               stats_db_words(rc), sqlite3_errmsg(db));
+    if (f)
+        bind_filter(*st, f);
+    return MF_OK;
+}
+
+static int step_error(sqlite3 *db, int rc, stats_error_t *err)
+{
+    return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
+                           stats_db_words(rc), sqlite3_errmsg(db));
+}
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+/* --- The summary. */
+
+/* Runs SQL (bound to F) and calls ROW for each result row. */
+typedef void (*row_fn)(void *ctx, sqlite3_stmt *st);
+
+static int each_row(sqlite3 *db, const char *sql, const stats_filter_t *f, row_fn row, void *ctx,
+                    stats_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(db, sql, f, &st, err);
+    if (rc != MF_OK)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        row(ctx, st);
+    int out = rc == SQLITE_DONE ? MF_OK : step_error(db, rc, err);
+    sqlite3_finalize(st);
+    return out;
+}
+
+static void row_counts(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    const char *type = (const char *)sqlite3_column_text(st, 0);
+    int64_t n = sqlite3_column_int64(st, 1), first = sqlite3_column_int64(st, 2),
+            last = sqlite3_column_int64(st, 3);
+    if (sm->events == 0 || first < sm->first_ms)
+        sm->first_ms = first;
+    if (sm->events == 0 || last > sm->last_ms)
+        sm->last_ms = last;
+    sm->events += n;
+    if (!type)
+        return;
+    if (!strcmp(type, "visit_started"))
+        sm->visits = n;
+    else if (!strcmp(type, "order_placed"))
+        sm->orders = n;
+    else if (!strcmp(type, "video_play"))
+        sm->videos = n;
+    else if (!strcmp(type, "quiz_answer"))
+        sm->quiz_answers = n;
+}
+
+static void row_sums(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    const char *type = (const char *)sqlite3_column_text(st, 0);
+    if (!type)
+        return;
+    if (!strcmp(type, "order_placed"))
+        sm->orders_engraved = sqlite3_column_int64(st, 1);
+    else if (!strcmp(type, "video_play"))
+        sm->videos_watched_ms = sqlite3_column_int64(st, 2);
+    else if (!strcmp(type, "quiz_answer"))
+        sm->quiz_correct = sqlite3_column_int64(st, 1);
+}
+
+static void row_tickets(void *ctx, sqlite3_stmt *st)
+{
+    ((stats_summary_t *)ctx)->tickets = sqlite3_column_int64(st, 0);
+}
+
+static void row_by_type(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    stats_group_type_t t = STATS_GROUP_GENERAL_PUBLIC;
+    if (stats_group_type_parse((const char *)sqlite3_column_text(st, 0), &t) != MF_OK)
+        t = STATS_GROUP_OTHER;
+    sm->visits_by_type[t] += sqlite3_column_int64(st, 1);
+}
+
+static void row_profile(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    const char *w = (const char *)sqlite3_column_text(st, 0);
+    for (int p = 0; p < VISIT_PROFILE_COUNT; p++)
+        if (w && strcmp(w, visit_profile_name((visit_profile_t)p)) == 0)
+            sm->profiles[p] += sqlite3_column_int64(st, 1);
+}
+
+static void row_outcome(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    const char *w = (const char *)sqlite3_column_text(st, 0);
+    for (int o = 0; o < VISIT_ORDER_OUTCOME_COUNT; o++)
+        if (w && strcmp(w, visit_order_outcome_name((visit_order_outcome_t)o)) == 0)
+            sm->outcomes[o] += sqlite3_column_int64(st, 1);
+}
+
+static void row_satisfaction(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    int v = sqlite3_column_int(st, 0);
+    if (v >= 0 && v < STATS_SCALE_MAX) {
+        sm->satisfaction[v] += sqlite3_column_int64(st, 1);
+        if (v + 1 > sm->satisfaction_scale)
+            sm->satisfaction_scale = v + 1;
+    }
+    sm->satisfaction_answers += sqlite3_column_int64(st, 1);
+}
+
+static void row_perception(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    int v = sqlite3_column_int(st, 0);
+    bool after = sqlite3_column_int(st, 1) != 0;
+    if (v >= 0 && v < STATS_SCALE_MAX) {
+        (after ? sm->perception_after : sm->perception_before)[v] += sqlite3_column_int64(st, 2);
+        if (v + 1 > sm->perception_scale)
+            sm->perception_scale = v + 1;
+    }
+}
+
+static void row_pairs(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    sm->perception_pairs = sqlite3_column_int64(st, 0);
+    sm->perception_improved = sqlite3_column_int64(st, 1);
+    sm->perception_same = sqlite3_column_int64(st, 2);
+    sm->perception_worse = sqlite3_column_int64(st, 3);
+    sm->perception_shift = sm->perception_pairs
+                               ? (double)sqlite3_column_int64(st, 4) / (double)sm->perception_pairs
+                               : 0.0;
+}
+
+static void row_station(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    if (sm->station_count >= STATS_TOP_MAX)
+        return;
+    stats_item_figure_t *it = &sm->stations[sm->station_count++];
+    copy_col(it->id, sizeof it->id, st, 0);
+    it->views = sqlite3_column_int64(st, 1);
+    it->dwell_ms = sqlite3_column_int64(st, 2);
+}
+
+static void row_trade(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    if (sm->trade_count >= STATS_TOP_MAX)
+        return;
+    stats_item_figure_t *it = &sm->trades[sm->trade_count++];
+    copy_col(it->id, sizeof it->id, st, 0);
+    it->views = sqlite3_column_int64(st, 1);
+    it->dwell_ms = sqlite3_column_int64(st, 2);
+    it->videos = sqlite3_column_int64(st, 3);
+    it->watched_ms = sqlite3_column_int64(st, 4);
+}
+
+/* Quiz questions, counted in a hash table: a year holds ~200,000 answers to
+ * a few hundred questions, which SQLite's GROUP BY would sort. */
+#define QUESTIONS_MAX 4096
+
+typedef struct {
+    stats_question_figure_t q[QUESTIONS_MAX];
+    uint32_t used;
+    bool full;
+} questions_t;
+
+static uint32_t hash_str(uint32_t h, const char *s)
+{
+    while (s && *s)
+        h = (h ^ (uint8_t)*s++) * 16777619u;
+    return h;
+}
+
+static void row_question(void *ctx, sqlite3_stmt *st)
+{
+    questions_t *qs = ctx;
+    const char *station = (const char *)sqlite3_column_text(st, 0);
+    const char *item = (const char *)sqlite3_column_text(st, 1);
+    int version = sqlite3_column_int(st, 2);
+    uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
+    for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
+        stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
+        if (q->answered == 0) {
+            if (qs->used + 1 >= QUESTIONS_MAX) {
+                qs->full = true;
+                return;
+            }
+            qs->used++;
+            snprintf(q->station, sizeof q->station, "%s", station ? station : "");
+            snprintf(q->question, sizeof q->question, "%s", item ? item : "");
+            q->version = version;
+        } else if (q->version != version || strcmp(q->station, station ? station : "") ||
+                   strcmp(q->question, item ? item : "")) {
+            continue;
+        }
+        q->answered++;
+        q->correct += sqlite3_column_int(st, 3) != 0;
+        q->time_ms += sqlite3_column_int64(st, 4);
+        return;
+    }
+}
+
+/* The most missed first; then the most often missed; then by name. */
+static int cmp_missed(const void *a, const void *b)
+{
+    const stats_question_figure_t *x = a, *y = b;
+    int64_t mx = x->answered - x->correct, my = y->answered - y->correct;
+    if (mx != my)
+        return mx > my ? -1 : 1;
+    double rx = x->answered ? (double)mx / (double)x->answered : 0;
+    double ry = y->answered ? (double)my / (double)y->answered : 0;
+    if (rx != ry)
+        return rx > ry ? -1 : 1;
+    int c = strcmp(x->station, y->station);
+    return c ? c : strcmp(x->question, y->question);
+}
+
+static int missed_questions(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
+                            stats_error_t *err)
+{
+    questions_t *qs = calloc(1, sizeof *qs);
+    if (!qs)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT station, item, version, flag, ms FROM events"
+                      " WHERE type='quiz_answer' AND " F_EV,
+                      f, row_question, qs, err);
+    size_t n = 0;
+    for (uint32_t i = 0; i < QUESTIONS_MAX; i++)
+        if (qs->q[i].answered > qs->q[i].correct)
+            qs->q[n++] = qs->q[i];
+    qsort(qs->q, n, sizeof qs->q[0], cmp_missed);
+    sm->missed_count = n < STATS_MISSED_MAX ? n : STATS_MISSED_MAX;
+    memcpy(sm->missed, qs->q, sm->missed_count * sizeof qs->q[0]);
+    free(qs);
+    return rc;
+}
+
+static void row_day(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    char day[11];
+    copy_col(day, sizeof day, st, 0);
+    if (sm->day_count == 0 || strcmp(sm->days[sm->day_count - 1].day, day) != 0) {
+        if (sm->day_count >= STATS_DAYS_MAX)
+            return;
+        memset(&sm->days[sm->day_count], 0, sizeof sm->days[0]);
+        memcpy(sm->days[sm->day_count].day, day, sizeof day);
+        sm->day_count++;
+    }
+    stats_group_type_t t = STATS_GROUP_GENERAL_PUBLIC;
+    if (stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &t) != MF_OK)
+        t = STATS_GROUP_OTHER;
+    sm->days[sm->day_count - 1].visits[t] += sqlite3_column_int64(st, 2);
+}
+
+static void row_stop(void *ctx, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = ctx;
+    sm->stops_seen++;
+    if (sm->stops_seen == 1) {
+        copy_col(sm->stop.id, sizeof sm->stop.id, st, 0);
+        copy_col(sm->stop.town, sizeof sm->stop.town, st, 1);
+        copy_col(sm->stop.venue, sizeof sm->stop.venue, st, 2);
+        copy_col(sm->stop.first_day, sizeof sm->stop.first_day, st, 3);
+        copy_col(sm->stop.last_day, sizeof sm->stop.last_day, st, 4);
+    } else {
+        memset(&sm->stop, 0, sizeof sm->stop);
+    }
+}
+
+/* Groups' types: an event without a group (or with one purged) is general public. */
+#define GROUP_TYPE_OF(col)                                                                         \
+    "coalesce((SELECT type FROM visit_groups g WHERE g.id = " col "), 'general_public')"
+
+static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm, stats_error_t *err)
+{
+    memset(sm, 0, sizeof *sm);
+    struct {
+        const char *sql;
+        row_fn row;
+    } q[] = {
+        {"SELECT type, count(*), min(ts), max(ts) FROM events WHERE " F_EV " GROUP BY type",
+         row_counts},
+        {"SELECT type, coalesce(sum(flag), 0), CAST(total(ms) AS INTEGER) FROM events"
+         " WHERE type IN ('order_placed', 'video_play', 'quiz_answer') AND " F_EV " GROUP BY type",
+         row_sums},
+        {"SELECT count(DISTINCT item) FROM events WHERE type='ticket' AND " F_EV, row_tickets},
+        {"SELECT " GROUP_TYPE_OF("e.group_id") ", count(*) FROM events e"
+                                               " WHERE type='visit_started' AND " F_EV
+                                               " GROUP BY e.group_id",
+         row_by_type},
+        {"SELECT word, count(*) FROM events WHERE type='profile' AND " F_EV " GROUP BY word",
+         row_profile},
+        {"SELECT word, count(*) FROM events WHERE type='order_outcome' AND " F_EV " GROUP BY word",
+         row_outcome},
+        {"SELECT value, count(*) FROM events WHERE type='satisfaction' AND " F_EV " GROUP BY value",
+         row_satisfaction},
+        {"SELECT value, flag, count(*) FROM events WHERE type='perception' AND " F_EV
+         " GROUP BY value, flag",
+         row_perception},
+        {"WITH b AS (SELECT run, visit, max(value) v FROM events WHERE type='perception' AND"
+         " flag=0 AND visit>0 AND " F_EV " GROUP BY run, visit),"
+         " a AS (SELECT run, visit, max(value) v FROM events WHERE type='perception' AND"
+         " flag=1 AND visit>0 AND " F_EV " GROUP BY run, visit)"
+         " SELECT count(*), coalesce(sum(a.v > b.v), 0), coalesce(sum(a.v = b.v), 0),"
+         " coalesce(sum(a.v < b.v), 0), coalesce(sum(a.v - b.v), 0)"
+         " FROM b JOIN a USING (run, visit)",
+         row_pairs},
+        {"SELECT item, count(*), CAST(total(ms) AS INTEGER) FROM events WHERE type='station_view' "
+         "AND " F_EV " GROUP BY item ORDER BY 2 DESC, 1 LIMIT 64",
+         row_station},
+        {"SELECT item, sum(type='trade_view') v,"
+         " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER),"
+         " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS "
+         "INTEGER)"
+         " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
+         " GROUP BY item ORDER BY v + n DESC, 1 LIMIT 64",
+         row_trade},
+
+        {"SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
+             "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
+                           " GROUP BY d, e.group_id ORDER BY d",
+         row_day},
+    };
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        int rc = each_row(db, q[i].sql, f, q[i].row, sm, err);
+        if (rc != MF_OK)
+            return rc;
+    }
+    int mrc = missed_questions(db, f, sm, err);
+    if (mrc != MF_OK)
+        return mrc;
+    /* The survey's scales: the content's four faces and five options at least. */
+    if (sm->satisfaction_scale < 4)
+        sm->satisfaction_scale = 4;
+    if (sm->perception_scale < 5)
+        sm->perception_scale = 5;
+    for (int v = 0; v < STATS_SCALE_MAX; v++)
+        if (2 * v >= sm->satisfaction_scale)
+            sm->satisfied += sm->satisfaction[v];
+    const char *stop_sql =
+        f->stop_id[0] ? "SELECT id, town, venue, first_day, last_day FROM stops WHERE id = ?3"
+                      : "SELECT s.id, s.town, s.venue, s.first_day, s.last_day FROM stops s"
+                        " WHERE s.id IN (SELECT DISTINCT stop_id FROM events"
+                        " WHERE type='visit_started' AND " F_EV ")";
+    int rc = each_row(db, stop_sql, f, row_stop, sm, err);
+    if (rc == MF_OK && f->stop_id[0] && !sm->stops_seen)
+        snprintf(sm->stop.id, sizeof sm->stop.id, "%s", f->stop_id);
+    return rc;
+}
+
+/* Opens the store at PATH for reading by a command or an export. */
+static int open_read(const char *path, sqlite3 **db, stats_error_t *err)
+{
+    int rc = stats_db_open(path, STATS_DB_MIGRATE | STATS_DB_CHECK, db, NULL, err);
+    /* Reports read the whole store several times: map it, cache it, sort in memory. */
+    if (rc == MF_OK)
+        sqlite3_exec(*db,
+                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+                     " PRAGMA temp_store=MEMORY",
+                     NULL, NULL, NULL);
+    return rc;
+}
+
+int stats_summary(const char *path, const stats_filter_t *f, stats_summary_t *out,
+                  stats_error_t *err)
+{
+    sqlite3 *db = NULL;
+    int rc = open_read(path, &db, err);
+    if (rc == MF_OK)
+        rc = summary_db(db, f, out, err);
+    sqlite3_close(db);
+    return rc;
+}
+
+static void fmt_time(int64_t ms, char *buf, size_t size)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+}
+
+static double pct(int64_t part, int64_t whole)
+{
+    return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+void stats_summary_print(const stats_summary_t *sm, FILE *out)
+{
+    char a[32], b[32];
+    if (sm->stop.id[0])
+        fprintf(out, "Stop %s: %s, %s (%s to %s)\n", sm->stop.id, sm->stop.town, sm->stop.venue,
+                sm->stop.first_day, sm->stop.last_day);
+    if (sm->events == 0) {
+        fprintf(out, "No events in this selection.\n");
+        return;
+    }
+    fmt_time(sm->first_ms, a, sizeof a);
+    fmt_time(sm->last_ms, b, sizeof b);
+    fprintf(out, "Events %" PRId64 " from %s to %s\n\n", sm->events, a, b);
+    fprintf(out, "Visitors (visits): %" PRId64 "\n", sm->visits);
+    for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
+        if (sm->visits_by_type[t])
+            fprintf(out, "  %-16s %8" PRId64 "\n", stats_group_type_name((stats_group_type_t)t),
+                    sm->visits_by_type[t]);
+    fprintf(out, "By day:\n");
+    for (size_t d = 0; d < sm->day_count; d++) {
+        int64_t total = 0;
+        fprintf(out, "  %s", sm->days[d].day);
+        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
+            total += sm->days[d].visits[t];
+        fprintf(out, " %6" PRId64 "  (", total);
+        bool first = true;
+        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++) {
+            if (!sm->days[d].visits[t])
+                continue;
+            fprintf(out, "%s%s %" PRId64, first ? "" : ", ",
+                    stats_group_type_name((stats_group_type_t)t), sm->days[d].visits[t]);
+            first = false;
+        }
+        fprintf(out, ")\n");
+    }
+    fprintf(out, "Profiles:");
+    for (int p = 0; p < VISIT_PROFILE_COUNT; p++)
+        fprintf(out, " %s %" PRId64, visit_profile_name((visit_profile_t)p), sm->profiles[p]);
+    fprintf(out, "\n\nSatisfaction: %" PRId64 " answers, %.1f %% satisfied\n",
+            sm->satisfaction_answers, pct(sm->satisfied, sm->satisfaction_answers));
+    for (int v = 0; v < sm->satisfaction_scale; v++)
+        fprintf(out, "  face %d  %8" PRId64 "  %5.1f %%\n", v, sm->satisfaction[v],
+                pct(sm->satisfaction[v], sm->satisfaction_answers));
+    fprintf(out, "Perception of industry (option: before / after):\n");
+    for (int v = 0; v < sm->perception_scale; v++)
+        fprintf(out, "  option %d  %8" PRId64 " / %-8" PRId64 "\n", v, sm->perception_before[v],
+                sm->perception_after[v]);
+    fprintf(out,
+            "  shift over %" PRId64 " visits that answered twice: %+.2f (improved %" PRId64
+            ", same %" PRId64 ", worse %" PRId64 ")\n\n",
+            sm->perception_pairs, sm->perception_shift, sm->perception_improved,
+            sm->perception_same, sm->perception_worse);
+    fprintf(out, "Orders: %" PRId64 " (%" PRId64 " engraved):", sm->orders, sm->orders_engraved);
+    for (int o = 0; o < VISIT_ORDER_OUTCOME_COUNT; o++)
+        fprintf(out, " %s %" PRId64, visit_order_outcome_name((visit_order_outcome_t)o),
+                sm->outcomes[o]);
+    fprintf(out, "\nVideos watched: %" PRId64 " (%.1f hours)\n", sm->videos,
+            (double)sm->videos_watched_ms / 3.6e6);
+    fprintf(out, "Quiz: %" PRId64 " answers, %" PRId64 " right (%.1f %%)\n", sm->quiz_answers,
+            sm->quiz_correct, pct(sm->quiz_correct, sm->quiz_answers));
+    if (sm->tickets)
+        fprintf(out, "Tickets scanned: %" PRId64 "\n", sm->tickets);
+    if (sm->missed_count) {
+        fprintf(out, "Most missed questions:\n");
+        for (size_t i = 0; i < sm->missed_count; i++)
+            fprintf(out, "  %-14s %-20s missed %" PRId64 " of %" PRId64 "\n", sm->missed[i].station,
+                    sm->missed[i].question, sm->missed[i].answered - sm->missed[i].correct,
+                    sm->missed[i].answered);
+    }
+}
+
+/* --- The tables. */
+
+typedef enum { COL_TEXT, COL_INT, COL_REAL, COL_TIME, COL_DAY } col_type_t;
+
+typedef struct {
+    const char *name;
+    col_type_t type;
+    const char *doc;
+} column_t;
+
+#define TABLE_COLS_MAX 24
+
+typedef struct {
+    const char *name;
+    const char *doc;
+    const char *sql;
+    bool audit; /* only with with_audit */
+    column_t cols[TABLE_COLS_MAX];
+} table_t;
+
+#define EV_ID "kiosk || '-' || printf('%x', run) || '-' || seq"
+#define VISIT_ID "kiosk || '-' || printf('%x', run) || '-' || visit"
+
+static const table_t tables[] = {
+    {"visits",
+     "one row per visit (a visitor's session at a kiosk)",
+     /* temp.visits is made by build_visits() in one pass over the events. */
+     "SELECT v.id, v.kiosk, v.t0, v.t1, (v.t1 - v.t0) / 1000.0, v.stop_id, v.group_id,"
+     " " GROUP_TYPE_OF("v.group_id") ", lang, profile, pb, pa, sat, reason, stations,"
+                                     " videos, answers, n_right, orders, ticket, ended FROM "
+                                     "temp.visits v ORDER BY v.t0, v.id",
+     false,
+     {{"visit_id", COL_TEXT, "the visit's unique id: kiosk-run-number"},
+      {"kiosk", COL_TEXT, "the kiosk's id"},
+      {"start", COL_TIME, "first event of the visit (local time)"},
+      {"end", COL_TIME, "last event of the visit (local time)"},
+      {"duration_s", COL_REAL, "seconds from the first to the last event"},
+      {"stop_id", COL_TEXT, "the stop (see stops)"},
+      {"group_id", COL_TEXT, "the group (see groups); empty = none set"},
+      {"group_type", COL_TEXT, "school, job_seekers, company, general_public or other"},
+      {"language", COL_TEXT, "language chosen (fr, en), empty = the default"},
+      {"profile", COL_TEXT, "who the visitor said they are (pupil, job_seeker...)"},
+      {"perception_before", COL_INT, "image of industry at the start, 0 = lowest option"},
+      {"perception_after", COL_INT, "image of industry at the end, 0 = lowest option"},
+      {"satisfaction", COL_INT, "face chosen at the end, 0 = lowest"},
+      {"satisfaction_reason", COL_TEXT, "reason chosen among those offered (an id)"},
+      {"stations_viewed", COL_INT, "distinct station pages viewed"},
+      {"videos", COL_INT, "job videos watched"},
+      {"quiz_answers", COL_INT, "quiz questions answered"},
+      {"quiz_correct", COL_INT, "of which right"},
+      {"orders", COL_INT, "phone holders ordered"},
+      {"ticket", COL_TEXT, "the anonymous ticket code scanned, if any"},
+      {"end_reason", COL_TEXT, "finished, idle (the visitor left) or staff"}}},
+    {"days",
+     "visits per day and group type",
+     "SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
+         "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
+                       " GROUP BY d, t ORDER BY d, t",
+     false,
+     {{"day", COL_DAY, "the day (local)"},
+      {"group_type", COL_TEXT, "school, job_seekers, company, general_public or other"},
+      {"visits", COL_INT, "visits started that day by that type of group"}}},
+    {"stations",
+     "attention per station: page views, time spent, quiz",
+     "SELECT coalesce(s.id, q.station), coalesce(s.v, 0), coalesce(s.d, 0) / 1000.0,"
+     " s.d / 1000.0 / s.v, coalesce(q.a, 0), coalesce(q.c, 0), 100.0 * q.c / q.a FROM"
+     " (SELECT item id, count(*) v, total(ms) d FROM events WHERE type='station_view' AND " F_EV
+     " GROUP BY item) s FULL JOIN (SELECT station, sum(n) a, sum(c) c FROM temp.questions"
+     " GROUP BY station) q ON q.station = s.id ORDER BY 2 DESC, 1",
+     false,
+     {{"station", COL_TEXT, "the station's id in the content pack"},
+      {"views", COL_INT, "times its page was viewed"},
+      {"dwell_s", COL_REAL, "total seconds on its page"},
+      {"mean_dwell_s", COL_REAL, "mean seconds per view"},
+      {"quiz_answers", COL_INT, "quiz questions answered at this station"},
+      {"quiz_correct", COL_INT, "of which right"},
+      {"quiz_success_pct", COL_REAL, "percentage right"}}},
+    {"trades",
+     "interest per trade: page views and job videos",
+     "SELECT item, sum(type='trade_view') v,"
+     " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER) / 1000.0,"
+     " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS INTEGER) / "
+     "1000.0,"
+     " avg(CASE WHEN type='video_play' THEN value / 10.0 END)"
+     " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
+     " GROUP BY item ORDER BY v + n DESC, 1",
+     false,
+     {{"trade", COL_TEXT, "the trade's id in the content pack"},
+      {"views", COL_INT, "times its page was viewed"},
+      {"dwell_s", COL_REAL, "total seconds on its page"},
+      {"videos", COL_INT, "times its job video was watched (some of it)"},
+      {"watched_s", COL_REAL, "total seconds of its video watched"},
+      {"mean_reached_pct", COL_REAL, "mean furthest point reached in the video, percent"}}},
+    {"questions",
+     "quiz questions: answered, right, missed",
+     /* temp.questions is made by build_questions() with a hash table. */
+     "SELECT station, item, version, n, c, n - c, 100.0 * (n - c) / n, t / 1000.0 / n"
+     " FROM temp.questions ORDER BY 6 DESC, 1, 2, 3",
+     false,
+     {{"station", COL_TEXT, "the station's id"},
+      {"question", COL_TEXT, "the question's id in the content pack"},
+      {"version", COL_INT, "the question's version (changes when its meaning changes)"},
+      {"answered", COL_INT, "times answered"},
+      {"correct", COL_INT, "times answered right"},
+      {"missed", COL_INT, "times answered wrong"},
+      {"missed_pct", COL_REAL, "percentage wrong"},
+      {"mean_time_s", COL_REAL, "mean seconds from the question shown to the answer"}}},
+    {"survey",
+     "the survey's answers: satisfaction at the end, perception before and after",
+     "SELECT item, version, CASE type WHEN 'satisfaction' THEN 'end' WHEN 'perception' THEN"
+     " CASE flag WHEN 1 THEN 'after' ELSE 'before' END END, value, count(*) FROM events"
+     " WHERE type IN ('satisfaction', 'perception') AND " F_EV
+     " GROUP BY item, version, 3, value ORDER BY 1, 2, 3 DESC, 4",
+     false,
+     {{"question", COL_TEXT, "the survey question's id"},
+      {"version", COL_INT, "its version"},
+      {"when", COL_TEXT, "before or after the visit (perception), end (satisfaction)"},
+      {"value", COL_INT, "option chosen, 0 = lowest"},
+      {"answers", COL_INT, "times chosen"}}},
+    {"orders",
+     "phone holders ordered and what became of them",
+     "WITH o AS (SELECT run, order_no, word, detail, max(seq) FROM events"
+     " WHERE type='order_outcome' GROUP BY run, order_no)"
+     " SELECT e.order_no, e.kiosk || '-' || printf('%x', e.run) || '-' || e.visit, ts, item,"
+     " flag, o.word, o.detail FROM events e"
+     " LEFT JOIN o ON o.run = e.run AND o.order_no = e.order_no"
+     " WHERE type='order_placed' AND " F_EV " ORDER BY ts",
+     false,
+     {{"order_no", COL_INT, "the line's order number"},
+      {"visit_id", COL_TEXT, "the visit that ordered it"},
+      {"placed", COL_TIME, "when it was ordered"},
+      {"colour", COL_TEXT, "the colour chosen"},
+      {"engraved", COL_INT, "1 when a text was engraved (the text is never recorded)"},
+      {"outcome", COL_TEXT, "delivered, rejected, cancelled or refused; empty = unknown"},
+      {"why", COL_TEXT, "for cancelled and refused: by what (estop, plc, staff...)"}}},
+    {"groups",
+     "the groups staff declared",
+     "SELECT g.id, g.stop_id, g.type, g.level, g.name, g.headcount, g.set_ms, g.kiosk,"
+     " coalesce(c.n, 0) FROM visit_groups g LEFT JOIN (SELECT group_id, count(*) n FROM events"
+     " WHERE type='visit_started' AND ts >= ?1 AND ts < ?2 GROUP BY group_id) c"
+     " ON c.group_id = g.id"
+     " WHERE (?3 = '' OR g.stop_id = ?3) AND (?4 = '' OR g.id = ?4) ORDER BY g.set_ms",
+     false,
+     {{"group_id", COL_TEXT, "the group's unique id"},
+      {"stop_id", COL_TEXT, "the stop where it came"},
+      {"type", COL_TEXT, "school, job_seekers, company, general_public or other"},
+      {"level", COL_TEXT, "school level or session kind (3e, BTS...)"},
+      {"name", COL_TEXT, "short name given by staff (an institution, never a person)"},
+      {"headcount", COL_INT, "people in the group, 0 = unknown"},
+      {"set_at", COL_TIME, "when staff set it"},
+      {"kiosk", COL_TEXT, "the kiosk where it was set"},
+      {"visits", COL_INT, "visits recorded while it was current"}}},
+    {"stops",
+     "the truck's stops",
+     "SELECT s.id, s.town, s.venue, s.first_day, s.last_day, coalesce(c.n, 0) FROM stops s"
+     " LEFT JOIN (SELECT stop_id, count(*) n FROM events WHERE type='visit_started' AND"
+     " ts >= ?1 AND ts < ?2 GROUP BY stop_id) c ON c.stop_id = s.id WHERE (?3 = '' OR s.id = ?3) "
+     "ORDER BY s.first_day, s.id",
+     false,
+     {{"stop_id", COL_TEXT, "the stop's id"},
+      {"town", COL_TEXT, "town"},
+      {"venue", COL_TEXT, "school, square, fair..."},
+      {"first_day", COL_TEXT, "first day (YYYY-MM-DD)"},
+      {"last_day", COL_TEXT, "last day (YYYY-MM-DD)"},
+      {"visits", COL_INT, "visits recorded there"}}},
+    {"events",
+     "every event recorded, one row each (docs/STATS.md: which columns each type fills)",
+     "SELECT " EV_ID ", kiosk, ts, at_ms, CASE WHEN visit > 0 THEN " VISIT_ID " END, type,"
+     " stop_id, group_id, item, station, word, detail, value, version, flag, flag2, ms, ms2,"
+     " order_no, asked, answered, correct FROM events WHERE " F_EV " ORDER BY id",
+     false,
+     {{"event_id", COL_TEXT, "the event's unique id: kiosk-run-sequence"},
+      {"kiosk", COL_TEXT, "the kiosk's id"},
+      {"time", COL_TIME, "when it was recorded (local time)"},
+      {"at_ms", COL_INT, "the kiosk's own clock (ms), orders events within a run"},
+      {"visit_id", COL_TEXT, "the visit it belongs to"},
+      {"type", COL_TEXT,
+       "visit_started, visit_ended, language, screen_view, station_view, "
+       "trade_view, video_play, quiz_answer, quiz_result, profile, "
+       "perception, satisfaction, order_placed, order_outcome, ticket"},
+      {"stop_id", COL_TEXT, "the stop"},
+      {"group_id", COL_TEXT, "the group"},
+      {"item", COL_TEXT,
+       "what it is about: a screen, station, trade, question, colour, "
+       "language or ticket code"},
+      {"station", COL_TEXT, "quiz: the station"},
+      {"word", COL_TEXT, "end reason, profile or order outcome"},
+      {"detail", COL_TEXT, "satisfaction reason, or why an order was cancelled or refused"},
+      {"value", COL_INT, "survey option, quiz choices (bit mask), video reach (per mille)"},
+      {"version", COL_INT, "question version"},
+      {"flag", COL_INT, "quiz: right; perception: after; order: engraved; video: captions"},
+      {"flag2", COL_INT, "video: full window"},
+      {"ms", COL_INT, "time on a page, video watched, time to answer (ms)"},
+      {"ms2", COL_INT, "video: its duration (ms)"},
+      {"order_no", COL_INT, "the line's order number"},
+      {"asked", COL_INT, "quiz result: questions asked"},
+      {"answered", COL_INT, "quiz result: answered"},
+      {"correct", COL_INT, "quiz result: right"}}},
+    {"audit",
+     "what staff did at the kiosk (issue 13's console): logins, commands, changes, exports",
+     "SELECT ts, kiosk, stop_id, role, action, detail, result FROM audit"
+     " WHERE ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) ORDER BY ts, run, seq",
+     true,
+     {{"time", COL_TIME, "when (local time)"},
+      {"kiosk", COL_TEXT, "the kiosk"},
+      {"stop_id", COL_TEXT, "the stop"},
+      {"role", COL_TEXT, "the staff role that acted"},
+      {"action", COL_TEXT, "login, login_failed, line command, ack, group, export, reload..."},
+      {"detail", COL_TEXT, "what the action was about"},
+      {"result", COL_TEXT, "ok, or what went wrong"}}},
+};
+
+#define TABLE_COUNT (sizeof tables / sizeof tables[0])
+/* each_table() builds temp.visits and temp.questions before the first table. */
+_Static_assert(sizeof tables / sizeof tables[0] > 4, "visits first, questions after");
+
+/* --- Visits, in one pass: a hash table of (run, visit) over a plain scan of
+ * the events (SQLite's GROUP BY would sort a million rows), written to a
+ * temporary table that the `visits` table reads. */
+
+typedef struct {
+    int64_t run, visit; /* visit 0: empty slot */
+    char id[STATS_ID_MAX + 48], kiosk[STATS_ID_MAX];
+    int64_t t0, t1;
+    char stop[STATS_ID_MAX], group[STATS_ID_MAX];
+    char lang[8], profile[16], reason[VISIT_ID_MAX], ticket[VISIT_ID_MAX], ended[16];
+    int pb, pa, sat; /* -1 = none */
+    uint32_t station_hash[16];
+    int stations, videos, answers, right, orders;
+} visit_agg_t;
+
+typedef struct {
+    visit_agg_t *v;
+    size_t cap, used;
+    int rc;
+} visit_map_t;
+
+static size_t visit_slot(const visit_map_t *m, int64_t run, int64_t visit)
+{
+    uint64_t h = (uint64_t)run * 0x9E3779B97F4A7C15ull ^ (uint64_t)visit * 0xC2B2AE3D27D4EB4Full;
+    size_t i = (size_t)(h >> 17) & (m->cap - 1);
+    while (m->v[i].visit && (m->v[i].run != run || m->v[i].visit != visit))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static bool visit_map_grow(visit_map_t *m)
+{
+    visit_map_t n = {calloc(m->cap * 2, sizeof *m->v), m->cap * 2, m->used, 0};
+    if (!n.v)
+        return false;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->v[i].visit)
+            n.v[visit_slot(&n, m->v[i].run, m->v[i].visit)] = m->v[i];
+    free(m->v);
+    *m = n;
+    return true;
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    if (t)
+        snprintf(dst, size, "%s", (const char *)t);
+}
+
+/* Columns: run, visit, kiosk, ts, type, item, word, value, flag, detail,
+ * stop_id, group_id. */
+static void row_visit(void *ctx, sqlite3_stmt *st)
+{
+    visit_map_t *m = ctx;
+    if (m->rc != MF_OK)
+        return;
+    if (2 * (m->used + 1) > m->cap && !visit_map_grow(m)) {
+        m->rc = MF_ENOMEM;
+        return;
+    }
+    int64_t run = sqlite3_column_int64(st, 0), visit = sqlite3_column_int64(st, 1);
+    int64_t ts = sqlite3_column_int64(st, 3);
+    visit_agg_t *v = &m->v[visit_slot(m, run, visit)];
+    if (!v->visit) {
+        memset(v, 0, sizeof *v);
+        v->run = run;
+        v->visit = visit;
+        copy_text(v->kiosk, sizeof v->kiosk, st, 2);
+        snprintf(v->id, sizeof v->id, "%s-%" PRIx64 "-%" PRId64, v->kiosk, (uint64_t)run, visit);
+        v->t0 = v->t1 = ts;
+        v->pb = v->pa = v->sat = -1;
+        m->used++;
+    }
+    if (ts < v->t0)
+        v->t0 = ts;
+    if (ts > v->t1)
+        v->t1 = ts;
+    copy_text(v->stop, sizeof v->stop, st, 10);
+    copy_text(v->group, sizeof v->group, st, 11);
+    const char *type = (const char *)sqlite3_column_text(st, 4);
+    if (!type)
+        return;
+    int value = sqlite3_column_int(st, 7);
+    bool flag = sqlite3_column_int(st, 8) != 0;
+    switch (type[0]) {
+    case 'l': /* language */
+        copy_text(v->lang, sizeof v->lang, st, 5);
+        break;
+    case 'p':
+        if (!strcmp(type, "profile"))
+            copy_text(v->profile, sizeof v->profile, st, 6);
+        else if (!strcmp(type, "perception"))
+            *(flag ? &v->pa : &v->pb) = value;
+        break;
+    case 's':
+        if (!strcmp(type, "satisfaction")) {
+            v->sat = value;
+            copy_text(v->reason, sizeof v->reason, st, 9);
+        } else if (!strcmp(type, "station_view")) {
+            uint32_t h = hash_str(2166136261u, (const char *)sqlite3_column_text(st, 5));
+            int k = 0;
+            while (k < v->stations && k < 16 && v->station_hash[k] != h)
+                k++;
+            if (k == v->stations) {
+                if (k < 16)
+                    v->station_hash[k] = h;
+                v->stations++;
+            }
+        }
+        break;
+    case 'v':
+        if (!strcmp(type, "video_play"))
+            v->videos++;
+        else if (!strcmp(type, "visit_ended"))
+            copy_text(v->ended, sizeof v->ended, st, 6);
+        break;
+    case 'q':
+        if (!strcmp(type, "quiz_answer")) {
+            v->answers++;
+            v->right += flag;
+        }
+        break;
+    case 'o':
+        if (!strcmp(type, "order_placed"))
+            v->orders++;
+        break;
+    case 't':
+        if (!strcmp(type, "ticket"))
+            copy_text(v->ticket, sizeof v->ticket, st, 5);
+        break;
+    default:
+        break;
+    }
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v[0])
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_opt_int(sqlite3_stmt *st, int i, int v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* temp.questions: every quiz question's answers, counted in one pass. */
+static int build_questions(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+{
+    questions_t *qs = calloc(1, sizeof *qs);
+    if (!qs)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT station, item, version, flag, ms FROM events"
+                      " WHERE type='quiz_answer' AND " F_EV,
+                      f, row_question, qs, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == MF_OK && (sqlite3_exec(db,
+                                     "DROP TABLE IF EXISTS temp.questions; CREATE TEMP TABLE"
+                                     " questions(station, item, version, n, c, t)",
+                                     NULL, NULL, NULL) != SQLITE_OK ||
+                        sqlite3_prepare_v2(db, "INSERT INTO temp.questions VALUES(?,?,?,?,?,?)", -1,
+                                           &st, NULL) != SQLITE_OK))
+        rc = stats_error_set(err, MF_EDB, "cannot count the questions: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; rc == MF_OK && i < QUESTIONS_MAX; i++) {
+        const stats_question_figure_t *q = &qs->q[i];
+        if (!q->answered)
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, q->station, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, q->question, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, q->version);
+        sqlite3_bind_int64(st, 4, q->answered);
+        sqlite3_bind_int64(st, 5, q->correct);
+        sqlite3_bind_int64(st, 6, q->time_ms);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    sqlite3_finalize(st);
+    free(qs);
+    return rc;
+}
+
+static int build_visits(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+{
+    visit_map_t m = {calloc(1024, sizeof(visit_agg_t)), 1024, 0, MF_OK};
+    if (!m.v)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = each_row(db,
+                      "SELECT run, visit, kiosk, ts, type, item, word, value, flag, detail,"
+                      " stop_id, group_id FROM events WHERE visit > 0 AND " F_EV,
+                      f, row_visit, &m, err);
+    if (rc == MF_OK && m.rc != MF_OK)
+        rc = stats_error_set(err, m.rc, "out of memory");
+    sqlite3_stmt *st = NULL;
+    if (rc == MF_OK &&
+        sqlite3_exec(db,
+                     "DROP TABLE IF EXISTS temp.visits; CREATE TEMP TABLE visits(id, kiosk, t0,"
+                     " t1, stop_id, group_id, lang, profile, pb, pa, sat, reason, stations,"
+                     " videos, answers, n_right, orders, ticket, ended)",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
+    if (rc == MF_OK && sqlite3_prepare_v2(db,
+                                          "INSERT INTO temp.visits VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+                                          "?,?,?,?,?,?,?,?)",
+                                          -1, &st, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; rc == MF_OK && i < m.cap; i++) {
+        const visit_agg_t *v = &m.v[i];
+        if (!v->visit)
+            continue;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, v->kiosk, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, v->t0);
+        sqlite3_bind_int64(st, 4, v->t1);
+        sqlite3_bind_text(st, 5, v->stop, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, v->group, -1, SQLITE_STATIC);
+        bind_opt_text(st, 7, v->lang);
+        bind_opt_text(st, 8, v->profile);
+        bind_opt_int(st, 9, v->pb);
+        bind_opt_int(st, 10, v->pa);
+        bind_opt_int(st, 11, v->sat);
+        bind_opt_text(st, 12, v->reason);
+        sqlite3_bind_int(st, 13, v->stations);
+        sqlite3_bind_int(st, 14, v->videos);
+        sqlite3_bind_int(st, 15, v->answers);
+        sqlite3_bind_int(st, 16, v->right);
+        sqlite3_bind_int(st, 17, v->orders);
+        bind_opt_text(st, 18, v->ticket);
+        bind_opt_text(st, 19, v->ended);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    sqlite3_finalize(st);
+    free(m.v);
+    return rc;
+}
+
+static size_t table_ncols(const table_t *t)
+{
+    size_t n = 0;
+    while (n < TABLE_COLS_MAX && t->cols[n].name)
+        n++;
+    return n;
+}
+
+/* --- Atomic writes. */
+
+/* Says PATH where ERR's message names the temporary file TMP. */
+static void name_final(stats_error_t *err, const char *tmp, const char *path)
+{
+    char *at = err ? strstr(err->text, tmp) : NULL;
+    if (!at)
+        return;
+    char rest[sizeof err->text];
+    snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
+    snprintf(at, sizeof err->text - (size_t)(at - err->text), "%s%s", path, rest);
+}
+
+static int errno_error(stats_error_t *err, int e, const char *what, const char *path)
+{
+    const char *why = e == ENOSPC || e == EFBIG || e == EDQUOT ? "the disk is full"
+                      : e == EACCES || e == EPERM              ? "permission denied"
+                      : e == EROFS                             ? "the disk is read-only"
+                      : e == ENOENT                            ? "no such folder"
+                                                               : strerror(e);
+    return stats_error_set(
+        err, e == ENOSPC || e == EFBIG || e == EDQUOT ? MF_ENOSPC : mf_error_from_errno(e),
+        "cannot %s %s: %s", what, path, why);
+}
+
+static void split_path(const char *path, char *dir, size_t dsize, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, dsize, ".");
+        *base = path;
+    } else if (slash == path) {
+        snprintf(dir, dsize, "/");
+        *base = slash + 1;
+    } else {
+        snprintf(dir, dsize, "%.*s", (int)(slash - path), path);
+        *base = slash + 1;
+    }
+}
+
+static int fsync_path(const char *path, bool dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = fsync(fd) == 0 || errno == EINVAL ? 0 : -errno;
+    close(fd);
+    return rc;
+}
+
+int stats_write_atomic(const char *path, stats_write_fn write, void *ctx, stats_error_t *err)
+{
+    char dir[PATH_MAX], tmp[PATH_MAX + 32];
+    const char *base;
+    split_path(path, dir, sizeof dir, &base);
+    if (!*base)
+        return stats_error_set(err, MF_EINVAL, "%s: expected a file name", path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return stats_error_set(err, MF_EINVAL, "%s is a folder: give a file name", path);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", dir, base);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return errno_error(err, errno, "write in", dir);
+    close(fd);
+    int rc = write(ctx, tmp, err);
+    if (rc == MF_OK) {
+        int e = fsync_path(tmp, false);
+        if (e < 0)
+            rc = errno_error(err, -e, "write", path);
+    }
+    if (rc == MF_OK)
+        chmod(tmp, 0644); /* mkstemp made it private; an export is for sharing */
+    if (rc == MF_OK && rename(tmp, path) != 0)
+        rc = errno_error(err, errno, "write", path);
+    if (rc != MF_OK) {
+        unlink(tmp);
+        name_final(err, tmp, path);
+        return rc;
+    }
+    fsync_path(dir, true);
+    return MF_OK;
+}
+
+/* --- Rows, for the three tabular formats. */
+
+typedef struct writer writer_t;
+struct writer {
+    int (*begin_table)(writer_t *w, const table_t *t, stats_error_t *err);
+    int (*row)(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err);
+    int (*end_table)(writer_t *w, const table_t *t, stats_error_t *err);
+};
+
+static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
+                      writer_t *w, stats_error_t *err)
+{
+    for (size_t i = 0; i < TABLE_COUNT; i++) {
+        const table_t *t = &tables[i];
+        if (t->audit && !o->with_audit)
+            continue;
+        sqlite3_stmt *st = NULL;
+        int rc = i == 0 ? build_visits(db, f, err) : MF_OK;
+        if (rc == MF_OK && i == 0)
+            rc = build_questions(db, f, err);
+        if (rc != MF_OK)
+            return rc;
+        rc = prepare(db, t->sql, f, &st, err);
+        if (rc == MF_OK)
+            rc = w->begin_table(w, t, err);
+        int s = SQLITE_DONE;
+        while (rc == MF_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+            rc = w->row(w, t, st, err);
+        if (rc == MF_OK && s != SQLITE_DONE)
+            rc = step_error(db, s, err);
+        sqlite3_finalize(st);
+        if (rc == MF_OK)
+            rc = w->end_table(w, t, err);
+        if (rc != MF_OK)
+            return rc;
+    }
+    return MF_OK;
+}
+
+/* --- CSV: a folder, one file per table, UTF-8 with BOM, ';', for French Excel. */
+
+typedef struct {
+    writer_t w;
+    const char *dir;
+    FILE *f;
+    FILE *readme;
+    char path[PATH_MAX + 64];
+    bool decimal_point;
+    size_t ncols;
+    int64_t minute; /* the last time written, to the minute, and its text */
+    char minute_text[32];
+} csv_t;
+
+/* Writes V in decimal (the CSV's hot path: millions of numbers). */
+static void put_int(FILE *f, long long v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    fwrite(p, 1, (size_t)(buf + sizeof buf - p), f);
+}
+
+static void csv_text(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    bool quote = strpbrk(s, ";\"\r\n") != NULL || s[0] == ' ';
+    /* A cell that starts like a formula is shown as text, not run. */
+    bool formula = s[0] == '=' || s[0] == '+' || s[0] == '@';
+    if (!quote && !formula) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    if (formula)
+        fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
+{
+    csv_t *c = (csv_t *)w;
+    snprintf(c->path, sizeof c->path, "%s/%s.csv", c->dir, t->name);
+    c->f = fopen(c->path, "w");
+    if (!c->f)
+        return errno_error(err, errno, "write", c->path);
+    setvbuf(c->f, NULL, _IOFBF, 1 << 20);
+    c->ncols = table_ncols(t);
+    fputs("\xEF\xBB\xBF", c->f);
+    fprintf(c->readme, "\r\n%s.csv: %s\r\n", t->name, t->doc);
+    for (size_t i = 0; i < table_ncols(t); i++) {
+        if (i)
+            fputc(';', c->f);
+        fputs(t->cols[i].name, c->f);
+        fprintf(c->readme, "  %s: %s\r\n", t->cols[i].name, t->cols[i].doc);
+    }
+    fputs("\r\n", c->f);
+    return MF_OK;
+}
+
+static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err)
+{
+    csv_t *c = (csv_t *)w;
+    char buf[64];
+    for (size_t i = 0; i < c->ncols; i++) {
+        if (i)
+            fputc(';', c->f);
+        if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+            continue;
+        switch (t->cols[i].type) {
+        case COL_INT:
+            put_int(c->f, (long long)sqlite3_column_int64(st, (int)i));
+            break;
+        case COL_REAL:
+            snprintf(buf, sizeof buf, "%.2f", sqlite3_column_double(st, (int)i));
+            if (!c->decimal_point) {
+                char *dot = strchr(buf, '.');
+                if (dot)
+                    *dot = ',';
+            }
+            fputs(buf, c->f);
+            break;
+        case COL_TIME: {
+            /* Rows come in time order: most share the previous row's minute. */
+            int64_t ms = sqlite3_column_int64(st, (int)i);
+            int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
+            if (minute != c->minute) {
+                fmt_time(ms, c->minute_text, sizeof c->minute_text);
+                c->minute = minute;
+            }
+            fputs(c->minute_text, c->f);
+            break;
+        }
+        default:
+            csv_text(c->f, (const char *)sqlite3_column_text(st, (int)i));
+            break;
+        }
+    }
+    if (fputs("\r\n", c->f) == EOF)
+        return errno_error(err, errno, "write", c->path);
+    return MF_OK;
+}
+
+/* Flushes, syncs and closes F, reporting a full disk. */
+static int close_synced(FILE *f, const char *path, stats_error_t *err)
+{
+    int e = 0;
+    if (fflush(f) != 0 || ferror(f))
+        e = errno ? errno : EIO;
+    else if (fsync(fileno(f)) != 0 && errno != EINVAL)
+        e = errno;
+    if (fclose(f) != 0 && !e)
+        e = errno;
+    return e ? errno_error(err, e, "write", path) : MF_OK;
+}
+
+static int csv_end(writer_t *w, const table_t *t, stats_error_t *err)
+{
+    csv_t *c = (csv_t *)w;
+    int rc = close_synced(c->f, c->path, err);
+    c->f = NULL;
+    return rc;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char p[PATH_MAX + 300];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                unlink(p);
+            }
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
+                      const char *out, stats_error_t *err)
+{
+    char parent[PATH_MAX], tmp[PATH_MAX + 32], readme[PATH_MAX + 64];
+    const char *base;
+    struct stat sb;
+    split_path(out, parent, sizeof parent, &base);
+    if (!*base)
+        return stats_error_set(err, MF_EINVAL, "%s: expected a folder name", out);
+    if (stat(out, &sb) == 0)
+        return stats_error_set(err, MF_EINVAL,
+                               "%s already exists: CSV goes into a new folder, give another name",
+                               out);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
+    if (!mkdtemp(tmp))
+        return errno_error(err, errno, "write in", parent);
+    csv_t c = {
+        {csv_begin, csv_row, csv_end}, tmp, NULL, NULL, "", o->decimal_point, 0, INT64_MIN, ""};
+    snprintf(readme, sizeof readme, "%s/README.txt", tmp);
+    int rc = MF_OK;
+    c.readme = fopen(readme, "w");
+    if (!c.readme)
+        rc = errno_error(err, errno, "write", readme);
+    if (rc == MF_OK) {
+        fputs("\xEF\xBB\xBF"
+              "minifab visitor statistics, exported as CSV (UTF-8, ';' between columns, dates "
+              "as YYYY-MM-DD HH:MM local time).\r\nEach file is one table; each line below "
+              "names a column. docs/STATS.md in minifab's sources has the details.\r\n",
+              c.readme);
+        rc = each_table(db, f, o, &c.w, err);
+    }
+    if (c.f)
+        fclose(c.f);
+    if (c.readme) {
+        int r2 = close_synced(c.readme, readme, rc == MF_OK ? err : NULL);
+        if (rc == MF_OK)
+            rc = r2;
+    }
+    if (rc == MF_OK) {
+        int e = fsync_path(tmp, true);
+        if (e < 0)
+            rc = errno_error(err, -e, "write", out);
+    }
+    if (rc == MF_OK)
+        chmod(tmp, 0755);
+    if (rc == MF_OK && rename(tmp, out) != 0)
+        rc = errno_error(err, errno, "write", out);
+    if (rc != MF_OK) {
+        remove_tree(tmp);
+        name_final(err, tmp, out);
+        return rc;
+    }
+    fsync_path(parent, true);
+    return MF_OK;
+}
+
+/* --- JSON. */
+
+typedef struct {
+    writer_t w;
+    FILE *f;
+    const char *path;
+    bool first_table, first_row;
+} json_t;
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", f);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void iso_time(int64_t ms, char *buf, size_t size)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char z[8];
+    strftime(z, sizeof z, "%z", &tm); /* +0100 */
+    char date[32];
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, size, "%s%.3s:%s", date, z, z + 3);
+}
+
+static int json_begin(writer_t *w, const table_t *t, stats_error_t *err)
+{
+    json_t *j = (json_t *)w;
+    fprintf(j->f, "%s\n    \"%s\": [", j->first_table ? "" : ",", t->name);
+    j->first_table = false;
+    j->first_row = true;
+    return MF_OK;
+}
+
+static int json_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err)
+{
+    json_t *j = (json_t *)w;
+    char buf[48];
+    fprintf(j->f, "%s\n      {", j->first_row ? "" : ",");
+    j->first_row = false;
+    for (size_t i = 0; i < table_ncols(t); i++) {
+        fprintf(j->f, "%s\"%s\": ", i ? ", " : "", t->cols[i].name);
+        if (sqlite3_column_type(st, (int)i) == SQLITE_NULL) {
+            fputs("null", j->f);
+            continue;
+        }
+        switch (t->cols[i].type) {
+        case COL_INT:
+            fprintf(j->f, "%lld", (long long)sqlite3_column_int64(st, (int)i));
+            break;
+        case COL_REAL:
+            fprintf(j->f, "%.3f", sqlite3_column_double(st, (int)i));
+            break;
+        case COL_TIME:
+            iso_time(sqlite3_column_int64(st, (int)i), buf, sizeof buf);
+            json_str(j->f, buf);
+            break;
+        default:
+            json_str(j->f, (const char *)sqlite3_column_text(st, (int)i));
+            break;
+        }
+    }
+    if (fputc('}', j->f) == EOF)
+        return errno_error(err, errno, "write", j->path);
+    return MF_OK;
+}
+
+static int json_end(writer_t *w, const table_t *t, stats_error_t *err)
+{
+    json_t *j = (json_t *)w;
+    fputs(j->first_row ? "]" : "\n    ]", j->f);
+    return MF_OK;
+}
+
+static void json_counts(FILE *f, const char *name, const int64_t *v, int n,
+                        const char *(*label)(int))
+{
+    fprintf(f, "    \"%s\": {", name);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s\"%s\": %" PRId64, i ? ", " : "", label(i), v[i]);
+    fputs("},\n", f);
+}
+
+static const char *label_group(int i)
+{
+    return stats_group_type_name((stats_group_type_t)i);
+}
+static const char *label_profile(int i)
+{
+    return visit_profile_name((visit_profile_t)i);
+}
+static const char *label_outcome(int i)
+{
+    return visit_order_outcome_name((visit_order_outcome_t)i);
+}
+
+static void json_array(FILE *f, const char *name, const int64_t *v, int n)
+{
+    fprintf(f, "    \"%s\": [", name);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%" PRId64, i ? ", " : "", v[i]);
+    fputs("],\n", f);
+}
+
+static void json_summary(FILE *f, const stats_summary_t *sm)
+{
+    char a[48], b[48];
+    iso_time(sm->first_ms, a, sizeof a);
+    iso_time(sm->last_ms, b, sizeof b);
+    fprintf(f, "  \"summary\": {\n    \"events\": %" PRId64 ",\n    \"visits\": %" PRId64 ",\n",
+            sm->events, sm->visits);
+    fprintf(f, "    \"first\": ");
+    if (sm->events)
+        json_str(f, a);
+    else
+        fputs("null", f);
+    fprintf(f, ",\n    \"last\": ");
+    if (sm->events)
+        json_str(f, b);
+    else
+        fputs("null", f);
+    fputs(",\n", f);
+    json_counts(f, "visits_by_group_type", sm->visits_by_type, STATS_GROUP_TYPE_COUNT, label_group);
+    json_counts(f, "profiles", sm->profiles, VISIT_PROFILE_COUNT, label_profile);
+    json_array(f, "satisfaction", sm->satisfaction, sm->satisfaction_scale);
+    fprintf(f, "    \"satisfaction_answers\": %" PRId64 ",\n    \"satisfied\": %" PRId64 ",\n",
+            sm->satisfaction_answers, sm->satisfied);
+    json_array(f, "perception_before", sm->perception_before, sm->perception_scale);
+    json_array(f, "perception_after", sm->perception_after, sm->perception_scale);
+    fprintf(f,
+            "    \"perception_pairs\": %" PRId64 ",\n    \"perception_improved\": %" PRId64
+            ",\n    \"perception_same\": %" PRId64 ",\n    \"perception_worse\": %" PRId64
+            ",\n    \"perception_shift\": %.4f,\n",
+            sm->perception_pairs, sm->perception_improved, sm->perception_same,
+            sm->perception_worse, sm->perception_shift);
+    fprintf(f, "    \"orders\": %" PRId64 ",\n    \"orders_engraved\": %" PRId64 ",\n", sm->orders,
+            sm->orders_engraved);
+    json_counts(f, "order_outcomes", sm->outcomes, VISIT_ORDER_OUTCOME_COUNT, label_outcome);
+    fprintf(f,
+            "    \"videos\": %" PRId64 ",\n    \"videos_watched_s\": %.1f,\n"
+            "    \"quiz_answers\": %" PRId64 ",\n    \"quiz_correct\": %" PRId64
+            ",\n    \"tickets\": %" PRId64 "\n  },\n",
+            sm->videos, (double)sm->videos_watched_ms / 1000.0, sm->quiz_answers, sm->quiz_correct,
+            sm->tickets);
+}
+
+typedef struct {
+    sqlite3 *db;
+    const stats_filter_t *f;
+    const stats_export_opts_t *o;
+} export_ctx_t;
+
+static int write_json(void *ctx, const char *tmp, stats_error_t *err)
+{
+    export_ctx_t *x = ctx;
+    stats_summary_t *sm = malloc(sizeof *sm);
+    if (!sm)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = summary_db(x->db, x->f, sm, err);
+    FILE *f = rc == MF_OK ? fopen(tmp, "w") : NULL;
+    if (rc == MF_OK && !f)
+        rc = errno_error(err, errno, "write", tmp);
+    if (rc == MF_OK) {
+        char now[48];
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        iso_time((int64_t)ts.tv_sec * 1000, now, sizeof now);
+        fprintf(f,
+                "{\n  \"format\": \"minifab-stats\",\n  \"version\": 1,\n"
+                "  \"store_schema\": %d,\n  \"generated\": ",
+                STATS_SCHEMA_VERSION);
+        json_str(f, now);
+        fputs(",\n  \"filter\": {\"from\": ", f);
+        char buf[48];
+        if (x->f->from_ms != INT64_MIN) {
+            iso_time(x->f->from_ms, buf, sizeof buf);
+            json_str(f, buf);
+        } else {
+            fputs("null", f);
+        }
+        fputs(", \"to\": ", f);
+        if (x->f->to_ms != INT64_MAX) {
+            iso_time(x->f->to_ms, buf, sizeof buf);
+            json_str(f, buf);
+        } else {
+            fputs("null", f);
+        }
+        fputs(", \"stop\": ", f);
+        json_str(f, x->f->stop_id);
+        fputs(", \"group\": ", f);
+        json_str(f, x->f->group_id);
+        fputs("},\n", f);
+        json_summary(f, sm);
+        fputs("  \"tables\": {", f);
+        json_t j = {{json_begin, json_row, json_end}, f, tmp, true, true};
+        rc = each_table(x->db, x->f, x->o, &j.w, err);
+        fputs("\n  }\n}\n", f);
+    }
+    if (f) {
+        int r2 = close_synced(f, tmp, rc == MF_OK ? err : NULL);
+        if (rc == MF_OK)
+            rc = r2;
+    }
+    free(sm);
+    return rc;
+}
+
+/* --- XLSX. */
+
+#define XLSX_ROWS_MAX 1048575 /* Excel's limit, less the header */
+
+typedef struct {
+    writer_t w;
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    lxw_format *bold, *date, *num;
+    lxw_row_t row;
+    uint64_t truncated;
+} xlsx_t;
+
+static int xlsx_begin(writer_t *w, const table_t *t, stats_error_t *err)
+{
+    xlsx_t *x = (xlsx_t *)w;
+    x->ws = workbook_add_worksheet(x->wb, t->name);
+    if (!x->ws)
+        return stats_error_set(err, MF_ENOMEM, "cannot add the sheet %s", t->name);
+    for (size_t i = 0; i < table_ncols(t); i++) {
+        double width = t->cols[i].type == COL_TIME   ? 17
+                       : t->cols[i].type == COL_DAY  ? 11
+                       : t->cols[i].type == COL_TEXT ? 22
+                                                     : 12;
+        double hw = (double)strlen(t->cols[i].name) + 2;
+        worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, hw > width ? hw : width, NULL);
+        worksheet_write_string(x->ws, 0, (lxw_col_t)i, t->cols[i].name, x->bold);
+    }
+    worksheet_freeze_panes(x->ws, 1, 0);
+    x->row = 1;
+    return MF_OK;
+}
+
+static lxw_datetime to_lxw(int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return (lxw_datetime){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                          tm.tm_hour,        tm.tm_min,     (double)tm.tm_sec};
+}
+
+static int xlsx_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err)
+{
+    xlsx_t *x = (xlsx_t *)w;
+    if (x->row > XLSX_ROWS_MAX) {
+        x->truncated++;
+        return MF_OK;
+    }
+    for (size_t i = 0; i < table_ncols(t); i++) {
+        int c = (int)i;
+        lxw_col_t col = (lxw_col_t)i;
+        if (sqlite3_column_type(st, c) == SQLITE_NULL)
+            continue;
+        switch (t->cols[i].type) {
+        case COL_INT:
+            worksheet_write_number(x->ws, x->row, col, (double)sqlite3_column_int64(st, c), NULL);
+            break;
+        case COL_REAL:
+            worksheet_write_number(x->ws, x->row, col, sqlite3_column_double(st, c), x->num);
+            break;
+        case COL_TIME: {
+            lxw_datetime dt = to_lxw(sqlite3_column_int64(st, c));
+            worksheet_write_datetime(x->ws, x->row, col, &dt, x->date);
+            break;
+        }
+        default:
+            worksheet_write_string(x->ws, x->row, col, (const char *)sqlite3_column_text(st, c),
+                                   NULL);
+            break;
+        }
+    }
+    x->row++;
+    return MF_OK;
+}
+
+static int xlsx_end(writer_t *w, const table_t *t, stats_error_t *err)
+{
+    return MF_OK;
+}
+
+static void xlsx_summary(xlsx_t *x, const stats_summary_t *sm, const stats_filter_t *f)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "summary");
+    lxw_row_t r = 0;
+    worksheet_set_column(ws, 0, 0, 34, NULL);
+    worksheet_set_column(ws, 1, 1, 16, NULL);
+    worksheet_write_string(ws, r, 0, "minifab visitor statistics", x->bold);
+    r += 2;
+    if (sm->stop.id[0]) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s, %s (%s to %s)", sm->stop.town, sm->stop.venue,
+                 sm->stop.first_day, sm->stop.last_day);
+        worksheet_write_string(ws, r, 0, "stop", x->bold);
+        worksheet_write_string(ws, r++, 1, buf, NULL);
+    }
+    if (sm->events) {
+        lxw_datetime a = to_lxw(sm->first_ms), b = to_lxw(sm->last_ms);
+        worksheet_write_string(ws, r, 0, "first event", x->bold);
+        worksheet_write_datetime(ws, r++, 1, &a, x->date);
+        worksheet_write_string(ws, r, 0, "last event", x->bold);
+        worksheet_write_datetime(ws, r++, 1, &b, x->date);
+    }
+    struct {
+        const char *label;
+        double value;
+    } rows[] = {
+        {"visits", (double)sm->visits},
+        {"satisfaction answers", (double)sm->satisfaction_answers},
+        {"satisfied (%)", pct(sm->satisfied, sm->satisfaction_answers)},
+        {"perception: visits answering before and after", (double)sm->perception_pairs},
+        {"perception: mean shift (options)", sm->perception_shift},
+        {"perception: improved", (double)sm->perception_improved},
+        {"orders", (double)sm->orders},
+        {"videos watched", (double)sm->videos},
+        {"quiz answers", (double)sm->quiz_answers},
+        {"quiz right (%)", pct(sm->quiz_correct, sm->quiz_answers)},
+        {"events", (double)sm->events},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        worksheet_write_string(ws, r, 0, rows[i].label, x->bold);
+        worksheet_write_number(ws, r++, 1, rows[i].value, x->num);
+    }
+    r++;
+    worksheet_write_string(ws, r++, 0, "visits by group type", x->bold);
+    for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++) {
+        worksheet_write_string(ws, r, 0, stats_group_type_name((stats_group_type_t)t), NULL);
+        worksheet_write_number(ws, r++, 1, (double)sm->visits_by_type[t], NULL);
+    }
+    if (f->stop_id[0] || f->group_id[0]) {
+        r++;
+        worksheet_write_string(ws, r, 0, "filter", x->bold);
+        char buf[128];
+        snprintf(buf, sizeof buf, "stop %s group %s", f->stop_id, f->group_id);
+        worksheet_write_string(ws, r++, 1, buf, NULL);
+    }
+}
+
+static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
+{
+    export_ctx_t *x = ctx;
+    stats_summary_t *sm = malloc(sizeof *sm);
+    if (!sm)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = summary_db(x->db, x->f, sm, err);
+    if (rc != MF_OK) {
+        free(sm);
+        return rc;
+    }
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+    xlsx_t xw = {{xlsx_begin, xlsx_row, xlsx_end}, NULL, NULL, NULL, NULL, NULL, 0, 0};
+    xw.wb = workbook_new_opt(tmp, &wo);
+    if (!xw.wb) {
+        free(sm);
+        return stats_error_set(err, MF_EIO, "cannot write %s", tmp);
+    }
+    xw.bold = workbook_add_format(xw.wb);
+    format_set_bold(xw.bold);
+    xw.date = workbook_add_format(xw.wb);
+    format_set_num_format(xw.date, "yyyy-mm-dd hh:mm");
+    xw.num = workbook_add_format(xw.wb);
+    format_set_num_format(xw.num, "0.00");
+    xlsx_summary(&xw, sm, x->f);
+    rc = each_table(x->db, x->f, x->o, &xw.w, err);
+    lxw_error le = workbook_close(xw.wb);
+    if (rc == MF_OK && le != LXW_NO_ERROR)
+        rc = stats_error_set(err, le == LXW_ERROR_CREATING_XLSX_FILE ? MF_EIO : MF_EIO,
+                             "cannot write the spreadsheet: %s (is the disk full?)",
+                             lxw_strerror(le));
+    free(sm);
+    return rc;
+}
+
+/* --- PDF, through stats_report.c. */
+
+static int write_pdf(void *ctx, const char *tmp, stats_error_t *err)
+{
+    export_ctx_t *x = ctx;
+    stats_summary_t *sm = malloc(sizeof *sm);
+    if (!sm)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = summary_db(x->db, x->f, sm, err);
+    if (rc == MF_OK)
+        rc = stats_report_pdf(sm, x->f, tmp, err);
+    free(sm);
+    return rc;
+}
+
+/* --- The entry points. */
+
+int stats_format_parse(const char *word, stats_format_t *out)
+{
+    static const char *const names[] = {"csv", "xlsx", "json", "pdf"};
+    for (int i = 0; i < 4; i++) {
+        if (word && strcmp(word, names[i]) == 0) {
+            *out = (stats_format_t)i;
+            return MF_OK;
+        }
+    }
+    return MF_EINVAL;
+}
+
+void stats_export_opts_default(stats_export_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = STATS_FMT_CSV;
+    o->with_audit = true;
+}
+
+int stats_export(const char *path, const stats_filter_t *f, const stats_export_opts_t *o,
+                 const char *out, stats_error_t *err)
+{
+    sqlite3 *db = NULL;
+    int rc = open_read(path, &db, err);
+    if (rc != MF_OK)
+        return rc;
+    /* One read transaction: every table sees the same store, even while the
+     * kiosk keeps writing. */
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    export_ctx_t x = {db, f, o};
+    switch (o->format) {
+    case STATS_FMT_CSV:
+        rc = export_csv(db, f, o, out, err);
+        break;
+    case STATS_FMT_JSON:
+        rc = stats_write_atomic(out, write_json, &x, err);
+        break;
+    case STATS_FMT_XLSX:
+        rc = stats_write_atomic(out, write_xlsx, &x, err);
+        break;
+    case STATS_FMT_PDF:
+        rc = stats_write_atomic(out, write_pdf, &x, err);
+        break;
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}

@@ -1,0 +1,901 @@
+/*
+ * stats_store.c - the statistics store: a bounded queue filled by the UI
+ * thread, a writer thread that commits it in batches (see stats_store.h for
+ * the promises, docs/STATS.md for the schema and the reasons).
+ *
+ * The queue is a ring of items (an event, an audit line, a context change,
+ * a purge request), each with its id (run, seq) and wall-clock stamp given
+ * when it was queued. The writer copies a batch out under the lock, writes it
+ * in one transaction without the lock, and removes it from the ring only when
+ * the commit succeeded: a failed batch stays queued and is retried, and a
+ * retry of a batch that was in fact committed inserts nothing twice (INSERT OR
+ * IGNORE on the unique (run, seq)).
+ */
+#include "stats_store.h"
+
+#include "mf_error.h"
+#include "mf_log.h"
+#include "stats_db.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#define BATCH_MAX 16384    /* items per transaction (a backlog goes in few commits) */
+#define QUEUE_START 1024   /* the ring grows by doubling up to queue_max */
+#define CLOSE_WAIT_MS 3000 /* how long close waits for a refusing disk */
+#define PURGE_EVERY_MS (24LL * 3600 * 1000)
+
+typedef enum { ITEM_EVENT, ITEM_AUDIT, ITEM_STOP, ITEM_GROUP, ITEM_PURGE } item_kind_t;
+
+typedef struct {
+    item_kind_t kind;
+    int64_t seq, ts;
+    union {
+        visit_event_t ev;
+        struct {
+            char role[24], action[40], detail[160], result[96];
+        } audit;
+        stats_stop_t stop;
+        struct {
+            stats_group_t g;
+            bool clear;
+        } group;
+    } u;
+} item_t;
+
+struct stats_store {
+    char path[512];
+    char kiosk[STATS_ID_MAX];
+    int64_t run;
+    stats_store_opts_t opt;
+    sqlite3 *db; /* the writer thread's only */
+
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* the writer: work, stop, sync */
+    pthread_cond_t done; /* sync(): a batch was committed or failed */
+
+    /* Under LOCK. */
+    item_t *ring;
+    size_t cap, head, count; /* items [head, head+count) modulo cap */
+    int64_t next_seq;
+    int64_t first_mono_ms; /* monotonic time the oldest queued item arrived */
+    bool stopping;
+    int sync_waiters;
+    int64_t stop_mono_ms; /* when close asked the writer to stop */
+    stats_status_t status;
+    stats_stop_t stop; /* the current context as the UI sees it */
+    stats_group_t group;
+    uint64_t drop_logged;
+
+    /* The writer's own. */
+    item_t *batch;
+    sqlite3_stmt *ins_event, *ins_audit;
+    char cur_stop[STATS_ID_MAX], cur_group[STATS_ID_MAX];
+    int64_t next_purge_ms;
+};
+
+static const char *const group_type_names[STATS_GROUP_TYPE_COUNT] = {
+    "general_public", "school", "job_seekers", "company", "other"};
+
+const char *stats_group_type_name(stats_group_type_t t)
+{
+    return t >= 0 && t < STATS_GROUP_TYPE_COUNT ? group_type_names[t] : "other";
+}
+
+int stats_group_type_parse(const char *word, stats_group_type_t *out)
+{
+    for (int i = 0; i < STATS_GROUP_TYPE_COUNT; i++) {
+        if (word && strcmp(word, group_type_names[i]) == 0) {
+            *out = (stats_group_type_t)i;
+            return MF_OK;
+        }
+    }
+    return MF_EINVAL;
+}
+
+void stats_store_opts_default(stats_store_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    /* The federation's funders ask for two years of figures, plus a month to export. */
+    o->retention_months = 25;
+    /* Four commits a second at most: a quarter-second of events at risk, a
+     * handful of fsyncs a second, nothing a kiosk's SSD notices. */
+    o->commit_ms = 250;
+    /* A busy day is ~20,000 events; 200,000 is ten days of a dead disk in
+     * ~70 MB of memory, far below what the kiosk PC has. */
+    o->queue_max = 200000;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t store_now(const stats_store_t *s)
+{
+    return s->opt.clock(s->opt.clock_ctx);
+}
+
+/* The wall-clock time MONTHS calendar months before NOW_MS (UTC). */
+static int64_t months_before(int64_t now_ms, int months)
+{
+    time_t t = (time_t)(now_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    tm.tm_mon -= months;
+    while (tm.tm_mon < 0) {
+        tm.tm_mon += 12;
+        tm.tm_year--;
+    }
+    return (int64_t)timegm(&tm) * 1000 + now_ms % 1000;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* --- The database side (the writer thread, and open before it starts). */
+
+static int meta_get(sqlite3 *db, const char *key, char *out, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key=?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            copy_str(out, size, (const char *)sqlite3_column_text(st, 0));
+            found = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int meta_set(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &st,
+                                NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Loads the persisted context (current stop and group) into S. */
+static void load_context(stats_store_t *s)
+{
+    sqlite3_stmt *st = NULL;
+    meta_get(s->db, "current_stop", s->cur_stop, sizeof s->cur_stop);
+    meta_get(s->db, "current_group", s->cur_group, sizeof s->cur_group);
+    if (s->cur_stop[0] &&
+        sqlite3_prepare_v2(s->db,
+                           "SELECT id, town, venue, first_day, last_day FROM stops WHERE id=?", -1,
+                           &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, s->cur_stop, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            copy_str(s->stop.id, sizeof s->stop.id, (const char *)sqlite3_column_text(st, 0));
+            copy_str(s->stop.town, sizeof s->stop.town, (const char *)sqlite3_column_text(st, 1));
+            copy_str(s->stop.venue, sizeof s->stop.venue, (const char *)sqlite3_column_text(st, 2));
+            copy_str(s->stop.first_day, sizeof s->stop.first_day,
+                     (const char *)sqlite3_column_text(st, 3));
+            copy_str(s->stop.last_day, sizeof s->stop.last_day,
+                     (const char *)sqlite3_column_text(st, 4));
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (s->cur_group[0] &&
+        sqlite3_prepare_v2(s->db,
+                           "SELECT id, type, level, name, headcount FROM visit_groups WHERE id=?",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, s->cur_group, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            copy_str(s->group.id, sizeof s->group.id, (const char *)sqlite3_column_text(st, 0));
+            stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &s->group.type);
+            copy_str(s->group.level, sizeof s->group.level,
+                     (const char *)sqlite3_column_text(st, 2));
+            copy_str(s->group.name, sizeof s->group.name, (const char *)sqlite3_column_text(st, 3));
+            s->group.headcount = sqlite3_column_int(st, 4);
+        }
+    }
+    sqlite3_finalize(st);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v, bool use)
+{
+    if (use)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Binds the event's fields to the columns documented in docs/STATS.md. */
+static int write_event(stats_store_t *s, const item_t *it)
+{
+    sqlite3_stmt *st = s->ins_event;
+    const visit_event_t *e = &it->u.ev;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_bind_text(st, 1, s->kiosk, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, s->run);
+    sqlite3_bind_int64(st, 3, it->seq);
+    sqlite3_bind_int64(st, 4, it->ts);
+    sqlite3_bind_int64(st, 5, e->at_ms);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->visit);
+    sqlite3_bind_text(st, 7, visit_event_name(e->type), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, s->cur_stop, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, s->cur_group, -1, SQLITE_STATIC);
+    /* 10 item, 11 station, 12 word, 13 detail, 14 value, 15 version, 16 flag,
+     * 17 flag2, 18 ms, 19 ms2, 20 order_no, 21 asked, 22 answered, 23 correct */
+    switch (e->type) {
+    case VISIT_EV_ENDED:
+        sqlite3_bind_text(st, 12, visit_end_reason_name(e->u.end.reason), -1, SQLITE_STATIC);
+        break;
+    case VISIT_EV_LANGUAGE:
+        sqlite3_bind_text(st, 10, e->u.language.lang, -1, SQLITE_STATIC);
+        break;
+    case VISIT_EV_SCREEN:
+    case VISIT_EV_STATION:
+    case VISIT_EV_TRADE:
+        sqlite3_bind_text(st, 10, e->u.view.id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 18, e->u.view.dwell_ms);
+        break;
+    case VISIT_EV_VIDEO:
+        sqlite3_bind_text(st, 10, e->u.video.trade, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 14, e->u.video.share_permille);
+        sqlite3_bind_int(st, 16, e->u.video.captions_on);
+        sqlite3_bind_int(st, 17, e->u.video.full_window);
+        sqlite3_bind_int64(st, 18, e->u.video.watched_ms);
+        sqlite3_bind_int64(st, 19, e->u.video.duration_ms);
+        break;
+    case VISIT_EV_QUIZ_ANSWER:
+        sqlite3_bind_text(st, 10, e->u.answer.question, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, e->u.answer.station, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 14, e->u.answer.chosen_mask);
+        sqlite3_bind_int(st, 15, (int)e->u.answer.version);
+        sqlite3_bind_int(st, 16, e->u.answer.correct);
+        sqlite3_bind_int64(st, 18, e->u.answer.time_ms);
+        break;
+    case VISIT_EV_QUIZ_RESULT:
+        sqlite3_bind_text(st, 11, e->u.result.station, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 21, (int)e->u.result.asked);
+        sqlite3_bind_int(st, 22, (int)e->u.result.answered);
+        sqlite3_bind_int(st, 23, (int)e->u.result.correct);
+        break;
+    case VISIT_EV_PROFILE:
+        sqlite3_bind_text(st, 12, visit_profile_name(e->u.profile.profile), -1, SQLITE_STATIC);
+        break;
+    case VISIT_EV_PERCEPTION:
+        sqlite3_bind_text(st, 10, e->u.perception.question, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 14, e->u.perception.value);
+        sqlite3_bind_int(st, 15, (int)e->u.perception.version);
+        sqlite3_bind_int(st, 16, e->u.perception.after);
+        break;
+    case VISIT_EV_SATISFACTION:
+        sqlite3_bind_text(st, 10, e->u.satisfaction.question, -1, SQLITE_STATIC);
+        bind_text_or_null(st, 13, e->u.satisfaction.reason, e->u.satisfaction.reason[0]);
+        sqlite3_bind_int(st, 14, e->u.satisfaction.value);
+        sqlite3_bind_int(st, 15, (int)e->u.satisfaction.version);
+        break;
+    case VISIT_EV_ORDER_PLACED:
+        sqlite3_bind_text(st, 10, e->u.order.colour, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 16, e->u.order.engraved);
+        sqlite3_bind_int64(st, 20, e->u.order.order_no);
+        break;
+    case VISIT_EV_ORDER_OUTCOME:
+        sqlite3_bind_text(st, 12, visit_order_outcome_name(e->u.outcome.outcome), -1,
+                          SQLITE_STATIC);
+        bind_text_or_null(st, 13, e->u.outcome.why, e->u.outcome.why[0]);
+        sqlite3_bind_int64(st, 20, e->u.outcome.order_no);
+        break;
+    case VISIT_EV_TICKET:
+        sqlite3_bind_text(st, 10, e->u.ticket.code, -1, SQLITE_STATIC);
+        break;
+    default:
+        break;
+    }
+    int rc = sqlite3_step(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int write_audit(stats_store_t *s, const item_t *it)
+{
+    sqlite3_stmt *st = s->ins_audit;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, s->kiosk, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, s->run);
+    sqlite3_bind_int64(st, 3, it->seq);
+    sqlite3_bind_int64(st, 4, it->ts);
+    sqlite3_bind_text(st, 5, s->cur_stop, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, it->u.audit.role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, it->u.audit.action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, it->u.audit.detail, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, it->u.audit.result, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int write_stop(stats_store_t *s, const item_t *it)
+{
+    const stats_stop_t *p = &it->u.stop;
+    int rc = SQLITE_OK;
+    if (p->id[0]) {
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(s->db,
+                                "INSERT INTO stops(id, town, venue, first_day, last_day, "
+                                "updated_ms) VALUES(?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                                "town=excluded.town, venue=excluded.venue, "
+                                "first_day=excluded.first_day, last_day=excluded.last_day, "
+                                "updated_ms=excluded.updated_ms",
+                                -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, p->town, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, p->venue, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, p->first_day, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 5, p->last_day, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 6, it->ts);
+            rc = sqlite3_step(st);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == SQLITE_OK)
+        rc = meta_set(s->db, "current_stop", p->id);
+    if (rc == SQLITE_OK)
+        copy_str(s->cur_stop, sizeof s->cur_stop, p->id);
+    return rc;
+}
+
+static int write_group(stats_store_t *s, const item_t *it)
+{
+    const stats_group_t *g = &it->u.group.g;
+    int rc = SQLITE_OK;
+    if (!it->u.group.clear) {
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(s->db,
+                                "INSERT OR IGNORE INTO visit_groups(id, stop_id, type, level, "
+                                "name, headcount, kiosk, set_ms) VALUES(?,?,?,?,?,?,?,?)",
+                                -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, g->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, s->cur_stop, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, stats_group_type_name(g->type), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, g->level, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 5, g->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 6, g->headcount);
+            sqlite3_bind_text(st, 7, s->kiosk, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 8, it->ts);
+            rc = sqlite3_step(st);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(st);
+    }
+    const char *id = it->u.group.clear ? "" : g->id;
+    if (rc == SQLITE_OK)
+        rc = meta_set(s->db, "current_group", id);
+    if (rc == SQLITE_OK)
+        copy_str(s->cur_group, sizeof s->cur_group, id);
+    return rc;
+}
+
+static int purge(stats_store_t *s, int64_t now)
+{
+    int64_t cutoff = months_before(now, s->opt.retention_months);
+    sqlite3_stmt *st = NULL;
+    const char *sqls[] = {"DELETE FROM events WHERE ts < ?", "DELETE FROM audit WHERE ts < ?",
+                          "DELETE FROM visit_groups WHERE set_ms < ?1 AND id NOT IN (SELECT "
+                          "value FROM meta WHERE key='current_group')"};
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < sizeof sqls / sizeof sqls[0] && rc == SQLITE_OK; i++) {
+        rc = sqlite3_prepare_v2(s->db, sqls[i], -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, cutoff);
+            rc = sqlite3_step(st);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+            if (rc == SQLITE_OK && i == 0 && sqlite3_changes(s->db) > 0)
+                mf_log_info("stats", "purged %d events older than %d months",
+                            sqlite3_changes(s->db), s->opt.retention_months);
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    s->next_purge_ms = now + PURGE_EVERY_MS;
+    return rc;
+}
+
+/* Writes N items in one transaction. The writer's context (cur_stop,
+ * cur_group) moves with the items; on failure it is put back. */
+static int write_batch(stats_store_t *s, const item_t *items, size_t n, int64_t now)
+{
+    char stop_before[STATS_ID_MAX], group_before[STATS_ID_MAX];
+    memcpy(stop_before, s->cur_stop, sizeof stop_before);
+    memcpy(group_before, s->cur_group, sizeof group_before);
+    int rc = exec(s->db, "BEGIN IMMEDIATE");
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        switch (items[i].kind) {
+        case ITEM_EVENT:
+            rc = write_event(s, &items[i]);
+            break;
+        case ITEM_AUDIT:
+            rc = write_audit(s, &items[i]);
+            break;
+        case ITEM_STOP:
+            rc = write_stop(s, &items[i]);
+            break;
+        case ITEM_GROUP:
+            rc = write_group(s, &items[i]);
+            break;
+        case ITEM_PURGE:
+            rc = purge(s, now);
+            break;
+        }
+    }
+    if (rc == SQLITE_OK && now >= s->next_purge_ms)
+        rc = purge(s, now);
+    if (rc == SQLITE_OK)
+        rc = exec(s->db, "COMMIT");
+    if (rc != SQLITE_OK) {
+        if (!sqlite3_get_autocommit(s->db))
+            exec(s->db, "ROLLBACK");
+        memcpy(s->cur_stop, stop_before, sizeof stop_before);
+        memcpy(s->cur_group, group_before, sizeof group_before);
+    }
+    return rc;
+}
+
+/* --- The writer thread. */
+
+static void *writer_main(void *arg)
+{
+    stats_store_t *s = arg;
+    int64_t backoff = 0;
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        while (s->count == 0 && !s->stopping)
+            pthread_cond_wait(&s->wake, &s->lock);
+        if (s->count == 0 && s->stopping)
+            break;
+        /* Let a batch gather for up to commit_ms after its first item (or the
+         * backoff after a failure), unless a quarter batch is there, or someone
+         * waits. */
+        int64_t wait = backoff > 0 ? backoff : s->opt.commit_ms;
+        int64_t deadline = (backoff > 0 ? mono_ms() : s->first_mono_ms) + wait;
+        while (!s->stopping &&
+               (backoff > 0 || (s->sync_waiters == 0 && s->count < BATCH_MAX / 4))) {
+            int64_t left = deadline - mono_ms();
+            if (left <= 0)
+                break;
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            ts.tv_sec += left / 1000;
+            ts.tv_nsec += (left % 1000) * 1000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+        }
+        /* Copied in short runs, letting the UI thread in between: an item's
+         * place (head + i) stays valid, as nothing is removed before the
+         * commit and grow() keeps the order. */
+        size_t n = s->count < BATCH_MAX ? s->count : BATCH_MAX;
+        for (size_t i = 0; i < n; i++) {
+            s->batch[i] = s->ring[(s->head + i) % s->cap];
+            if (i % 64 == 63) {
+                pthread_mutex_unlock(&s->lock);
+                pthread_mutex_lock(&s->lock);
+            }
+        }
+        bool stopping = s->stopping;
+        pthread_mutex_unlock(&s->lock);
+
+        int64_t now = store_now(s);
+        int rc = write_batch(s, s->batch, n, now);
+
+        pthread_mutex_lock(&s->lock);
+        if (rc == SQLITE_OK) {
+            s->head = (s->head + n) % s->cap;
+            s->count -= n;
+            s->status.written += n;
+            s->status.last_commit_ms = now;
+            if (s->status.failing)
+                mf_log_info("stats", "the store is written again (%zu events waiting)", s->count);
+            s->status.failing = false;
+            s->first_mono_ms = mono_ms();
+            backoff = 0;
+        } else {
+            int code = stats_db_error(rc);
+            if (!s->status.failing || s->status.last_error != code)
+                mf_log_warn("stats",
+                            "cannot write the statistics (%s); %zu events kept in "
+                            "memory, retrying",
+                            stats_db_words(rc), s->count);
+            s->status.failing = true;
+            s->status.last_error = code;
+            s->status.last_error_ms = now;
+            copy_str(s->status.last_error_text, sizeof s->status.last_error_text,
+                     stats_db_words(rc));
+            backoff = backoff ? (backoff * 2 > 5000 ? 5000 : backoff * 2) : 250;
+            if (stopping)
+                backoff = 100;
+        }
+        if (s->status.dropped > s->drop_logged) {
+            mf_log_warn("stats", "%" PRIu64 " events dropped: the in-memory queue is full",
+                        s->status.dropped - s->drop_logged);
+            s->drop_logged = s->status.dropped;
+        }
+        pthread_cond_broadcast(&s->done);
+        if (stopping && rc != SQLITE_OK && mono_ms() > s->stop_mono_ms + CLOSE_WAIT_MS) {
+            mf_log_error("stats", "closing: %zu events could not be written (%s)", s->count,
+                         stats_db_words(rc));
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+/* --- Open, close. */
+
+static int random_u64(uint64_t *out)
+{
+    ssize_t n = getrandom(out, sizeof *out, 0);
+    return n == (ssize_t)sizeof *out ? MF_OK : MF_EIO;
+}
+
+stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt, stats_error_t *err)
+{
+    stats_store_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        stats_error_set(err, MF_ENOMEM, "out of memory");
+        return NULL;
+    }
+    stats_store_opts_default(&s->opt);
+    if (opt) {
+        s->opt = *opt;
+        if (s->opt.retention_months <= 0)
+            s->opt.retention_months = 25;
+        if (s->opt.commit_ms <= 0)
+            s->opt.commit_ms = 250;
+        if (s->opt.queue_max < 16)
+            s->opt.queue_max = 200000;
+    }
+    if (!s->opt.clock)
+        s->opt.clock = wall_ms;
+    copy_str(s->path, sizeof s->path, path);
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->wake, &ca);
+    pthread_cond_init(&s->done, &ca);
+    pthread_condattr_destroy(&ca);
+
+    if (stats_db_open(path, STATS_DB_CREATE | STATS_DB_MIGRATE, &s->db, NULL, err) != MF_OK)
+        goto fail;
+    uint64_t r = 0;
+    if (random_u64(&r) != MF_OK) {
+        stats_error_set(err, MF_EIO, "no random numbers from the system (getrandom)");
+        goto fail;
+    }
+    s->run = (int64_t)(r >> 1);
+    if (!meta_get(s->db, "kiosk_id", s->kiosk, sizeof s->kiosk)) {
+        uint64_t k = 0;
+        random_u64(&k);
+        snprintf(s->kiosk, sizeof s->kiosk, "kiosk-%08" PRIx32, (uint32_t)k);
+        char created[32];
+        snprintf(created, sizeof created, "%" PRId64, store_now(s));
+        if (meta_set(s->db, "kiosk_id", s->kiosk) != SQLITE_OK ||
+            meta_set(s->db, "created_ms", created) != SQLITE_OK) {
+            stats_error_set(err, MF_EDB, "cannot write %s: %s", path, sqlite3_errmsg(s->db));
+            goto fail;
+        }
+    }
+    if (s->opt.kiosk_id && s->opt.kiosk_id[0])
+        copy_str(s->kiosk, sizeof s->kiosk, s->opt.kiosk_id);
+    if (sqlite3_prepare_v3(s->db,
+                           "INSERT OR IGNORE INTO events(kiosk, run, seq, ts, at_ms, visit, type, "
+                           "stop_id, group_id, item, station, word, detail, value, version, flag, "
+                           "flag2, ms, ms2, order_no, asked, answered, correct) VALUES(?,?,?,?,?,"
+                           "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->db,
+                           "INSERT OR IGNORE INTO audit(kiosk, run, seq, ts, stop_id, role, "
+                           "action, detail, result) VALUES(?,?,?,?,?,?,?,?,?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_audit, NULL) != SQLITE_OK) {
+        stats_error_set(err, MF_EDB, "cannot use %s: %s", path, sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    load_context(s);
+    /* The writer retries on its own: never let a lock hold it for long. */
+    sqlite3_busy_timeout(s->db, 200);
+    int rc = exec(s->db, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = purge(s, store_now(s));
+    if (rc == SQLITE_OK)
+        rc = exec(s->db, "COMMIT");
+    if (rc != SQLITE_OK) {
+        /* Not fatal: a full disk must not stop the kiosk; retried later. */
+        if (!sqlite3_get_autocommit(s->db))
+            exec(s->db, "ROLLBACK");
+        mf_log_warn("stats", "cannot purge old statistics now (%s)", stats_db_words(rc));
+        s->next_purge_ms = 0;
+    }
+
+    s->cap = QUEUE_START < s->opt.queue_max ? QUEUE_START : s->opt.queue_max;
+    s->ring = malloc(s->cap * sizeof *s->ring);
+    s->batch = malloc(BATCH_MAX * sizeof *s->batch);
+    s->next_seq = 1;
+    if (!s->ring || !s->batch) {
+        stats_error_set(err, MF_ENOMEM, "out of memory");
+        goto fail;
+    }
+    if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+        stats_error_set(err, MF_ENOMEM, "cannot start the statistics writer thread");
+        goto fail;
+    }
+    s->thread_started = true;
+    return s;
+fail:
+    stats_store_close(s);
+    return NULL;
+}
+
+void stats_store_close(stats_store_t *s)
+{
+    if (!s)
+        return;
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->lock);
+        s->stopping = true;
+        s->stop_mono_ms = mono_ms();
+        pthread_cond_broadcast(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->thread, NULL);
+    }
+    sqlite3_finalize(s->ins_event);
+    sqlite3_finalize(s->ins_audit);
+    if (s->db) {
+        /* Fold the WAL back so the store is one file (a USB copy, a merge). */
+        sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+        sqlite3_close(s->db);
+    }
+    pthread_cond_destroy(&s->wake);
+    pthread_cond_destroy(&s->done);
+    pthread_mutex_destroy(&s->lock);
+    free(s->ring);
+    free(s->batch);
+    free(s);
+}
+
+/* --- The UI side: queue an item (never waits on the disk). */
+
+static bool grow(stats_store_t *s)
+{
+    size_t cap = s->cap * 2 < s->opt.queue_max ? s->cap * 2 : s->opt.queue_max;
+    if (cap <= s->cap)
+        return false;
+    item_t *r = malloc(cap * sizeof *r);
+    if (!r)
+        return false;
+    for (size_t i = 0; i < s->count; i++)
+        r[i] = s->ring[(s->head + i) % s->cap];
+    free(s->ring);
+    s->ring = r;
+    s->cap = cap;
+    s->head = 0;
+    return true;
+}
+
+/* Reserves the next slot under the lock; NULL when the queue is at its bound. */
+static item_t *push_begin(stats_store_t *s, item_kind_t kind)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->count == s->cap && !grow(s)) {
+        s->status.dropped++;
+        pthread_mutex_unlock(&s->lock);
+        return NULL;
+    }
+    item_t *it = &s->ring[(s->head + s->count) % s->cap];
+    it->kind = kind;
+    it->seq = s->next_seq++;
+    it->ts = store_now(s);
+    return it;
+}
+
+static void push_end(stats_store_t *s)
+{
+    if (s->count++ == 0) {
+        s->first_mono_ms = mono_ms();
+        pthread_cond_signal(&s->wake);
+    } else if (s->count == BATCH_MAX / 4) {
+        pthread_cond_signal(&s->wake);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+void stats_store_record(stats_store_t *s, const visit_event_t *ev)
+{
+    if (!s || !ev)
+        return;
+    item_t *it = push_begin(s, ITEM_EVENT);
+    if (!it)
+        return;
+    it->u.ev = *ev;
+    push_end(s);
+}
+
+static void sink_emit(void *ctx, const visit_event_t *ev)
+{
+    stats_store_record(ctx, ev);
+}
+
+visit_sink_t stats_store_sink(stats_store_t *s)
+{
+    return (visit_sink_t){.emit = s ? sink_emit : NULL, .ctx = s};
+}
+
+int stats_audit_record(stats_store_t *s, const char *role, const char *action, const char *detail,
+                       const char *result)
+{
+    if (!s || !action)
+        return MF_EINVAL;
+    item_t *it = push_begin(s, ITEM_AUDIT);
+    if (!it)
+        return MF_EFULL;
+    copy_str(it->u.audit.role, sizeof it->u.audit.role, role);
+    copy_str(it->u.audit.action, sizeof it->u.audit.action, action);
+    copy_str(it->u.audit.detail, sizeof it->u.audit.detail, detail);
+    copy_str(it->u.audit.result, sizeof it->u.audit.result, result);
+    push_end(s);
+    return MF_OK;
+}
+
+static bool valid_day(const char *d)
+{
+    if (!d[0])
+        return true;
+    int y, m, dd;
+    char extra;
+    return strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) == 3 && m >= 1 &&
+           m <= 12 && dd >= 1 && dd <= 31;
+}
+
+int stats_store_set_stop(stats_store_t *s, const stats_stop_t *stop)
+{
+    if (!s || !stop || !valid_day(stop->first_day) || !valid_day(stop->last_day) ||
+        strnlen(stop->id, sizeof stop->id) == sizeof stop->id)
+        return MF_EINVAL;
+    item_t *it = push_begin(s, ITEM_STOP);
+    if (!it)
+        return MF_EFULL;
+    it->u.stop = *stop;
+    s->stop = *stop;
+    push_end(s);
+    return MF_OK;
+}
+
+int stats_store_set_group(stats_store_t *s, stats_group_t *group)
+{
+    if (!s || (group &&
+               (group->type < 0 || group->type >= STATS_GROUP_TYPE_COUNT || group->headcount < 0)))
+        return MF_EINVAL;
+    item_t *it = push_begin(s, ITEM_GROUP);
+    if (!it)
+        return MF_EFULL;
+    it->u.group.clear = group == NULL;
+    if (group) {
+        snprintf(group->id, sizeof group->id, "g%" PRIx64 "-%" PRId64, (uint64_t)s->run, it->seq);
+        it->u.group.g = *group;
+        s->group = *group;
+    } else {
+        memset(&s->group, 0, sizeof s->group);
+    }
+    push_end(s);
+    return MF_OK;
+}
+
+void stats_store_context(const stats_store_t *s, stats_stop_t *stop, stats_group_t *group)
+{
+    stats_store_t *m = (stats_store_t *)s;
+    pthread_mutex_lock(&m->lock);
+    if (stop)
+        *stop = s->stop;
+    if (group)
+        *group = s->group;
+    pthread_mutex_unlock(&m->lock);
+}
+
+int stats_store_sync(stats_store_t *s, int timeout_ms)
+{
+    if (!s)
+        return MF_EINVAL;
+    int64_t deadline = mono_ms() + timeout_ms;
+    pthread_mutex_lock(&s->lock);
+    int64_t target = s->next_seq; /* everything queued before this call */
+    int rc = MF_OK;
+    s->sync_waiters++;
+    pthread_cond_broadcast(&s->wake);
+    for (;;) {
+        bool pending = s->count > 0 && s->ring[s->head].seq < target;
+        if (!pending)
+            break;
+        int64_t left = deadline - mono_ms();
+        if (left <= 0) {
+            rc = s->status.failing ? s->status.last_error : MF_ETIMEDOUT;
+            break;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += left / 1000;
+        ts.tv_nsec += (left % 1000) * 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->done, &s->lock, &ts);
+    }
+    s->sync_waiters--;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int stats_store_purge(stats_store_t *s, int timeout_ms)
+{
+    if (!s)
+        return MF_EINVAL;
+    item_t *it = push_begin(s, ITEM_PURGE);
+    if (!it)
+        return MF_EFULL;
+    push_end(s);
+    return stats_store_sync(s, timeout_ms);
+}
+
+const char *stats_store_kiosk_id(const stats_store_t *s)
+{
+    return s->kiosk;
+}
+
+const char *stats_store_path(const stats_store_t *s)
+{
+    return s->path;
+}
+
+void stats_store_status(const stats_store_t *s, stats_status_t *st)
+{
+    stats_store_t *m = (stats_store_t *)s;
+    pthread_mutex_lock(&m->lock);
+    *st = s->status;
+    st->queued = s->count;
+    pthread_mutex_unlock(&m->lock);
+}

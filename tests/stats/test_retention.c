@@ -1,0 +1,114 @@
+/*
+ * test_retention.c - stats.retention: with the wall clock fast-forwarded,
+ * events and audit lines older than the retention period (25 months by
+ * default, or configured) are purged at open, by stats_store_purge(), and by
+ * the writer once a day; younger ones stay.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "mf_error.h"
+#include "mf_log.h"
+#include "stats_test_util.h"
+
+#include <time.h>
+
+static char dir[64], db[128];
+
+static int setup(void **state)
+{
+    test_tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/stats.db", dir);
+    mf_log_set_stderr(0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    test_rmdir(dir);
+    return 0;
+}
+
+static int64_t utc(int y, int m, int d)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
+    return (int64_t)timegm(&tm) * 1000;
+}
+
+static stats_store_t *open_at(test_clock_t *clk, int months)
+{
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = test_clock;
+    o.clock_ctx = clk;
+    o.retention_months = months;
+    stats_store_t *s = stats_store_open(db, &o, NULL);
+    assert_non_null(s);
+    return s;
+}
+
+static int64_t events(void)
+{
+    return test_sql_int(db, "SELECT count(*) FROM events");
+}
+
+static void test_default_25_months(void **state)
+{
+    test_clock_t clk = {utc(2024, 1, 10)};
+    stats_store_t *s = open_at(&clk, 0);                     /* 0: the default, 25 months */
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1); /* January 2024 */
+    stats_audit_record(s, "trainer", "login", "", "ok");
+    clk.now = utc(2024, 6, 1);
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 2, 3, 1); /* June 2024 */
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_store_close(s);
+    assert_int_equal(events(), 2 * TEST_VISIT_EVENTS);
+
+    /* 24 months later: everything is still within 25 months. */
+    clk.now = utc(2026, 1, 9);
+    stats_store_close(open_at(&clk, 0));
+    assert_int_equal(events(), 2 * TEST_VISIT_EVENTS);
+
+    /* 25 months and a few days after January 2024: January goes, June stays. */
+    clk.now = utc(2026, 2, 15);
+    stats_store_close(open_at(&clk, 0));
+    assert_int_equal(events(), TEST_VISIT_EVENTS);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE visit=2"),
+                     TEST_VISIT_EVENTS);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM audit"), 0);
+}
+
+static void test_configured_and_while_running(void **state)
+{
+    test_clock_t clk = {utc(2025, 3, 1)};
+    stats_store_t *s = open_at(&clk, 2);
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    /* The kiosk keeps running: three months later an explicit purge... */
+    clk.now = utc(2025, 6, 2);
+    assert_int_equal(stats_store_purge(s, 5000), MF_OK);
+    assert_int_equal(events(), 0);
+    /* ...and the writer's daily purge, with no call at all. */
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    assert_int_equal(events(), TEST_VISIT_EVENTS);
+    clk.now = utc(2025, 9, 5);
+    test_visit(s, &clk, 3, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_store_close(s);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE visit=2"), 0);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE visit=3"),
+                     TEST_VISIT_EVENTS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_default_25_months, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_configured_and_while_running, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,267 @@
+/*
+ * test_store.c - stats.store: the statistics store as the kiosk uses it.
+ * A scripted stream of events is recorded and read back with plain SQL
+ * (every field where docs/STATS.md says); the kiosk id is made once; the
+ * context (stop, group) is carried by later events and survives a restart;
+ * the audit is recorded; a locked database keeps events in memory, says so
+ * in the status, and writes them once (never twice) when it is free; the
+ * queue's bound drops and counts; files that are not stores are refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "mf_error.h"
+#include "mf_log.h"
+#include "stats_test_util.h"
+
+static char dir[64], db[128];
+
+static int setup(void **state)
+{
+    test_tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/stats.db", dir);
+    mf_log_set_stderr(0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    test_rmdir(dir);
+    return 0;
+}
+
+static stats_store_t *open_at(test_clock_t *clk, const char *kiosk)
+{
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = test_clock;
+    o.clock_ctx = clk;
+    o.kiosk_id = kiosk;
+    stats_error_t err = {0};
+    stats_store_t *s = stats_store_open(db, &o, &err);
+    if (!s)
+        fail_msg("open: %s", err.text);
+    return s;
+}
+
+static int64_t count(const char *sql)
+{
+    return test_sql_int(db, sql);
+}
+
+static void test_record_and_read(void **state)
+{
+    test_clock_t clk = {1795341600000}; /* 2026-11-22 10:00 UTC */
+    stats_store_t *s = open_at(&clk, "k1");
+    for (uint64_t v = 1; v <= 3; v++)
+        test_visit(s, &clk, v, VISIT_PROFILE_PUPIL, 1, 3, 3, (int)v);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_status_t st;
+    stats_store_status(s, &st);
+    assert_int_equal(st.written, 3 * TEST_VISIT_EVENTS);
+    assert_int_equal(st.queued, 0);
+    assert_false(st.failing);
+    stats_store_close(s);
+
+    assert_int_equal(count("SELECT count(*) FROM events"), 3 * TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(DISTINCT kiosk || run || '-' || seq) FROM events"),
+                     3 * TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE kiosk='k1'"), 3 * TEST_VISIT_EVENTS);
+    /* The wall clock was stamped when each event arrived. */
+    assert_int_equal(count("SELECT min(ts) FROM events"), 1795341600000);
+    assert_int_equal(count("SELECT max(ts) FROM events"),
+                     1795341600000 + (3 * TEST_VISIT_EVENTS - 1) * 1000);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE type='station_view' AND "
+                           "item='press' AND ms=20000"),
+                     3);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE type='video_play' AND "
+                           "item='welder' AND ms=30000 AND ms2=60000 AND value=500 AND flag=1"),
+                     3);
+    assert_int_equal(count("SELECT sum(flag) FROM events WHERE type='quiz_answer' AND "
+                           "station='press' AND version=2"),
+                     1 + 2 + 3);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE type='profile' AND word='pupil'"), 3);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE type='perception' AND flag=1 "
+                           "AND value=3"),
+                     3);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE type='order_outcome' AND "
+                           "word='delivered' AND order_no=2"),
+                     1);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE type='visit_ended' AND "
+                           "word='finished'"),
+                     3);
+    assert_int_equal(count("PRAGMA application_id"), 0x4D467374);
+    assert_int_equal(count("PRAGMA user_version"), STATS_SCHEMA_VERSION);
+}
+
+static void test_kiosk_id_made_once(void **state)
+{
+    test_clock_t clk = {1795341600000};
+    stats_store_t *s = open_at(&clk, NULL);
+    char first[64];
+    snprintf(first, sizeof first, "%s", stats_store_kiosk_id(s));
+    assert_int_equal(strncmp(first, "kiosk-", 6), 0);
+    stats_store_close(s);
+    s = open_at(&clk, "");
+    assert_string_equal(stats_store_kiosk_id(s), first);
+    stats_store_close(s);
+    s = open_at(&clk, "truck1-kiosk2"); /* the configuration wins */
+    assert_string_equal(stats_store_kiosk_id(s), "truck1-kiosk2");
+    stats_store_close(s);
+}
+
+static void test_context_survives_restart(void **state)
+{
+    test_clock_t clk = {1795341600000};
+    stats_store_t *s = open_at(&clk, "k1");
+    test_visit(s, &clk, 1, VISIT_PROFILE_OTHER, 2, 2, 2, 1); /* before any context */
+    stats_stop_t stop = {"2026-11-lille", "Lille", "Grand Place", "2026-11-16", "2026-11-20"};
+    assert_int_equal(stats_store_set_stop(s, &stop), MF_OK);
+    stats_group_t g = {.type = STATS_GROUP_SCHOOL, .headcount = 26};
+    snprintf(g.level, sizeof g.level, "3e");
+    snprintf(g.name, sizeof g.name, "Collège Jean Moulin 3e B");
+    assert_int_equal(stats_store_set_group(s, &g), MF_OK);
+    assert_true(g.id[0] != '\0');
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    stats_stop_t bad = stop;
+    snprintf(bad.first_day, sizeof bad.first_day, "16/11/2026");
+    assert_int_equal(stats_store_set_stop(s, &bad), MF_EINVAL);
+    stats_store_close(s);
+
+    s = open_at(&clk, "k1");
+    stats_stop_t cs;
+    stats_group_t cg;
+    stats_store_context(s, &cs, &cg);
+    assert_string_equal(cs.id, "2026-11-lille");
+    assert_string_equal(cs.venue, "Grand Place");
+    assert_string_equal(cs.last_day, "2026-11-20");
+    assert_string_equal(cg.id, g.id);
+    assert_int_equal(cg.type, STATS_GROUP_SCHOOL);
+    assert_string_equal(cg.name, "Collège Jean Moulin 3e B");
+    assert_int_equal(cg.headcount, 26);
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 3, 3, 2); /* after the restart */
+    assert_int_equal(stats_store_set_group(s, NULL), MF_OK);
+    test_visit(s, &clk, 2, VISIT_PROFILE_OTHER, 1, 3, 3, 2);
+    stats_store_close(s);
+
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE group_id='%s'", g.id);
+    assert_int_equal(count(sql), 2 * TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE stop_id='2026-11-lille'"),
+                     3 * TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(*) FROM events WHERE stop_id='' AND group_id=''"),
+                     TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(*) FROM visit_groups WHERE type='school' AND "
+                           "headcount=26 AND level='3e' AND stop_id='2026-11-lille'"),
+                     1);
+    assert_int_equal(count("SELECT count(*) FROM stops WHERE town='Lille'"), 1);
+}
+
+static void test_audit(void **state)
+{
+    test_clock_t clk = {1795341600000};
+    stats_store_t *s = open_at(&clk, "k1");
+    assert_int_equal(stats_audit_record(s, "trainer", "login", "", "ok"), MF_OK);
+    assert_int_equal(stats_audit_record(s, "trainer", "login_failed", "", "wrong PIN"), MF_OK);
+    assert_int_equal(stats_audit_record(s, "trainer", "line_start", "", "ok"), MF_OK);
+    assert_int_equal(stats_audit_record(s, NULL, NULL, NULL, NULL), MF_EINVAL);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_store_close(s);
+    assert_int_equal(count("SELECT count(*) FROM audit"), 3);
+    assert_int_equal(count("SELECT count(*) FROM audit WHERE action='login_failed' AND "
+                           "result='wrong PIN' AND role='trainer' AND kiosk='k1'"),
+                     1);
+}
+
+/* Another program holds the write lock: events wait in memory, the status
+ * says so, and they are written exactly once when the lock goes. */
+static void test_locked_then_free(void **state)
+{
+    test_clock_t clk = {1795341600000};
+    stats_store_t *s = open_at(&clk, "k1");
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    assert_int_equal(stats_store_sync(s, 1500), MF_ELOCKED);
+    stats_status_t st;
+    stats_store_status(s, &st);
+    assert_true(st.failing);
+    assert_int_equal(st.last_error, MF_ELOCKED);
+    assert_non_null(strstr(st.last_error_text, "locked"));
+    assert_int_equal(st.queued, TEST_VISIT_EVENTS);
+    assert_int_equal(st.written, 0);
+
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    assert_int_equal(stats_store_sync(s, 10000), MF_OK);
+    stats_store_status(s, &st);
+    assert_false(st.failing);
+    assert_int_equal(st.queued, 0);
+    assert_int_equal(st.written, TEST_VISIT_EVENTS);
+    stats_store_close(s);
+    assert_int_equal(count("SELECT count(*) FROM events"), TEST_VISIT_EVENTS);
+}
+
+static void test_queue_bound(void **state)
+{
+    test_clock_t clk = {1795341600000};
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = test_clock;
+    o.clock_ctx = &clk;
+    o.queue_max = 20;
+    stats_store_t *s = stats_store_open(db, &o, NULL);
+    assert_non_null(s);
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    stats_status_t st;
+    stats_store_status(s, &st);
+    assert_int_equal(st.queued, 20);
+    assert_int_equal(st.dropped, 2 * TEST_VISIT_EVENTS - 20);
+    sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(other);
+    assert_int_equal(stats_store_sync(s, 10000), MF_OK);
+    stats_store_close(s);
+    assert_int_equal(count("SELECT count(*) FROM events"), 20);
+}
+
+static void test_not_a_store(void **state)
+{
+    stats_error_t err = {0};
+    FILE *f = fopen(db, "w");
+    fputs("visitor figures, but in a text file\n", f);
+    fclose(f);
+    assert_null(stats_store_open(db, NULL, &err));
+    assert_non_null(strstr(err.text, "not a minifab statistics store"));
+
+    remove(db);
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    sqlite3_exec(other, "CREATE TABLE t(x)", NULL, NULL, NULL);
+    sqlite3_close(other);
+    assert_null(stats_store_open(db, NULL, &err));
+    assert_non_null(strstr(err.text, "SQLite database but not a minifab statistics store"));
+    remove(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_record_and_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_id_made_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_context_survives_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_locked_then_free, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_store, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
