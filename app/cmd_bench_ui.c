@@ -21,6 +21,7 @@
 #include "app_loop.h"
 #include "commands.h"
 #include "config.h"
+#include "devices.h"
 #include "kiosk_pack.h"
 #include "line_drv.h"
 #include "line_regmap.h"
@@ -377,7 +378,11 @@ static int bench_plc(bench_ui_opts_t *o, int n)
     snprintf(uri, sizeof uri, "tcp://127.0.0.1:%d", sim.plc_port);
     line_drv_opts_t lo;
     line_drv_opts_default(&lo);
-    line_drv_t *line = line_drv_create(uri, &lo);
+    devices_config_t dc = {.line_poll_ms = lo.poll_ms};
+    dc.address[DEVICE_LINE] = uri;
+    char why[256];
+    devices_t *dev = devices_create(&dc, why, sizeof why); /* as minifab run does */
+    line_drv_t *line = dev ? devices_line(dev) : NULL;
     mb_link_t op = {0};
     app_t *a = NULL;
     bench_series_t lat = {0}, plc = {0}, drv = {0}, ui = {0};
@@ -387,7 +392,7 @@ static int bench_plc(bench_ui_opts_t *o, int n)
         op.ops->connect(op.ctx) != 0)
         goto out;
     app_options_t ao = o->app;
-    ao.line = line;
+    ao.devices = dev;
     ao.line_poll_ms = lo.poll_ms;
     a = app_create(&ao);
     if (!a)
@@ -457,7 +462,7 @@ out:
         fprintf(stderr, "minifab bench ui: the PLC run failed\n");
     app_destroy(a);
     mb_link_deinit(&op);
-    line_drv_destroy(line);
+    devices_destroy(dev);
     sim_child_stop(&sim, 0);
     free(lat.v);
     free(plc.v);
@@ -604,6 +609,9 @@ int bench_ui(int argc, char **argv)
     o.app.kiosk.language = cfg.language;
     o.app.kiosk.text = kiosk_pack_text;
     o.app.kiosk.text_ctx = pack;
+    o.app.kiosk.pack = kiosk_pack_content(pack);
+    o.app.kiosk.qr_base_url = cfg.qr_base_url;
+    o.app.kiosk.mm_per_unit = (float)config_mm_per_unit(&cfg);
     o.app.stations = kiosk_pack_stations(pack, &o.app.station_count);
 
     printf("minifab bench ui: %s, load average ", MINIFAB_VERSION);

@@ -642,6 +642,18 @@ static void sync_video(app_t *a)
         a->video_playing = want->want_play;
 }
 
+/* True when the screen last drawn has a video widget. A page may keep its
+ * clip open while it shows the poster in its place (the trade page before
+ * "play"): the clip's first frame then waits, and must not make the loop
+ * draw (it would draw as fast as it can, ~700 frames a second). */
+static bool shows_video(const app_t *a)
+{
+    for (size_t i = 0; i < a->view->count; i++)
+        if (a->view->widgets[i].kind == VIEW_VIDEO)
+            return true;
+    return false;
+}
+
 int app_wait_ms(app_t *a)
 {
     int64_t now = app_now(a);
@@ -668,7 +680,8 @@ int app_wait_ms(app_t *a)
         wait = 500; /* a device's state change is logged within half a second */
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
-    int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
+    int frame =
+        a->player && a->video_open && shows_video(a) ? player_next_frame_in_ms(a->player) : -1;
     if (frame >= 0 && wait > frame)
         wait = frame < 1 ? 1 : frame;
     return (int)wait;
@@ -714,7 +727,7 @@ void app_pump(app_t *a, int wait_ms)
         app_draw(a);
         app_present(a);
         drawn = true;
-    } else if (a->video_open && player_frame_due(a->player)) {
+    } else if (a->video_open && shows_video(a) && player_frame_due(a->player)) {
         whole = !app_draw_video(a);
         if (whole)
             app_draw(a);
