@@ -10,6 +10,9 @@
 #include "commands.h"
 #include "config.h"
 #include "devices.h"
+#include "staff_edge.h"
+#include "staff_pack.h"
+#include "staff_stats.h"
 #include "kiosk_pack.h"
 #include "mf_error.h"
 #include "mf_log.h"
@@ -278,6 +281,7 @@ static int kiosk_main(int argc, char **argv, bool play)
     simproc_t *sim = NULL;
     kiosk_pack_t *content = NULL;
     devices_t *devices = NULL;
+    staff_edge_t *staff = NULL;
     stats_store_t *stats = NULL;
     run_sink_t sink_ctx = {0};
 
@@ -451,6 +455,26 @@ static int kiosk_main(int argc, char **argv, bool play)
         mf_log_info("play", "%s (captions: %s)", media, captions[0] ? captions : "none");
     }
     app.devices = devices;
+    /* The staff console: PINs and lockout in the data directory; the stop
+     * and group, figures, exports and audit lines in the statistics store
+     * (only logged when there is none). */
+    staff_edge_opts_t so = {.devices = devices, .data_dir = cfg.data_dir};
+    so.hooks.audit = staff_edge_audit_log;
+    so.hooks.reload = staff_pack_reload;
+    so.hooks.reload_ctx = content;
+    if (stats) { /* the stop and group, figures, exports and audit: the store's */
+        so.hooks.context_get = staff_stats_context_get;
+        so.hooks.context_set = staff_stats_context_set;
+        so.hooks.figures = staff_stats_figures;
+        so.hooks.export_file = staff_stats_export;
+        so.hooks.audit = staff_stats_audit;
+        so.hooks.store_status = staff_stats_store_status;
+        so.hooks.ctx = stats;
+    }
+    staff = staff_edge_create(&so);
+    if (!staff)
+        mf_log_warn("run", "the staff console cannot start (data directory %s)", cfg.data_dir);
+    app.staff = staff;
     app.line_poll_ms = cfg.line_poll_ms;
     app.width = size_w ? size_w : cfg.window_w;
     app.height = size_h ? size_h : cfg.window_h;
@@ -475,6 +499,7 @@ static int kiosk_main(int argc, char **argv, bool play)
                         "or start a virtual display: xvfb-run -a minifab run\n");
 
 done:
+    staff_edge_destroy(staff);
     devices_destroy(devices);
     if (stats) {
         stats_status_t st;

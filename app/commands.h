@@ -40,6 +40,8 @@ int bench_drivers_engrave(int argc, char **argv);
 /* minifab diag: the technician's view of the devices. app/cmd_diag.c */
 int cmd_diag(int argc, char **argv);
 
+/* minifab staff: the staff console's PINs. app/cmd_staff.c */
+int cmd_staff(int argc, char **argv);
 /* minifab stats: the visitor statistics (summary, export, merge). app/cmd_stats.c */
 int cmd_stats(int argc, char **argv);
 

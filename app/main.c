@@ -22,6 +22,7 @@ static const mf_command_t commands[] = {
     {"diag", "the technician's view of the devices (ports, line, io, engrave, scan)", cmd_diag},
     {"bench", "benchmarks for docs/BENCHMARKS.md (line, engrave, video, ui)", cmd_bench},
     {"stats", "visitor statistics: summary, export (csv, xlsx, json, pdf), merge", cmd_stats},
+    {"staff", "the staff console's PINs (set-pin --role operator|organiser, status)", cmd_staff},
 };
 
 static void print_usage(FILE *out)

@@ -25,6 +25,7 @@ typedef enum {
     MF_EV_QUIT,         /* window closed or SIGTERM: leave the loop */
     MF_EV_LINE,         /* the line's state as the PLC driver last saw it */
     MF_EV_VIDEO,        /* the video player's state (position, caption showing...) */
+    MF_EV_STAFF,        /* news for the staff console: a reply, the line's detail, devices */
     MF_EV_TICKET,       /* a ticket was scanned: its anonymous code in `text` */
 } mf_event_type_t;
 
@@ -88,6 +89,8 @@ typedef struct {
     char text[64];           /* key name for KEY, UTF-8 for TEXT */
     mf_line_status_t line;   /* LINE */
     mf_video_status_t video; /* VIDEO */
+    /* STAFF: staff_console.h; valid during kiosk_update() only */
+    const struct staff_news *staff;
 } mf_event_t;
 
 #endif

@@ -6,6 +6,7 @@
  * actions live in app/core/screens/<id>.c. See kiosk.h for the contract.
  */
 #include "kiosk_priv.h"
+#include "staff_console.h"
 
 #include <assert.h>
 #include <math.h>
@@ -196,6 +197,11 @@ kiosk_t *kiosk_create(const kiosk_options_t *opt, float w_units, float h_units, 
         k->opt.mm_per_unit = KIOSK_DEFAULT_MM_PER_UNIT;
     if (k->opt.idle_timeout_ms <= 0)
         k->opt.idle_timeout_ms = 90000;
+    k->staff = staff_console_create();
+    if (!k->staff) {
+        free(k);
+        return NULL;
+    }
     k->w = w_units;
     k->h = h_units;
     k->last_input = now;
@@ -210,6 +216,7 @@ void kiosk_destroy(kiosk_t *k)
     if (k) {
         kiosk_journey_wipe(k);
         free(k->problem);
+        staff_console_destroy(k->staff);
     }
     free(k);
 }
@@ -263,6 +270,20 @@ void kiosk_set_problem(kiosk_t *k, const char *text, int64_t now)
 
 /* ---- navigation -------------------------------------------------------- */
 
+/* The stack becomes DEPTH deep with S about ARG on top, entered with a
+ * slide from the right (the screen left was told so by the caller). */
+static void put_top(kiosk_t *k, int depth, kiosk_screen_t s, const char *arg, int64_t now)
+{
+    k->depth = depth;
+    kiosk_frame_t *f = &k->stack[depth - 1];
+    f->screen = s;
+    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
+    enter_top(k, false, now);
+    k->transition_start = now;
+    k->transition_dir = 1;
+    k->generation++;
+}
+
 void kiosk_push(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     if (kiosk_screen(k) == KIOSK_SCREEN_ATTRACT && s != KIOSK_SCREEN_PROBLEM)
@@ -270,15 +291,7 @@ void kiosk_push(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
     /* "still there?" covers a screen the visitor stopped looking at with
      * their last touch */
     leave_top(k, true, s == KIOSK_SCREEN_STILL_THERE ? k->last_input : now);
-    if (k->depth < KIOSK_STACK_MAX)
-        k->depth++;
-    kiosk_frame_t *f = &k->stack[k->depth - 1];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, k->depth < KIOSK_STACK_MAX ? k->depth + 1 : k->depth, s, arg, now);
 }
 
 void kiosk_pop(kiosk_t *k, int64_t now)
@@ -296,13 +309,7 @@ void kiosk_pop(kiosk_t *k, int64_t now)
 void kiosk_replace(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     leave_top(k, false, now);
-    kiosk_frame_t *f = &k->stack[k->depth - 1];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, k->depth, s, arg, now);
 }
 
 void kiosk_finish_visit(kiosk_t *k, int64_t now)
@@ -341,14 +348,7 @@ void kiosk_visit_qr_url(const kiosk_t *k, char *buf, size_t size)
 void kiosk_reset_to(kiosk_t *k, kiosk_screen_t s, const char *arg, int64_t now)
 {
     leave_top(k, false, now);
-    k->depth = 1;
-    kiosk_frame_t *f = &k->stack[0];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, 1, s, arg, now);
 }
 
 void kiosk_replace_above(kiosk_t *k, kiosk_screen_t below, kiosk_screen_t s, const char *arg,
@@ -362,14 +362,7 @@ void kiosk_replace_above(kiosk_t *k, kiosk_screen_t below, kiosk_screen_t s, con
             break;
         }
     }
-    k->depth = keep + 1;
-    kiosk_frame_t *f = &k->stack[k->depth - 1];
-    f->screen = s;
-    snprintf(f->arg, sizeof f->arg, "%s", arg ? arg : "");
-    enter_top(k, false, now);
-    k->transition_start = now;
-    k->transition_dir = 1;
-    k->generation++;
+    put_top(k, keep + 1, s, arg, now);
 }
 
 /* ---- the video (shared by every screen that shows one) ----------------- */
@@ -571,6 +564,15 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
 {
     uint64_t before = k->generation;
     kiosk_screen_t screen_before = kiosk_screen(k);
+    /* The staff console's entry gesture, on visitor screens: a release that
+     * ends a corner hold is not a tap. */
+    int staff_gesture = staff_console_pointer(k, ev, now);
+    if (staff_gesture != STAFF_GESTURE_IDLE && ev->type == MF_EV_POINTER_UP) {
+        k->last_input = now;
+        k->ptr.down = false;
+        k->generation++;
+        return true;
+    }
     switch (ev->type) {
     case MF_EV_POINTER_DOWN:
         k->last_input = now;
@@ -634,6 +636,12 @@ bool kiosk_update(kiosk_t *k, const mf_event_t *ev, int64_t now)
             k->generation++;
         kiosk_journey_video_status(k, &ev->video);
         k->video_status = ev->video;
+        if (tell_screen(k, ev, now))
+            k->generation++;
+        break;
+    case MF_EV_STAFF:
+        if (staff_console_hear(k, ev, now))
+            k->generation++;
         if (tell_screen(k, ev, now))
             k->generation++;
         break;

@@ -22,6 +22,11 @@ typedef enum {
     KIOSK_SCREEN_SETTINGS,    /* language, contrast, text size */
     KIOSK_SCREEN_PROBLEM,     /* staff-facing: the content pack cannot be used */
     KIOSK_SCREEN_PLAYER,      /* a job video, full window, with its controls */
+    KIOSK_SCREEN_STAFF_PIN,     /* staff: the PIN pad (after the corner gesture) */
+    KIOSK_SCREEN_STAFF_LINE,    /* staff: the line, its commands and alarms */
+    KIOSK_SCREEN_STAFF_DEVICES, /* staff: every device, reconnect */
+    KIOSK_SCREEN_STAFF_GROUP,   /* staff: the current stop and group */
+    KIOSK_SCREEN_STAFF_STATS,   /* organiser: figures, exports, content reload */
     KIOSK_SCREEN_LANGUAGE,    /* opening the visit: French or English */
     KIOSK_SCREEN_PROFILE,     /* opening: "who are you?" (optional) */
     KIOSK_SCREEN_PERCEPTION,  /* opening: the image of industry, before */

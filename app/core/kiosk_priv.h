@@ -112,6 +112,7 @@ struct kiosk {
     uint64_t visits;            /* visits started since the kiosk started */
     kiosk_visit_t visit;        /* the visitor now */
     view_t scratch;             /* the view used for hit-testing inside update */
+    struct staff_console *staff; /* the staff console (staff_console.h) */
     const content_pack_t *pack; /* what the journey's screens read (not owned) */
     kiosk_journey_t journey;    /* the visitor's quiz and video (screens/journey.c) */
     kiosk_hook_fn after_visit;  /* kiosk_after_visit: once, when the visit ends */

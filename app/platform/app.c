@@ -17,6 +17,7 @@
 #include "app_loop.h"
 #include "devices.h"
 #include "drv_queue.h"
+#include "staff_edge.h"
 #include "line_drv.h"
 #include "scanner_drv.h"
 #include "player.h"
@@ -80,6 +81,7 @@ struct app {
     int out_w, out_h;
     devices_t *devices; /* the kiosk's devices (owned by the caller), or NULL */
     line_drv_t *line;   /* devices_line(devices) */
+    staff_edge_t *staff; /* the staff console's requests and news, or NULL */
     int line_poll_ms;
     uint32_t line_serial;  /* serial of the last snapshot handed to the kiosk */
     line_snapshot_t *snap; /* scratch copy of the driver's snapshot */
@@ -678,6 +680,9 @@ int app_wait_ms(app_t *a)
     }
     if (a->devices && wait > 500)
         wait = 500; /* a device's state change is logged within half a second */
+    if (a->staff && wait > 100 &&
+        strncmp(kiosk_screen_id(kiosk_screen(a->kiosk)), "staff-", 6) == 0)
+        wait = 100; /* replies from the worker, the line's detail */
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
     int frame =
@@ -717,6 +722,8 @@ void app_pump(app_t *a, int wait_ms)
         do_reload(a);
     }
     devices_tick(a->devices, app_now(a));
+    if (a->staff && staff_edge_pump(a->staff, a->kiosk, app_now(a)))
+        a->need_redraw = true;
     feed_line(a);
     feed_tickets(a);
     mf_event_t tick = {.type = MF_EV_TICK};
@@ -993,6 +1000,7 @@ app_t *app_create(const app_options_t *opt)
     if (devices_scanner(a->devices))
         devices_claim_events(a->devices, DEVICE_SCANNER); /* feed_tickets reads them */
     a->line = devices_line(opt->devices);
+    a->staff = opt->staff;
     a->reload = opt->reload;
     a->reload_ctx = opt->reload_ctx;
     a->video_volume_max = opt->video_volume_max;

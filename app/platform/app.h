@@ -34,6 +34,7 @@ typedef struct {
     const kiosk_station_t *stations;
     int station_count;
     struct devices *devices; /* the device drivers (caller owns them), or NULL */
+    struct staff_edge *staff; /* the staff console's edge (caller owns it), or NULL */
     int line_poll_ms;        /* how often the loop reads the line's snapshot */
     const char *problem;     /* start on the problem screen with this text, or NULL */
     int video_volume_max;    /* cap on the job videos' volume, percent (0 = mute) */
