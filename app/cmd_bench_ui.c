@@ -355,6 +355,28 @@ static void *watch_plc(void *arg)
     return NULL;
 }
 
+static bool tap_id(app_t *a, const char *id)
+{
+    const view_widget_t *w = view_find_id(app_view(a), id);
+    if (!w)
+        return false;
+    tap_at(a, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+    app_advance_clock(a, KIOSK_TRANSITION_MS + 1);
+    app_pump(a, 0);
+    return true;
+}
+
+/* From attract to the line map: the visit's opening (language, then the
+ * questions a visitor may skip), as scripts/bench-ui/home.txt does. */
+static void to_home(app_t *a)
+{
+    tap_id(a, "start");
+    tap_id(a, "language-0");
+    for (int i = 0; i < 4 && strcmp(app_view(a)->screen, "home") != 0; i++)
+        if (!tap_id(a, "skip"))
+            break;
+}
+
 /* Runs the loop as the kiosk does for MS milliseconds of real time. */
 static void pump_for(app_t *a, int ms)
 {
@@ -398,9 +420,7 @@ static int bench_plc(bench_ui_opts_t *o, int n)
     if (!a)
         goto out;
     app_set_frame_probe(a, on_plc_frame, &fr);
-    const view_widget_t *start = view_find_id(app_view(a), "start");
-    if (start) /* attract -> line map */
-        tap_at(a, start->rect.x + start->rect.w / 2, start->rect.y + start->rect.h / 2);
+    to_home(a);
     pump_for(a, 1500);
     uint8_t one = 1;
     srand(o->seed);
