@@ -21,7 +21,12 @@
 #include "app_loop.h"
 #include "commands.h"
 #include "config.h"
+#include "devices.h"
 #include "kiosk_pack.h"
+#include "line_drv.h"
+#include "line_regmap.h"
+#include "mb_link.h"
+#include "sim_child.h"
 #include "mf_error.h"
 #include "mf_log.h"
 #include "render.h"
@@ -29,6 +34,7 @@
 #include "script_run.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +291,206 @@ static void run_random(app_t *a, long n, unsigned seed)
     }
 }
 
+/* Frames counted by the PLC run: the end of the last one presented. */
+typedef struct {
+    uint64_t frames;
+    int64_t last_end_ns;
+} bench_plc_frames_t;
+
+static void on_plc_frame(void *ctx, const app_frame_info_t *fi)
+{
+    bench_plc_frames_t *f = ctx;
+    f->frames++;
+    f->last_end_ns = fi->end_ns;
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static const char *line_status(app_t *a)
+{
+    const view_widget_t *w = view_find_id(app_view(a), "line-status");
+    return w ? w->label : "";
+}
+
+/* Reads DI_RUNNING every millisecond over its own link until the PLC
+ * shows the stop: when the PLC changed, to a millisecond. */
+typedef struct {
+    mb_link_t *link;
+    line_drv_t *line;
+    int64_t changed_ns;  /* 0: not seen within 2 s */
+    int64_t snapshot_ns; /* the kiosk's driver published it (0: not seen) */
+} bench_watch_t;
+
+static void *watch_plc(void *arg)
+{
+    bench_watch_t *w = arg;
+    int64_t t0 = mono_ns();
+    while (mono_ns() - t0 < 2000000000LL) {
+        uint8_t bit = 1;
+        if (w->link->ops->read_bits(w->link->ctx, MB_DISCRETE_INPUTS, MF_PLC_DI_RUNNING, 1, &bit) ==
+                0 &&
+            bit == 0) {
+            w->changed_ns = mono_ns();
+            break;
+        }
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    line_snapshot_t *snap = malloc(sizeof *snap);
+    while (snap && w->changed_ns && mono_ns() - t0 < 2000000000LL) {
+        line_drv_snapshot(w->line, snap);
+        if (!snap->running) {
+            w->snapshot_ns = mono_ns();
+            break;
+        }
+        struct timespec ms = {0, 250000};
+        nanosleep(&ms, NULL);
+    }
+    free(snap);
+    return NULL;
+}
+
+static bool tap_id(app_t *a, const char *id)
+{
+    const view_widget_t *w = view_find_id(app_view(a), id);
+    if (!w)
+        return false;
+    tap_at(a, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+    app_advance_clock(a, KIOSK_TRANSITION_MS + 1);
+    app_pump(a, 0);
+    return true;
+}
+
+/* From attract to the line map: the visit's opening (language, then the
+ * questions a visitor may skip), as scripts/bench-ui/home.txt does. */
+static void to_home(app_t *a)
+{
+    tap_id(a, "start");
+    tap_id(a, "language-0");
+    for (int i = 0; i < 4 && strcmp(app_view(a)->screen, "home") != 0; i++)
+        if (!tap_id(a, "skip"))
+            break;
+}
+
+/* Runs the loop as the kiosk does for MS milliseconds of real time. */
+static void pump_for(app_t *a, int ms)
+{
+    for (int64_t end = mono_ns() + (int64_t)ms * 1000000LL; mono_ns() < end;)
+        app_pump(a, app_wait_ms(a));
+}
+
+/* N changes on the simulated PLC (start, stop, ...), each written by a
+ * Modbus client of its own like a second console would; timed from the
+ * PLC's change (seen by reading it every millisecond on that client) to the
+ * present of the first frame whose line map shows it. */
+static int bench_plc(bench_ui_opts_t *o, int n)
+{
+    sim_child_t sim = {.pid = -1, .out_fd = -1};
+    int rc = sim_child_start(&sim, NULL, 0, "none", "none", "none", "none", NULL, 5000);
+    if (rc) {
+        fprintf(stderr, "minifab bench ui: cannot start minifab-sim: %s\n", mf_strerror(rc));
+        return 1;
+    }
+    char uri[64];
+    snprintf(uri, sizeof uri, "tcp://127.0.0.1:%d", sim.plc_port);
+    line_drv_opts_t lo;
+    line_drv_opts_default(&lo);
+    devices_config_t dc = {.line_poll_ms = lo.poll_ms};
+    dc.address[DEVICE_LINE] = uri;
+    char why[256];
+    devices_t *dev = devices_create(&dc, why, sizeof why); /* as minifab run does */
+    line_drv_t *line = dev ? devices_line(dev) : NULL;
+    mb_link_t op = {0};
+    app_t *a = NULL;
+    bench_series_t lat = {0}, plc = {0}, drv = {0}, ui = {0};
+    bench_plc_frames_t fr = {0};
+    int status = 1, missed = 0;
+    if (!line || mb_link_tcp_init(&op, "127.0.0.1", sim.plc_port, MF_PLC_UNIT_ID, 500) != 0 ||
+        op.ops->connect(op.ctx) != 0)
+        goto out;
+    app_options_t ao = o->app;
+    ao.devices = dev;
+    ao.line_poll_ms = lo.poll_ms;
+    a = app_create(&ao);
+    if (!a)
+        goto out;
+    app_set_frame_probe(a, on_plc_frame, &fr);
+    to_home(a);
+    pump_for(a, 1500);
+    uint8_t one = 1;
+    srand(o->seed);
+    for (int i = 0; i < n; i++) {
+        /* to Execute: RESET (2 s of line time), START (1 s), until the
+         * map says the line runs */
+        char stopped[VIEW_LABEL_MAX];
+        snprintf(stopped, sizeof stopped, "%s", line_status(a));
+        if (op.ops->write_bits(op.ctx, MF_PLC_CO_CMD_RESET, 1, &one) != 0)
+            goto out;
+        pump_for(a, 2500);
+        if (op.ops->write_bits(op.ctx, MF_PLC_CO_CMD_START, 1, &one) != 0)
+            goto out;
+        for (int64_t end = mono_ns() + 5000000000LL;
+             mono_ns() < end && strcmp(line_status(a), stopped) == 0;)
+            app_pump(a, app_wait_ms(a));
+        pump_for(a, 300 + rand() % lo.poll_ms); /* at any moment of the poll period */
+        /* the change timed: STOP leaves Execute within one scan (10 ms) */
+        char before[VIEW_LABEL_MAX];
+        snprintf(before, sizeof before, "%s", line_status(a));
+        if (op.ops->write_bits(op.ctx, MF_PLC_CO_CMD_STOP, 1, &one) != 0)
+            goto out;
+        int64_t t0 = mono_ns();
+        bench_watch_t watch = {.link = &op, .line = line};
+        pthread_t th;
+        if (pthread_create(&th, NULL, watch_plc, &watch) != 0)
+            goto out;
+        bool seen = false;
+        while (!seen && mono_ns() - t0 < 2000000000LL) {
+            uint64_t f0 = fr.frames;
+            app_pump(a, app_wait_ms(a));
+            seen = fr.frames != f0 && strcmp(line_status(a), before) != 0;
+        }
+        pthread_join(th, NULL);
+        if (seen && watch.changed_ns) {
+            series_add(&lat, (double)(fr.last_end_ns - watch.changed_ns) / 1e6);
+            series_add(&plc, (double)(watch.changed_ns - t0) / 1e6);
+            if (watch.snapshot_ns) {
+                series_add(&drv, (double)(watch.snapshot_ns - watch.changed_ns) / 1e6);
+                series_add(&ui, (double)(fr.last_end_ns - watch.snapshot_ns) / 1e6);
+            }
+        } else {
+            missed++;
+        }
+        pump_for(a, 1500); /* Stopping -> Stopped */
+    }
+    printf("PLC change to the line map: %d stops written over Modbus (coil STOP, a scan of "
+           "10 ms), PLC read every %d ms\n",
+           n, lo.poll_ms);
+    series_print("PLC changed to present", &lat, NULL);
+    series_print("  write to PLC changed", &plc, NULL);
+    series_print("  PLC to the snapshot", &drv, NULL);
+    series_print("  snapshot to present", &ui, NULL);
+    if (missed)
+        printf("  %d changes not shown within 2 s\n", missed);
+    status = 0;
+out:
+    if (status)
+        fprintf(stderr, "minifab bench ui: the PLC run failed\n");
+    app_destroy(a);
+    mb_link_deinit(&op);
+    devices_destroy(dev);
+    sim_child_stop(&sim, 0);
+    free(lat.v);
+    free(plc.v);
+    free(drv.v);
+    free(ui.v);
+    return status;
+}
+
 static int bench_one(const bench_ui_opts_t *o, const char *name, const script_t *s)
 {
     bench_frames_t f;
@@ -344,16 +550,23 @@ static void usage(FILE *out)
             "  --video FILE    start on the player screen with this clip (as 'minifab play')\n"
             "  --random N      after the script (or alone), N random taps; memory every N/10\n"
             "  --seed S        seed of the random taps (default 1)\n"
+            "  --plc N         N changes of the simulated PLC (start, stop): time from the\n"
+            "                  Modbus write to the frame whose line map shows it\n"
             "  --shots DIR     where the scripts' 'shot NAME' writes NAME.png\n");
 }
 
 int bench_ui(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"size", required_argument, NULL, 's'},  {"content", required_argument, NULL, 'c'},
-        {"video", required_argument, NULL, 'v'}, {"random", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 'e'},  {"shots", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"size", required_argument, NULL, 's'},
+        {"content", required_argument, NULL, 'c'},
+        {"video", required_argument, NULL, 'v'},
+        {"random", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 'e'},
+        {"shots", required_argument, NULL, 'o'},
+        {"plc", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     bench_ui_opts_t o;
     memset(&o, 0, sizeof o);
@@ -363,7 +576,7 @@ int bench_ui(int argc, char **argv)
     o.app.height = 1080;
     config_t cfg;
     config_init(&cfg);
-    int c;
+    int c, plc_changes = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -389,6 +602,9 @@ int bench_ui(int argc, char **argv)
         case 'o':
             o.shots = optarg;
             break;
+        case 'p':
+            plc_changes = (int)strtol(optarg, NULL, 10);
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -397,7 +613,7 @@ int bench_ui(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc && o.random_taps <= 0) {
+    if (optind >= argc && o.random_taps <= 0 && plc_changes <= 0) {
         usage(stderr);
         return 2;
     }
@@ -413,6 +629,9 @@ int bench_ui(int argc, char **argv)
     o.app.kiosk.language = cfg.language;
     o.app.kiosk.text = kiosk_pack_text;
     o.app.kiosk.text_ctx = pack;
+    o.app.kiosk.pack = kiosk_pack_content(pack);
+    o.app.kiosk.qr_base_url = cfg.qr_base_url;
+    o.app.kiosk.mm_per_unit = (float)config_mm_per_unit(&cfg);
     o.app.stations = kiosk_pack_stations(pack, &o.app.station_count);
 
     printf("minifab bench ui: %s, load average ", MINIFAB_VERSION);
@@ -425,7 +644,9 @@ int bench_ui(int argc, char **argv)
     }
     fputs(buf, stdout);
     int status = 0;
-    if (optind >= argc)
+    if (plc_changes > 0)
+        status = bench_plc(&o, plc_changes);
+    if (optind >= argc && o.random_taps > 0)
         status = bench_one(&o, "random", NULL);
     for (int i = optind; i < argc; i++) {
         char err[512];

@@ -16,6 +16,7 @@
 #include "script.h"
 #include "app_loop.h"
 #include "devices.h"
+#include "drv_queue.h"
 #include "staff_edge.h"
 #include "line_drv.h"
 #include "engrave_preview.h"
@@ -862,6 +863,18 @@ static void sync_video(app_t *a)
         a->video_playing = want->want_play;
 }
 
+/* True when the screen last drawn has a video widget. A page may keep its
+ * clip open while it shows the poster in its place (the trade page before
+ * "play"): the clip's first frame then waits, and must not make the loop
+ * draw (it would draw as fast as it can, ~700 frames a second). */
+static bool shows_video(const app_t *a)
+{
+    for (size_t i = 0; i < a->view->count; i++)
+        if (a->view->widgets[i].kind == VIEW_VIDEO)
+            return true;
+    return false;
+}
+
 int app_wait_ms(app_t *a)
 {
     int64_t now = app_now(a);
@@ -871,8 +884,19 @@ int app_wait_ms(app_t *a)
         wait = 1;
     if (wait > 60000)
         wait = 60000;
-    if (a->line && wait > a->line_poll_ms)
-        wait = a->line_poll_ms; /* the driver has no way to wake us: look */
+    if (a->line) {
+        /* The driver has no way to wake us: look just after its next read
+         * (it reads every line_poll_ms from its last one), so a change on
+         * the PLC is on screen one period plus a frame later, not two. */
+        long long due = a->snap->last_good_ms + a->line_poll_ms + 2 - drv_now_ms();
+        int look = a->line_poll_ms;
+        if (due > 0 && due <= a->line_poll_ms + 2)
+            look = (int)due;
+        else if (due <= 0 && due > -a->line_poll_ms / 2)
+            look = 3; /* the read is late (a busy machine): look again soon */
+        if (wait > look)
+            wait = look;
+    }
     if (a->devices && wait > 500)
         wait = 500; /* a device's state change is logged within half a second */
     if (a->staff && wait > 100 &&
@@ -880,7 +904,8 @@ int app_wait_ms(app_t *a)
         wait = 100; /* replies from the worker, the line's detail */
     if (a->reload && wait > 1000)
         wait = 1000; /* a SIGHUP is seen within a second */
-    int frame = a->player && a->video_open ? player_next_frame_in_ms(a->player) : -1;
+    int frame =
+        a->player && a->video_open && shows_video(a) ? player_next_frame_in_ms(a->player) : -1;
     if (frame >= 0 && wait > frame)
         wait = frame < 1 ? 1 : frame;
     return (int)wait;
@@ -931,7 +956,7 @@ void app_pump(app_t *a, int wait_ms)
         app_draw(a);
         app_present(a);
         drawn = true;
-    } else if (a->video_open && player_frame_due(a->player)) {
+    } else if (a->video_open && shows_video(a) && player_frame_due(a->player)) {
         whole = !app_draw_video(a);
         if (whole)
             app_draw(a);
@@ -1013,7 +1038,10 @@ int app_gl_probe_main(void)
     SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_ACCELERATED) : NULL;
     SDL_RendererInfo info;
     int status = 1;
-    if (r && SDL_GetRendererInfo(r, &info) == 0) {
+    if (w && !r) {
+        printf("none\n\n"); /* no accelerated renderer at all */
+        status = 0;
+    } else if (r && SDL_GetRendererInfo(r, &info) == 0) {
         printf("%s\n%s\n", info.name,
                strncmp(info.name, "opengl", 6) == 0 ? gl_renderer_name() : "");
         status = 0;

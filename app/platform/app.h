@@ -55,8 +55,9 @@ typedef struct {
 
 /* argv[1] of `minifab --gl-probe`, the hidden child that app_run() starts
  * to learn whether OpenGL here is emulated on the CPU, and its main:
- * prints the name of the renderer SDL would choose and, for OpenGL, of its
- * GL_RENDERER, one a line; exit status 0 when it could tell. */
+ * prints the name of the accelerated renderer SDL would choose ("none" if
+ * none) and, for OpenGL, its GL_RENDERER, one a line; exit status 0 when it
+ * could tell. */
 #define APP_GL_PROBE_ARG "--gl-probe"
 int app_gl_probe_main(void);
 
