@@ -152,10 +152,15 @@ static int colour_arg(const char *s, unsigned *out)
 
 static const char *result_text(int r)
 {
-    static const char *names[] = {
-        "pending",    "ok",        "bad command",           "bad argument",
-        "queue full", "bad state", "no such order waiting", "emergency stop open",
-        "in production, cannot be cancelled"};
+    static const char *names[] = {"pending",
+                                  "ok",
+                                  "bad command",
+                                  "bad argument",
+                                  "queue full",
+                                  "bad state",
+                                  "no such order waiting",
+                                  "emergency stop open",
+                                  "in production, cannot be cancelled"};
     return r >= 0 && r <= MF_PLC_RES_MAX ? names[r] : "?";
 }
 
@@ -385,8 +390,7 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
                 args[1] = (uint16_t)(v & 0xFFFF);
                 plc_cmd(w, o, MF_PLC_CMD_CANCEL, args, now);
             }
-        }
-        else if (strcmp(a1, "map-version") == 0 && a2) {
+        } else if (strcmp(a1, "map-version") == 0 && a2) {
             if (!parse_uint(a2, 0, 65535, &u))
                 err = "map-version 0..65535 expected";
             else

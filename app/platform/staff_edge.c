@@ -34,6 +34,7 @@ typedef struct {
     uint32_t tag;     /* the console's */
     staff_cmd_t cmd;
     staff_role_t role;
+    char detail[48]; /* the audit's detail: "order 12", "alarm 2 station 3" */
 } edge_pending_t;
 
 struct staff_edge {
@@ -417,7 +418,8 @@ static const char *cmd_action(staff_cmd_t cmd)
                                                        "line_mode_auto",
                                                        "line_mode_manual",
                                                        "line_mode_maintenance",
-                                                       "line_refill"};
+                                                       "line_refill",
+                                                       "line_cancel"};
     return cmd >= 0 && cmd < STAFF_CMD_COUNT ? names[cmd] : "line_?";
 }
 
@@ -438,7 +440,14 @@ static void send_command(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, 
             rc = line_drv_reset(line, &tag);
             break;
         case STAFF_CMD_ACK:
-            rc = line_drv_ack(line, &tag);
+            if (q->alarm_code > 0)
+                rc = line_drv_ack_alarm(line, (uint16_t)q->alarm_code, (uint16_t)q->alarm_station,
+                                        (uint16_t)q->alarm_param, &tag);
+            else
+                rc = line_drv_ack(line, &tag);
+            break;
+        case STAFF_CMD_CANCEL:
+            rc = line_drv_cancel_order(line, q->order, &tag);
             break;
         case STAFF_CMD_MODE_AUTO:
             rc = line_drv_set_mode(line, MF_MODE_AUTO, &tag);
@@ -461,14 +470,22 @@ static void send_command(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, 
     for (int i = 0; i < EDGE_PENDING && rc == MF_OK && !slot; i++)
         if (e->pending[i].drv_tag == 0)
             slot = &e->pending[i];
+    char detail[48] = "";
+    if (q->cmd == STAFF_CMD_CANCEL)
+        snprintf(detail, sizeof detail, "order %u", (unsigned)q->order);
+    else if (q->cmd == STAFF_CMD_ACK && q->alarm_code > 0)
+        snprintf(detail, sizeof detail, "alarm %d station %d", q->alarm_code, q->alarm_station);
+    else if (q->cmd == STAFF_CMD_ACK)
+        snprintf(detail, sizeof detail, "all");
     if (rc == MF_OK && slot) {
-        *slot = (edge_pending_t){tag, q->tag, q->cmd, q->role};
+        *slot = (edge_pending_t){tag, q->tag, q->cmd, q->role, ""};
+        snprintf(slot->detail, sizeof slot->detail, "%s", detail);
         return;
     }
     staff_reply_t r = {.kind = STAFF_REQ_COMMAND, .tag = q->tag, .rc = rc == MF_OK ? MF_EFULL : rc};
     r.cmd = q->cmd;
     r.outcome = STAFF_OUTCOME_NOT_SENT;
-    audit(e, q->role, cmd_action(q->cmd), "", "not sent");
+    audit(e, q->role, cmd_action(q->cmd), detail, "not sent");
     reply(e, k, &r, now);
 }
 
@@ -490,7 +507,7 @@ static bool line_result(staff_edge_t *e, kiosk_t *k, const line_event_t *ev, int
         char res[160];
         snprintf(res, sizeof res, "%s%s%.96s", staff_outcome_name(r.outcome),
                  ev->text[0] ? ": " : "", ev->text);
-        audit(e, p->role, cmd_action(p->cmd), "", res);
+        audit(e, p->role, cmd_action(p->cmd), p->detail, res);
         memset(p, 0, sizeof *p);
         reply(e, k, &r, now);
         return true;

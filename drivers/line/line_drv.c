@@ -70,7 +70,7 @@ struct line_drv {
     uint32_t finished_seen;
     int cancelled_base_set;
     uint16_t cancelled_seen;
-    atomic_int reconnect; /* line_drv_reconnect asked: close and open again now */
+    atomic_int reconnect;  /* line_drv_reconnect asked: close and open again now */
     mb_table_t fail_table; /* the request of read_map that failed */
     int fail_addr, fail_n;
     uint16_t ir[MF_PLC_IR_COUNT];

@@ -177,14 +177,14 @@ typedef enum {
 
 /* Mailbox results (MF_PLC_IR_MBOX_RESULT). */
 typedef enum {
-    MF_PLC_RES_PENDING = 0,     /* nothing done yet for ACK_SEQ */
-    MF_PLC_RES_OK = 1,          /* done; for SUBMIT_ORDER, ORDER_ID is valid */
-    MF_PLC_RES_BAD_COMMAND = 2, /* unknown command code */
-    MF_PLC_RES_BAD_ARG = 3,     /* argument out of range (colour, mode...) */
-    MF_PLC_RES_QUEUE_FULL = 4,  /* order queue full, try later */
-    MF_PLC_RES_BAD_STATE = 5,   /* not allowed in the current state/mode */
-    MF_PLC_RES_NO_ORDER = 6,    /* ENGRAVE_DONE / CANCEL: no such order (waiting there, queued) */
-    MF_PLC_RES_ESTOP = 7,       /* refused while the emergency stop is open */
+    MF_PLC_RES_PENDING = 0,       /* nothing done yet for ACK_SEQ */
+    MF_PLC_RES_OK = 1,            /* done; for SUBMIT_ORDER, ORDER_ID is valid */
+    MF_PLC_RES_BAD_COMMAND = 2,   /* unknown command code */
+    MF_PLC_RES_BAD_ARG = 3,       /* argument out of range (colour, mode...) */
+    MF_PLC_RES_QUEUE_FULL = 4,    /* order queue full, try later */
+    MF_PLC_RES_BAD_STATE = 5,     /* not allowed in the current state/mode */
+    MF_PLC_RES_NO_ORDER = 6,      /* ENGRAVE_DONE / CANCEL: no such order (waiting there, queued) */
+    MF_PLC_RES_ESTOP = 7,         /* refused while the emergency stop is open */
     MF_PLC_RES_IN_PRODUCTION = 8, /* CANCEL: the order is already on the line */
 } mf_plc_result_t;
 #define MF_PLC_RES_MAX 8

@@ -37,9 +37,9 @@ typedef struct {
     int stolen;                           /* the mailbox taken, -1 when none */
     int handled;
     uint32_t orders_seen[256];
-    uint32_t in_production;  /* CANCEL of this order: IN_PRODUCTION */
-    bool cancelled[256];     /* orders CANCEL removed */
-    uint16_t ack_args[3];    /* the last ACK's code, station, colour */
+    uint32_t in_production; /* CANCEL of this order: IN_PRODUCTION */
+    bool cancelled[256];    /* orders CANCEL removed */
+    uint16_t ack_args[3];   /* the last ACK's code, station, colour */
     int acks;
 } mini_plc_t;
 
@@ -831,9 +831,9 @@ static void test_cancel_ack_one_reconnect(void **state)
     line_drv_snapshot(d, &s);
     int before = s.reconnects;
     line_drv_reconnect(d);
-    assert_true(TU_WAIT((line_drv_snapshot(d, &s), s.reconnects == before + 1 &&
-                                                       s.conn == LINE_CONN_CONNECTED),
-                        1000));
+    assert_true(TU_WAIT(
+        (line_drv_snapshot(d, &s), s.reconnects == before + 1 && s.conn == LINE_CONN_CONNECTED),
+        1000));
     assert_int_equal(mb_fake_open_links(r->fake), 1);
     line_drv_destroy(d);
     plc_destroy(r);

@@ -715,8 +715,8 @@ static void test_cancel_order(void **state)
     /* The first order goes onto the line: in production, it stays. */
     start_line(f);
     run(f, 500);
-    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_STATION(MF_STATION_STORE) + MF_PLC_ST_ORDER]),
-                     id[1]);
+    assert_int_equal(
+        mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_STATION(MF_STATION_STORE) + MF_PLC_ST_ORDER]), id[1]);
     assert_int_equal(cmd(f, MF_PLC_CMD_CANCEL, 0, (uint16_t)id[1], 0, NULL),
                      MF_PLC_RES_IN_PRODUCTION);
     /* Aborted (a jam): a queued order can still be cancelled. */
