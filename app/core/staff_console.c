@@ -251,6 +251,8 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
                                                                             : "staff.dev.done")
                               : r->rc == MF_EUNSUPPORTED ? "staff.dev.reconnect_auto"
                               : r->rc == MF_ENOENT       ? "staff.dev.absent"
+                              : r->rc == MF_EBUSY        ? "staff.dev.busy"
+                              : r->rc == MF_ETIMEDOUT    ? "staff.dev.not_back"
                                                          : "staff.dev.failed";
             compose(c->dev_text, sizeof c->dev_text, kiosk_text(k, key), r->text);
         }

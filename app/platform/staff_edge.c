@@ -28,6 +28,7 @@
 #define EDGE_JOBS 16
 #define EDGE_PENDING 16
 #define EDGE_DEVICES_MS 500
+#define EDGE_RECONNECT_MS 6000 /* a reconnect not back by then is answered "failed" */
 
 typedef struct {
     uint32_t drv_tag; /* the line driver's tag, 0 = free */
@@ -57,8 +58,14 @@ struct staff_edge {
     bool snap_valid;
     staff_news_t news; /* scratch: large, kept off the stack */
     int64_t next_devices;
-    bool was_connected[STAFF_DEV_COUNT];
-    unsigned errors[STAFF_DEV_COUNT];
+    /* reconnects staff asked for, answered once the device is back */
+    struct {
+        bool active;
+        uint32_t tag;
+        staff_role_t role;
+        unsigned connects; /* the summary's connects when asked */
+        int64_t deadline;
+    } reconnect[STAFF_DEV_COUNT];
     char group_day[11]; /* local day the current group was set, "" = none */
     int64_t next_day_check;
     io_light_t light; /* what the stack light was last set to */
@@ -616,8 +623,6 @@ static bool feed_line(staff_edge_t *e, kiosk_t *k, int64_t now)
             changed = true;
             continue;
         }
-        if (ev.kind == LINE_EV_DISCONNECTED)
-            e->errors[STAFF_DEV_PLC]++;
         if (e->o.other_line_event)
             e->o.other_line_event(e->o.other_ctx, &ev);
     }
@@ -642,7 +647,6 @@ static bool feed_devices(staff_edge_t *e, kiosk_t *k, int64_t now)
     e->next_devices = now + EDGE_DEVICES_MS;
     memset(&e->news, 0, sizeof e->news);
     e->news.kind = STAFF_NEWS_DEVICES;
-    long long mono = drv_now_ms();
     for (int i = 0; i < STAFF_DEV_COUNT; i++) {
         staff_device_t *d = &e->news.devices[i];
         d->last_good_age_ms = -1;
@@ -654,14 +658,9 @@ static bool feed_devices(staff_edge_t *e, kiosk_t *k, int64_t now)
         snprintf(d->address, sizeof d->address, "%s", s.address);
         d->connected = s.connected;
         snprintf(d->last_error, sizeof d->last_error, "%s", s.last_error);
-        if (e->was_connected[i] && !s.connected && i != STAFF_DEV_PLC)
-            e->errors[i]++;
-        e->was_connected[i] = s.connected;
-        d->errors = e->errors[i];
-        if (i == STAFF_DEV_PLC && e->snap_valid && e->snap.last_good_ms > 0)
-            d->last_good_age_ms = mono - e->snap.last_good_ms;
-        else if (s.connected)
-            d->last_good_age_ms = 0; /* connected means talking now */
+        d->errors = s.errors;
+        if (s.last_good_ms > 0)
+            d->last_good_age_ms = now > s.last_good_ms ? now - s.last_good_ms : 0;
         if (i == STAFF_DEV_ENGRAVER && devices_engraver(e->o.devices)) {
             grbl_snapshot_t g;
             grbl_drv_snapshot(devices_engraver(e->o.devices), &g);
@@ -685,12 +684,50 @@ static void device_action(staff_edge_t *e, kiosk_t *k, const staff_request_t *q,
         r.rc = g ? grbl_drv_reset(g) : MF_ENOENT;
         audit(e, q->role, "unlock", "engraver", r.rc == MF_OK ? "ok" : mf_strerror(r.rc));
     } else {
-        /* every driver reconnects by itself (backoff capped at 2 s); a
-         * forced reconnect needs the devices module to offer one */
-        r.rc = MF_EUNSUPPORTED;
-        audit(e, q->role, "reconnect", dev, "automatic");
+        /* The driver closes and opens again on its own thread; the answer
+         * comes when the device is back (or not, after EDGE_RECONNECT_MS). */
+        int kind = q->device < STAFF_DEV_COUNT ? (int)q->device : -1;
+        r.rc = kind >= 0 && e->o.devices ? devices_reconnect(e->o.devices, (device_kind_t)kind)
+                                         : MF_ENOENT;
+        if (r.rc == MF_OK) {
+            device_summary_t s;
+            devices_summary(e->o.devices, (device_kind_t)kind, &s);
+            e->reconnect[kind].active = true;
+            e->reconnect[kind].tag = q->tag;
+            e->reconnect[kind].role = q->role;
+            e->reconnect[kind].connects = s.connects;
+            e->reconnect[kind].deadline = now + EDGE_RECONNECT_MS;
+            return;
+        }
+        audit(e, q->role, "reconnect", dev, mf_strerror(r.rc));
     }
     reply(e, k, &r, now);
+}
+
+/* Answers the reconnects asked for: done once the device is connected again
+ * (one more connection than when asked), else timed out with its reason. */
+static bool reconnect_answers(staff_edge_t *e, kiosk_t *k, int64_t now)
+{
+    static const char *const names[STAFF_DEV_COUNT] = {"line", "io", "engraver", "scanner"};
+    bool changed = false;
+    for (int i = 0; i < STAFF_DEV_COUNT; i++) {
+        if (!e->reconnect[i].active || !e->o.devices)
+            continue;
+        device_summary_t s;
+        devices_summary(e->o.devices, (device_kind_t)i, &s);
+        bool back = s.connected && s.connects > e->reconnect[i].connects;
+        if (!back && now < e->reconnect[i].deadline)
+            continue;
+        staff_reply_t r = {.kind = STAFF_REQ_RECONNECT, .tag = e->reconnect[i].tag};
+        r.rc = back ? MF_OK : MF_ETIMEDOUT;
+        if (!back)
+            snprintf(r.text, sizeof r.text, "%s",
+                     s.last_error[0] ? s.last_error : mf_strerror(MF_ETIMEDOUT));
+        audit(e, e->reconnect[i].role, "reconnect", names[i], back ? "ok" : r.text);
+        e->reconnect[i].active = false;
+        changed |= reply(e, k, &r, now);
+    }
+    return changed;
 }
 
 /* ---- the requests --------------------------------------------------------- */
@@ -826,6 +863,7 @@ bool staff_edge_pump(staff_edge_t *e, kiosk_t *k, int64_t now)
     }
     changed |= feed_line(e, k, now);
     changed |= feed_devices(e, k, now);
+    changed |= reconnect_answers(e, k, now);
     flush_audit(e);
     return changed;
 }

@@ -71,6 +71,8 @@ static const char *test_text(void *ctx, const char *lang, const char *key)
         return "{state} / {mode}";
     if (strcmp(key, "staff.line.offline") == 0)
         return "staff.line.offline {why}";
+    if (strcmp(key, "staff.dev.detail") == 0)
+        return "staff.dev.detail last={last} errors={errors}";
     return key;
 }
 
@@ -362,8 +364,18 @@ static void test_jam_ack_reset_start(void **state)
                !strstr(widget_label(r, "staff-dev-0"), "disconnected");
     }
     assert_true(back);
+    /* the drop is one error, counted by the devices module */
+    for (int t = 0; t < 1000 && !strstr(widget_label(r, "staff-dev-0"), "errors=1"); t += 100)
+        run(r, 100);
+    assert_non_null(strstr(widget_label(r, "staff-dev-0"), "errors=1"));
+    /* reconnect pressed on a connected PLC: closed, opened again, said so;
+     * asked for, so not an error */
     tap(r, "staff-reconnect-0");
-    assert_true(wait_text(r, "staff.dev.reconnect_auto", 2000));
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    assert_true(audit_has(&r->audit, "operator|reconnect|line|ok"));
+    run(r, 600);
+    assert_non_null(strstr(widget_label(r, "staff-dev-0"), "errors=1"));
+    assert_non_null(strstr(widget_label(r, "staff-dev-0"), "staff.dev.ago"));
 
     /* leaving: back to the visitor side, logged */
     tap(r, "staff-leave");
@@ -407,11 +419,57 @@ static void test_cancel_order(void **state)
     assert_true(audit_has(&r->audit, "operator|line_cancel|order 3|refused"));
 }
 
+/* Reconnect on every device kind: the I/O module dropped by the simulator
+ * (its port closed for 3 s): disconnected, reconnect pressed, connected again
+ * and said so; the engraver and the scanner reconnected on demand; the
+ * figures (last good message, errors) kept by the devices module. */
+static void test_reconnect_devices(void **state)
+{
+    rig_t *r = *state;
+    run(r, 500);
+    enter_console(r, "4821");
+    tap(r, "staff-tab-devices");
+    for (int i = 0; i < STAFF_DEV_COUNT; i++) {
+        char id[24];
+        snprintf(id, sizeof id, "staff-dev-%d", i);
+        for (int t = 0; t < 4000 && !strstr(widget_label(r, id), "staff.dev.connected"); t += 100)
+            run(r, 100);
+        if (!strstr(widget_label(r, id), "staff.dev.connected"))
+            fail_msg("%s: %s", id, widget_label(r, id));
+        assert_non_null(strstr(widget_label(r, id), "errors=0"));
+        assert_null(strstr(widget_label(r, id), "staff.dev.never"));
+    }
+    ctl(r, "drop io 3 mute");
+    bool down = false;
+    for (int t = 0; t < 4000 && !down; t += 100) {
+        run(r, 100);
+        down = strstr(widget_label(r, "staff-dev-1"), "staff.dev.disconnected") != NULL;
+    }
+    assert_true(down);
+    tap(r, "staff-reconnect-1");
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    run(r, 600); /* the devices' news come every 500 ms */
+    assert_non_null(strstr(widget_label(r, "staff-dev-1"), "staff.dev.connected"));
+    assert_true(audit_has(&r->audit, "operator|reconnect|io|ok"));
+    assert_non_null(strstr(widget_label(r, "staff-dev-1"), "errors=1"));
+
+    tap(r, "staff-reconnect-2");
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    assert_true(audit_has(&r->audit, "operator|reconnect|engraver|ok"));
+    tap(r, "staff-reconnect-3");
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    assert_true(audit_has(&r->audit, "operator|reconnect|scanner|ok"));
+    run(r, 600);
+    assert_non_null(strstr(widget_label(r, "staff-dev-2"), "errors=0"));
+    assert_non_null(strstr(widget_label(r, "staff-dev-3"), "errors=0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_jam_ack_reset_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconnect_devices, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
