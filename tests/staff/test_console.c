@@ -49,6 +49,7 @@ typedef struct {
     kiosk_t *k;
     staff_edge_t *edge;
     view_t view;
+    char last_lang[8]; /* the language of the last text looked up */
 } rig_t;
 
 static int64_t fake_wall(void *ctx)
@@ -58,8 +59,9 @@ static int64_t fake_wall(void *ctx)
 
 static const char *test_text(void *ctx, const char *lang, const char *key)
 {
-    (void)ctx;
-    (void)lang;
+    rig_t *r = ctx;
+    if (r)
+        snprintf(r->last_lang, sizeof r->last_lang, "%s", lang);
     if (strcmp(key, "staff.pin.locked") == 0)
         return "staff.pin.locked {time}";
     if (strcmp(key, "staff.pin.wrong") == 0)
@@ -220,7 +222,7 @@ static int setup(void **state)
         return -1;
     r->wall = 1780000000000LL;
     r->now = 1000;
-    kiosk_options_t ko = {.idle_timeout_ms = 90000, .text = test_text};
+    kiosk_options_t ko = {.idle_timeout_ms = 90000, .text = test_text, .text_ctx = r};
     r->k = kiosk_create(&ko, W, H, r->now);
     kiosk_set_sink(r->k, stats_store_sink(r->stats));
     edge_start(r);
@@ -471,11 +473,41 @@ static void test_group_export_audit(void **state)
     assert_int_equal(audit_rows(r, "action='login' AND role='organiser'"), 2);
 }
 
+/* The console's FR/EN toggle: the staff screens follow it (the texts are
+ * looked up in the language chosen), it stays across the tabs, and leaving
+ * the console gives the kiosk its default language back. */
+static void test_console_language(void **state)
+{
+    rig_t *r = *state;
+    staff_store_t *st = staff_store_create(r->dir);
+    assert_int_equal(staff_store_set_pin(st, STAFF_ROLE_OPERATOR, "2468"), MF_OK);
+    staff_store_destroy(st);
+    gesture(r);
+    type_pin(r, "2468");
+    assert_string_equal(view(r)->screen, "staff-line");
+    assert_string_equal(kiosk_language(r->k), "fr");
+    tap(r, "staff-lang");
+    assert_string_equal(kiosk_language(r->k), "en");
+    view(r);
+    assert_string_equal(r->last_lang, "en"); /* the screen is laid out in English */
+    tap(r, "staff-tab-devices");
+    assert_string_equal(view(r)->screen, "staff-devices");
+    assert_string_equal(kiosk_language(r->k), "en");
+    tap(r, "staff-lang");
+    assert_string_equal(kiosk_language(r->k), "fr");
+    tap(r, "staff-lang");
+    tap(r, "staff-leave");
+    run(r, 100);
+    assert_string_equal(view(r)->screen, "attract");
+    assert_string_equal(kiosk_language(r->k), "fr");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_no_pin_then_lockout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_export_audit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_console_language, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
