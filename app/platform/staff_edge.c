@@ -68,7 +68,8 @@ struct staff_edge {
     } reconnect[STAFF_DEV_COUNT];
     char group_day[11]; /* local day the current group was set, "" = none */
     int64_t next_day_check;
-    io_light_t light; /* what the stack light was last set to */
+    staff_role_t install_role; /* who asked for the stick's pack (its audit line) */
+    io_light_t light;          /* what the stack light was last set to */
     bool light_set;
     /* audit lines waiting for the UI thread (the store's calls are its) */
     struct {
@@ -298,6 +299,21 @@ static void job_export(staff_edge_t *e, const staff_request_t *q, staff_reply_t 
     audit(e, q->role, "export", detail, r->rc == MF_OK ? "ok" : mf_strerror(r->rc));
 }
 
+/* The stick's pack installed as the kiosk's (file work, off the UI thread);
+ * the UI thread then reloads it (applied_install). */
+static void job_install(staff_edge_t *e, staff_reply_t *r)
+{
+    staff_usb_drive_t d[STAFF_USB_MAX];
+    int n = staff_usb_find(e->o.usb_mounts, e->o.usb_sys, d, STAFF_USB_MAX);
+    r->usb_present = n > 0;
+    char dir[PATH_MAX];
+    if (n <= 0 || snprintf(dir, sizeof dir, "%s/minifab-content", d[0].mount) >= (int)sizeof dir) {
+        r->rc = MF_ENOENT;
+        return;
+    }
+    r->rc = e->o.hooks.install(e->o.hooks.reload_ctx, dir, r->text, sizeof r->text);
+}
+
 static void *worker(void *arg)
 {
     staff_edge_t *e = arg;
@@ -315,6 +331,8 @@ static void *worker(void *arg)
         staff_reply_t r = {.kind = q.kind, .tag = q.tag};
         if (q.kind == STAFF_REQ_EXPORT) {
             job_export(e, &q, &r);
+        } else if (q.kind == STAFF_REQ_RELOAD) {
+            job_install(e, &r);
         } else if (q.kind == STAFF_REQ_FIGURES) {
             const staff_hooks_t *h = &e->o.hooks;
             r.rc = h->figures ? h->figures(h->ctx, &r.figures) : MF_EUNSUPPORTED;
@@ -787,6 +805,11 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
         usb_scan(e, &r);
         break;
     case STAFF_REQ_RELOAD: {
+        if (q->from_usb && h->install) {
+            e->install_role = q->role;
+            queue_job(e, q, k, now); /* copied off the UI thread, then reloaded */
+            return;
+        }
         char dir[PATH_MAX] = "";
         if (q->from_usb) {
             staff_usb_drive_t d[STAFF_USB_MAX];
@@ -812,6 +835,24 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
         return;
     }
     reply(e, k, &r, now);
+}
+
+/* A pack installed from the stick by the worker: the kiosk loads it now
+ * (the console is open, so no visit is under way), audited either way. */
+static void applied_install(staff_edge_t *e, kiosk_t *k, staff_reply_t *r, int64_t now)
+{
+    const staff_hooks_t *h = &e->o.hooks;
+    if (r->rc == MF_OK && h->reload) {
+        char installed[STAFF_TEXT_MAX];
+        snprintf(installed, sizeof installed, "%s", r->text);
+        r->rc = h->reload(h->reload_ctx, k, NULL, now, r->text, sizeof r->text);
+        if (r->rc == MF_OK)
+            snprintf(r->text, sizeof r->text, "%s", installed);
+    }
+    audit(e, e->install_role, "reload", "usb",
+          r->rc == MF_OK ? "ok"
+          : r->text[0]   ? r->text
+                         : mf_strerror(r->rc));
 }
 
 /* A group ends at the end of the day it was set (the stop goes on). */
@@ -859,6 +900,8 @@ bool staff_edge_pump(staff_edge_t *e, kiosk_t *k, int64_t now)
         pthread_mutex_unlock(&e->mu);
         if (!got)
             break;
+        if (r.kind == STAFF_REQ_RELOAD)
+            applied_install(e, k, &r, now);
         changed |= reply(e, k, &r, now);
     }
     changed |= feed_line(e, k, now);

@@ -82,6 +82,7 @@ static void edge_start(rig_t *r)
     eo.hooks.store_status = staff_stats_store_status;
     eo.hooks.ctx = r->stats;
     eo.hooks.reload = staff_pack_reload;
+    eo.hooks.install = staff_pack_install_hook;
     eo.hooks.reload_ctx = r->pack;
     r->edge = staff_edge_create(&eo);
     assert_non_null(r->edge);
@@ -157,6 +158,17 @@ static void settle(rig_t *r)
     }
 }
 
+/* Runs until the organiser screen's outcome no longer says it is working
+ * (an export, a pack from the stick: done by the edge's worker). */
+static void wait_outcome(rig_t *r)
+{
+    for (int t = 0; t < 400 && strstr(label(r, "staff-export-outcome"), "working"); t++) {
+        struct timespec ts = {0, 25 * 1000000L};
+        nanosleep(&ts, NULL);
+        run(r, 20);
+    }
+}
+
 static void gesture(rig_t *r)
 {
     press(r, W - 2.0f, H - 2.0f, 3050);
@@ -217,7 +229,13 @@ static int setup(void **state)
     r->stats = stats_store_open(path, &so, &err);
     if (!r->stats)
         return -1;
-    r->pack = kiosk_pack_create(MINIFAB_SOURCE_DIR "/content");
+    /* the kiosk's content folder: its own (a tree of links to the project's
+     * pack), since a pack installed from the stick replaces it */
+    snprintf(cmd, sizeof cmd, "cp -rs '%s/content' '%s/kiosk-content'", MINIFAB_SOURCE_DIR, r->dir);
+    if (system(cmd) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/kiosk-content", r->dir);
+    r->pack = kiosk_pack_create(path);
     if (!r->pack || kiosk_pack_load(r->pack) != 0)
         return -1;
     r->wall = 1780000000000LL;
@@ -403,7 +421,7 @@ static void test_group_export_audit(void **state)
     run(r, 500);
     assert_string_equal(label(r, "staff-export-outcome"), "staff.usb.none");
 
-    char cmd[512];
+    char cmd[1024];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' && echo '/dev/sdb1 %s vfat rw 0 0' > '%s'", r->stick,
              r->stick, r->mounts);
     assert_int_equal(system(cmd), 0);
@@ -436,25 +454,38 @@ static void test_group_export_audit(void **state)
     assert_string_equal(label(r, "staff-export-outcome"), "Nouveau contenu en place.");
     kiosk_set_text(r->k, test_text, NULL); /* back to keys for what follows */
     tap(r, "staff-reload-usb");
+    wait_outcome(r);
     assert_string_equal(label(r, "staff-export-outcome"), "staff.reload.missing");
     snprintf(cmd, sizeof cmd,
              "cp -r '%s/tests/content/fixtures/broken/syntax' '%s/minifab-content'",
              MINIFAB_SOURCE_DIR, r->stick);
     assert_int_equal(system(cmd), 0);
     tap(r, "staff-reload-usb");
+    wait_outcome(r);
     assert_non_null(strstr(label(r, "staff-export-outcome"), "staff.reload.invalid "));
     assert_non_null(strstr(label(r, "staff-export-outcome"), ".yaml:"));
+    /* a valid pack on the stick (one text of its own): installed as the
+     * kiosk's, the old one kept as the fallback, and in use at once */
     snprintf(cmd, sizeof cmd,
-             "rm -rf '%s/minifab-content' && cp -r '%s/content' '%s/minifab-content'", r->stick,
-             MINIFAB_SOURCE_DIR, r->stick);
+             "rm -rf '%s/minifab-content' && cp -rL '%s/content' '%s/minifab-content' && "
+             "sed -i 's/^staff.reload.done: .*/staff.reload.done: {fr: \"Contenu de la clé en "
+             "place.\", en: \"Stick content in place.\"}/' '%s/minifab-content/strings.yaml'",
+             r->stick, MINIFAB_SOURCE_DIR, r->stick, r->stick);
     assert_int_equal(system(cmd), 0);
     tap(r, "staff-reload-usb");
-    assert_non_null(strstr(label(r, "staff-export-outcome"), "staff.reload.usb_valid"));
-
+    wait_outcome(r);
+    assert_non_null(strstr(label(r, "staff-export-outcome"), "Contenu de la clé en place."));
+    snprintf(cmd, sizeof cmd,
+             "grep -q 'Contenu de la clé' '%s/kiosk-content/strings.yaml' && "
+             "test -f '%s/kiosk-content.previous/pack.yaml' && ! ls -A '%s' | grep -q 'new-'",
+             r->dir, r->dir, r->dir);
+    assert_int_equal(system(cmd), 0);
+    kiosk_set_text(r->k, test_text, r);
     tap(r, "staff-leave");
     run(r, 200);
     assert_int_equal(audit_rows(r, "action='reload' AND detail='folder' AND result='ok'"), 1);
     assert_int_equal(audit_rows(r, "action='reload' AND detail='usb'"), 3);
+    assert_int_equal(audit_rows(r, "action='reload' AND detail='usb' AND result='ok'"), 1);
     /* the next day, the group has ended (the stop goes on), even after a restart */
     staff_edge_destroy(r->edge);
     edge_start(r);
