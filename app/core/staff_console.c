@@ -385,7 +385,7 @@ float staff_layout_bar(const kiosk_t *k, view_t *v, const char *tab)
     int n = 0;
     for (size_t i = 0; i < sizeof staff_tabs / sizeof staff_tabs[0]; i++)
         n += staff_role_can(role, staff_tabs[i].need);
-    float leave_w = 26.0f, lang_w = portrait ? 16.0f : 18.0f;
+    float leave_w = portrait ? 20.0f : 26.0f, lang_w = portrait ? 8.0f : 18.0f;
     float tw =
         portrait ? (v->w - 2 * m - leave_w - lang_w - 1.5f - (float)n * 1.5f) / (float)n : 30.0f;
     float x = m;
@@ -414,10 +414,10 @@ float staff_layout_bar(const kiosk_t *k, view_t *v, const char *tab)
     }
     /* the console's own language: the other one's name, as on the visitor
      * side; back to the kiosk's default when the console is left */
-    view_widget_t *lw =
-        kiosk_add_button(v, "staff-lang", kiosk_text(k, "staff.lang.other"),
-                         view_rect(v->w - m - leave_w - 1.5f - lang_w, m, lang_w, bh),
-                         VIEW_STYLE_SECONDARY, VIEW_ICON_NONE);
+    view_widget_t *lw = kiosk_add_button(
+        v, "staff-lang", kiosk_text(k, portrait ? "staff.lang.short" : "staff.lang.other"),
+        view_rect(v->w - m - leave_w - 1.5f - lang_w, m, lang_w, bh), VIEW_STYLE_SECONDARY,
+        VIEW_ICON_NONE);
     if (lw)
         lw->font = 3.2f;
     view_widget_t *w = kiosk_add_button(v, "staff-leave", kiosk_text(k, "staff.leave"),

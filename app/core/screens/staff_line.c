@@ -218,7 +218,7 @@ static void layout_alarms(const kiosk_t *k, view_t *v, view_rect_t r)
     const staff_console_t *c = staff_of(k);
     const staff_line_t *l = &c->line;
     char text[VIEW_LABEL_MAX];
-    float row = kiosk_portrait(k) ? 4.4f : 3.4f, bw = kiosk_portrait(k) ? 16.0f : 12.0f;
+    float row = kiosk_portrait(k) ? 5.6f : 5.0f, bw = kiosk_portrait(k) ? 18.0f : 16.0f;
     float y = r.y, top = r.y + r.h * 0.55f;
     if (l->online && l->alarm_count == 0) {
         view_widget_t *w = kiosk_add_text(v, kiosk_text(k, "staff.alarm.no_alarm"),
@@ -312,7 +312,7 @@ static void layout_queue(const kiosk_t *k, view_t *v, view_rect_t r)
         view_widget_t *b = kiosk_add_button(v, id, label,
                                             view_rect(x0 + (float)(i % cols) * (bw + gap),
                                                       r.y + (float)(i / cols) * (bh + gap), bw, bh),
-                                            VIEW_STYLE_SECONDARY, VIEW_ICON_NONE);
+                                            VIEW_STYLE_SECONDARY, VIEW_ICON_CROSS);
         if (b)
             b->font = rows > 1 ? 2.2f : 2.6f;
     }
