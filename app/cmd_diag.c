@@ -233,6 +233,8 @@ typedef struct {
     line_cmd_kind_t kind;
     int colour;
     bool engrave;
+    uint32_t order; /* cancel:N */
+    int alarm;      /* ack:CODE, 0 = all */
 } line_send_t;
 
 /* Checks a --send SPEC before anything connects. 0 or -1. */
@@ -249,7 +251,20 @@ static int line_send_parse(const char *spec, line_send_t *out)
         out->kind = LINE_CMD_RESET;
     else if (strcmp(buf, "ack") == 0)
         out->kind = LINE_CMD_ACK;
-    else if (strncmp(buf, "order:", 6) == 0) {
+    else if (strncmp(buf, "ack:", 4) == 0 || strncmp(buf, "cancel:", 7) == 0) {
+        bool ack = buf[0] == 'a';
+        const char *num = buf + (ack ? 4 : 7);
+        char *end;
+        unsigned long v = strtoul(num, &end, 10);
+        if (end == num || *end || *num == '-' || (ack && v > MF_ALARM_CODE_MAX) ||
+            (!ack && (v == 0 || v > 0xFFFFFFFFul)))
+            return -1;
+        out->kind = ack ? LINE_CMD_ACK : LINE_CMD_CANCEL;
+        if (ack)
+            out->alarm = (int)v;
+        else
+            out->order = (uint32_t)v;
+    } else if (strncmp(buf, "order:", 6) == 0) {
         char *colour = buf + 6, *flag = strchr(colour, ':');
         if (flag)
             *flag++ = '\0';
@@ -280,7 +295,11 @@ static int line_send(line_drv_t *d, const line_send_t *c, int json)
         rc = line_drv_reset(d, &tag);
         break;
     case LINE_CMD_ACK:
-        rc = line_drv_ack(d, &tag);
+        rc = c->alarm ? line_drv_ack_alarm(d, (uint16_t)c->alarm, 0, 0, &tag)
+                      : line_drv_ack(d, &tag);
+        break;
+    case LINE_CMD_CANCEL:
+        rc = line_drv_cancel_order(d, c->order, &tag);
         break;
     default:
         rc = line_drv_submit_order(d, (mf_colour_t)c->colour, c->engrave, &tag);
@@ -414,8 +433,9 @@ static int diag_line(int argc, char **argv)
                 "  --watch        follow the line until Ctrl-C: one status line every 0.5 s,\n"
                 "                 disconnections and recoveries as they happen\n"
                 "  --json         one JSON object a line, errors and events included\n"
-                "  --send CMD     send start, stop, reset, ack or order:COLOUR[:engrave] through\n"
-                "                 the mailbox handshake and print its result\n"
+                "  --send CMD     send start, stop, reset, ack, ack:CODE (one alarm code, 0 =\n"
+                "                 all), cancel:ORDER (a queued order) or order:COLOUR[:engrave]\n"
+                "                 through the mailbox handshake and print its result\n"
                 "  --poll-ms N    polling period, 10..5000 (default 50)\n\n"
                 "Exit status 0, 1 when the PLC cannot be used (unreachable, incompatible,\n"
                 "misconfigured) or refuses the command, 2 on a usage error.\n");
@@ -438,9 +458,9 @@ static int diag_line(int argc, char **argv)
     line_send_t cmd;
     if (send && line_send_parse(send, &cmd) != 0)
         return diag_line_usage_error(json,
-                                     "--send '%s': start, stop, reset, ack or "
-                                     "order:COLOUR[:engrave], COLOUR one of red blue green yellow "
-                                     "black silver",
+                                     "--send '%s': start, stop, reset, ack, ack:CODE (0..7), "
+                                     "cancel:ORDER or order:COLOUR[:engrave], COLOUR one of red "
+                                     "blue green yellow black silver",
                                      send);
     plc = env_or(plc, "MINIFAB_PLC");
     if (!plc)

@@ -492,6 +492,7 @@ static int kiosk_main(int argc, char **argv, bool play)
     staff_edge_opts_t so = {.devices = devices, .data_dir = cfg.data_dir};
     so.hooks.audit = staff_edge_audit_log;
     so.hooks.reload = staff_pack_reload;
+    so.hooks.install = staff_pack_install_hook; /* the stick's pack, off the UI thread */
     so.hooks.reload_ctx = content;
     if (stats) { /* the stop and group, figures, exports and audit: the store's */
         so.hooks.context_get = staff_stats_context_get;

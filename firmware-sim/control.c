@@ -53,6 +53,8 @@ static const char control_help[] =
     "order COLOUR [engrave]         submit an order as a kiosk would; prints its id\n"
     "engrave-done ORDER [failed]    report the engraving of ORDER\n"
     "plc start|stop|reset|ack       a staff command\n"
+    "plc ack CODE                   acknowledge the alarms of one code only (0 = all)\n"
+    "plc cancel ORDER               cancel a queued order (one on the line is not)\n"
     "plc mode auto|maintenance|manual\n"
     "plc map-version N              publish map version N in IR 0 (play a PLC the kiosk\n"
     "                               must refuse; 1 = this map)\n"
@@ -152,9 +154,15 @@ static int colour_arg(const char *s, unsigned *out)
 
 static const char *result_text(int r)
 {
-    static const char *names[] = {
-        "pending",    "ok",        "bad command",           "bad argument",
-        "queue full", "bad state", "no such order waiting", "emergency stop open"};
+    static const char *names[] = {"pending",
+                                  "ok",
+                                  "bad command",
+                                  "bad argument",
+                                  "queue full",
+                                  "bad state",
+                                  "no such order waiting",
+                                  "emergency stop open",
+                                  "in production, cannot be cancelled"};
     return r >= 0 && r <= MF_PLC_RES_MAX ? names[r] : "?";
 }
 
@@ -378,9 +386,22 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             plc_cmd(w, o, MF_PLC_CMD_STOP, args, now);
         else if (strcmp(a1, "reset") == 0)
             plc_cmd(w, o, MF_PLC_CMD_RESET, args, now);
-        else if (strcmp(a1, "ack") == 0)
-            plc_cmd(w, o, MF_PLC_CMD_ACK, args, now);
-        else if (strcmp(a1, "map-version") == 0 && a2) {
+        else if (strcmp(a1, "ack") == 0) {
+            if (a2 && !parse_uint(a2, 0, MF_ALARM_CODE_MAX, &u))
+                err = "plc ack [CODE], CODE 0..7 (0 = all)";
+            else {
+                args[0] = (uint16_t)(a2 ? u : 0);
+                plc_cmd(w, o, MF_PLC_CMD_ACK, args, now);
+            }
+        } else if (strcmp(a1, "cancel") == 0 && a2) {
+            if (!parse_uint(a2, 1, 0xFFFFFFFFu, &v))
+                err = "plc cancel ORDER, the order id";
+            else {
+                args[0] = (uint16_t)(v >> 16);
+                args[1] = (uint16_t)(v & 0xFFFF);
+                plc_cmd(w, o, MF_PLC_CMD_CANCEL, args, now);
+            }
+        } else if (strcmp(a1, "map-version") == 0 && a2) {
             if (!parse_uint(a2, 0, 65535, &u))
                 err = "map-version 0..65535 expected";
             else
@@ -393,7 +414,7 @@ static int control_execute(sim_world_t *w, char *line, ctl_out_t *o)
             }
             plc_cmd(w, o, MF_PLC_CMD_SET_MODE, args, now);
         } else
-            err = "plc start|stop|reset|ack|mode M|map-version N";
+            err = "plc start|stop|reset|ack [CODE]|cancel ORDER|mode M|map-version N";
     } else if (strcmp(cmd, "engraver") == 0 && a1 && w->grbl) {
         if (strcmp(a1, "svg") == 0 && a2) {
             if (grbl_sim_write_svg(w->grbl, a2) != 0)

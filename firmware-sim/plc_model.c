@@ -96,6 +96,8 @@ struct plc_model {
     plc_order_t queue[MF_PLC_QUEUE_CAP];
     unsigned queue_len;
     uint32_t last_order_id, submitted, good, rejected, finished;
+    uint32_t last_cancelled; /* CANCEL: the last order removed from the queue */
+    uint16_t cancelled;      /* CANCEL: orders removed, wraps */
     struct {
         uint32_t id;
         uint16_t outcome, colour;
@@ -449,24 +451,78 @@ static void engrave_release(plc_model_t *m, int failed)
     alarm_clear_cause(m, MF_ALARM_ENGRAVER_TIMEOUT, MF_STATION_ENGRAVE, 0);
 }
 
-static int cmd_ack(plc_model_t *m)
+/* Whether alarm A is one an ACK of (code, st, param) names; 0 means any. */
+static int ack_matches(const plc_alarm_t *a, unsigned code, unsigned st, unsigned param)
 {
+    if (code != 0 && a->code != code)
+        return 0;
+    if (st != 0 && a->station != st)
+        return 0;
+    return param == 0 || a->code != MF_ALARM_MAGAZINE_EMPTY || a->param == param;
+}
+
+static int abort_alarm_unacked(const plc_model_t *m)
+{
+    for (unsigned i = 0; i < m->alarm_count; i++) {
+        if (m->alarms[i].unacked && alarm_is_abort(m->alarms[i].code))
+            return 1;
+    }
+    return 0;
+}
+
+/* ACK: code 0 acknowledges every alarm; otherwise only those of that code
+ * (and station, and colour for MAGAZINE_EMPTY, when not 0). The holds an ACK
+ * releases are released only when their own alarm is acknowledged; an
+ * aborted line clears once no abort cause is present and no abort alarm
+ * waits for its ACK. */
+static int cmd_ack(plc_model_t *m, unsigned code, unsigned st, unsigned param)
+{
+    if (code > MF_ALARM_CODE_MAX || st > MF_STATION_LAST || param > MF_COLOUR_COUNT)
+        return MF_PLC_RES_BAD_ARG;
     plc_station_t *eng = station(m, MF_STATION_ENGRAVE);
-    if (eng->engrave_wait && alarm_find(m, MF_ALARM_ENGRAVER_TIMEOUT, MF_STATION_ENGRAVE, 0))
+    plc_alarm_t *to = alarm_find(m, MF_ALARM_ENGRAVER_TIMEOUT, MF_STATION_ENGRAVE, 0);
+    if (eng->engrave_wait && to && ack_matches(to, code, st, param))
         engrave_release(m, 1);
-    if (m->quality_held) {
+    plc_alarm_t qa = {.code = MF_ALARM_QUALITY_REJECTS, .station = MF_STATION_QUALITY};
+    if (m->quality_held && ack_matches(&qa, code, st, param)) {
         m->quality_held = 0;
         m->reject_run = 0;
         alarm_clear_cause(m, MF_ALARM_QUALITY_REJECTS, MF_STATION_QUALITY, 0);
     }
-    for (unsigned i = 0; i < m->alarm_count; i++)
-        m->alarms[i].unacked = 0;
-    if (m->state == MF_PACKML_ABORTED && !abort_cause_present(m)) {
+    for (unsigned i = 0; i < m->alarm_count; i++) {
+        if (ack_matches(&m->alarms[i], code, st, param))
+            m->alarms[i].unacked = 0;
+    }
+    if (m->state == MF_PACKML_ABORTED && !abort_cause_present(m) && !abort_alarm_unacked(m)) {
         m->state = MF_PACKML_CLEARING;
         m->state_timer = PLC_CLEARING_S;
     }
     alarms_compact(m);
     return MF_PLC_RES_OK;
+}
+
+/* CANCEL: a queued order leaves the queue (counted, its id published so the
+ * kiosk that took it can tell its visitor); an order already on the line
+ * goes on (IN_PRODUCTION); a finished, unknown or 0 id is NO_ORDER. */
+static int cmd_cancel(plc_model_t *m, uint32_t id)
+{
+    if (id == 0)
+        return MF_PLC_RES_NO_ORDER;
+    for (unsigned i = 0; i < m->queue_len; i++) {
+        if (m->queue[i].id != id)
+            continue;
+        memmove(&m->queue[i], &m->queue[i + 1], (m->queue_len - i - 1) * sizeof m->queue[0]);
+        m->queue_len--;
+        m->cancelled++;
+        m->last_cancelled = id;
+        return MF_PLC_RES_OK;
+    }
+    for (unsigned st = MF_STATION_FIRST; st <= MF_STATION_LAST; st++) {
+        const plc_station_t *s = station_c(m, st);
+        if (s->has_piece && s->piece.id == id)
+            return MF_PLC_RES_IN_PRODUCTION;
+    }
+    return MF_PLC_RES_NO_ORDER;
 }
 
 static int cmd_reset(plc_model_t *m)
@@ -487,7 +543,7 @@ static int cmd_reset(plc_model_t *m)
     case MF_PACKML_ABORTED:
         if (abort_cause_present(m))
             return MF_PLC_RES_BAD_STATE;
-        cmd_ack(m);
+        cmd_ack(m, 0, 0, 0);
         m->reset_after_clear = 1;
         return MF_PLC_RES_OK;
     default:
@@ -571,7 +627,10 @@ int plc_model_command(plc_model_t *m, mf_plc_cmd_t cmd, const uint16_t args[4], 
         r = cmd_reset(m);
         break;
     case MF_PLC_CMD_ACK:
-        r = cmd_ack(m);
+        r = cmd_ack(m, args[0], args[1], args[2]);
+        break;
+    case MF_PLC_CMD_CANCEL:
+        r = cmd_cancel(m, ((uint32_t)args[0] << 16) | args[1]);
         break;
     case MF_PLC_CMD_SET_MODE:
         if (args[0] < 1 || args[0] > MF_MODE_MAX)
@@ -836,6 +895,8 @@ void plc_model_render(const plc_model_t *m, plc_regs_t *r)
     ir[MF_PLC_IR_SPEED_PCT] = pct > 65535.0 ? 65535 : (uint16_t)pct;
     mf_regmap_put_u32(&ir[MF_PLC_IR_ALARM_MASK], mask);
     mf_regmap_put_u32(&ir[MF_PLC_IR_FINISHED], m->finished);
+    mf_regmap_put_u32(&ir[MF_PLC_IR_LAST_CANCELLED], m->last_cancelled);
+    ir[MF_PLC_IR_CANCELLED] = m->cancelled;
     mf_regmap_put_u32(&ir[MF_PLC_IR_RUN_TIME_S], (uint32_t)m->run_time);
     for (unsigned c = 1; c <= MF_COLOUR_COUNT; c++) {
         ir[MF_PLC_IR_MAGAZINE(c)] = (uint16_t)m->magazine[c];

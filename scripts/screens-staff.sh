@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # scripts/screens-staff.sh [OUT] - pictures of the staff screens, to look at
 # after any change to a layout: every staff screen at 1920x1080 and in
-# portrait (1080x1920), on a simulated line with a jam at the press (so the
-# line screen shows an alarm) and the emergency stop pressed once (the
-# banner). Writes OUT/<size>/<screen>.png (default OUT: build/screens).
+# portrait (1080x1920), on a simulated line with a jam at the press and a
+# magazine empty (so the line screen shows alarms, each with its
+# "acknowledge"), four orders waiting (each with its "cancel"), the console
+# in English once, and the emergency stop pressed once (the banner). Writes OUT/<size>/<screen>.png (default OUT: build/screens).
 #
 # Runs the real kiosk headless (SDL's dummy driver) against minifab-sim
 # started here, with PINs set in a scratch data directory:
@@ -65,6 +66,10 @@ expect screen staff-line
 tap #staff-start
 wait 1200
 shot staff-line
+tap #staff-lang
+wait 300
+shot staff-line-en
+tap #staff-lang
 tap #staff-tab-devices
 wait 1200
 shot staff-devices
@@ -100,6 +105,8 @@ EOF
 }
 
 ctl "fault jam 3"
+ctl "fault magazine 4"
+for order in "red" "blue engrave" "green" "yellow engrave"; do ctl "order $order"; done
 shots 1920x1080
 shots 1080x1920
 # the emergency stop's banner over a staff screen

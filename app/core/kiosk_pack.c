@@ -34,6 +34,11 @@ kiosk_pack_t *kiosk_pack_create(const char *dir)
     return kp;
 }
 
+const char *kiosk_pack_dir(const kiosk_pack_t *kp)
+{
+    return kp->dir;
+}
+
 void kiosk_pack_destroy(kiosk_pack_t *kp)
 {
     if (!kp)

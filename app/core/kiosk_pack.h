@@ -26,6 +26,8 @@ void kiosk_pack_destroy(kiosk_pack_t *kp);
 int kiosk_pack_load(kiosk_pack_t *kp);
 
 bool kiosk_pack_valid(const kiosk_pack_t *kp);
+/* The folder it loads from (as given to kiosk_pack_create). */
+const char *kiosk_pack_dir(const kiosk_pack_t *kp);
 /* The pack in use, or NULL when none was ever valid. */
 const content_pack_t *kiosk_pack_content(const kiosk_pack_t *kp);
 /* The first problems of the last failed load, one a line ("" if none). */

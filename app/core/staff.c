@@ -273,8 +273,8 @@ bool staff_session_expired(const staff_session_t *s, int64_t now)
 /* ---- outcomes ----------------------------------------------------------- */
 
 static const char *const cmd_names[STAFF_CMD_COUNT] = {
-    "start", "stop", "reset", "acknowledge", "mode-auto", "mode-manual", "mode-maintenance",
-    "refill"};
+    "start",  "stop",  "reset", "acknowledge", "mode-auto", "mode-manual", "mode-maintenance",
+    "refill", "cancel"};
 
 const char *staff_cmd_name(staff_cmd_t cmd)
 {
@@ -334,6 +334,7 @@ static const char *why_bad_state(staff_cmd_t cmd, int s)
         return state_running(s) ? "staff.why.stop_first" : "staff.why.state";
     case STAFF_CMD_ACK:
     case STAFF_CMD_REFILL:
+    case STAFF_CMD_CANCEL:
     case STAFF_CMD_COUNT:
         break;
     }
@@ -373,6 +374,12 @@ void staff_outcome_keys(staff_cmd_t cmd, staff_outcome_t outcome, int plc_result
         case MF_PLC_RES_BAD_ARG:
         case MF_PLC_RES_BAD_COMMAND:
             why = "staff.why.bad_command";
+            break;
+        case MF_PLC_RES_IN_PRODUCTION:
+            why = "staff.why.in_production";
+            break;
+        case MF_PLC_RES_NO_ORDER:
+            why = cmd == STAFF_CMD_CANCEL ? "staff.why.no_order" : "staff.why.unknown";
             break;
         default:
             why = "staff.why.unknown";

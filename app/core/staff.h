@@ -164,7 +164,8 @@ bool staff_session_expired(const staff_session_t *s, int64_t now);
 /* ---- a line command's outcome, in words ---------------------------------- */
 
 /* The commands staff send (numbers of their own: the core does not know the
- * driver's enum; app/platform maps them). */
+ * driver's enum; app/platform maps them). STAFF_CMD_ACK acknowledges the
+ * request's alarm (code, station, colour) or every alarm when its code is 0. */
 typedef enum {
     STAFF_CMD_START = 0,
     STAFF_CMD_STOP,
@@ -174,6 +175,7 @@ typedef enum {
     STAFF_CMD_MODE_MANUAL,
     STAFF_CMD_MODE_MAINTENANCE,
     STAFF_CMD_REFILL,
+    STAFF_CMD_CANCEL, /* a queued order (the request's order) */
     STAFF_CMD_COUNT
 } staff_cmd_t;
 

@@ -251,6 +251,8 @@ static void hear_reply(kiosk_t *k, const staff_reply_t *r, int64_t now)
                                                                             : "staff.dev.done")
                               : r->rc == MF_EUNSUPPORTED ? "staff.dev.reconnect_auto"
                               : r->rc == MF_ENOENT       ? "staff.dev.absent"
+                              : r->rc == MF_EBUSY        ? "staff.dev.busy"
+                              : r->rc == MF_ETIMEDOUT    ? "staff.dev.not_back"
                                                          : "staff.dev.failed";
             compose(c->dev_text, sizeof c->dev_text, kiosk_text(k, key), r->text);
         }
@@ -383,8 +385,9 @@ float staff_layout_bar(const kiosk_t *k, view_t *v, const char *tab)
     int n = 0;
     for (size_t i = 0; i < sizeof staff_tabs / sizeof staff_tabs[0]; i++)
         n += staff_role_can(role, staff_tabs[i].need);
-    float leave_w = 26.0f;
-    float tw = portrait ? (v->w - 2 * m - leave_w - (float)n * 1.5f) / (float)n : 30.0f;
+    float leave_w = portrait ? 20.0f : 26.0f, lang_w = portrait ? 8.0f : 18.0f;
+    float tw =
+        portrait ? (v->w - 2 * m - leave_w - lang_w - 1.5f - (float)n * 1.5f) / (float)n : 30.0f;
     float x = m;
     for (size_t i = 0; i < sizeof staff_tabs / sizeof staff_tabs[0]; i++) {
         if (!staff_role_can(role, staff_tabs[i].need))
@@ -404,11 +407,19 @@ float staff_layout_bar(const kiosk_t *k, view_t *v, const char *tab)
                                                                : "staff.role.operator"),
                     (const char *)NULL);
         view_widget_t *w =
-            kiosk_add_text(v, who, view_rect(x + 2.0f, m, v->w - x - leave_w - 6.0f, bh),
+            kiosk_add_text(v, who, view_rect(x + 2.0f, m, v->w - x - leave_w - lang_w - 7.5f, bh),
                            VIEW_STYLE_CAPTION, 3.2f);
         if (w)
             w->align = VIEW_ALIGN_LEFT;
     }
+    /* the console's own language: the other one's name, as on the visitor
+     * side; back to the kiosk's default when the console is left */
+    view_widget_t *lw = kiosk_add_button(
+        v, "staff-lang", kiosk_text(k, portrait ? "staff.lang.short" : "staff.lang.other"),
+        view_rect(v->w - m - leave_w - 1.5f - lang_w, m, lang_w, bh), VIEW_STYLE_SECONDARY,
+        VIEW_ICON_NONE);
+    if (lw)
+        lw->font = 3.2f;
     view_widget_t *w = kiosk_add_button(v, "staff-leave", kiosk_text(k, "staff.leave"),
                                         view_rect(v->w - m - leave_w, m, leave_w, bh),
                                         VIEW_STYLE_GHOST, VIEW_ICON_BACK);
@@ -436,6 +447,11 @@ bool staff_act_bar(kiosk_t *k, const char *id, int64_t now)
 {
     if (strcmp(id, "staff-leave") == 0) {
         staff_leave(k, now);
+        return true;
+    }
+    if (strcmp(id, "staff-lang") == 0) {
+        snprintf(k->language, sizeof k->language, "%s",
+                 strcmp(k->language, "en") == 0 ? "fr" : "en");
         return true;
     }
     for (size_t i = 0; i < sizeof staff_tabs / sizeof staff_tabs[0]; i++) {

@@ -142,6 +142,8 @@ typedef struct {
     staff_role_t role; /* who asks (the audit table) */
     char pin[STAFF_PIN_MAX + 1];
     staff_cmd_t cmd;
+    uint32_t order;                             /* CANCEL: the queued order */
+    int alarm_code, alarm_station, alarm_param; /* ACK: the alarm, code 0 = all */
     staff_device_id_t device;
     staff_context_t context;
     char format[8];

@@ -5,6 +5,8 @@
  */
 #include "devices.h"
 
+#include "drv_queue.h"
+
 #include "grbl_drv.h"
 #include "io_drv.h"
 #include "line_drv.h"
@@ -35,6 +37,11 @@ struct devices {
     bool claimed[DEVICE_COUNT];
     device_summary_t sum[DEVICE_COUNT];
     line_snapshot_t *line_snap; /* scratch: the line's snapshot is large */
+    bool asked[DEVICE_COUNT];   /* a reconnect staff asked for: its loss is no error */
+    int losses[DEVICE_COUNT];   /* links lost (asked or not) since start */
+    int scans_seen;             /* the scanner's codes read, last seen */
+    int invalid_seen;           /* ...of which unreadable */
+    bool in_alarm;              /* the engraver was in alarm at the last tick */
 };
 
 static const char *const device_names[DEVICE_COUNT] = {"line", "io", "engraver", "scanner"};
@@ -274,6 +281,15 @@ static void devices_note(devices_t *d, device_kind_t k, bool connected, const ch
 {
     device_summary_t *s = &d->sum[k];
     bool changed = strcmp(s->state, state) != 0 || strcmp(s->last_error, error) != 0;
+    if (s->connected && !connected) {
+        d->losses[k]++;
+        if (d->asked[k])
+            d->asked[k] = false;
+        else
+            s->errors++;
+    }
+    if (!s->connected && connected)
+        s->connects++;
     s->connected = connected;
     if (!changed)
         return;
@@ -289,6 +305,34 @@ static void devices_note(devices_t *d, device_kind_t k, bool connected, const ch
     else
         mf_log_info(DEVICES_LOG, "%s: %s (%s)%s%s", s->name, state, s->address,
                     error[0] ? ": " : "", error);
+}
+
+/* The line's and the I/O module's own figures: the last complete read (the
+ * drivers' monotonic clock, turned into devices_tick's) and reconnections a
+ * tick did not see as a loss (a link lost and back between two ticks). */
+static void devices_note_driver(devices_t *d, device_kind_t k, long long drv_last_good,
+                                int reconnects, long long now_ms)
+{
+    device_summary_t *s = &d->sum[k];
+    if (drv_last_good > 0) {
+        long long age = drv_now_ms() - drv_last_good;
+        s->last_good_ms = now_ms - (age > 0 ? age : 0);
+        if (s->last_good_ms <= 0)
+            s->last_good_ms = 1;
+    }
+    /* A reconnection follows a loss: one no tick saw (the link lost and
+     * back between two ticks, as a reconnect staff asked for usually is)
+     * counts here. */
+    if (s->connected && reconnects > d->losses[k]) {
+        for (int i = d->losses[k]; i < reconnects; i++) {
+            s->connects++;
+            if (d->asked[k])
+                d->asked[k] = false;
+            else
+                s->errors++;
+        }
+        d->losses[k] = reconnects;
+    }
 }
 
 static void tick_line(devices_t *d, long long now_ms)
@@ -313,6 +357,7 @@ static void tick_line(devices_t *d, long long now_ms)
     }
     devices_note(d, DEVICE_LINE, connected, state, sn->last_error,
                  !connected && strcmp(state, "connecting") != 0, now_ms);
+    devices_note_driver(d, DEVICE_LINE, sn->last_good_ms, sn->reconnects, now_ms);
     if (!d->claimed[DEVICE_LINE]) {
         line_event_t ev;
         while (line_drv_poll_event(d->line, &ev)) {
@@ -338,6 +383,7 @@ static void tick_io(devices_t *d, long long now_ms)
     }
     devices_note(d, DEVICE_IO, connected, state, sn.last_error,
                  !connected && strcmp(state, "connecting") != 0, now_ms);
+    devices_note_driver(d, DEVICE_IO, sn.last_good_ms, sn.reconnects, now_ms);
     if (!d->claimed[DEVICE_IO]) {
         io_event_t ev;
         while (io_drv_poll_event(d->io, &ev)) {
@@ -359,6 +405,13 @@ static void tick_engraver(devices_t *d, long long now_ms)
     bool trouble = sn.state == GRBL_DRV_OFFLINE || sn.state == GRBL_DRV_ALARM;
     devices_note(d, DEVICE_ENGRAVER, sn.state != GRBL_DRV_OFFLINE, state,
                  trouble ? sn.last_message : "", trouble, now_ms);
+    if (sn.state != GRBL_DRV_OFFLINE)
+        d->sum[DEVICE_ENGRAVER].last_good_ms = now_ms;
+    devices_note_driver(d, DEVICE_ENGRAVER, 0, sn.reconnects, now_ms);
+    bool alarm = sn.state == GRBL_DRV_ALARM;
+    if (alarm && !d->in_alarm)
+        d->sum[DEVICE_ENGRAVER].errors++;
+    d->in_alarm = alarm;
     if (!d->claimed[DEVICE_ENGRAVER]) {
         grbl_event_t ev;
         while (grbl_drv_poll_event(d->engraver, &ev)) {
@@ -371,8 +424,17 @@ static void tick_scanner(devices_t *d, long long now_ms)
     scanner_snapshot_t sn;
     scanner_drv_snapshot(d->scanner, &sn);
     const char *state = sn.online ? "connected" : sn.last_error[0] ? "not answering" : "connecting";
+    bool opened = sn.online && !d->sum[DEVICE_SCANNER].connected;
     devices_note(d, DEVICE_SCANNER, sn.online, state, sn.online ? "" : sn.last_error,
                  !sn.online && sn.last_error[0], now_ms);
+    int scans = sn.tickets + sn.duplicates + sn.invalid;
+    if (opened || scans != d->scans_seen)
+        d->sum[DEVICE_SCANNER].last_good_ms = now_ms;
+    if (sn.invalid > d->invalid_seen)
+        d->sum[DEVICE_SCANNER].errors += (unsigned)(sn.invalid - d->invalid_seen);
+    d->scans_seen = scans;
+    d->invalid_seen = sn.invalid;
+    devices_note_driver(d, DEVICE_SCANNER, 0, sn.reconnects, now_ms);
     if (!d->claimed[DEVICE_SCANNER]) {
         scanner_event_t ev;
         while (scanner_drv_poll_event(d->scanner, &ev)) {
@@ -392,6 +454,44 @@ void devices_tick(devices_t *d, long long now_ms)
         tick_engraver(d, now_ms);
     if (d->scanner)
         tick_scanner(d, now_ms);
+}
+
+int devices_reconnect(devices_t *d, device_kind_t kind)
+{
+    if (!d || kind >= DEVICE_COUNT)
+        return MF_ENOENT;
+    switch (kind) {
+    case DEVICE_LINE:
+        if (!d->line)
+            return MF_ENOENT;
+        line_drv_reconnect(d->line);
+        break;
+    case DEVICE_IO:
+        if (!d->io)
+            return MF_ENOENT;
+        io_drv_reconnect(d->io);
+        break;
+    case DEVICE_ENGRAVER: {
+        if (!d->engraver)
+            return MF_ENOENT;
+        grbl_snapshot_t sn;
+        grbl_drv_snapshot(d->engraver, &sn);
+        if (sn.state == GRBL_DRV_RUNNING || sn.state == GRBL_DRV_HELD)
+            return MF_EBUSY;
+        grbl_drv_reconnect(d->engraver);
+        break;
+    }
+    case DEVICE_SCANNER:
+        if (!d->scanner)
+            return MF_ENOENT;
+        scanner_drv_reconnect(d->scanner);
+        break;
+    case DEVICE_COUNT:
+        return MF_ENOENT;
+    }
+    d->asked[kind] = d->sum[kind].connected;
+    mf_log_info(DEVICES_LOG, "%s: reconnect asked (%s)", device_names[kind], d->sum[kind].address);
+    return MF_OK;
 }
 
 void devices_summary(devices_t *d, device_kind_t kind, device_summary_t *out)

@@ -82,7 +82,26 @@ typedef struct {
     char state[48];       /* "connected", "not answering", "ready", "alarm"... */
     char last_error[128]; /* why it is not connected or what went wrong last, "" = none */
     long long since_ms;   /* when STATE began (devices_tick's clock), 0 = at start */
+    /* The last good message (devices_tick's clock, 0 = never): the line and
+     * the I/O module, their driver's last complete read; the engraver, the
+     * last tick it was online (its driver asks GRBL for a status report every
+     * status period and goes offline after silence_ms without an answer);
+     * the scanner, when its port opened or it last sent a code. */
+    long long last_good_ms;
+    /* Errors since the kiosk started: each loss of the link (seen by
+     * devices_tick, or by the driver's own count of reconnections when the
+     * loss was too short for a tick to see), each engraver alarm, each
+     * unreadable scan; a reconnect staff asked for is not one. */
+    unsigned errors;
+    unsigned connects; /* times it became connected (a finished reconnect adds one) */
 } device_summary_t;
+
+/* Asks KIND's driver to close its link and open it again now (staff's
+ * "reconnect"). Never blocks: each driver does it on its own thread; the
+ * summary's connects grows by one once it is back. 0; MF_ENOENT when KIND is
+ * not configured; MF_EBUSY for the engraver while it engraves (a job would
+ * fail). */
+int devices_reconnect(devices_t *d, device_kind_t kind);
 
 /* Fills OUT for KIND (not configured: configured false, state "not configured"). */
 void devices_summary(devices_t *d, device_kind_t kind, device_summary_t *out);

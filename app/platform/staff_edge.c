@@ -28,12 +28,14 @@
 #define EDGE_JOBS 16
 #define EDGE_PENDING 16
 #define EDGE_DEVICES_MS 500
+#define EDGE_RECONNECT_MS 6000 /* a reconnect not back by then is answered "failed" */
 
 typedef struct {
     uint32_t drv_tag; /* the line driver's tag, 0 = free */
     uint32_t tag;     /* the console's */
     staff_cmd_t cmd;
     staff_role_t role;
+    char detail[48]; /* the audit's detail: "order 12", "alarm 2 station 3" */
 } edge_pending_t;
 
 struct staff_edge {
@@ -56,11 +58,18 @@ struct staff_edge {
     bool snap_valid;
     staff_news_t news; /* scratch: large, kept off the stack */
     int64_t next_devices;
-    bool was_connected[STAFF_DEV_COUNT];
-    unsigned errors[STAFF_DEV_COUNT];
+    /* reconnects staff asked for, answered once the device is back */
+    struct {
+        bool active;
+        uint32_t tag;
+        staff_role_t role;
+        unsigned connects; /* the summary's connects when asked */
+        int64_t deadline;
+    } reconnect[STAFF_DEV_COUNT];
     char group_day[11]; /* local day the current group was set, "" = none */
     int64_t next_day_check;
-    io_light_t light; /* what the stack light was last set to */
+    staff_role_t install_role; /* who asked for the stick's pack (its audit line) */
+    io_light_t light;          /* what the stack light was last set to */
     bool light_set;
     /* audit lines waiting for the UI thread (the store's calls are its) */
     struct {
@@ -290,6 +299,21 @@ static void job_export(staff_edge_t *e, const staff_request_t *q, staff_reply_t 
     audit(e, q->role, "export", detail, r->rc == MF_OK ? "ok" : mf_strerror(r->rc));
 }
 
+/* The stick's pack installed as the kiosk's (file work, off the UI thread);
+ * the UI thread then reloads it (applied_install). */
+static void job_install(staff_edge_t *e, staff_reply_t *r)
+{
+    staff_usb_drive_t d[STAFF_USB_MAX];
+    int n = staff_usb_find(e->o.usb_mounts, e->o.usb_sys, d, STAFF_USB_MAX);
+    r->usb_present = n > 0;
+    char dir[PATH_MAX];
+    if (n <= 0 || snprintf(dir, sizeof dir, "%s/minifab-content", d[0].mount) >= (int)sizeof dir) {
+        r->rc = MF_ENOENT;
+        return;
+    }
+    r->rc = e->o.hooks.install(e->o.hooks.reload_ctx, dir, r->text, sizeof r->text);
+}
+
 static void *worker(void *arg)
 {
     staff_edge_t *e = arg;
@@ -307,6 +331,8 @@ static void *worker(void *arg)
         staff_reply_t r = {.kind = q.kind, .tag = q.tag};
         if (q.kind == STAFF_REQ_EXPORT) {
             job_export(e, &q, &r);
+        } else if (q.kind == STAFF_REQ_RELOAD) {
+            job_install(e, &r);
         } else if (q.kind == STAFF_REQ_FIGURES) {
             const staff_hooks_t *h = &e->o.hooks;
             r.rc = h->figures ? h->figures(h->ctx, &r.figures) : MF_EUNSUPPORTED;
@@ -417,7 +443,8 @@ static const char *cmd_action(staff_cmd_t cmd)
                                                        "line_mode_auto",
                                                        "line_mode_manual",
                                                        "line_mode_maintenance",
-                                                       "line_refill"};
+                                                       "line_refill",
+                                                       "line_cancel"};
     return cmd >= 0 && cmd < STAFF_CMD_COUNT ? names[cmd] : "line_?";
 }
 
@@ -438,7 +465,14 @@ static void send_command(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, 
             rc = line_drv_reset(line, &tag);
             break;
         case STAFF_CMD_ACK:
-            rc = line_drv_ack(line, &tag);
+            if (q->alarm_code > 0)
+                rc = line_drv_ack_alarm(line, (uint16_t)q->alarm_code, (uint16_t)q->alarm_station,
+                                        (uint16_t)q->alarm_param, &tag);
+            else
+                rc = line_drv_ack(line, &tag);
+            break;
+        case STAFF_CMD_CANCEL:
+            rc = line_drv_cancel_order(line, q->order, &tag);
             break;
         case STAFF_CMD_MODE_AUTO:
             rc = line_drv_set_mode(line, MF_MODE_AUTO, &tag);
@@ -461,14 +495,22 @@ static void send_command(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, 
     for (int i = 0; i < EDGE_PENDING && rc == MF_OK && !slot; i++)
         if (e->pending[i].drv_tag == 0)
             slot = &e->pending[i];
+    char detail[48] = "";
+    if (q->cmd == STAFF_CMD_CANCEL)
+        snprintf(detail, sizeof detail, "order %u", (unsigned)q->order);
+    else if (q->cmd == STAFF_CMD_ACK && q->alarm_code > 0)
+        snprintf(detail, sizeof detail, "alarm %d station %d", q->alarm_code, q->alarm_station);
+    else if (q->cmd == STAFF_CMD_ACK)
+        snprintf(detail, sizeof detail, "all");
     if (rc == MF_OK && slot) {
-        *slot = (edge_pending_t){tag, q->tag, q->cmd, q->role};
+        *slot = (edge_pending_t){tag, q->tag, q->cmd, q->role, ""};
+        snprintf(slot->detail, sizeof slot->detail, "%s", detail);
         return;
     }
     staff_reply_t r = {.kind = STAFF_REQ_COMMAND, .tag = q->tag, .rc = rc == MF_OK ? MF_EFULL : rc};
     r.cmd = q->cmd;
     r.outcome = STAFF_OUTCOME_NOT_SENT;
-    audit(e, q->role, cmd_action(q->cmd), "", "not sent");
+    audit(e, q->role, cmd_action(q->cmd), detail, "not sent");
     reply(e, k, &r, now);
 }
 
@@ -490,7 +532,7 @@ static bool line_result(staff_edge_t *e, kiosk_t *k, const line_event_t *ev, int
         char res[160];
         snprintf(res, sizeof res, "%s%s%.96s", staff_outcome_name(r.outcome),
                  ev->text[0] ? ": " : "", ev->text);
-        audit(e, p->role, cmd_action(p->cmd), "", res);
+        audit(e, p->role, cmd_action(p->cmd), p->detail, res);
         memset(p, 0, sizeof *p);
         reply(e, k, &r, now);
         return true;
@@ -599,8 +641,6 @@ static bool feed_line(staff_edge_t *e, kiosk_t *k, int64_t now)
             changed = true;
             continue;
         }
-        if (ev.kind == LINE_EV_DISCONNECTED)
-            e->errors[STAFF_DEV_PLC]++;
         if (e->o.other_line_event)
             e->o.other_line_event(e->o.other_ctx, &ev);
     }
@@ -625,7 +665,6 @@ static bool feed_devices(staff_edge_t *e, kiosk_t *k, int64_t now)
     e->next_devices = now + EDGE_DEVICES_MS;
     memset(&e->news, 0, sizeof e->news);
     e->news.kind = STAFF_NEWS_DEVICES;
-    long long mono = drv_now_ms();
     for (int i = 0; i < STAFF_DEV_COUNT; i++) {
         staff_device_t *d = &e->news.devices[i];
         d->last_good_age_ms = -1;
@@ -637,14 +676,9 @@ static bool feed_devices(staff_edge_t *e, kiosk_t *k, int64_t now)
         snprintf(d->address, sizeof d->address, "%s", s.address);
         d->connected = s.connected;
         snprintf(d->last_error, sizeof d->last_error, "%s", s.last_error);
-        if (e->was_connected[i] && !s.connected && i != STAFF_DEV_PLC)
-            e->errors[i]++;
-        e->was_connected[i] = s.connected;
-        d->errors = e->errors[i];
-        if (i == STAFF_DEV_PLC && e->snap_valid && e->snap.last_good_ms > 0)
-            d->last_good_age_ms = mono - e->snap.last_good_ms;
-        else if (s.connected)
-            d->last_good_age_ms = 0; /* connected means talking now */
+        d->errors = s.errors;
+        if (s.last_good_ms > 0)
+            d->last_good_age_ms = now > s.last_good_ms ? now - s.last_good_ms : 0;
         if (i == STAFF_DEV_ENGRAVER && devices_engraver(e->o.devices)) {
             grbl_snapshot_t g;
             grbl_drv_snapshot(devices_engraver(e->o.devices), &g);
@@ -668,12 +702,50 @@ static void device_action(staff_edge_t *e, kiosk_t *k, const staff_request_t *q,
         r.rc = g ? grbl_drv_reset(g) : MF_ENOENT;
         audit(e, q->role, "unlock", "engraver", r.rc == MF_OK ? "ok" : mf_strerror(r.rc));
     } else {
-        /* every driver reconnects by itself (backoff capped at 2 s); a
-         * forced reconnect needs the devices module to offer one */
-        r.rc = MF_EUNSUPPORTED;
-        audit(e, q->role, "reconnect", dev, "automatic");
+        /* The driver closes and opens again on its own thread; the answer
+         * comes when the device is back (or not, after EDGE_RECONNECT_MS). */
+        int kind = q->device < STAFF_DEV_COUNT ? (int)q->device : -1;
+        r.rc = kind >= 0 && e->o.devices ? devices_reconnect(e->o.devices, (device_kind_t)kind)
+                                         : MF_ENOENT;
+        if (r.rc == MF_OK) {
+            device_summary_t s;
+            devices_summary(e->o.devices, (device_kind_t)kind, &s);
+            e->reconnect[kind].active = true;
+            e->reconnect[kind].tag = q->tag;
+            e->reconnect[kind].role = q->role;
+            e->reconnect[kind].connects = s.connects;
+            e->reconnect[kind].deadline = now + EDGE_RECONNECT_MS;
+            return;
+        }
+        audit(e, q->role, "reconnect", dev, mf_strerror(r.rc));
     }
     reply(e, k, &r, now);
+}
+
+/* Answers the reconnects asked for: done once the device is connected again
+ * (one more connection than when asked), else timed out with its reason. */
+static bool reconnect_answers(staff_edge_t *e, kiosk_t *k, int64_t now)
+{
+    static const char *const names[STAFF_DEV_COUNT] = {"line", "io", "engraver", "scanner"};
+    bool changed = false;
+    for (int i = 0; i < STAFF_DEV_COUNT; i++) {
+        if (!e->reconnect[i].active || !e->o.devices)
+            continue;
+        device_summary_t s;
+        devices_summary(e->o.devices, (device_kind_t)i, &s);
+        bool back = s.connected && s.connects > e->reconnect[i].connects;
+        if (!back && now < e->reconnect[i].deadline)
+            continue;
+        staff_reply_t r = {.kind = STAFF_REQ_RECONNECT, .tag = e->reconnect[i].tag};
+        r.rc = back ? MF_OK : MF_ETIMEDOUT;
+        if (!back)
+            snprintf(r.text, sizeof r.text, "%s",
+                     s.last_error[0] ? s.last_error : mf_strerror(MF_ETIMEDOUT));
+        audit(e, e->reconnect[i].role, "reconnect", names[i], back ? "ok" : r.text);
+        e->reconnect[i].active = false;
+        changed |= reply(e, k, &r, now);
+    }
+    return changed;
 }
 
 /* ---- the requests --------------------------------------------------------- */
@@ -733,6 +805,11 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
         usb_scan(e, &r);
         break;
     case STAFF_REQ_RELOAD: {
+        if (q->from_usb && h->install) {
+            e->install_role = q->role;
+            queue_job(e, q, k, now); /* copied off the UI thread, then reloaded */
+            return;
+        }
         char dir[PATH_MAX] = "";
         if (q->from_usb) {
             staff_usb_drive_t d[STAFF_USB_MAX];
@@ -758,6 +835,24 @@ static void handle(staff_edge_t *e, kiosk_t *k, const staff_request_t *q, int64_
         return;
     }
     reply(e, k, &r, now);
+}
+
+/* A pack installed from the stick by the worker: the kiosk loads it now
+ * (the console is open, so no visit is under way), audited either way. */
+static void applied_install(staff_edge_t *e, kiosk_t *k, staff_reply_t *r, int64_t now)
+{
+    const staff_hooks_t *h = &e->o.hooks;
+    if (r->rc == MF_OK && h->reload) {
+        char installed[STAFF_TEXT_MAX];
+        snprintf(installed, sizeof installed, "%s", r->text);
+        r->rc = h->reload(h->reload_ctx, k, NULL, now, r->text, sizeof r->text);
+        if (r->rc == MF_OK)
+            snprintf(r->text, sizeof r->text, "%s", installed);
+    }
+    audit(e, e->install_role, "reload", "usb",
+          r->rc == MF_OK ? "ok"
+          : r->text[0]   ? r->text
+                         : mf_strerror(r->rc));
 }
 
 /* A group ends at the end of the day it was set (the stop goes on). */
@@ -805,10 +900,13 @@ bool staff_edge_pump(staff_edge_t *e, kiosk_t *k, int64_t now)
         pthread_mutex_unlock(&e->mu);
         if (!got)
             break;
+        if (r.kind == STAFF_REQ_RELOAD)
+            applied_install(e, k, &r, now);
         changed |= reply(e, k, &r, now);
     }
     changed |= feed_line(e, k, now);
     changed |= feed_devices(e, k, now);
+    changed |= reconnect_answers(e, k, now);
     flush_audit(e);
     return changed;
 }

@@ -45,6 +45,12 @@ typedef struct {
     /* reloads the content pack from DIR (NULL: the kiosk's own folder),
      * validated first; 0 or MF_ECONTENT / MF_ENOENT with the problems in MSG */
     int (*reload)(void *ctx, kiosk_t *k, const char *dir, int64_t now, char *msg, size_t size);
+    /* installs the pack in the folder SRC (the stick's) as the kiosk's own
+     * (validated, copied, checked, swapped; the old one kept as fallback);
+     * called on the worker thread with reload_ctx; 0 or MF_E* with what to
+     * say in MSG. NULL: the stick's pack goes to reload as DIR (on the UI
+     * thread). After an install the edge calls reload (DIR NULL) to use it. */
+    int (*install)(void *ctx, const char *src, char *msg, size_t size);
     /* the store's health for the devices screen */
     void (*store_status)(void *ctx, staff_store_status_t *out);
     void *ctx;        /* of every hook but reload (the statistics store) */

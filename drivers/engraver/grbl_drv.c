@@ -52,6 +52,8 @@ struct grbl_drv {
     pthread_t thread;
     int thread_started;
     atomic_int stop;
+    atomic_int reconnect; /* grbl_drv_reconnect asked: close and open again now */
+    bool ever_open;       /* thread-only: the port was open once */
     pthread_mutex_t lock;
     grbl_snapshot_t snap;
     uint32_t next_job;
@@ -90,6 +92,11 @@ void grbl_opts_default(grbl_opts_t *o)
     o->home_on_start = false;
     o->rapid_mm_min = 3000;
     o->stall_ms = 2000; /* 10 status reports of an idle GRBL that owes an 'ok' */
+}
+
+void grbl_drv_reconnect(grbl_drv_t *d)
+{
+    atomic_store(&d->reconnect, 1);
 }
 
 const char *grbl_drv_state_name(grbl_drv_state_t s)
@@ -694,6 +701,14 @@ static void *grbl_thread(void *arg)
     while (!atomic_load(&d->stop)) {
         long long now = drv_now_ms();
         grbl_cmd_t c;
+        if (atomic_exchange(&d->reconnect, 0)) {
+            /* Staff asked: close the port (a job in progress fails, laser
+             * off: GRBL resets when the port opens again) and open it now. */
+            if (d->port)
+                go_offline(d, "reconnecting (asked by staff)", now);
+            d->attempt = 0;
+            d->next_try_ms = now;
+        }
         if (!d->port) {
             /* Offline: refuse what comes, try to open when the backoff allows. */
             while (drv_queue_pop(d->cmds, &c))
@@ -708,6 +723,9 @@ static void *grbl_thread(void *arg)
                     d->work.open_error = d->open_err;
                     d->next_try_ms = now + drv_backoff_ms(d->attempt++);
                 } else {
+                    if (d->ever_open)
+                        d->work.reconnects++;
+                    d->ever_open = true;
                     d->work.open_failures = 0;
                     d->work.open_error = 0;
                     d->work.pos_known = false;

@@ -100,6 +100,7 @@ typedef struct {
     int laser_mode;      /* $32: 1 on, 0 off, -1 unknown */
     double travel[3];    /* $130..$132, mm, 0 = unknown */
     char warning[128];   /* a standing warning (laser mode off...), "" = none */
+    int reconnects;      /* port opened again after the first time (lost link, reconnect) */
 } grbl_snapshot_t;
 
 typedef enum {
@@ -149,6 +150,11 @@ int grbl_drv_hold(grbl_drv_t *drv);   /* '!' */
 int grbl_drv_resume(grbl_drv_t *drv); /* '~' */
 int grbl_drv_abort(grbl_drv_t *drv);  /* soft reset: the job fails, laser off */
 int grbl_drv_reset(grbl_drv_t *drv);  /* soft reset + unlock, clears an alarm */
+
+/* Asks the driver to close the port and open it again now (staff's
+ * "reconnect"), backoff forgotten; a job in progress fails (the devices
+ * module refuses while one runs). Never blocks: done by its thread. */
+void grbl_drv_reconnect(grbl_drv_t *drv);
 
 const char *grbl_drv_state_name(grbl_drv_state_t state);
 

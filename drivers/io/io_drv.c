@@ -24,6 +24,7 @@ struct io_drv {
     pthread_t thread;
     int thread_started;
     atomic_int stop;
+    atomic_int reconnect; /* io_drv_reconnect asked: close and open again now */
     pthread_mutex_t lock;
     io_snapshot_t snap;
     io_light_t light;
@@ -209,6 +210,20 @@ static void *io_thread(void *arg)
     io_drv_t *d = arg;
     while (!atomic_load(&d->stop)) {
         long long start = drv_now_ms();
+        if (atomic_exchange(&d->reconnect, 0)) {
+            /* Staff asked: close the port and open it again at once. */
+            if (d->connected) {
+                d->link.ops->close(d->link.ctx);
+                d->connected = 0;
+                d->outputs_valid = 0;
+                d->work.conn = IO_CONN_DISCONNECTED;
+                publish(d, start);
+                post(d, IO_EV_DISCONNECTED, "reconnecting (asked by staff)");
+            }
+            d->attempt = 0;
+            d->failures = 0;
+            d->next_try_ms = start;
+        }
         if (!d->connected && start >= d->next_try_ms) {
             int rc = d->link.ops->connect(d->link.ctx);
             if (rc) {
@@ -272,6 +287,11 @@ io_drv_t *io_drv_create_on(struct mb_link *link, const io_drv_opts_t *opts)
 fail:
     io_drv_destroy(d);
     return NULL;
+}
+
+void io_drv_reconnect(io_drv_t *d)
+{
+    atomic_store(&d->reconnect, 1);
 }
 
 io_drv_t *io_drv_create(const char *address, const io_drv_opts_t *opts)

@@ -97,6 +97,11 @@ bool io_drv_poll_event(io_drv_t *drv, io_event_t *ev);
 /* Sets the pattern; takes effect at the next tick (<= poll period). */
 void io_drv_set_light(io_drv_t *drv, const io_light_t *light);
 
+/* Asks the driver to close the port and open it again now (staff's
+ * "reconnect"), backoff forgotten. Never blocks: done at the thread's next
+ * poll; the snapshot's reconnects counts it once the module answers. */
+void io_drv_reconnect(io_drv_t *drv);
+
 const char *io_conn_name(io_conn_t conn);
 
 #endif

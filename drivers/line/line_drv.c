@@ -68,6 +68,9 @@ struct line_drv {
     long long pending_deadline, pending_sent_ms;
     int finished_base_set;
     uint32_t finished_seen;
+    int cancelled_base_set;
+    uint16_t cancelled_seen;
+    atomic_int reconnect;  /* line_drv_reconnect asked: close and open again now */
     mb_table_t fail_table; /* the request of read_map that failed */
     int fail_addr, fail_n;
     uint16_t ir[MF_PLC_IR_COUNT];
@@ -229,6 +232,26 @@ static void track_finished(line_drv_t *d)
     d->finished_seen = f;
 }
 
+/* IR 31 counts the PLC's cancellations: each change is one event with the
+ * last id (REGISTERS.md, CANCEL). */
+static void track_cancelled(line_drv_t *d)
+{
+    uint16_t c = d->work.cancelled;
+    if (!d->cancelled_base_set) {
+        d->cancelled_base_set = 1;
+        d->cancelled_seen = c;
+        return;
+    }
+    if (c == d->cancelled_seen)
+        return;
+    line_event_t ev = {.kind = LINE_EV_ORDER_CANCELLED,
+                       .order = d->work.last_cancelled,
+                       .count = (uint16_t)(c - d->cancelled_seen)};
+    snprintf(ev.text, sizeof ev.text, "order %u cancelled", (unsigned)ev.order);
+    post(d, &ev);
+    d->cancelled_seen = c;
+}
+
 static uint16_t next_seq(uint16_t s)
 {
     s++;
@@ -328,7 +351,8 @@ static int run_mailbox(line_drv_t *d, long long now)
             post_result(d, LINE_RESULT_ACCEPTED, res, mf_regmap_get_u32(&r[MF_PLC_MBOXR_ORDER]), "",
                         0);
         else if (res != MF_PLC_RES_PENDING)
-            post_result(d, LINE_RESULT_REFUSED, res, 0, line_plc_result_text(res), MF_EREFUSED);
+            post_result(d, LINE_RESULT_REFUSED, res, 0, line_cmd_result_text(d->pending.kind, res),
+                        MF_EREFUSED);
     }
     if (d->have_pending && !d->pending_sent) {
         if (!d->pending_seq_set) {
@@ -439,6 +463,7 @@ static int on_good_read(line_drv_t *d, long long now)
         d->work.mailbox = -1;
         d->work.map_version = version;
         d->finished_base_set = 0;
+        d->cancelled_base_set = 0;
         set_conn(d, LINE_CONN_INCOMPATIBLE, MF_EINCOMPAT, text, now);
         if (d->have_pending)
             post_result(d, LINE_RESULT_REFUSED, 0, 0, text, MF_EINCOMPAT);
@@ -447,6 +472,7 @@ static int on_good_read(line_drv_t *d, long long now)
     line_snapshot_decode(&d->work, d->ir, d->di);
     set_conn(d, LINE_CONN_CONNECTED, 0, "", now);
     track_finished(d);
+    track_cancelled(d);
     return run_mailbox(d, now);
 }
 
@@ -498,6 +524,19 @@ static void *line_thread(void *arg)
     line_drv_t *d = arg;
     while (!atomic_load(&d->stop)) {
         long long start = drv_now_ms();
+        if (atomic_exchange(&d->reconnect, 0)) {
+            /* Staff asked: drop the link (our mailbox stays ours through its
+             * lease; the token is unchanged) and connect again at once. */
+            if (d->connected) {
+                d->link.ops->close(d->link.ctx);
+                d->connected = 0;
+                d->counted_connect = 0;
+                set_conn(d, LINE_CONN_DISCONNECTED, 0, "reconnecting (asked by staff)", start);
+            }
+            d->attempt = 0;
+            d->failures = 0;
+            d->next_try_ms = start;
+        }
         if (!d->connected && start >= d->next_try_ms)
             try_connect(d, start);
         if (d->connected) {
@@ -689,6 +728,27 @@ int line_drv_reset(line_drv_t *d, uint32_t *tag)
 int line_drv_ack(line_drv_t *d, uint32_t *tag)
 {
     return submit(d, LINE_CMD_ACK, MF_PLC_CMD_ACK, 0, 0, 0, tag);
+}
+
+int line_drv_ack_alarm(line_drv_t *d, uint16_t code, uint16_t station, uint16_t colour,
+                       uint32_t *tag)
+{
+    return submit(d, LINE_CMD_ACK, MF_PLC_CMD_ACK, code, station, colour, tag);
+}
+
+int line_drv_cancel_order(line_drv_t *d, uint32_t order, uint32_t *tag)
+{
+    uint16_t w[2];
+    mf_regmap_put_u32(w, order);
+    return submit(d, LINE_CMD_CANCEL, MF_PLC_CMD_CANCEL, w[0], w[1], 0, tag);
+}
+
+void line_drv_reconnect(line_drv_t *d)
+{
+    atomic_store(&d->reconnect, 1);
+    pthread_mutex_lock(&d->lock);
+    pthread_cond_broadcast(&d->wake);
+    pthread_mutex_unlock(&d->lock);
 }
 
 int line_drv_set_mode(line_drv_t *d, mf_line_mode_t mode, uint32_t *tag)

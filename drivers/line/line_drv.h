@@ -79,6 +79,12 @@ typedef struct {
     uint32_t missed_pieces; /* finished pieces never seen (more than 16 between two
                                reads); each gap also comes as LINE_EV_PIECES_MISSED */
     uint16_t alarm_total;   /* alarms in force (IR 28); may exceed alarm_count */
+    /* Orders removed from the queue by CANCEL (any client's: a staff console
+     * on another kiosk too): how many since the PLC's power-up (IR 31, wraps)
+     * and the last one's id (IR 29-30). Each change also comes as
+     * LINE_EV_ORDER_CANCELLED. */
+    uint16_t cancelled;
+    uint32_t last_cancelled;
 
     uint16_t map_version, line_state, line_mode;
     bool running, estop, alarm_active, alarm_unacked, engrave_waiting, queue_full;
@@ -103,6 +109,7 @@ typedef enum {
     LINE_CMD_SUBMIT_ORDER,
     LINE_CMD_ENGRAVE_DONE,
     LINE_CMD_REFILL,
+    LINE_CMD_CANCEL, /* a queued order removed (line_drv_cancel_order) */
 } line_cmd_kind_t;
 
 typedef enum {
@@ -122,6 +129,14 @@ typedef enum {
                                misconfigured); reason in text, code in error */
     LINE_EV_PIECE_FINISHED, /* a piece left the line: order, outcome */
     LINE_EV_PIECES_MISSED,  /* count pieces finished unseen between two reads */
+    /* A queued order was cancelled (by any client of the PLC): order is its
+     * id, count how many cancellations happened since the previous read
+     * (almost always 1). When count > 1 only the last id is known: a reader
+     * waiting for another order finds it cancelled when that order is in no
+     * station, not in the queue and never finished (the order screen's
+     * state machine: "your order was cancelled by staff"). Not sent for the
+     * cancellations before the driver's first read. */
+    LINE_EV_ORDER_CANCELLED,
 } line_event_kind_t;
 
 typedef struct {
@@ -130,13 +145,14 @@ typedef struct {
     line_cmd_kind_t cmd;  /* RESULT */
     line_result_t result; /* RESULT */
     uint16_t plc_result;  /* RESULT: mf_plc_result_t when answered */
-    uint32_t order;       /* RESULT of SUBMIT_ORDER: the new order id; FINISHED: its id */
+    uint32_t order;       /* RESULT of SUBMIT_ORDER: the new order id; FINISHED,
+                             ORDER_CANCELLED: its id */
     uint16_t outcome;     /* FINISHED: mf_plc_outcome_t */
     uint16_t colour;      /* FINISHED */
     char text[160];       /* plain-language reason (REFUSED, TIMED_OUT, DISCONNECTED) */
     int error;            /* RESULT/DISCONNECTED: MF_E* behind text (MF_ENOSLOT,
                              MF_EINCOMPAT, MF_EEXCEPTION, MF_ETIMEDOUT...), 0 if none */
-    uint32_t count;       /* PIECES_MISSED: how many */
+    uint32_t count;       /* PIECES_MISSED, ORDER_CANCELLED: how many */
 } line_event_t;
 
 typedef struct {
@@ -176,11 +192,24 @@ bool line_drv_poll_event(line_drv_t *drv, line_event_t *ev);
 int line_drv_start(line_drv_t *drv, uint32_t *tag);
 int line_drv_stop(line_drv_t *drv, uint32_t *tag);
 int line_drv_reset(line_drv_t *drv, uint32_t *tag);
-int line_drv_ack(line_drv_t *drv, uint32_t *tag);
+int line_drv_ack(line_drv_t *drv, uint32_t *tag); /* every alarm */
+/* Acknowledges the alarms of CODE only (0 = every alarm), at STATION (0 =
+ * any) and, for MAGAZINE_EMPTY, of COLOUR (0 = any). */
+int line_drv_ack_alarm(line_drv_t *drv, uint16_t code, uint16_t station, uint16_t colour,
+                       uint32_t *tag);
+/* Cancels a queued order: ACCEPTED when it left the queue; REFUSED with
+ * plc_result IN_PRODUCTION when it is already on the line ("in production,
+ * cannot be cancelled"), NO_ORDER when finished, cancelled or unknown. */
+int line_drv_cancel_order(line_drv_t *drv, uint32_t order, uint32_t *tag);
 int line_drv_set_mode(line_drv_t *drv, mf_line_mode_t mode, uint32_t *tag);
 int line_drv_submit_order(line_drv_t *drv, mf_colour_t colour, bool engrave, uint32_t *tag);
 int line_drv_engrave_done(line_drv_t *drv, uint32_t order, bool ok, uint32_t *tag);
 int line_drv_refill(line_drv_t *drv, mf_colour_t colour, uint32_t *tag);
+
+/* Asks the driver to close its connection and open it again now (staff's
+ * "reconnect" button), backoff forgotten. Never blocks: the I/O thread does
+ * it at its next turn; the snapshot's reconnects counts it once connected. */
+void line_drv_reconnect(line_drv_t *drv);
 
 /* Pure helpers (unit-tested without threads). */
 bool line_snapshot_is_stale(long long last_good_ms, long long now_ms, int stale_ms);
@@ -197,6 +226,9 @@ const char *line_mode_name(uint16_t mode);
 const char *line_alarm_name(uint16_t code);
 const char *line_colour_name(uint16_t colour);
 const char *line_plc_result_text(uint16_t result);
+/* The PLC's answer to one command in words: as line_plc_result_text, but
+ * NO_ORDER says which (engraver, queue) and IN_PRODUCTION what it means. */
+const char *line_cmd_result_text(line_cmd_kind_t cmd, uint16_t result);
 const char *line_cmd_name(line_cmd_kind_t cmd);
 /* Decodes a full read of the map into SNAP's device fields. IR has
  * MF_PLC_IR_COUNT registers, DI MF_PLC_DI_COUNT bits. Pure. */

@@ -110,9 +110,17 @@ const char *line_plc_result_text(uint16_t r)
                                         "order queue is full",
                                         "not allowed in the line's current state or mode",
                                         "no such order waiting at the engraver",
-                                        "refused while the emergency stop is open"};
+                                        "refused while the emergency stop is open",
+                                        "in production, cannot be cancelled"};
     _Static_assert(sizeof names / sizeof names[0] == MF_PLC_RES_MAX + 1, "result texts");
     return r <= MF_PLC_RES_MAX ? names[r] : "unknown result";
+}
+
+const char *line_cmd_result_text(line_cmd_kind_t cmd, uint16_t r)
+{
+    if (cmd == LINE_CMD_CANCEL && r == MF_PLC_RES_NO_ORDER)
+        return "no such order in the queue (already finished, cancelled or unknown)";
+    return line_plc_result_text(r);
 }
 
 const char *line_cmd_name(line_cmd_kind_t c)
@@ -134,6 +142,8 @@ const char *line_cmd_name(line_cmd_kind_t c)
         return "engraving done";
     case LINE_CMD_REFILL:
         return "refill";
+    case LINE_CMD_CANCEL:
+        return "cancel order";
     default:
         return "?";
     }
@@ -156,6 +166,8 @@ void line_snapshot_decode(line_snapshot_t *s, const uint16_t *ir, const uint8_t 
     s->alarm_mask = mf_regmap_get_u32(&ir[MF_PLC_IR_ALARM_MASK]);
     s->run_time_s = mf_regmap_get_u32(&ir[MF_PLC_IR_RUN_TIME_S]);
     s->alarm_total = ir[MF_PLC_IR_ALARM_TOTAL];
+    s->cancelled = ir[MF_PLC_IR_CANCELLED];
+    s->last_cancelled = mf_regmap_get_u32(&ir[MF_PLC_IR_LAST_CANCELLED]);
 
     s->running = di[MF_PLC_DI_RUNNING] != 0;
     s->alarm_active = di[MF_PLC_DI_ALARM_ACTIVE] != 0;

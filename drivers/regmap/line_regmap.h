@@ -163,25 +163,31 @@ typedef enum {
     MF_PLC_CMD_START = 3,
     MF_PLC_CMD_STOP = 4,
     MF_PLC_CMD_RESET = 5,
-    MF_PLC_CMD_ACK = 6,      /* acknowledge every latched alarm */
+    /* ARG0 alarm code (0 = every alarm), ARG1 station (0 = any), ARG2 the
+     * colour of a MAGAZINE_EMPTY alarm (0 = any): acknowledges the matching ones */
+    MF_PLC_CMD_ACK = 6,
     MF_PLC_CMD_SET_MODE = 7, /* ARG0 mf_line_mode_t */
     MF_PLC_CMD_REFILL = 8,   /* ARG0 colour (0 = all), magazine refilled to full */
     MF_PLC_CMD_RELEASE = 9,  /* frees this mailbox; only its owner can (token in the write) */
+    /* ARG0..1 order id (u32): a queued order is removed (OK); one already on
+     * the line answers IN_PRODUCTION, a finished or unknown one NO_ORDER */
+    MF_PLC_CMD_CANCEL = 10,
 } mf_plc_cmd_t;
-#define MF_PLC_CMD_MAX 9
+#define MF_PLC_CMD_MAX 10
 
 /* Mailbox results (MF_PLC_IR_MBOX_RESULT). */
 typedef enum {
-    MF_PLC_RES_PENDING = 0,     /* nothing done yet for ACK_SEQ */
-    MF_PLC_RES_OK = 1,          /* done; for SUBMIT_ORDER, ORDER_ID is valid */
-    MF_PLC_RES_BAD_COMMAND = 2, /* unknown command code */
-    MF_PLC_RES_BAD_ARG = 3,     /* argument out of range (colour, mode...) */
-    MF_PLC_RES_QUEUE_FULL = 4,  /* order queue full, try later */
-    MF_PLC_RES_BAD_STATE = 5,   /* not allowed in the current state/mode */
-    MF_PLC_RES_NO_ORDER = 6,    /* ENGRAVE_DONE for an order not waiting there */
-    MF_PLC_RES_ESTOP = 7,       /* refused while the emergency stop is open */
+    MF_PLC_RES_PENDING = 0,       /* nothing done yet for ACK_SEQ */
+    MF_PLC_RES_OK = 1,            /* done; for SUBMIT_ORDER, ORDER_ID is valid */
+    MF_PLC_RES_BAD_COMMAND = 2,   /* unknown command code */
+    MF_PLC_RES_BAD_ARG = 3,       /* argument out of range (colour, mode...) */
+    MF_PLC_RES_QUEUE_FULL = 4,    /* order queue full, try later */
+    MF_PLC_RES_BAD_STATE = 5,     /* not allowed in the current state/mode */
+    MF_PLC_RES_NO_ORDER = 6,      /* ENGRAVE_DONE / CANCEL: no such order (waiting there, queued) */
+    MF_PLC_RES_ESTOP = 7,         /* refused while the emergency stop is open */
+    MF_PLC_RES_IN_PRODUCTION = 8, /* CANCEL: the order is already on the line */
 } mf_plc_result_t;
-#define MF_PLC_RES_MAX 7
+#define MF_PLC_RES_MAX 8
 
 /* ENGRAVE_DONE outcome (ARG2). */
 #define MF_PLC_ENGRAVE_OK 1
@@ -208,7 +214,8 @@ typedef enum {
 #define MF_PLC_IR_FINISHED 24       /* u32, pieces finished (good + rejected) */
 #define MF_PLC_IR_RUN_TIME_S 26     /* u32, line seconds spent in Execute */
 #define MF_PLC_IR_ALARM_TOTAL 28    /* alarms in force, may exceed the table's 8 */
-/* 29..31 reserved (0) */
+#define MF_PLC_IR_LAST_CANCELLED 29 /* u32, id of the last order removed by CANCEL, 0 = none */
+#define MF_PLC_IR_CANCELLED 31      /* orders removed by CANCEL since power-up, wraps */
 #define MF_PLC_IR_MAGAZINE(c) (32 + ((c)-1)) /* 32..37 blanks left per colour */
 #define MF_PLC_MAGAZINE_FULL 20              /* blanks after a refill */
 
@@ -329,6 +336,7 @@ _Static_assert(MF_PLC_CO_CMD_ACK < MF_PLC_CO_COUNT, "coil table too small");
 _Static_assert(MF_PLC_MBOX_ARG3 < MF_PLC_MBOX_STRIDE, "mailbox fields exceed stride");
 _Static_assert(MF_PLC_MBOX_STRIDE <= MF_MODBUS_MAX_READ_REGS, "one mailbox in one write");
 _Static_assert(MF_PLC_IR_ALARM_TOTAL < MF_PLC_IR_MAGAZINE(1), "header overlaps magazines");
+_Static_assert(MF_PLC_IR_CANCELLED < MF_PLC_IR_MAGAZINE(1), "header overlaps magazines");
 _Static_assert(MF_PLC_IR_MAGAZINE(MF_COLOUR_COUNT) < MF_PLC_IR_ALARM(0),
                "magazines overlap alarms");
 _Static_assert(MF_PLC_IR_ALARM(MF_PLC_ALARM_SLOTS) <= MF_PLC_IR_STATION(MF_STATION_FIRST),

@@ -87,6 +87,7 @@ struct scanner_drv {
     pthread_t thread;
     int thread_started;
     atomic_int stop;
+    atomic_int reconnect; /* scanner_drv_reconnect asked: close and open again now */
     pthread_mutex_t lock;
     scanner_snapshot_t snap;
     drv_queue_t *events;
@@ -96,6 +97,7 @@ struct scanner_drv {
     scanner_snapshot_t work;
     int attempt;
     long long next_try_ms;
+    bool ever_open;
 };
 
 /* The snapshot is published before each event, so it is never older than
@@ -124,11 +126,25 @@ static void *scanner_thread(void *arg)
     scanner_drv_t *d = arg;
     while (!atomic_load(&d->stop)) {
         long long now = drv_now_ms();
+        if (atomic_exchange(&d->reconnect, 0)) {
+            /* Staff asked: close the port and open it again at once. */
+            if (d->port) {
+                serial_close(d->port);
+                d->port = NULL;
+                d->work.online = false;
+                post(d, SCANNER_EV_OFFLINE, NULL, "reconnecting (asked by staff)");
+            }
+            d->attempt = 0;
+            d->next_try_ms = now;
+        }
         if (!d->port) {
             if (now >= d->next_try_ms) {
                 char why[160] = "";
                 d->port = d->open(d->user, why, sizeof why);
                 if (d->port) {
+                    if (d->ever_open)
+                        d->work.reconnects++;
+                    d->ever_open = true;
                     d->attempt = 0;
                     d->lb.used = 0;
                     d->work.online = true;
@@ -183,6 +199,11 @@ static void *scanner_thread(void *arg)
         serial_close(d->port);
     d->port = NULL;
     return NULL;
+}
+
+void scanner_drv_reconnect(scanner_drv_t *d)
+{
+    atomic_store(&d->reconnect, 1);
 }
 
 static serial_port_t *open_address(void *user, char *why, size_t why_len)

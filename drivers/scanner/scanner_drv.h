@@ -49,6 +49,7 @@ typedef struct {
     int tickets, duplicates, invalid;
     char last_error[96];
     char port_kind[16];
+    int reconnects; /* port opened again after the first time (a lost link, a reconnect) */
 } scanner_snapshot_t;
 
 typedef struct {
@@ -69,5 +70,9 @@ scanner_drv_t *scanner_drv_create_with(scanner_open_fn open, void *user,
 void scanner_drv_destroy(scanner_drv_t *drv);
 bool scanner_drv_poll_event(scanner_drv_t *drv, scanner_event_t *ev);
 void scanner_drv_snapshot(scanner_drv_t *drv, scanner_snapshot_t *out);
+/* Asks the driver to close the port and open it again now (staff's
+ * "reconnect"), backoff forgotten. Never blocks: done by its thread within
+ * one read (50 ms). */
+void scanner_drv_reconnect(scanner_drv_t *drv);
 
 #endif

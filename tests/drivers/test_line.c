@@ -37,6 +37,10 @@ typedef struct {
     int stolen;                           /* the mailbox taken, -1 when none */
     int handled;
     uint32_t orders_seen[256];
+    uint32_t in_production; /* CANCEL of this order: IN_PRODUCTION */
+    bool cancelled[256];    /* orders CANCEL removed */
+    uint16_t ack_args[3];   /* the last ACK's code, station, colour */
+    int acks;
 } mini_plc_t;
 
 static int plc_hook(void *user, mb_fake_t *f, mb_fake_phase_t phase, int link_id, mb_table_t t,
@@ -104,9 +108,26 @@ static int plc_hook(void *user, mb_fake_t *f, mb_fake_phase_t phase, int link_id
             p->orders_seen[p->last_order % 256]++;
         }
         break;
+    case MF_PLC_CMD_CANCEL: {
+        uint32_t id = mf_regmap_get_u32(&m[MF_PLC_MBOX_ARG0]);
+        if (id != 0 && id == p->in_production)
+            res = MF_PLC_RES_IN_PRODUCTION;
+        else if (id == 0 || id > p->last_order || p->cancelled[id % 256])
+            res = MF_PLC_RES_NO_ORDER;
+        else {
+            p->cancelled[id % 256] = true;
+            ir[MF_PLC_IR_CANCELLED]++;
+            mf_regmap_put_u32(&ir[MF_PLC_IR_LAST_CANCELLED], id);
+        }
+        break;
+    }
+    case MF_PLC_CMD_ACK:
+        for (int i = 0; i < 3; i++)
+            p->ack_args[i] = m[MF_PLC_MBOX_ARG0 + i];
+        p->acks++;
+        break;
     case MF_PLC_CMD_START:
     case MF_PLC_CMD_STOP:
-    case MF_PLC_CMD_ACK:
         break;
     default:
         res = MF_PLC_RES_BAD_COMMAND;
@@ -726,6 +747,98 @@ static void test_stale_follows_age(void **state)
     plc_destroy(r);
 }
 
+/* CANCEL: accepted for a queued order (and the cancellation comes as an
+ * event with its id, for the visitor's tracking screen), refused in words for
+ * one on the line or an unknown one; ACK of one alarm carries its code,
+ * station and colour; ACK of all carries zeros; reconnect drops the link and
+ * connects again at once. */
+static void test_cancel_ack_one_reconnect(void **state)
+{
+    plc_rig_t *r = plc_create();
+    line_drv_t *d = drv_on(r, 10, 2000);
+    assert_true(TU_WAIT(conn_of(d) == LINE_CONN_CONNECTED, 1000));
+    uint32_t tag;
+    line_event_t ev;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(line_drv_submit_order(d, MF_COLOUR_RED, false, &tag), 0);
+        assert_true(wait_result(d, tag, &ev, 2000));
+        assert_int_equal(ev.result, LINE_RESULT_ACCEPTED);
+    }
+    mb_fake_lock(r->fake);
+    r->plc.in_production = 1;
+    mb_fake_unlock(r->fake);
+
+    skipped_kinds = 0;
+    assert_int_equal(line_drv_cancel_order(d, 2, &tag), 0);
+    uint32_t cancelled_id = 0, cancelled_count = 0;
+    bool answered = false;
+    long long end = tu_now_ms() + 2000;
+    while (tu_now_ms() < end && !(answered && cancelled_id)) {
+        if (!line_drv_poll_event(d, &ev)) {
+            tu_sleep_ms(2);
+            continue;
+        }
+        if (ev.kind == LINE_EV_ORDER_CANCELLED) {
+            cancelled_id = ev.order;
+            cancelled_count = ev.count;
+        } else if (ev.kind == LINE_EV_RESULT && ev.tag == tag) {
+            answered = true;
+            assert_int_equal(ev.cmd, LINE_CMD_CANCEL);
+            assert_int_equal(ev.result, LINE_RESULT_ACCEPTED);
+        }
+    }
+    assert_true(answered);
+    assert_int_equal(cancelled_id, 2u);
+    assert_int_equal(cancelled_count, 1u);
+    line_snapshot_t s;
+    line_drv_snapshot(d, &s);
+    assert_int_equal(s.cancelled, 1);
+    assert_int_equal(s.last_cancelled, 2u);
+
+    assert_int_equal(line_drv_cancel_order(d, 1, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 2000));
+    assert_int_equal(ev.result, LINE_RESULT_REFUSED);
+    assert_int_equal(ev.plc_result, MF_PLC_RES_IN_PRODUCTION);
+    assert_string_equal(ev.text, "in production, cannot be cancelled");
+    assert_int_equal(line_drv_cancel_order(d, 2, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 2000));
+    assert_int_equal(ev.result, LINE_RESULT_REFUSED);
+    assert_int_equal(ev.plc_result, MF_PLC_RES_NO_ORDER);
+    assert_string_equal(ev.text,
+                        "no such order in the queue (already finished, cancelled or unknown)");
+    assert_string_equal(line_cmd_name(LINE_CMD_CANCEL), "cancel order");
+
+    assert_int_equal(line_drv_ack_alarm(d, MF_ALARM_JAM, MF_STATION_PRESS, 0, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 2000));
+    assert_int_equal(ev.result, LINE_RESULT_ACCEPTED);
+    assert_int_equal(ev.cmd, LINE_CMD_ACK);
+    mb_fake_lock(r->fake);
+    uint16_t a0 = r->plc.ack_args[0], a1 = r->plc.ack_args[1], a2 = r->plc.ack_args[2];
+    mb_fake_unlock(r->fake);
+    assert_int_equal(a0, MF_ALARM_JAM);
+    assert_int_equal(a1, MF_STATION_PRESS);
+    assert_int_equal(a2, 0);
+    assert_int_equal(line_drv_ack(d, &tag), 0);
+    assert_true(wait_result(d, tag, &ev, 2000));
+    mb_fake_lock(r->fake);
+    a0 = r->plc.ack_args[0];
+    int acks = r->plc.acks;
+    mb_fake_unlock(r->fake);
+    assert_int_equal(a0, 0);
+    assert_int_equal(acks, 2);
+
+    /* Reconnect: the link closes and opens again at once (counted). */
+    line_drv_snapshot(d, &s);
+    int before = s.reconnects;
+    line_drv_reconnect(d);
+    assert_true(TU_WAIT(
+        (line_drv_snapshot(d, &s), s.reconnects == before + 1 && s.conn == LINE_CONN_CONNECTED),
+        1000));
+    assert_int_equal(mb_fake_open_links(r->fake), 1);
+    line_drv_destroy(d);
+    plc_destroy(r);
+}
+
 int main(void)
 {
     mf_log_set_level(MF_LOG_OFF);
@@ -746,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_late_echo_is_not_a_lost_mailbox),
         cmocka_unit_test(test_missed_pieces_counted),
         cmocka_unit_test(test_stale_follows_age),
+        cmocka_unit_test(test_cancel_ack_one_reconnect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -690,6 +690,89 @@ static void test_alarm_table_past_eight(void **state)
     assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(7) + MF_PLC_ALARM_STATION], 7);
 }
 
+/* CANCEL (REGISTERS.md): a queued order leaves the queue in any state, its
+ * id published with the count; on the line IN_PRODUCTION; unknown NO_ORDER. */
+static void test_cancel_order(void **state)
+{
+    fixture_t *f = *state;
+    uint32_t id[4] = {0};
+    for (int i = 1; i <= 3; i++)
+        assert_int_equal(cmd(f, MF_PLC_CMD_SUBMIT_ORDER, 2, 0, 0, &id[i]), MF_PLC_RES_OK);
+    assert_int_equal(cmd(f, MF_PLC_CMD_CANCEL, 0, (uint16_t)id[2], 0, NULL), MF_PLC_RES_OK);
+    run(f, 10);
+    assert_int_equal(f->r.ir[MF_PLC_IR_QUEUE_LEN], 2);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_QUEUE(0)]), id[1]);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_QUEUE(1)]), id[3]);
+    assert_int_equal(f->r.ir[MF_PLC_IR_CANCELLED], 1);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_LAST_CANCELLED]), id[2]);
+    /* Twice, unknown, 0: no such order; nothing else changes. */
+    assert_int_equal(cmd(f, MF_PLC_CMD_CANCEL, 0, (uint16_t)id[2], 0, NULL), MF_PLC_RES_NO_ORDER);
+    assert_int_equal(cmd(f, MF_PLC_CMD_CANCEL, 0, 999, 0, NULL), MF_PLC_RES_NO_ORDER);
+    assert_int_equal(cmd(f, MF_PLC_CMD_CANCEL, 0, 0, 0, NULL), MF_PLC_RES_NO_ORDER);
+    run(f, 10);
+    assert_int_equal(f->r.ir[MF_PLC_IR_QUEUE_LEN], 2);
+    assert_int_equal(f->r.ir[MF_PLC_IR_CANCELLED], 1);
+    /* The first order goes onto the line: in production, it stays. */
+    start_line(f);
+    run(f, 500);
+    assert_int_equal(
+        mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_STATION(MF_STATION_STORE) + MF_PLC_ST_ORDER]), id[1]);
+    assert_int_equal(cmd(f, MF_PLC_CMD_CANCEL, 0, (uint16_t)id[1], 0, NULL),
+                     MF_PLC_RES_IN_PRODUCTION);
+    /* Aborted (a jam): a queued order can still be cancelled. */
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_JAM, MF_STATION_PRESS, 1, f->now), 0);
+    run(f, 1000);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_ABORTED);
+    assert_int_equal(cmd(f, MF_PLC_CMD_CANCEL, 0, (uint16_t)id[3], 0, NULL), MF_PLC_RES_OK);
+    run(f, 10);
+    assert_int_equal(f->r.ir[MF_PLC_IR_QUEUE_LEN], 0);
+    assert_int_equal(f->r.ir[MF_PLC_IR_CANCELLED], 2);
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_LAST_CANCELLED]), id[3]);
+    /* Finished pieces are not counted: a cancelled order never finishes. */
+    assert_int_equal(mf_regmap_get_u32(&f->r.ir[MF_PLC_IR_FINISHED]), 0);
+}
+
+/* ACK with a code acknowledges only that code's alarms; the aborted line
+ * clears once every abort alarm is acknowledged; code 0 is all of them. */
+static void test_ack_one_alarm(void **state)
+{
+    fixture_t *f = *state;
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_JAM, MF_STATION_PRESS, 1, f->now), 0);
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_SENSOR_FAULT, MF_STATION_ROBOT, 1, f->now),
+                     0);
+    run(f, 1000);
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_JAM, MF_STATION_PRESS, 0, f->now), 0);
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_SENSOR_FAULT, MF_STATION_ROBOT, 0, f->now),
+                     0);
+    run(f, 100);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 2);
+    assert_int_equal(cmd(f, MF_PLC_CMD_ACK, MF_ALARM_CODE_MAX + 1, 0, 0, NULL), MF_PLC_RES_BAD_ARG);
+    assert_int_equal(cmd(f, MF_PLC_CMD_ACK, MF_ALARM_JAM, MF_STATION_PACK, 0, NULL), MF_PLC_RES_OK);
+    run(f, 100);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 2); /* not that station's jam */
+    assert_int_equal(cmd(f, MF_PLC_CMD_ACK, MF_ALARM_JAM, 0, 0, NULL), MF_PLC_RES_OK);
+    run(f, 100);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 1);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM(0) + MF_PLC_ALARM_CODE], MF_ALARM_SENSOR_FAULT);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_ABORTED); /* one still unacked */
+    assert_int_equal(cmd(f, MF_PLC_CMD_ACK, MF_ALARM_SENSOR_FAULT, 0, 0, NULL), MF_PLC_RES_OK);
+    run(f, 1500);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 0);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_STOPPED);
+    /* Code 0 still acknowledges everything at once. */
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_JAM, MF_STATION_PRESS, 1, f->now), 0);
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_ROBOT_FAULT, MF_STATION_ROBOT, 1, f->now),
+                     0);
+    run(f, 1000);
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_JAM, MF_STATION_PRESS, 0, f->now), 0);
+    assert_int_equal(plc_model_set_fault(f->m, MF_ALARM_ROBOT_FAULT, MF_STATION_ROBOT, 0, f->now),
+                     0);
+    assert_int_equal(cmd(f, MF_PLC_CMD_ACK, 0, 0, 0, NULL), MF_PLC_RES_OK);
+    run(f, 1500);
+    assert_int_equal(f->r.ir[MF_PLC_IR_ALARM_COUNT], 0);
+    assert_int_equal(plc_model_line_state(f->m), MF_PACKML_STOPPED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -714,6 +797,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejects_and_reraised_alarm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pieces_survive_an_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alarm_table_past_eight, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ack_one_alarm, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,6 +49,7 @@ typedef struct {
     kiosk_t *k;
     staff_edge_t *edge;
     view_t view;
+    char last_lang[8]; /* the language of the last text looked up */
 } rig_t;
 
 static int64_t fake_wall(void *ctx)
@@ -58,8 +59,9 @@ static int64_t fake_wall(void *ctx)
 
 static const char *test_text(void *ctx, const char *lang, const char *key)
 {
-    (void)ctx;
-    (void)lang;
+    rig_t *r = ctx;
+    if (r)
+        snprintf(r->last_lang, sizeof r->last_lang, "%s", lang);
     if (strcmp(key, "staff.pin.locked") == 0)
         return "staff.pin.locked {time}";
     if (strcmp(key, "staff.pin.wrong") == 0)
@@ -80,6 +82,7 @@ static void edge_start(rig_t *r)
     eo.hooks.store_status = staff_stats_store_status;
     eo.hooks.ctx = r->stats;
     eo.hooks.reload = staff_pack_reload;
+    eo.hooks.install = staff_pack_install_hook;
     eo.hooks.reload_ctx = r->pack;
     r->edge = staff_edge_create(&eo);
     assert_non_null(r->edge);
@@ -155,6 +158,17 @@ static void settle(rig_t *r)
     }
 }
 
+/* Runs until the organiser screen's outcome no longer says it is working
+ * (an export, a pack from the stick: done by the edge's worker). */
+static void wait_outcome(rig_t *r)
+{
+    for (int t = 0; t < 400 && strstr(label(r, "staff-export-outcome"), "working"); t++) {
+        struct timespec ts = {0, 25 * 1000000L};
+        nanosleep(&ts, NULL);
+        run(r, 20);
+    }
+}
+
 static void gesture(rig_t *r)
 {
     press(r, W - 2.0f, H - 2.0f, 3050);
@@ -215,12 +229,18 @@ static int setup(void **state)
     r->stats = stats_store_open(path, &so, &err);
     if (!r->stats)
         return -1;
-    r->pack = kiosk_pack_create(MINIFAB_SOURCE_DIR "/content");
+    /* the kiosk's content folder: its own (a tree of links to the project's
+     * pack), since a pack installed from the stick replaces it */
+    snprintf(cmd, sizeof cmd, "cp -rs '%s/content' '%s/kiosk-content'", MINIFAB_SOURCE_DIR, r->dir);
+    if (system(cmd) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/kiosk-content", r->dir);
+    r->pack = kiosk_pack_create(path);
     if (!r->pack || kiosk_pack_load(r->pack) != 0)
         return -1;
     r->wall = 1780000000000LL;
     r->now = 1000;
-    kiosk_options_t ko = {.idle_timeout_ms = 90000, .text = test_text};
+    kiosk_options_t ko = {.idle_timeout_ms = 90000, .text = test_text, .text_ctx = r};
     r->k = kiosk_create(&ko, W, H, r->now);
     kiosk_set_sink(r->k, stats_store_sink(r->stats));
     edge_start(r);
@@ -401,7 +421,7 @@ static void test_group_export_audit(void **state)
     run(r, 500);
     assert_string_equal(label(r, "staff-export-outcome"), "staff.usb.none");
 
-    char cmd[512];
+    char cmd[1024];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' && echo '/dev/sdb1 %s vfat rw 0 0' > '%s'", r->stick,
              r->stick, r->mounts);
     assert_int_equal(system(cmd), 0);
@@ -434,25 +454,38 @@ static void test_group_export_audit(void **state)
     assert_string_equal(label(r, "staff-export-outcome"), "Nouveau contenu en place.");
     kiosk_set_text(r->k, test_text, NULL); /* back to keys for what follows */
     tap(r, "staff-reload-usb");
+    wait_outcome(r);
     assert_string_equal(label(r, "staff-export-outcome"), "staff.reload.missing");
     snprintf(cmd, sizeof cmd,
              "cp -r '%s/tests/content/fixtures/broken/syntax' '%s/minifab-content'",
              MINIFAB_SOURCE_DIR, r->stick);
     assert_int_equal(system(cmd), 0);
     tap(r, "staff-reload-usb");
+    wait_outcome(r);
     assert_non_null(strstr(label(r, "staff-export-outcome"), "staff.reload.invalid "));
     assert_non_null(strstr(label(r, "staff-export-outcome"), ".yaml:"));
+    /* a valid pack on the stick (one text of its own): installed as the
+     * kiosk's, the old one kept as the fallback, and in use at once */
     snprintf(cmd, sizeof cmd,
-             "rm -rf '%s/minifab-content' && cp -r '%s/content' '%s/minifab-content'", r->stick,
-             MINIFAB_SOURCE_DIR, r->stick);
+             "rm -rf '%s/minifab-content' && cp -rL '%s/content' '%s/minifab-content' && "
+             "sed -i 's/^staff.reload.done: .*/staff.reload.done: {fr: \"Contenu de la clé en "
+             "place.\", en: \"Stick content in place.\"}/' '%s/minifab-content/strings.yaml'",
+             r->stick, MINIFAB_SOURCE_DIR, r->stick, r->stick);
     assert_int_equal(system(cmd), 0);
     tap(r, "staff-reload-usb");
-    assert_non_null(strstr(label(r, "staff-export-outcome"), "staff.reload.usb_valid"));
-
+    wait_outcome(r);
+    assert_non_null(strstr(label(r, "staff-export-outcome"), "Contenu de la clé en place."));
+    snprintf(cmd, sizeof cmd,
+             "grep -q 'Contenu de la clé' '%s/kiosk-content/strings.yaml' && "
+             "test -f '%s/kiosk-content.previous/pack.yaml' && ! ls -A '%s' | grep -q 'new-'",
+             r->dir, r->dir, r->dir);
+    assert_int_equal(system(cmd), 0);
+    kiosk_set_text(r->k, test_text, r);
     tap(r, "staff-leave");
     run(r, 200);
     assert_int_equal(audit_rows(r, "action='reload' AND detail='folder' AND result='ok'"), 1);
     assert_int_equal(audit_rows(r, "action='reload' AND detail='usb'"), 3);
+    assert_int_equal(audit_rows(r, "action='reload' AND detail='usb' AND result='ok'"), 1);
     /* the next day, the group has ended (the stop goes on), even after a restart */
     staff_edge_destroy(r->edge);
     edge_start(r);
@@ -471,11 +504,41 @@ static void test_group_export_audit(void **state)
     assert_int_equal(audit_rows(r, "action='login' AND role='organiser'"), 2);
 }
 
+/* The console's FR/EN toggle: the staff screens follow it (the texts are
+ * looked up in the language chosen), it stays across the tabs, and leaving
+ * the console gives the kiosk its default language back. */
+static void test_console_language(void **state)
+{
+    rig_t *r = *state;
+    staff_store_t *st = staff_store_create(r->dir);
+    assert_int_equal(staff_store_set_pin(st, STAFF_ROLE_OPERATOR, "2468"), MF_OK);
+    staff_store_destroy(st);
+    gesture(r);
+    type_pin(r, "2468");
+    assert_string_equal(view(r)->screen, "staff-line");
+    assert_string_equal(kiosk_language(r->k), "fr");
+    tap(r, "staff-lang");
+    assert_string_equal(kiosk_language(r->k), "en");
+    view(r);
+    assert_string_equal(r->last_lang, "en"); /* the screen is laid out in English */
+    tap(r, "staff-tab-devices");
+    assert_string_equal(view(r)->screen, "staff-devices");
+    assert_string_equal(kiosk_language(r->k), "en");
+    tap(r, "staff-lang");
+    assert_string_equal(kiosk_language(r->k), "fr");
+    tap(r, "staff-lang");
+    tap(r, "staff-leave");
+    run(r, 100);
+    assert_string_equal(view(r)->screen, "attract");
+    assert_string_equal(kiosk_language(r->k), "fr");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_no_pin_then_lockout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_export_audit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_console_language, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
  */
 #include "devices.h"
 #include "kiosk.h"
+#include "line_drv.h"
 #include "mf_error.h"
 #include "simproc.h"
 #include "staff_console.h"
@@ -70,6 +71,8 @@ static const char *test_text(void *ctx, const char *lang, const char *key)
         return "{state} / {mode}";
     if (strcmp(key, "staff.line.offline") == 0)
         return "staff.line.offline {why}";
+    if (strcmp(key, "staff.dev.detail") == 0)
+        return "staff.dev.detail last={last} errors={errors}";
     return key;
 }
 
@@ -84,7 +87,18 @@ typedef struct {
     int ctl;
     char dir[64];
     audit_log_t audit;
+    uint32_t cancelled[8]; /* LINE_EV_ORDER_CANCELLED passed on to the order side */
+    int cancelled_n;
 } rig_t;
+
+/* The order side's hook: the line events the console does not take. */
+static void other_event(void *ctx, const void *line_event)
+{
+    rig_t *r = ctx;
+    const line_event_t *ev = line_event;
+    if (ev->kind == LINE_EV_ORDER_CANCELLED && r->cancelled_n < 8)
+        r->cancelled[r->cancelled_n++] = ev->order;
+}
 
 static char ctl_out[4096];
 
@@ -234,6 +248,8 @@ static int setup(void **state)
     staff_edge_opts_t eo = {.devices = r->dev, .data_dir = r->dir};
     eo.hooks.audit = audit_capture;
     eo.hooks.ctx = &r->audit;
+    eo.other_line_event = other_event;
+    eo.other_ctx = r;
     r->edge = staff_edge_create(&eo);
     *state = r;
     return r->k && r->edge ? 0 : -1;
@@ -265,8 +281,10 @@ static void test_jam_ack_reset_start(void **state)
     /* a jam at the press: the line aborts, the alarm shows what to check */
     ctl(r, "fault jam 3");
     assert_true(wait_text(r, "staff.alarm.jam.text", 3000));
-    assert_non_null(strstr(widget_label(r, "staff-alarms"), "staff.alarm.jam.check"));
-    assert_non_null(strstr(widget_label(r, "staff-alarms"), "staff.alarm.unacked"));
+    assert_non_null(strstr(widget_label(r, "staff-alarm-0"), "staff.alarm.jam.check"));
+    assert_non_null(strstr(widget_label(r, "staff-alarm-0"), "staff.alarm.unacked"));
+    /* ...with its own "acknowledge" (code 2, station 3) */
+    assert_non_null(view_find_id(view(r), "staff-ack-2-3-0"));
     assert_true(wait_text(r, "staff.state.aborted", 3000));
     /* the stack light follows: red (blinking while unacknowledged) */
     assert_true(wait_light(r, "green=0 orange=0 red=1", 3000));
@@ -277,8 +295,20 @@ static void test_jam_ack_reset_start(void **state)
     assert_true(wait_text(r, "staff.outcome.refused", 4000));
     assert_non_null(strstr(widget_label(r, "staff-outcome"), "staff.why.reset_first"));
 
-    /* the cause removed, acknowledge, reset, start */
+    /* a second alarm: a sensor fault at the robot; both causes removed */
+    ctl(r, "fault sensor 5");
+    assert_true(wait_text(r, "staff.alarm.sensor.text", 3000));
     ctl(r, "clear jam 3");
+    ctl(r, "clear sensor 5");
+    /* acknowledge the jam alone: it goes, the sensor fault stays, still aborted */
+    tap(r, "staff-ack-2-3-0");
+    assert_true(wait_text(r, "staff.outcome.accepted", 4000));
+    for (int t = 0; t < 3000 && view_find_id(view(r), "staff-ack-2-3-0"); t += 100)
+        run(r, 100);
+    assert_null(view_find_id(view(r), "staff-ack-2-3-0"));
+    assert_non_null(view_find_id(view(r), "staff-ack-3-5-0"));
+    assert_non_null(strstr(widget_label(r, "staff-line-state"), "staff.state.aborted"));
+    /* then "acknowledge all": the line clears */
     tap(r, "staff-ack");
     assert_true(wait_text(r, "staff.outcome.accepted", 4000));
     assert_true(wait_text(r, "staff.state.stopped", 5000));
@@ -296,7 +326,8 @@ static void test_jam_ack_reset_start(void **state)
     assert_non_null(strstr(widget_label(r, "staff-history"), "staff.alarm.h_gone"));
 
     assert_true(audit_has(&r->audit, "operator|line_start||refused"));
-    assert_true(audit_has(&r->audit, "operator|ack||accepted"));
+    assert_true(audit_has(&r->audit, "operator|ack|alarm 2 station 3|accepted"));
+    assert_true(audit_has(&r->audit, "operator|ack|all|accepted"));
     assert_true(audit_has(&r->audit, "operator|line_reset||accepted"));
     assert_true(audit_has(&r->audit, "operator|line_start||accepted"));
 
@@ -333,8 +364,18 @@ static void test_jam_ack_reset_start(void **state)
                !strstr(widget_label(r, "staff-dev-0"), "disconnected");
     }
     assert_true(back);
+    /* the drop is one error, counted by the devices module */
+    for (int t = 0; t < 1000 && !strstr(widget_label(r, "staff-dev-0"), "errors=1"); t += 100)
+        run(r, 100);
+    assert_non_null(strstr(widget_label(r, "staff-dev-0"), "errors=1"));
+    /* reconnect pressed on a connected PLC: closed, opened again, said so;
+     * asked for, so not an error */
     tap(r, "staff-reconnect-0");
-    assert_true(wait_text(r, "staff.dev.reconnect_auto", 2000));
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    assert_true(audit_has(&r->audit, "operator|reconnect|line|ok"));
+    run(r, 600);
+    assert_non_null(strstr(widget_label(r, "staff-dev-0"), "errors=1"));
+    assert_non_null(strstr(widget_label(r, "staff-dev-0"), "staff.dev.ago"));
 
     /* leaving: back to the visitor side, logged */
     tap(r, "staff-leave");
@@ -344,10 +385,91 @@ static void test_jam_ack_reset_start(void **state)
     assert_int_equal(staff_console_role(r->k), STAFF_ROLE_NONE);
 }
 
+/* Cancel from the queue: a queued order goes (the order side hears it, for
+ * the visitor's tracking screen); one that another client cancelled first is
+ * refused in words; both audited. */
+static void test_cancel_order(void **state)
+{
+    rig_t *r = *state;
+    run(r, 500);
+    ctl(r, "order red");
+    ctl(r, "order blue engrave");
+    ctl(r, "order green");
+    enter_console(r, "4821");
+    for (int t = 0; t < 3000 && !view_find_id(view(r), "staff-cancel-3"); t += 100)
+        run(r, 100);
+    assert_non_null(view_find_id(view(r), "staff-cancel-1"));
+    assert_non_null(view_find_id(view(r), "staff-cancel-2"));
+    tap(r, "staff-cancel-2");
+    assert_true(wait_text(r, "staff.outcome.accepted", 4000));
+    assert_non_null(strstr(widget_label(r, "staff-outcome"), "staff.cmdname.cancel"));
+    for (int t = 0; t < 3000 && view_find_id(view(r), "staff-cancel-2"); t += 100)
+        run(r, 100);
+    assert_null(view_find_id(view(r), "staff-cancel-2"));
+    assert_non_null(view_find_id(view(r), "staff-cancel-1"));
+    assert_true(r->cancelled_n >= 1);
+    assert_int_equal(r->cancelled[0], 2u);
+    /* another console cancels order 3 just before our tap: refused, why */
+    assert_non_null(view_find_id(view(r), "staff-cancel-3"));
+    ctl(r, "plc cancel 3");
+    tap(r, "staff-cancel-3");
+    assert_true(wait_text(r, "staff.outcome.refused", 4000));
+    assert_non_null(strstr(widget_label(r, "staff-outcome"), "staff.why.no_order"));
+    assert_true(audit_has(&r->audit, "operator|line_cancel|order 2|accepted"));
+    assert_true(audit_has(&r->audit, "operator|line_cancel|order 3|refused"));
+}
+
+/* Reconnect on every device kind: the I/O module dropped by the simulator
+ * (its port closed for 3 s): disconnected, reconnect pressed, connected again
+ * and said so; the engraver and the scanner reconnected on demand; the
+ * figures (last good message, errors) kept by the devices module. */
+static void test_reconnect_devices(void **state)
+{
+    rig_t *r = *state;
+    run(r, 500);
+    enter_console(r, "4821");
+    tap(r, "staff-tab-devices");
+    for (int i = 0; i < STAFF_DEV_COUNT; i++) {
+        char id[24];
+        snprintf(id, sizeof id, "staff-dev-%d", i);
+        for (int t = 0; t < 4000 && !strstr(widget_label(r, id), "staff.dev.connected"); t += 100)
+            run(r, 100);
+        if (!strstr(widget_label(r, id), "staff.dev.connected"))
+            fail_msg("%s: %s", id, widget_label(r, id));
+        assert_non_null(strstr(widget_label(r, id), "errors=0"));
+        assert_null(strstr(widget_label(r, id), "staff.dev.never"));
+    }
+    ctl(r, "drop io 3 mute");
+    bool down = false;
+    for (int t = 0; t < 4000 && !down; t += 100) {
+        run(r, 100);
+        down = strstr(widget_label(r, "staff-dev-1"), "staff.dev.disconnected") != NULL;
+    }
+    assert_true(down);
+    tap(r, "staff-reconnect-1");
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    run(r, 600); /* the devices' news come every 500 ms */
+    assert_non_null(strstr(widget_label(r, "staff-dev-1"), "staff.dev.connected"));
+    assert_true(audit_has(&r->audit, "operator|reconnect|io|ok"));
+    assert_non_null(strstr(widget_label(r, "staff-dev-1"), "errors=1"));
+
+    tap(r, "staff-reconnect-2");
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    assert_true(audit_has(&r->audit, "operator|reconnect|engraver|ok"));
+    tap(r, "staff-reconnect-3");
+    assert_true(wait_text(r, "staff.dev.done", 6000));
+    assert_true(audit_has(&r->audit, "operator|reconnect|scanner|ok"));
+    run(r, 600);
+    assert_non_null(strstr(widget_label(r, "staff-dev-2"), "errors=0"));
+    assert_non_null(strstr(widget_label(r, "staff-dev-3"), "errors=0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_jam_ack_reset_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconnect_devices, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

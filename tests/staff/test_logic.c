@@ -239,6 +239,16 @@ static void test_outcome_words(void **state)
     assert_string_equal(staff_alarm_check_key(MF_ALARM_ESTOP), "staff.alarm.estop.check");
     assert_string_equal(staff_alarm_text_key(99), "staff.alarm.unknown.text");
     assert_string_equal(staff_cmd_name(STAFF_CMD_ACK), "acknowledge");
+
+    /* cancelling a queued order: on the line already, or gone from the queue */
+    assert_string_equal(staff_cmd_name(STAFF_CMD_CANCEL), "cancel");
+    staff_outcome_keys(STAFF_CMD_CANCEL, STAFF_OUTCOME_REFUSED, MF_PLC_RES_IN_PRODUCTION,
+                       MF_PACKML_EXECUTE, &o, &why);
+    assert_string_equal(o, "staff.outcome.refused");
+    assert_string_equal(why, "staff.why.in_production");
+    staff_outcome_keys(STAFF_CMD_CANCEL, STAFF_OUTCOME_REFUSED, MF_PLC_RES_NO_ORDER,
+                       MF_PACKML_STOPPED, &o, &why);
+    assert_string_equal(why, "staff.why.no_order");
 }
 
 int main(void)

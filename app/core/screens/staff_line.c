@@ -5,7 +5,9 @@
  * mode, the order queue, the counters; start, stop, reset, the mode, and
  * acknowledge; the outcome of the last command in words (accepted, refused
  * and why, timed out); the alarms with their time, a plain-language text and
- * what to check, and the history of the stop. Commands are requests to the
+ * what to check, each with its own "acknowledge", plus "acknowledge all", and
+ * the history of the stop; a "cancel" button per queued order (the PLC
+ * refuses an order already on the line). Commands are requests to the
  * platform (staff_console.h), which sends them through the PLC driver.
  */
 #include "staff_priv.h"
@@ -208,18 +210,25 @@ static void layout_outcome(const kiosk_t *k, view_t *v, view_rect_t r)
     }
 }
 
-/* Current alarms first (with what to check), then the history of the stop. */
+/* Current alarms first, one row each (time, code, text, station, state,
+ * what to check) with its own "acknowledge" while it waits for one; then the
+ * history of the stop. */
 static void layout_alarms(const kiosk_t *k, view_t *v, view_rect_t r)
 {
     const staff_console_t *c = staff_of(k);
     const staff_line_t *l = &c->line;
     char text[VIEW_LABEL_MAX];
-    size_t n = 0;
-    text[0] = '\0';
-    if (l->online && l->alarm_count == 0)
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s\n",
-                              kiosk_text(k, "staff.alarm.no_alarm"));
-    for (int i = 0; l->online && i < l->alarm_count && n < sizeof text; i++) {
+    float row = kiosk_portrait(k) ? 5.6f : 5.0f, bw = kiosk_portrait(k) ? 18.0f : 16.0f;
+    float y = r.y, top = r.y + r.h * 0.55f;
+    if (l->online && l->alarm_count == 0) {
+        view_widget_t *w = kiosk_add_text(v, kiosk_text(k, "staff.alarm.no_alarm"),
+                                          view_rect(r.x, y, r.w, row), VIEW_STYLE_BODY, 2.8f);
+        if (w) {
+            snprintf(w->id, sizeof w->id, "staff-alarms");
+            w->align = VIEW_ALIGN_LEFT;
+        }
+    }
+    for (int i = 0; l->online && i < l->alarm_count && y + row <= top; i++, y += row) {
         const staff_history_t *h = NULL;
         for (int j = c->history_len - 1; j >= 0 && !h; j--)
             if (c->history[j].code == l->alarms[i].code &&
@@ -229,23 +238,32 @@ static void layout_alarms(const kiosk_t *k, view_t *v, view_rect_t r)
         snprintf(no, sizeof no, "%d", l->alarms[i].station);
         if (l->alarms[i].station)
             staff_textf(k, st, sizeof st, "staff.alarm.at_station", "n", no, (const char *)NULL);
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s  #%d  %s%s%s — %s · %s\n",
-                              h ? h->seen : "", l->alarms[i].code,
-                              kiosk_text(k, staff_alarm_text_key(l->alarms[i].code)),
-                              st[0] ? " · " : "", st,
-                              kiosk_text(k, l->alarms[i].unacked  ? "staff.alarm.unacked"
-                                            : l->alarms[i].active ? "staff.alarm.acked"
-                                                                  : "staff.alarm.cleared"),
-                              kiosk_text(k, staff_alarm_check_key(l->alarms[i].code)));
-    }
-    view_widget_t *w =
-        kiosk_add_text(v, text, view_rect(r.x, r.y, r.w, r.h * 0.55f), VIEW_STYLE_BODY, 2.8f);
-    if (w) {
-        snprintf(w->id, sizeof w->id, "staff-alarms");
-        w->align = VIEW_ALIGN_LEFT;
+        snprintf(text, sizeof text, "%s  #%d  %s%s%s — %s · %s", h ? h->seen : "",
+                 l->alarms[i].code, kiosk_text(k, staff_alarm_text_key(l->alarms[i].code)),
+                 st[0] ? " · " : "", st,
+                 kiosk_text(k, l->alarms[i].unacked  ? "staff.alarm.unacked"
+                               : l->alarms[i].active ? "staff.alarm.acked"
+                                                     : "staff.alarm.cleared"),
+                 kiosk_text(k, staff_alarm_check_key(l->alarms[i].code)));
+        view_widget_t *w =
+            kiosk_add_text(v, text, view_rect(r.x, y, r.w - bw - 1.0f, row), VIEW_STYLE_BODY, 2.6f);
+        if (w) {
+            snprintf(w->id, sizeof w->id, "staff-alarm-%d", i);
+            w->align = VIEW_ALIGN_LEFT;
+        }
+        if (!l->alarms[i].unacked)
+            continue;
+        char id[48];
+        snprintf(id, sizeof id, "staff-ack-%d-%d-%d", l->alarms[i].code, l->alarms[i].station,
+                 l->alarms[i].code == MF_ALARM_MAGAZINE_EMPTY ? l->alarms[i].param : 0);
+        view_widget_t *b = kiosk_add_button(v, id, kiosk_text(k, "staff.cmd.ack_one"),
+                                            view_rect(r.x + r.w - bw, y + 0.2f, bw, row - 0.4f),
+                                            VIEW_STYLE_SECONDARY, VIEW_ICON_NONE);
+        if (b)
+            b->font = 2.6f;
     }
     /* the history, newest first, as many as fit */
-    n = (size_t)snprintf(text, sizeof text, "%s\n", kiosk_text(k, "staff.alarm.history"));
+    size_t n = (size_t)snprintf(text, sizeof text, "%s\n", kiosk_text(k, "staff.alarm.history"));
     for (int j = c->history_len - 1; j >= 0 && n < sizeof text && j >= c->history_len - 6; j--) {
         const staff_history_t *h = &c->history[j];
         n += (size_t)snprintf(text + n, sizeof text - n, "%s  #%d %s%s%s%s%s%s%s\n", h->seen,
@@ -255,29 +273,48 @@ static void layout_alarms(const kiosk_t *k, view_t *v, view_rect_t r)
                               h->gone[0] ? " · " : "",
                               h->gone[0] ? kiosk_text(k, "staff.alarm.h_gone") : "", h->gone);
     }
-    w = kiosk_add_text(v, text, view_rect(r.x, r.y + r.h * 0.57f, r.w, r.h * 0.43f),
-                       VIEW_STYLE_CAPTION, 2.6f);
+    view_widget_t *w = kiosk_add_text(v, text, view_rect(r.x, r.y + r.h * 0.57f, r.w, r.h * 0.43f),
+                                      VIEW_STYLE_CAPTION, 2.6f);
     if (w) {
         snprintf(w->id, sizeof w->id, "staff-history");
         w->align = VIEW_ALIGN_LEFT;
     }
 }
 
+/* The order queue: one button per queued order, which cancels it. */
 static void layout_queue(const kiosk_t *k, view_t *v, view_rect_t r)
 {
     const staff_line_t *l = &staff_of(k)->line;
     char text[VIEW_LABEL_MAX];
-    size_t n = (size_t)snprintf(text, sizeof text, "%s", kiosk_text(k, "staff.queue.title"));
-    if (!l->online || l->queue_len == 0)
-        n += (size_t)snprintf(text + n, sizeof text - n, " %s", kiosk_text(k, "staff.queue.empty"));
-    for (int i = 0; l->online && i < l->queue_len && n < sizeof text; i++)
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s #%u %s%s", i ? "," : "",
-                              l->queue[i].order, kiosk_text(k, colour_key(l->queue[i].colour)),
-                              l->queue[i].engrave ? kiosk_text(k, "staff.queue.engraved") : "");
-    view_widget_t *w = kiosk_add_text(v, text, r, VIEW_STYLE_BODY, 3.0f);
+    bool empty = !l->online || l->queue_len == 0;
+    snprintf(text, sizeof text, "%s%s%s", kiosk_text(k, "staff.queue.title"), empty ? " " : "",
+             empty ? kiosk_text(k, "staff.queue.empty") : "");
+    float tw = empty ? r.w : (kiosk_portrait(k) ? 20.0f : 14.0f);
+    view_widget_t *w = kiosk_add_text(v, text, view_rect(r.x, r.y, tw, r.h), VIEW_STYLE_BODY, 2.8f);
     if (w) {
         snprintf(w->id, sizeof w->id, "staff-queue");
         w->align = VIEW_ALIGN_LEFT;
+    }
+    if (empty)
+        return;
+    int cols = kiosk_portrait(k) ? 4 : 8, rows = (l->queue_len + cols - 1) / cols;
+    float gap = 0.8f, x0 = r.x + tw + 1.0f, aw = r.w - tw - 1.0f;
+    float bw = (aw - (float)(cols - 1) * gap) / (float)cols;
+    float bh = (r.h - (float)(rows - 1) * gap) / (float)rows;
+    for (int i = 0; i < l->queue_len; i++) {
+        char id[40], no[16], label[96], colour[64];
+        snprintf(id, sizeof id, "staff-cancel-%u", l->queue[i].order);
+        snprintf(no, sizeof no, "%u", l->queue[i].order);
+        snprintf(colour, sizeof colour, "%s%s", kiosk_text(k, colour_key(l->queue[i].colour)),
+                 l->queue[i].engrave ? kiosk_text(k, "staff.queue.engraved") : "");
+        staff_textf(k, label, sizeof label, "staff.cmd.cancel", "order", no, "colour", colour,
+                    (const char *)NULL);
+        view_widget_t *b = kiosk_add_button(v, id, label,
+                                            view_rect(x0 + (float)(i % cols) * (bw + gap),
+                                                      r.y + (float)(i / cols) * (bh + gap), bw, bh),
+                                            VIEW_STYLE_SECONDARY, VIEW_ICON_CROSS);
+        if (b)
+            b->font = rows > 1 ? 2.2f : 2.6f;
     }
 }
 
@@ -298,18 +335,18 @@ static void line_layout(const kiosk_t *k, view_t *v, int64_t now)
     if (kiosk_portrait(k)) {
         layout_stations(k, v, view_rect(m, y, w, 40.0f));
         y += 41.0f;
-        layout_queue(k, v, view_rect(m, y, w, 7.0f));
-        y += 8.0f;
-        layout_commands(k, v, view_rect(m, y, w, 22.0f));
-        y += 23.0f;
+        layout_queue(k, v, view_rect(m, y, w, 9.0f));
+        y += 10.0f;
+        layout_commands(k, v, view_rect(m, y, w, 20.0f));
+        y += 21.0f;
         layout_outcome(k, v, view_rect(m, y, w, 8.0f));
         y += 9.0f;
         layout_alarms(k, v, view_rect(m, y, w, v->h - y - m));
     } else {
-        layout_stations(k, v, view_rect(m, y, w, 25.0f));
-        y += 26.0f;
-        layout_queue(k, v, view_rect(m, y, w, 5.0f));
-        y += 6.0f;
+        layout_stations(k, v, view_rect(m, y, w, 23.0f));
+        y += 24.0f;
+        layout_queue(k, v, view_rect(m, y, w, 7.0f));
+        y += 8.0f;
         layout_commands(k, v, view_rect(m, y, w, 10.0f));
         y += 11.0f;
         layout_outcome(k, v, view_rect(m, y, w, 6.0f));
@@ -336,12 +373,32 @@ static bool line_act(kiosk_t *k, const char *id, int64_t now)
         {"staff-mode-manual", STAFF_CMD_MODE_MANUAL},
         {"staff-mode-maintenance", STAFF_CMD_MODE_MAINTENANCE},
     };
+    staff_request_t r = {0};
+    unsigned order = 0;
+    int code = 0, st = 0, param = 0;
+    if (sscanf(id, "staff-cancel-%u", &order) == 1 && order > 0) {
+        r.cmd = STAFF_CMD_CANCEL;
+        r.order = order;
+    } else if (sscanf(id, "staff-ack-%d-%d-%d", &code, &st, &param) == 3 && code > 0) {
+        r.cmd = STAFF_CMD_ACK;
+        r.alarm_code = code;
+        r.alarm_station = st;
+        r.alarm_param = param;
+    }
+    if (r.order || r.alarm_code) {
+        if (!staff_role_can(c->session.role, STAFF_CAN_LINE))
+            return true;
+        c->cmd_tag = staff_request(k, STAFF_REQ_COMMAND, &r);
+        c->cmd = r.cmd;
+        c->outcome = STAFF_OUTCOME_PENDING;
+        c->cmd_shown = true;
+        return true;
+    }
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(id, map[i].id) != 0)
             continue;
         if (!staff_role_can(c->session.role, STAFF_CAN_LINE))
             return true;
-        staff_request_t r = {0};
         r.cmd = map[i].cmd;
         c->cmd_tag = staff_request(k, STAFF_REQ_COMMAND, &r);
         c->cmd = map[i].cmd;
