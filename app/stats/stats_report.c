@@ -407,10 +407,11 @@ static void page3(cairo_t *cr, const stats_summary_t *sm)
     char buf[32];
     section(cr, 60, "Intérêt par métier (pages vues et vidéos regardées)");
     size_t n = sm->trade_count < 16 ? sm->trade_count : 16;
-    const char *labels[16];
-    double values[16];
+    /* zeroed: with no trade (n == 0) GCC -O2 cannot see that hbars reads none */
+    const char *labels[16] = {0};
+    double values[16] = {0};
     char texts[16][64];
-    const char *tp[16];
+    const char *tp[16] = {0};
     for (size_t i = 0; i < n; i++) {
         const stats_item_figure_t *t = &sm->trades[i];
         labels[i] = t->id;
@@ -426,10 +427,10 @@ static void page3(cairo_t *cr, const stats_summary_t *sm)
     double y = 74 + 17.0 * (double)(n ? n : 1) + 40;
     section(cr, y, "Les dix questions du quiz les plus manquées");
     size_t m = sm->missed_count;
-    const char *ql[STATS_MISSED_MAX];
-    double qv[STATS_MISSED_MAX];
+    const char *ql[STATS_MISSED_MAX] = {0};
+    double qv[STATS_MISSED_MAX] = {0};
     char qlab[STATS_MISSED_MAX][100], qtxt[STATS_MISSED_MAX][64];
-    const char *qt[STATS_MISSED_MAX];
+    const char *qt[STATS_MISSED_MAX] = {0};
     for (size_t i = 0; i < m; i++) {
         const stats_question_figure_t *q = &sm->missed[i];
         snprintf(qlab[i], sizeof qlab[i], "%.40s / %.40s", q->station, q->question);
