@@ -94,6 +94,7 @@ typedef enum {
     MF_ORDER_FINISHED,     /* the piece left the line: `delivered` or rejected */
     MF_ORDER_ENGRAVING,    /* the engraving job was handed to the engraver (`ok`) */
     MF_ORDER_ENGRAVED,     /* the engraving job ended: `ok`, or failed (`why`) */
+    MF_ORDER_CANCELLED,    /* staff cancelled the queued order `order` (any kiosk) */
 } mf_order_news_kind_t;
 
 typedef struct {

@@ -340,7 +340,11 @@ bool order_desk_line(order_desk_t *d, const mf_line_status_t *line, int64_t now)
 bool order_desk_news(order_desk_t *d, const mf_order_news_t *n, int64_t now)
 {
     (void)now;
-    order_rec_t *r = n->kind == MF_ORDER_FINISHED ? find_order(d, n->order) : find_ref(d, n->ref);
+    /* news of a piece on the line (finished, cancelled) names the PLC's
+     * number; answers to the desk's own requests its reference */
+    order_rec_t *r = n->kind == MF_ORDER_FINISHED || n->kind == MF_ORDER_CANCELLED
+                         ? find_order(d, n->order)
+                         : find_ref(d, n->ref);
     if (!r)
         return false;
     switch (n->kind) {
@@ -368,6 +372,16 @@ bool order_desk_news(order_desk_t *d, const mf_order_news_t *n, int64_t now)
         recycle(d);
         return true;
     }
+    case MF_ORDER_CANCELLED:
+        /* Staff took it out of the queue (staff console, any kiosk): its
+         * visitor is told kindly; no piece will come. */
+        if (!active(r))
+            return false;
+        push_outcome(d, r, VISIT_ORDER_CANCELLED, "staff");
+        r->ignore_finish = true;
+        finish(d, r, ORDER_FAILED, ORDER_PROBLEM_CANCELLED);
+        recycle(d);
+        return true;
     case MF_ORDER_FINISHED:
         if (r->ignore_finish || !active(r))
             return false;

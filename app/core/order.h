@@ -71,6 +71,7 @@ typedef enum {
     ORDER_PROBLEM_NO_ANSWER,  /* the PLC did not answer in time */
     ORDER_PROBLEM_ENGRAVER,   /* the laser failed (alarm) */
     ORDER_PROBLEM_REJECTED,   /* rejected by quality control too many times */
+    ORDER_PROBLEM_CANCELLED,  /* staff cancelled it while it waited its turn */
 } order_problem_t;
 
 /* What the tracking screen shows of one order. */

@@ -598,6 +598,10 @@ static void poll_line_events(app_t *a)
                             NULL);
             continue;
         }
+        if (e.kind == LINE_EV_ORDER_CANCELLED) {
+            feed_order_news(a, MF_ORDER_CANCELLED, 0, e.order, false, "staff");
+            continue;
+        }
         if (e.kind != LINE_EV_RESULT)
             continue;
         if (e.cmd == LINE_CMD_ENGRAVE_DONE) {

@@ -234,6 +234,31 @@ static void test_whole_order_with_live_engraving(void **state)
     order_desk_destroy(d);
 }
 
+/* Staff cancel a queued order (from any kiosk): its visitor's tracking says
+ * so, the outcome is "cancelled, by staff", and the piece's later news is
+ * not taken for it; another kiosk's order number is left alone. */
+static void test_cancelled_by_staff(void **state)
+{
+    (void)state;
+    order_desk_t *d = order_desk_create(true);
+    uint32_t ref = place_accepted(d, "MINI", 41);
+    news(d, MF_ORDER_CANCELLED, 0, 99, false, "staff"); /* not ours */
+    assert_int_equal(order_desk_get(d, ref)->state, ORDER_QUEUED);
+    news(d, MF_ORDER_CANCELLED, 0, 41, false, "staff");
+    assert_int_equal(order_desk_get(d, ref)->state, ORDER_FAILED);
+    assert_int_equal(order_desk_get(d, ref)->problem, ORDER_PROBLEM_CANCELLED);
+    order_outcome_t out;
+    assert_true(order_desk_next_outcome(d, &out));
+    assert_int_equal(out.outcome, VISIT_ORDER_CANCELLED);
+    assert_string_equal(out.why, "staff");
+    assert_int_equal(out.order_no, 41);
+    assert_int_equal(out.visit, 7);
+    news(d, MF_ORDER_FINISHED, 0, 41, true, NULL); /* nothing more for it */
+    assert_int_equal(order_desk_get(d, ref)->state, ORDER_FAILED);
+    assert_false(order_desk_next_outcome(d, &out));
+    order_desk_destroy(d);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -419,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_closed_and_why),
         cmocka_unit_test(test_whole_order_with_live_engraving),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_cancelled_by_staff),
         cmocka_unit_test(test_engraver_alarm_cancels_and_releases_the_piece),
         cmocka_unit_test(test_quality_reject_is_remade_then_given_up),
         cmocka_unit_test(test_estop_pauses_tracking),

@@ -33,6 +33,8 @@ static const char *problem_key(order_problem_t p)
         return "track.failed.engraver";
     case ORDER_PROBLEM_REJECTED:
         return "track.failed.rejected";
+    case ORDER_PROBLEM_CANCELLED:
+        return "track.failed.cancelled";
     case ORDER_PROBLEM_NONE:
         break;
     }
