@@ -133,8 +133,11 @@ static void pins_read(const staff_store_t *st, staff_pins_t *pins)
         return;
     char line[512];
     while (fgets(line, sizeof line, f)) {
+        /* (the width is the buffer's: a longer token in a damaged file is
+         * cut there, then refused below as not a hash of ours) */
         char role[32], hash[crypto_pwhash_STRBYTES + 8];
-        if (line[0] == '#' || sscanf(line, "%31s %200s", role, hash) != 2)
+        _Static_assert(crypto_pwhash_STRBYTES + 8 == 136, "the sscanf width below");
+        if (line[0] == '#' || sscanf(line, "%31s %135s", role, hash) != 2)
             continue;
         staff_role_t r = staff_role_from_name(role);
         size_t n = strlen(hash);
