@@ -279,7 +279,13 @@ typedef struct {
     stats_question_figure_t q[QUESTIONS_MAX];
     uint32_t used;
     bool full;
+    /* Where station, item, version, flag and ms are in the statement read;
+     * NULL: columns 0 to 4. */
+    const int *col;
 } questions_t;
+
+/* The events table's query (tables[], "events"), read by the CSV's one pass. */
+static const int question_cols_events[5] = {13, 12, 17, 18, 20};
 
 static uint32_t hash_str(uint32_t h, const char *s)
 {
@@ -291,9 +297,11 @@ static uint32_t hash_str(uint32_t h, const char *s)
 static void row_question(void *ctx, sqlite3_stmt *st)
 {
     questions_t *qs = ctx;
-    const char *station = (const char *)sqlite3_column_text(st, 0);
-    const char *item = (const char *)sqlite3_column_text(st, 1);
-    int version = sqlite3_column_int(st, 2);
+    static const int own[5] = {0, 1, 2, 3, 4};
+    const int *c = qs->col ? qs->col : own;
+    const char *station = (const char *)sqlite3_column_text(st, c[0]);
+    const char *item = (const char *)sqlite3_column_text(st, c[1]);
+    int version = sqlite3_column_int(st, c[2]);
     uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
     for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
         stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
@@ -311,8 +319,8 @@ static void row_question(void *ctx, sqlite3_stmt *st)
             continue;
         }
         q->answered++;
-        q->correct += sqlite3_column_int(st, 3) != 0;
-        q->time_ms += sqlite3_column_int64(st, 4);
+        q->correct += sqlite3_column_int(st, c[3]) != 0;
+        q->time_ms += sqlite3_column_int64(st, c[4]);
         return;
     }
 }
@@ -963,15 +971,19 @@ static void bind_opt_int(sqlite3_stmt *st, int i, int v)
 }
 
 /* temp.questions: every quiz question's answers, counted in one pass. */
-static int build_questions(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+/* temp.questions from GIVEN (filled by the CSV's pass over the events), which
+ * it frees; with GIVEN NULL, reads the answers itself. */
+static int build_questions(sqlite3 *db, const stats_filter_t *f, questions_t *given,
+                           stats_error_t *err)
 {
-    questions_t *qs = calloc(1, sizeof *qs);
+    questions_t *qs = given ? given : calloc(1, sizeof *qs);
     if (!qs)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = each_row(db,
-                      "SELECT station, item, version, flag, ms FROM events"
-                      " WHERE type='quiz_answer' AND " F_EV,
-                      f, row_question, qs, err);
+    int rc = given ? MF_OK
+                   : each_row(db,
+                              "SELECT station, item, version, flag, ms FROM events"
+                              " WHERE type='quiz_answer' AND " F_EV,
+                              f, row_question, qs, err);
     sqlite3_stmt *st = NULL;
     if (rc == MF_OK && (sqlite3_exec(db,
                                      "DROP TABLE IF EXISTS temp.questions; CREATE TEMP TABLE"
@@ -1239,18 +1251,42 @@ static int write_table(sqlite3 *db, const stats_filter_t *f, const table_t *t, w
 /* Writes every table. EVENTS_FIRST (a writer whose tables are separate files):
  * the events table is written first, and the visits are counted in that same
  * pass instead of a second scan of the largest table. */
+/* The CSV's pass over the events: each row also counted in its visit and,
+ * for a quiz answer, its question. */
+typedef struct {
+    visit_map_t *visits;
+    questions_t *questions;
+} events_pass_t;
+
+static void row_events_pass(void *ctx, sqlite3_stmt *st)
+{
+    events_pass_t *p = ctx;
+    row_visit(p->visits, st);
+    const char *type = (const char *)sqlite3_column_text(st, visit_cols_events.type);
+    if (type && !strcmp(type, "quiz_answer"))
+        row_question(p->questions, st);
+}
+
 static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
                       writer_t *w, bool events_first, stats_error_t *err)
 {
     size_t ev = events_table();
-    visit_map_t m;
+    visit_map_t m = {0};
+    questions_t *qs = NULL;
     int rc = MF_OK;
     if (events_first) {
         rc = visit_map_init(&m, &visit_cols_events, err);
-        if (rc == MF_OK)
-            rc = write_table(db, f, &tables[ev], w, row_visit, &m, err);
+        qs = rc == MF_OK ? calloc(1, sizeof *qs) : NULL;
+        if (rc == MF_OK && !qs)
+            rc = stats_error_set(err, MF_ENOMEM, "out of memory");
+        if (rc == MF_OK) {
+            qs->col = question_cols_events;
+            events_pass_t pass = {&m, qs};
+            rc = write_table(db, f, &tables[ev], w, row_events_pass, &pass, err);
+        }
         if (rc != MF_OK) {
             free(m.v);
+            free(qs);
             return rc;
         }
     }
@@ -1261,7 +1297,9 @@ static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_o
         if (i == 0) {
             rc = build_visits(db, f, events_first ? &m : NULL, err);
             if (rc == MF_OK)
-                rc = build_questions(db, f, err);
+                rc = build_questions(db, f, qs, err);
+            else
+                free(qs);
         }
         if (rc == MF_OK)
             rc = write_table(db, f, t, w, NULL, NULL, err);
