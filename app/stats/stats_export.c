@@ -1023,7 +1023,7 @@ static int visit_map_init(visit_map_t *m, const visit_cols_t *col, stats_error_t
 static int build_visits(sqlite3 *db, const stats_filter_t *f, visit_map_t *given,
                         stats_error_t *err)
 {
-    visit_map_t own, *mp = given ? given : &own;
+    visit_map_t own = {0}, *mp = given ? given : &own;
     int rc = given ? MF_OK : visit_map_init(&own, &visit_cols_own, err);
     if (!given && rc == MF_OK)
         rc = each_row(db,
