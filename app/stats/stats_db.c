@@ -180,6 +180,49 @@ int stats_db_migrate(sqlite3 *db, int target, stats_error_t *err)
     return MF_OK;
 }
 
+int stats_db_purge_events(sqlite3 *db, int64_t cutoff_ms, int64_t *deleted)
+{
+    sqlite3_stmt *next = NULL, *del = NULL;
+    int64_t n = 0;
+    char *type = sqlite3_mprintf("%s", ""); /* the last type done; '' sorts first */
+    int rc = type ? SQLITE_OK : SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "SELECT type FROM events WHERE type > ? ORDER BY type LIMIT 1",
+                                -1, &next, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "DELETE FROM events WHERE type = ? AND ts < ?", -1, &del, NULL);
+    while (rc == SQLITE_OK) {
+        sqlite3_reset(next);
+        sqlite3_bind_text(next, 1, type, -1, SQLITE_STATIC);
+        rc = sqlite3_step(next);
+        if (rc != SQLITE_ROW) {
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+            break;
+        }
+        char *t = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(next, 0));
+        sqlite3_free(type);
+        type = t;
+        if (!type) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        sqlite3_reset(del);
+        sqlite3_bind_text(del, 1, type, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(del, 2, cutoff_ms);
+        rc = sqlite3_step(del);
+        if (rc == SQLITE_DONE) {
+            n += sqlite3_changes(db);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(next);
+    sqlite3_finalize(del);
+    sqlite3_free(type);
+    if (deleted)
+        *deleted = n;
+    return rc;
+}
+
 int stats_db_open(const char *path, int flags, sqlite3 **out, int *version, stats_error_t *err)
 {
     sqlite3 *db = NULL;

@@ -41,6 +41,13 @@ int stats_db_version(sqlite3 *db);
 /* An MF_E* code for an SQLite result code (SQLITE_FULL -> MF_ENOSPC...). */
 int stats_db_error(int sqlite_rc);
 
+/* Deletes the events older than CUTOFF_MS through the (type, ts) index, one
+ * type at a time (the distinct types are found by stepping through the index,
+ * never by scanning the table): the cost follows what is deleted, not the
+ * store's size. Returns an SQLite result code; DELETED (may be NULL) gets the
+ * count. Runs inside the caller's transaction. */
+int stats_db_purge_events(sqlite3 *db, int64_t cutoff_ms, int64_t *deleted);
+
 /* Fills ERR with CODE and a printf message; returns CODE. */
 int stats_error_set(stats_error_t *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -279,7 +279,13 @@ typedef struct {
     stats_question_figure_t q[QUESTIONS_MAX];
     uint32_t used;
     bool full;
+    /* Where station, item, version, flag and ms are in the statement read;
+     * NULL: columns 0 to 4. */
+    const int *col;
 } questions_t;
+
+/* The events table's query (tables[], "events"), read by the CSV's one pass. */
+static const int question_cols_events[5] = {13, 12, 17, 18, 20};
 
 static uint32_t hash_str(uint32_t h, const char *s)
 {
@@ -291,9 +297,11 @@ static uint32_t hash_str(uint32_t h, const char *s)
 static void row_question(void *ctx, sqlite3_stmt *st)
 {
     questions_t *qs = ctx;
-    const char *station = (const char *)sqlite3_column_text(st, 0);
-    const char *item = (const char *)sqlite3_column_text(st, 1);
-    int version = sqlite3_column_int(st, 2);
+    static const int own[5] = {0, 1, 2, 3, 4};
+    const int *c = qs->col ? qs->col : own;
+    const char *station = (const char *)sqlite3_column_text(st, c[0]);
+    const char *item = (const char *)sqlite3_column_text(st, c[1]);
+    int version = sqlite3_column_int(st, c[2]);
     uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
     for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
         stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
@@ -311,8 +319,8 @@ static void row_question(void *ctx, sqlite3_stmt *st)
             continue;
         }
         q->answered++;
-        q->correct += sqlite3_column_int(st, 3) != 0;
-        q->time_ms += sqlite3_column_int64(st, 4);
+        q->correct += sqlite3_column_int(st, c[3]) != 0;
+        q->time_ms += sqlite3_column_int64(st, c[4]);
         return;
     }
 }
@@ -808,10 +816,21 @@ typedef struct {
     int stations, videos, answers, right, orders;
 } visit_agg_t;
 
+/* Where row_visit() finds each column in the statement it reads. */
+typedef struct {
+    int run, visit, kiosk, ts, type, item, word, value, flag, detail, stop, group;
+} visit_cols_t;
+
+/* build_visits()'s own query. */
+static const visit_cols_t visit_cols_own = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+/* The events table's query (tables[], "events"), read by the CSV's one pass. */
+static const visit_cols_t visit_cols_events = {1, 8, 0, 4, 9, 12, 14, 16, 18, 15, 10, 11};
+
 typedef struct {
     visit_agg_t *v;
     size_t cap, used;
     int rc;
+    const visit_cols_t *col;
 } visit_map_t;
 
 static size_t visit_slot(const visit_map_t *m, int64_t run, int64_t visit)
@@ -825,7 +844,7 @@ static size_t visit_slot(const visit_map_t *m, int64_t run, int64_t visit)
 
 static bool visit_map_grow(visit_map_t *m)
 {
-    visit_map_t n = {calloc(m->cap * 2, sizeof *m->v), m->cap * 2, m->used, 0};
+    visit_map_t n = {calloc(m->cap * 2, sizeof *m->v), m->cap * 2, m->used, 0, m->col};
     if (!n.v)
         return false;
     for (size_t i = 0; i < m->cap; i++)
@@ -838,30 +857,36 @@ static bool visit_map_grow(visit_map_t *m)
 
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
-    if (t)
-        snprintf(dst, size, "%s", (const char *)t);
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    if (t) {
+        size_t n = (size_t)sqlite3_column_bytes(st, col);
+        n = n < size ? n : size - 1;
+        memcpy(dst, t, n);
+        dst[n] = '\0';
+    }
 }
 
-/* Columns: run, visit, kiosk, ts, type, item, word, value, flag, detail,
- * stop_id, group_id. */
+/* One event into its visit's figures (columns where M->col says). */
 static void row_visit(void *ctx, sqlite3_stmt *st)
 {
     visit_map_t *m = ctx;
+    const visit_cols_t *c = m->col;
     if (m->rc != MF_OK)
+        return;
+    int64_t run = sqlite3_column_int64(st, c->run), visit = sqlite3_column_int64(st, c->visit);
+    if (visit <= 0)
         return;
     if (2 * (m->used + 1) > m->cap && !visit_map_grow(m)) {
         m->rc = MF_ENOMEM;
         return;
     }
-    int64_t run = sqlite3_column_int64(st, 0), visit = sqlite3_column_int64(st, 1);
-    int64_t ts = sqlite3_column_int64(st, 3);
+    int64_t ts = sqlite3_column_int64(st, c->ts);
     visit_agg_t *v = &m->v[visit_slot(m, run, visit)];
     if (!v->visit) {
         memset(v, 0, sizeof *v);
         v->run = run;
         v->visit = visit;
-        copy_text(v->kiosk, sizeof v->kiosk, st, 2);
+        copy_text(v->kiosk, sizeof v->kiosk, st, c->kiosk);
         snprintf(v->id, sizeof v->id, "%s-%" PRIx64 "-%" PRId64, v->kiosk, (uint64_t)run, visit);
         v->t0 = v->t1 = ts;
         v->pb = v->pa = v->sat = -1;
@@ -871,29 +896,29 @@ static void row_visit(void *ctx, sqlite3_stmt *st)
         v->t0 = ts;
     if (ts > v->t1)
         v->t1 = ts;
-    copy_text(v->stop, sizeof v->stop, st, 10);
-    copy_text(v->group, sizeof v->group, st, 11);
-    const char *type = (const char *)sqlite3_column_text(st, 4);
+    copy_text(v->stop, sizeof v->stop, st, c->stop);
+    copy_text(v->group, sizeof v->group, st, c->group);
+    const char *type = (const char *)sqlite3_column_text(st, c->type);
     if (!type)
         return;
-    int value = sqlite3_column_int(st, 7);
-    bool flag = sqlite3_column_int(st, 8) != 0;
+    int value = sqlite3_column_int(st, c->value);
+    bool flag = sqlite3_column_int(st, c->flag) != 0;
     switch (type[0]) {
     case 'l': /* language */
-        copy_text(v->lang, sizeof v->lang, st, 5);
+        copy_text(v->lang, sizeof v->lang, st, c->item);
         break;
     case 'p':
         if (!strcmp(type, "profile"))
-            copy_text(v->profile, sizeof v->profile, st, 6);
+            copy_text(v->profile, sizeof v->profile, st, c->word);
         else if (!strcmp(type, "perception"))
             *(flag ? &v->pa : &v->pb) = value;
         break;
     case 's':
         if (!strcmp(type, "satisfaction")) {
             v->sat = value;
-            copy_text(v->reason, sizeof v->reason, st, 9);
+            copy_text(v->reason, sizeof v->reason, st, c->detail);
         } else if (!strcmp(type, "station_view")) {
-            uint32_t h = hash_str(2166136261u, (const char *)sqlite3_column_text(st, 5));
+            uint32_t h = hash_str(2166136261u, (const char *)sqlite3_column_text(st, c->item));
             int k = 0;
             while (k < v->stations && k < 16 && v->station_hash[k] != h)
                 k++;
@@ -908,7 +933,7 @@ static void row_visit(void *ctx, sqlite3_stmt *st)
         if (!strcmp(type, "video_play"))
             v->videos++;
         else if (!strcmp(type, "visit_ended"))
-            copy_text(v->ended, sizeof v->ended, st, 6);
+            copy_text(v->ended, sizeof v->ended, st, c->word);
         break;
     case 'q':
         if (!strcmp(type, "quiz_answer")) {
@@ -922,7 +947,7 @@ static void row_visit(void *ctx, sqlite3_stmt *st)
         break;
     case 't':
         if (!strcmp(type, "ticket"))
-            copy_text(v->ticket, sizeof v->ticket, st, 5);
+            copy_text(v->ticket, sizeof v->ticket, st, c->item);
         break;
     default:
         break;
@@ -946,15 +971,19 @@ static void bind_opt_int(sqlite3_stmt *st, int i, int v)
 }
 
 /* temp.questions: every quiz question's answers, counted in one pass. */
-static int build_questions(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+/* temp.questions from GIVEN (filled by the CSV's pass over the events), which
+ * it frees; with GIVEN NULL, reads the answers itself. */
+static int build_questions(sqlite3 *db, const stats_filter_t *f, questions_t *given,
+                           stats_error_t *err)
 {
-    questions_t *qs = calloc(1, sizeof *qs);
+    questions_t *qs = given ? given : calloc(1, sizeof *qs);
     if (!qs)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = each_row(db,
-                      "SELECT station, item, version, flag, ms FROM events"
-                      " WHERE type='quiz_answer' AND " F_EV,
-                      f, row_question, qs, err);
+    int rc = given ? MF_OK
+                   : each_row(db,
+                              "SELECT station, item, version, flag, ms FROM events"
+                              " WHERE type='quiz_answer' AND " F_EV,
+                              f, row_question, qs, err);
     sqlite3_stmt *st = NULL;
     if (rc == MF_OK && (sqlite3_exec(db,
                                      "DROP TABLE IF EXISTS temp.questions; CREATE TEMP TABLE"
@@ -983,17 +1012,27 @@ static int build_questions(sqlite3 *db, const stats_filter_t *f, stats_error_t *
     return rc;
 }
 
-static int build_visits(sqlite3 *db, const stats_filter_t *f, stats_error_t *err)
+static int visit_map_init(visit_map_t *m, const visit_cols_t *col, stats_error_t *err)
 {
-    visit_map_t m = {calloc(1024, sizeof(visit_agg_t)), 1024, 0, MF_OK};
-    if (!m.v)
-        return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = each_row(db,
+    *m = (visit_map_t){calloc(1024, sizeof(visit_agg_t)), 1024, 0, MF_OK, col};
+    return m->v ? MF_OK : stats_error_set(err, MF_ENOMEM, "out of memory");
+}
+
+/* temp.visits from M (filled by row_visit, here or by the CSV's pass over the
+ * events), which it frees; with M NULL, scans the events itself. */
+static int build_visits(sqlite3 *db, const stats_filter_t *f, visit_map_t *given,
+                        stats_error_t *err)
+{
+    visit_map_t own = {0}, *mp = given ? given : &own;
+    int rc = given ? MF_OK : visit_map_init(&own, &visit_cols_own, err);
+    if (!given && rc == MF_OK)
+        rc = each_row(db,
                       "SELECT run, visit, kiosk, ts, type, item, word, value, flag, detail,"
                       " stop_id, group_id FROM events WHERE visit > 0 AND " F_EV,
-                      f, row_visit, &m, err);
-    if (rc == MF_OK && m.rc != MF_OK)
-        rc = stats_error_set(err, m.rc, "out of memory");
+                      f, row_visit, mp, err);
+    if (rc == MF_OK && mp->rc != MF_OK)
+        rc = stats_error_set(err, mp->rc, "out of memory");
+    visit_map_t m = *mp;
     sqlite3_stmt *st = NULL;
     if (rc == MF_OK &&
         sqlite3_exec(db,
@@ -1177,30 +1216,93 @@ struct writer {
     int (*end_table)(writer_t *w, const table_t *t, stats_error_t *err);
 };
 
-static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
-                      writer_t *w, stats_error_t *err)
+/* The index of the events table in tables[]. */
+static size_t events_table(void)
 {
+    for (size_t i = 0; i < TABLE_COUNT; i++)
+        if (!strcmp(tables[i].name, "events"))
+            return i;
+    return TABLE_COUNT;
+}
+
+/* Writes one table: its query's rows through W, each also given to ALSO when
+ * not NULL. */
+static int write_table(sqlite3 *db, const stats_filter_t *f, const table_t *t, writer_t *w,
+                       row_fn also, void *also_ctx, stats_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(db, t->sql, f, &st, err);
+    if (rc == MF_OK)
+        rc = w->begin_table(w, t, err);
+    int s = SQLITE_DONE;
+    while (rc == MF_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = w->row(w, t, st, err);
+        if (also)
+            also(also_ctx, st);
+    }
+    if (rc == MF_OK && s != SQLITE_DONE)
+        rc = step_error(db, s, err);
+    sqlite3_finalize(st);
+    if (rc == MF_OK)
+        rc = w->end_table(w, t, err);
+    return rc;
+}
+
+/* Writes every table. EVENTS_FIRST (a writer whose tables are separate files):
+ * the events table is written first, and the visits are counted in that same
+ * pass instead of a second scan of the largest table. */
+/* The CSV's pass over the events: each row also counted in its visit and,
+ * for a quiz answer, its question. */
+typedef struct {
+    visit_map_t *visits;
+    questions_t *questions;
+} events_pass_t;
+
+static void row_events_pass(void *ctx, sqlite3_stmt *st)
+{
+    events_pass_t *p = ctx;
+    row_visit(p->visits, st);
+    const char *type = (const char *)sqlite3_column_text(st, visit_cols_events.type);
+    if (type && !strcmp(type, "quiz_answer"))
+        row_question(p->questions, st);
+}
+
+static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
+                      writer_t *w, bool events_first, stats_error_t *err)
+{
+    size_t ev = events_table();
+    visit_map_t m = {0};
+    questions_t *qs = NULL;
+    int rc = MF_OK;
+    if (events_first) {
+        rc = visit_map_init(&m, &visit_cols_events, err);
+        qs = rc == MF_OK ? calloc(1, sizeof *qs) : NULL;
+        if (rc == MF_OK && !qs)
+            rc = stats_error_set(err, MF_ENOMEM, "out of memory");
+        if (rc == MF_OK) {
+            qs->col = question_cols_events;
+            events_pass_t pass = {&m, qs};
+            rc = write_table(db, f, &tables[ev], w, row_events_pass, &pass, err);
+        }
+        if (rc != MF_OK) {
+            free(m.v);
+            free(qs);
+            return rc;
+        }
+    }
     for (size_t i = 0; i < TABLE_COUNT; i++) {
         const table_t *t = &tables[i];
-        if (t->audit && !o->with_audit)
+        if ((t->audit && !o->with_audit) || (events_first && i == ev))
             continue;
-        sqlite3_stmt *st = NULL;
-        int rc = i == 0 ? build_visits(db, f, err) : MF_OK;
-        if (rc == MF_OK && i == 0)
-            rc = build_questions(db, f, err);
-        if (rc != MF_OK)
-            return rc;
-        rc = prepare(db, t->sql, f, &st, err);
+        if (i == 0) {
+            rc = build_visits(db, f, events_first ? &m : NULL, err);
+            if (rc == MF_OK)
+                rc = build_questions(db, f, qs, err);
+            else
+                free(qs);
+        }
         if (rc == MF_OK)
-            rc = w->begin_table(w, t, err);
-        int s = SQLITE_DONE;
-        while (rc == MF_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
-            rc = w->row(w, t, st, err);
-        if (rc == MF_OK && s != SQLITE_DONE)
-            rc = step_error(db, s, err);
-        sqlite3_finalize(st);
-        if (rc == MF_OK)
-            rc = w->end_table(w, t, err);
+            rc = write_table(db, f, t, w, NULL, NULL, err);
         if (rc != MF_OK)
             return rc;
     }
@@ -1208,6 +1310,8 @@ static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_o
 }
 
 /* --- CSV: a folder, one file per table, UTF-8 with BOM, ';', for French Excel. */
+
+#define CSV_BUF_SIZE (1 << 20)
 
 typedef struct {
     writer_t w;
@@ -1219,43 +1323,124 @@ typedef struct {
     size_t ncols;
     int64_t minute; /* the last time written, to the minute, and its text */
     char minute_text[32];
+    size_t minute_len;
     int src[TABLE_COLS_MAX];
+    /* The rows are formatted by hand into BUF (the hot path: a million rows
+     * of 22 cells), written out a megabyte at a time. */
+    char *buf;
+    size_t len;
+    int werr; /* errno of a failed write, 0 = none */
+    /* The last id prefix "kiosk-runhex-" written, and what it was made of. */
+    int64_t id_run;
+    char id_kiosk[STATS_ID_MAX + 8];
+    size_t id_kiosk_len;
+    char id_prefix[STATS_ID_MAX + 32];
+    size_t id_prefix_len;
+    bool id_plain; /* the prefix needs no quoting */
 } csv_t;
 
-/* Writes V in decimal (the CSV's hot path: millions of numbers). */
-static void put_int(FILE *f, long long v)
+static void csv_flush(csv_t *c)
+{
+    if (c->len && !c->werr && fwrite(c->buf, 1, c->len, c->f) != c->len)
+        c->werr = errno ? errno : EIO;
+    c->len = 0;
+}
+
+static void csv_put(csv_t *c, const char *p, size_t n)
+{
+    if (c->len + n > CSV_BUF_SIZE) {
+        csv_flush(c);
+        if (n > CSV_BUF_SIZE) {
+            if (!c->werr && fwrite(p, 1, n, c->f) != n)
+                c->werr = errno ? errno : EIO;
+            return;
+        }
+    }
+    memcpy(c->buf + c->len, p, n);
+    c->len += n;
+}
+
+static void csv_putc(csv_t *c, char ch)
+{
+    if (c->len == CSV_BUF_SIZE)
+        csv_flush(c);
+    c->buf[c->len++] = ch;
+}
+
+/* Writes V in decimal. */
+static void csv_int(csv_t *c, int64_t v)
 {
     char buf[24], *p = buf + sizeof buf;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    uint64_t u = v < 0 ? 0ull - (uint64_t)v : (uint64_t)v;
     do {
         *--p = (char)('0' + u % 10);
         u /= 10;
     } while (u);
     if (v < 0)
         *--p = '-';
-    fwrite(p, 1, (size_t)(buf + sizeof buf - p), f);
+    csv_put(c, p, (size_t)(buf + sizeof buf - p));
 }
 
-static void csv_text(FILE *f, const char *s)
+/* A text cell of N bytes: quoted when it holds a separator, a quote or a line
+ * end; a cell that starts like a formula is shown as text, not run. */
+static void csv_text(csv_t *c, const char *s, size_t n)
 {
-    if (!s)
+    if (!s || !n)
         return;
-    bool quote = strpbrk(s, ";\"\r\n") != NULL || s[0] == ' ';
-    /* A cell that starts like a formula is shown as text, not run. */
+    bool quote = s[0] == ' ';
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ';' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
     bool formula = s[0] == '=' || s[0] == '+' || s[0] == '@';
     if (!quote && !formula) {
-        fputs(s, f);
+        csv_put(c, s, n);
         return;
     }
-    fputc('"', f);
+    csv_putc(c, '"');
     if (formula)
-        fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
+        csv_putc(c, '\'');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            csv_putc(c, '"');
+        csv_putc(c, s[i]);
     }
-    fputc('"', f);
+    csv_putc(c, '"');
+}
+
+/* A COL_ID at SQL column SC (kiosk, run, number): kiosk-runhex-number, empty
+ * when the number is 0 or NULL. The prefix is remade only when the kiosk or
+ * the run changes (rarely: a run is a kiosk's whole session). */
+static void csv_id(csv_t *c, sqlite3_stmt *st, int sc)
+{
+    int64_t n = sqlite3_column_int64(st, sc + 2);
+    if (n == 0)
+        return;
+    const char *k = (const char *)sqlite3_column_text(st, sc);
+    if (!k)
+        k = "";
+    size_t klen = strlen(k);
+    int64_t run = sqlite3_column_int64(st, sc + 1);
+    bool cached = run == c->id_run && klen == c->id_kiosk_len && memcmp(k, c->id_kiosk, klen) == 0;
+    if (!cached && klen < sizeof c->id_kiosk) {
+        int len = snprintf(c->id_prefix, sizeof c->id_prefix, "%s-%" PRIx64 "-", k, (uint64_t)run);
+        if (len > 0 && (size_t)len < sizeof c->id_prefix) {
+            memcpy(c->id_kiosk, k, klen);
+            c->id_kiosk_len = klen;
+            c->id_run = run;
+            c->id_prefix_len = (size_t)len;
+            /* A prefix that a spreadsheet would misread takes the quoting path. */
+            c->id_plain = strpbrk(c->id_prefix, ";\"\r\n") == NULL && k[0] != ' ' && k[0] != '=' &&
+                          k[0] != '+' && k[0] != '@';
+            cached = true;
+        }
+    }
+    if (cached && c->id_plain) {
+        csv_put(c, c->id_prefix, c->id_prefix_len);
+        csv_int(c, n);
+        return;
+    }
+    char buf[STATS_ID_MAX + 160];
+    int len = snprintf(buf, sizeof buf, "%s-%" PRIx64 "-%" PRId64, k, (uint64_t)run, n);
+    csv_text(c, buf, len < 0 ? 0 : (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
 }
 
 static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
@@ -1265,68 +1450,76 @@ static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
     c->f = fopen(c->path, "w");
     if (!c->f)
         return errno_error(err, errno, "write", c->path);
-    setvbuf(c->f, NULL, _IOFBF, 1 << 20);
+    c->len = 0;
+    c->werr = 0;
     c->ncols = table_ncols(t);
     table_sources(t, c->src);
-    fputs("\xEF\xBB\xBF", c->f);
-    fprintf(c->readme, "\r\n%s.csv: %s\r\n", t->name, t->doc);
+    csv_put(c, "\xEF\xBB\xBF", 3);
     for (size_t i = 0; i < table_ncols(t); i++) {
         if (i)
-            fputc(';', c->f);
-        fputs(t->cols[i].name, c->f);
-        fprintf(c->readme, "  %s: %s\r\n", t->cols[i].name, t->cols[i].doc);
+            csv_putc(c, ';');
+        csv_put(c, t->cols[i].name, strlen(t->cols[i].name));
     }
-    fputs("\r\n", c->f);
+    csv_put(c, "\r\n", 2);
     return MF_OK;
 }
 
+/* One row: each cell read once through its sqlite3_value (its type, then its
+ * number or text), formatted into the buffer. */
 static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err)
 {
     csv_t *c = (csv_t *)w;
-    char buf[160];
+    char buf[64];
     for (size_t i = 0; i < c->ncols; i++) {
         int sc = c->src[i];
         if (i)
-            fputc(';', c->f);
+            csv_putc(c, ';');
         if (t->cols[i].type == COL_ID) {
-            const char *id = id_text(st, sc, buf, sizeof buf);
-            if (id)
-                csv_text(c->f, id);
+            csv_id(c, st, sc);
             continue;
         }
-        if (sqlite3_column_type(st, sc) == SQLITE_NULL)
+        sqlite3_value *v = sqlite3_column_value(st, sc);
+        int type = sqlite3_value_type(v);
+        if (type == SQLITE_NULL)
             continue;
         switch (t->cols[i].type) {
         case COL_INT:
-            put_int(c->f, (long long)sqlite3_column_int64(st, sc));
+            csv_int(c, sqlite3_value_int64(v));
             break;
-        case COL_REAL:
-            snprintf(buf, sizeof buf, "%.2f", sqlite3_column_double(st, sc));
+        case COL_REAL: {
+            int n = snprintf(buf, sizeof buf, "%.2f", sqlite3_value_double(v));
+            if (n < 0 || (size_t)n >= sizeof buf)
+                n = 0;
             if (!c->decimal_point) {
-                char *dot = strchr(buf, '.');
+                char *dot = memchr(buf, '.', (size_t)n);
                 if (dot)
                     *dot = ',';
             }
-            fputs(buf, c->f);
+            csv_put(c, buf, (size_t)n);
             break;
+        }
         case COL_TIME: {
             /* Rows come in time order: most share the previous row's minute. */
-            int64_t ms = sqlite3_column_int64(st, sc);
+            int64_t ms = sqlite3_value_int64(v);
             int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
             if (minute != c->minute) {
                 fmt_time(ms, c->minute_text, sizeof c->minute_text);
+                c->minute_len = strlen(c->minute_text);
                 c->minute = minute;
             }
-            fputs(c->minute_text, c->f);
+            csv_put(c, c->minute_text, c->minute_len);
             break;
         }
-        default:
-            csv_text(c->f, (const char *)sqlite3_column_text(st, sc));
+        default: {
+            const char *text = (const char *)sqlite3_value_text(v);
+            csv_text(c, text, text ? (size_t)sqlite3_value_bytes(v) : 0);
             break;
+        }
         }
     }
-    if (fputs("\r\n", c->f) == EOF)
-        return errno_error(err, errno, "write", c->path);
+    csv_put(c, "\r\n", 2);
+    if (c->werr)
+        return errno_error(err, c->werr, "write", c->path);
     return MF_OK;
 }
 
@@ -1346,6 +1539,12 @@ static int close_synced(FILE *f, const char *path, stats_error_t *err)
 static int csv_end(writer_t *w, const table_t *t, stats_error_t *err)
 {
     csv_t *c = (csv_t *)w;
+    csv_flush(c);
+    if (c->werr) {
+        fclose(c->f);
+        c->f = NULL;
+        return errno_error(err, c->werr, "write", c->path);
+    }
     int rc = close_synced(c->f, c->path, err);
     c->f = NULL;
     return rc;
@@ -1384,20 +1583,17 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
     if (!mkdtemp(tmp))
         return errno_error(err, errno, "write in", parent);
-    csv_t c = {{csv_begin, csv_row, csv_end},
-               tmp,
-               NULL,
-               NULL,
-               "",
-               o->decimal_point,
-               0,
-               INT64_MIN,
-               "",
-               {0}};
+    csv_t c = {.w = {csv_begin, csv_row, csv_end},
+               .dir = tmp,
+               .decimal_point = o->decimal_point,
+               .minute = INT64_MIN,
+               .id_kiosk_len = SIZE_MAX,
+               .buf = malloc(CSV_BUF_SIZE)};
     snprintf(readme, sizeof readme, "%s/README.txt", tmp);
-    int rc = MF_OK;
-    c.readme = fopen(readme, "w");
-    if (!c.readme)
+    int rc = c.buf ? MF_OK : stats_error_set(err, MF_ENOMEM, "out of memory");
+    if (rc == MF_OK)
+        c.readme = fopen(readme, "w");
+    if (rc == MF_OK && !c.readme)
         rc = errno_error(err, errno, "write", readme);
     if (rc == MF_OK) {
         fputs("\xEF\xBB\xBF"
@@ -1405,10 +1601,20 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
               "as YYYY-MM-DD HH:MM local time).\r\nEach file is one table; each line below "
               "names a column. docs/STATS.md in minifab's sources has the details.\r\n",
               c.readme);
-        rc = each_table(db, f, o, &c.w, err);
+        rc = each_table(db, f, o, &c.w, true, err);
+        /* The README in the tables' order (the events file is written first). */
+        for (size_t i = 0; rc == MF_OK && i < TABLE_COUNT; i++) {
+            const table_t *t = &tables[i];
+            if (t->audit && !o->with_audit)
+                continue;
+            fprintf(c.readme, "\r\n%s.csv: %s\r\n", t->name, t->doc);
+            for (size_t k = 0; k < table_ncols(t); k++)
+                fprintf(c.readme, "  %s: %s\r\n", t->cols[k].name, t->cols[k].doc);
+        }
     }
     if (c.f)
         fclose(c.f);
+    free(c.buf);
     if (c.readme) {
         int r2 = close_synced(c.readme, readme, rc == MF_OK ? err : NULL);
         if (rc == MF_OK)
@@ -1651,7 +1857,7 @@ static int write_json(void *ctx, const char *tmp, stats_error_t *err)
         json_summary(f, sm);
         fputs("  \"tables\": {", f);
         json_t j = {{json_begin, json_row, json_end}, f, tmp, true, true, {0}};
-        rc = each_table(x->db, x->f, x->o, &j.w, err);
+        rc = each_table(x->db, x->f, x->o, &j.w, false, err);
         fputs("\n  }\n}\n", f);
     }
     if (f) {
@@ -1835,7 +2041,7 @@ static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
     xw.num = workbook_add_format(xw.wb);
     format_set_num_format(xw.num, "0.00");
     xlsx_summary(&xw, sm, x->f);
-    rc = each_table(x->db, x->f, x->o, &xw.w, err);
+    rc = each_table(x->db, x->f, x->o, &xw.w, false, err);
     lxw_error le = workbook_close(xw.wb);
     if (rc == MF_OK && le != LXW_NO_ERROR)
         rc = stats_error_set(err, MF_EIO, "cannot write the spreadsheet: %s (is the disk full?)",

@@ -73,6 +73,7 @@ struct stats_store {
     stats_status_t status;
     stats_stop_t stop; /* the current context as the UI sees it */
     stats_group_t group;
+    bool stop_set, group_set; /* set by the UI since open */
     uint64_t drop_logged;
 
     /* The writer's own. */
@@ -80,6 +81,7 @@ struct stats_store {
     sqlite3_stmt *ins_event, *ins_audit;
     char cur_stop[STATS_ID_MAX], cur_group[STATS_ID_MAX];
     int64_t next_purge_ms;
+    int64_t purge_done_ms; /* a purge in the batch being written, 0 = none */
 };
 
 static const char *const group_type_names[STATS_GROUP_TYPE_COUNT] = {
@@ -185,8 +187,9 @@ static int meta_set(sqlite3 *db, const char *key, const char *value)
     return rc;
 }
 
-/* Loads the persisted context (current stop and group) into S. */
-static void load_context(stats_store_t *s)
+/* Loads the persisted context: the writer's ids (cur_stop, cur_group) and, for
+ * the UI's view, STOP and GROUP. */
+static void load_context(stats_store_t *s, stats_stop_t *stop, stats_group_t *group)
 {
     sqlite3_stmt *st = NULL;
     meta_get(s->db, "current_stop", s->cur_stop, sizeof s->cur_stop);
@@ -197,12 +200,12 @@ static void load_context(stats_store_t *s)
                            &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, s->cur_stop, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            copy_str(s->stop.id, sizeof s->stop.id, (const char *)sqlite3_column_text(st, 0));
-            copy_str(s->stop.town, sizeof s->stop.town, (const char *)sqlite3_column_text(st, 1));
-            copy_str(s->stop.venue, sizeof s->stop.venue, (const char *)sqlite3_column_text(st, 2));
-            copy_str(s->stop.first_day, sizeof s->stop.first_day,
+            copy_str(stop->id, sizeof stop->id, (const char *)sqlite3_column_text(st, 0));
+            copy_str(stop->town, sizeof stop->town, (const char *)sqlite3_column_text(st, 1));
+            copy_str(stop->venue, sizeof stop->venue, (const char *)sqlite3_column_text(st, 2));
+            copy_str(stop->first_day, sizeof stop->first_day,
                      (const char *)sqlite3_column_text(st, 3));
-            copy_str(s->stop.last_day, sizeof s->stop.last_day,
+            copy_str(stop->last_day, sizeof stop->last_day,
                      (const char *)sqlite3_column_text(st, 4));
         }
     }
@@ -214,12 +217,11 @@ static void load_context(stats_store_t *s)
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, s->cur_group, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            copy_str(s->group.id, sizeof s->group.id, (const char *)sqlite3_column_text(st, 0));
-            stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &s->group.type);
-            copy_str(s->group.level, sizeof s->group.level,
-                     (const char *)sqlite3_column_text(st, 2));
-            copy_str(s->group.name, sizeof s->group.name, (const char *)sqlite3_column_text(st, 3));
-            s->group.headcount = sqlite3_column_int(st, 4);
+            copy_str(group->id, sizeof group->id, (const char *)sqlite3_column_text(st, 0));
+            stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &group->type);
+            copy_str(group->level, sizeof group->level, (const char *)sqlite3_column_text(st, 2));
+            copy_str(group->name, sizeof group->name, (const char *)sqlite3_column_text(st, 3));
+            group->headcount = sqlite3_column_int(st, 4);
         }
     }
     sqlite3_finalize(st);
@@ -410,26 +412,29 @@ static int write_group(stats_store_t *s, const item_t *it)
 
 static int purge(stats_store_t *s, int64_t now)
 {
-    int64_t cutoff = months_before(now, s->opt.retention_months);
+    int64_t cutoff = months_before(now, s->opt.retention_months), gone = 0;
     sqlite3_stmt *st = NULL;
-    const char *sqls[] = {"DELETE FROM events WHERE ts < ?", "DELETE FROM audit WHERE ts < ?",
+    /* Events through the (type, ts) index (stats_db_purge_events), audit
+     * lines through audit_ts: no scan of the table at a kiosk's start. */
+    int rc = stats_db_purge_events(s->db, cutoff, &gone);
+    const char *sqls[] = {"DELETE FROM audit WHERE ts < ?",
                           "DELETE FROM visit_groups WHERE set_ms < ?1 AND id NOT IN (SELECT "
                           "value FROM meta WHERE key='current_group')"};
-    int rc = SQLITE_OK;
     for (size_t i = 0; i < sizeof sqls / sizeof sqls[0] && rc == SQLITE_OK; i++) {
         rc = sqlite3_prepare_v2(s->db, sqls[i], -1, &st, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_bind_int64(st, 1, cutoff);
             rc = sqlite3_step(st);
             rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-            if (rc == SQLITE_OK && i == 0 && sqlite3_changes(s->db) > 0)
-                mf_log_info("stats", "purged %d events older than %d months",
-                            sqlite3_changes(s->db), s->opt.retention_months);
         }
         sqlite3_finalize(st);
         st = NULL;
     }
+    if (rc == SQLITE_OK && gone > 0)
+        mf_log_info("stats", "purged %" PRId64 " events older than %d months", gone,
+                    s->opt.retention_months);
     s->next_purge_ms = now + PURGE_EVERY_MS;
+    s->purge_done_ms = now;
     return rc;
 }
 
@@ -469,16 +474,191 @@ static int write_batch(stats_store_t *s, const item_t *items, size_t n, int64_t 
             exec(s->db, "ROLLBACK");
         memcpy(s->cur_stop, stop_before, sizeof stop_before);
         memcpy(s->cur_group, group_before, sizeof group_before);
+        s->purge_done_ms = 0;
     }
     return rc;
 }
 
+/* --- Opening the database (at open, or later on the writer thread). */
+
+static int random_u64(uint64_t *out)
+{
+    ssize_t n = getrandom(out, sizeof *out, 0);
+    return n == (ssize_t)sizeof *out ? MF_OK : MF_EIO;
+}
+
+/* Whether an open that failed with CODE is worth retrying (the disk, a lock),
+ * not a file that is not a store, damaged or newer. */
+static bool store_retryable(int code)
+{
+    return code == MF_ENOSPC || code == MF_ELOCKED || code == MF_EIO;
+}
+
+static const char *open_words(int code)
+{
+    return code == MF_ENOSPC    ? "the disk is full"
+           : code == MF_ELOCKED ? "the database is locked by another program"
+                                : "the disk reported an input/output error";
+}
+
+/* Opens the database, finds or makes the kiosk id, prepares the inserts and
+ * loads the context. At open, or on the writer thread when the disk refused
+ * at open. On failure the database is closed again (S->db NULL). */
+static int store_attach(stats_store_t *s, stats_error_t *err)
+{
+    sqlite3 *db = NULL;
+    char kiosk[STATS_ID_MAX] = "";
+    stats_stop_t stop = {0};
+    stats_group_t group = {0};
+    if (stats_db_open(s->path, STATS_DB_CREATE | STATS_DB_MIGRATE, &db, NULL, err) != MF_OK)
+        return err->code;
+    s->db = db;
+    if (!meta_get(db, "kiosk_id", kiosk, sizeof kiosk)) {
+        uint64_t k = 0;
+        random_u64(&k);
+        snprintf(kiosk, sizeof kiosk, "kiosk-%08" PRIx32, (uint32_t)k);
+        char created[32];
+        snprintf(created, sizeof created, "%" PRId64, store_now(s));
+        int rc = meta_set(db, "kiosk_id", kiosk);
+        if (rc == SQLITE_OK)
+            rc = meta_set(db, "created_ms", created);
+        if (rc != SQLITE_OK) {
+            stats_error_set(err, stats_db_error(rc), "cannot write %s: %s", s->path,
+                            stats_db_words(rc));
+            goto fail;
+        }
+    }
+    if (sqlite3_prepare_v3(db,
+                           "INSERT OR IGNORE INTO events(kiosk, run, seq, ts, at_ms, visit, type, "
+                           "stop_id, group_id, item, station, word, detail, value, version, flag, "
+                           "flag2, ms, ms2, order_no, asked, answered, correct) VALUES(?,?,?,?,?,"
+                           "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(db,
+                           "INSERT OR IGNORE INTO audit(kiosk, run, seq, ts, stop_id, role, "
+                           "action, detail, result) VALUES(?,?,?,?,?,?,?,?,?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_audit, NULL) != SQLITE_OK) {
+        stats_error_set(err, MF_EDB, "cannot use %s: %s", s->path, sqlite3_errmsg(db));
+        goto fail;
+    }
+    load_context(s, &stop, &group);
+    /* The writer retries on its own: never let a lock hold it for long. */
+    sqlite3_busy_timeout(db, 200);
+    /* The pages that inserts touch (the table's end, the indexes' hot leaves)
+     * stay in memory instead of being read back from the WAL: 32 MB at most,
+     * durability unchanged (synchronous=FULL, stats_db_open). */
+    exec(db, "PRAGMA cache_size=-32768");
+    pthread_mutex_lock(&s->lock);
+    if (!s->kiosk[0])
+        copy_str(s->kiosk, sizeof s->kiosk, kiosk);
+    if (!s->stop_set) /* the UI may have set it while the store could not open */
+        s->stop = stop;
+    if (!s->group_set)
+        s->group = group;
+    pthread_mutex_unlock(&s->lock);
+    return MF_OK;
+fail:
+    sqlite3_finalize(s->ins_event);
+    sqlite3_finalize(s->ins_audit);
+    s->ins_event = s->ins_audit = NULL;
+    sqlite3_close(db);
+    s->db = NULL;
+    return err->code;
+}
+
 /* --- The writer thread. */
+
+/* The purge at open, done here so that the kiosk's start (the UI thread)
+ * never waits for it. A failure (a full disk) is retried with the next batch. */
+static void writer_first_purge(stats_store_t *s)
+{
+    int64_t now = store_now(s);
+    int rc = exec(s->db, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = purge(s, now);
+    if (rc == SQLITE_OK)
+        rc = exec(s->db, "COMMIT");
+    if (rc != SQLITE_OK) {
+        if (!sqlite3_get_autocommit(s->db))
+            exec(s->db, "ROLLBACK");
+        mf_log_warn("stats", "cannot purge old statistics now (%s)", stats_db_words(rc));
+        s->next_purge_ms = 0;
+    }
+    pthread_mutex_lock(&s->lock);
+    if (rc == SQLITE_OK)
+        s->status.last_purge_ms = now;
+    s->purge_done_ms = 0;
+    pthread_cond_broadcast(&s->done);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Waits until UNTIL_MONO_MS or until close asks, whichever comes first. Under
+ * the lock. */
+static void writer_sleep(stats_store_t *s, int64_t until_mono_ms)
+{
+    while (!s->stopping) {
+        int64_t left = until_mono_ms - mono_ms();
+        if (left <= 0)
+            break;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += left / 1000;
+        ts.tv_nsec += (left % 1000) * 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+    }
+}
+
+/* When the store could not be opened at start-up (a full disk): retries with a
+ * backoff (250 ms doubling to 5 s) while the events wait in the queue. False
+ * when close came and the store still cannot be opened (the events are lost,
+ * and logged). */
+static bool writer_attach(stats_store_t *s)
+{
+    int64_t backoff = 250;
+    for (;;) {
+        stats_error_t why = {0};
+        int rc = store_attach(s, &why);
+        int64_t now = store_now(s);
+        pthread_mutex_lock(&s->lock);
+        if (rc == MF_OK) {
+            mf_log_info("stats", "the statistics store is open (%zu events were waiting)",
+                        s->count);
+            s->status.failing = false;
+            pthread_mutex_unlock(&s->lock);
+            return true;
+        }
+        if (s->status.last_error != why.code)
+            mf_log_warn("stats", "still cannot open the statistics store (%s)", why.text);
+        s->status.failing = true;
+        s->status.last_error = why.code;
+        s->status.last_error_ms = now;
+        snprintf(s->status.last_error_text, sizeof s->status.last_error_text,
+                 "the store cannot be opened yet: %s", open_words(why.code));
+        pthread_cond_broadcast(&s->done);
+        if (s->stopping &&
+            (!store_retryable(why.code) || mono_ms() > s->stop_mono_ms + CLOSE_WAIT_MS)) {
+            mf_log_error("stats", "closing: %zu events could not be written (%s)", s->count,
+                         why.text);
+            pthread_mutex_unlock(&s->lock);
+            return false;
+        }
+        writer_sleep(s, mono_ms() + (s->stopping ? 100 : backoff));
+        pthread_mutex_unlock(&s->lock);
+        backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
+    }
+}
 
 static void *writer_main(void *arg)
 {
     stats_store_t *s = arg;
     int64_t backoff = 0;
+    if (!s->db && !writer_attach(s))
+        return NULL;
+    writer_first_purge(s);
     pthread_mutex_lock(&s->lock);
     for (;;) {
         while (s->count == 0 && !s->stopping)
@@ -528,6 +708,9 @@ static void *writer_main(void *arg)
             s->count -= n;
             s->status.written += n;
             s->status.last_commit_ms = now;
+            if (s->purge_done_ms)
+                s->status.last_purge_ms = s->purge_done_ms;
+            s->purge_done_ms = 0;
             if (s->status.failing)
                 mf_log_info("stats", "the store is written again (%zu events waiting)", s->count);
             s->status.failing = false;
@@ -567,12 +750,6 @@ static void *writer_main(void *arg)
 
 /* --- Open, close. */
 
-static int random_u64(uint64_t *out)
-{
-    ssize_t n = getrandom(out, sizeof *out, 0);
-    return n == (ssize_t)sizeof *out ? MF_OK : MF_EIO;
-}
-
 stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt, stats_error_t *err)
 {
     stats_store_t *s = calloc(1, sizeof *s);
@@ -601,55 +778,34 @@ stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt,
     pthread_cond_init(&s->done, &ca);
     pthread_condattr_destroy(&ca);
 
-    if (stats_db_open(path, STATS_DB_CREATE | STATS_DB_MIGRATE, &s->db, NULL, err) != MF_OK)
-        goto fail;
+    /* Drawn once: the run names this session's events even while the store
+     * cannot be created yet. */
     uint64_t r = 0;
     if (random_u64(&r) != MF_OK) {
         stats_error_set(err, MF_EIO, "no random numbers from the system (getrandom)");
         goto fail;
     }
     s->run = (int64_t)(r >> 1);
-    if (!meta_get(s->db, "kiosk_id", s->kiosk, sizeof s->kiosk)) {
-        uint64_t k = 0;
-        random_u64(&k);
-        snprintf(s->kiosk, sizeof s->kiosk, "kiosk-%08" PRIx32, (uint32_t)k);
-        char created[32];
-        snprintf(created, sizeof created, "%" PRId64, store_now(s));
-        if (meta_set(s->db, "kiosk_id", s->kiosk) != SQLITE_OK ||
-            meta_set(s->db, "created_ms", created) != SQLITE_OK) {
-            stats_error_set(err, MF_EDB, "cannot write %s: %s", path, sqlite3_errmsg(s->db));
-            goto fail;
-        }
-    }
     if (s->opt.kiosk_id && s->opt.kiosk_id[0])
         copy_str(s->kiosk, sizeof s->kiosk, s->opt.kiosk_id);
-    if (sqlite3_prepare_v3(s->db,
-                           "INSERT OR IGNORE INTO events(kiosk, run, seq, ts, at_ms, visit, type, "
-                           "stop_id, group_id, item, station, word, detail, value, version, flag, "
-                           "flag2, ms, ms2, order_no, asked, answered, correct) VALUES(?,?,?,?,?,"
-                           "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_event, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->db,
-                           "INSERT OR IGNORE INTO audit(kiosk, run, seq, ts, stop_id, role, "
-                           "action, detail, result) VALUES(?,?,?,?,?,?,?,?,?)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_audit, NULL) != SQLITE_OK) {
-        stats_error_set(err, MF_EDB, "cannot use %s: %s", path, sqlite3_errmsg(s->db));
-        goto fail;
-    }
-    load_context(s);
-    /* The writer retries on its own: never let a lock hold it for long. */
-    sqlite3_busy_timeout(s->db, 200);
-    int rc = exec(s->db, "BEGIN IMMEDIATE");
-    if (rc == SQLITE_OK)
-        rc = purge(s, store_now(s));
-    if (rc == SQLITE_OK)
-        rc = exec(s->db, "COMMIT");
-    if (rc != SQLITE_OK) {
-        /* Not fatal: a full disk must not stop the kiosk; retried later. */
-        if (!sqlite3_get_autocommit(s->db))
-            exec(s->db, "ROLLBACK");
-        mf_log_warn("stats", "cannot purge old statistics now (%s)", stats_db_words(rc));
-        s->next_purge_ms = 0;
+    stats_error_t why = {0};
+    if (store_attach(s, &why) != MF_OK) {
+        if (!store_retryable(why.code)) {
+            if (err)
+                *err = why;
+            goto fail;
+        }
+        /* A full disk at the kiosk's start: the kiosk runs, the events wait
+         * in memory, and the writer creates the store when it can. */
+        mf_log_warn("stats",
+                    "cannot open the statistics store now (%s); events are kept in memory "
+                    "and the store will be opened when it can",
+                    why.text);
+        s->status.failing = true;
+        s->status.last_error = why.code;
+        s->status.last_error_ms = store_now(s);
+        snprintf(s->status.last_error_text, sizeof s->status.last_error_text,
+                 "the store cannot be opened yet: %s", open_words(why.code));
     }
 
     s->cap = QUEUE_START < s->opt.queue_max ? QUEUE_START : s->opt.queue_max;
@@ -801,6 +957,7 @@ int stats_store_set_stop(stats_store_t *s, const stats_stop_t *stop)
         return MF_EFULL;
     it->u.stop = *stop;
     s->stop = *stop;
+    s->stop_set = true;
     push_end(s);
     return MF_OK;
 }
@@ -821,6 +978,7 @@ int stats_store_set_group(stats_store_t *s, stats_group_t *group)
     } else {
         memset(&s->group, 0, sizeof s->group);
     }
+    s->group_set = true;
     push_end(s);
     return MF_OK;
 }

@@ -64,8 +64,10 @@ typedef struct stats_store stats_store_t;
 
 /* Opens (creating it when missing) the store at PATH, migrates an older
  * schema, refuses a newer one, a damaged file or one that is not a store
- * (message in ERR when not NULL), purges what is older than the retention
- * period and starts the writer thread. NULL on failure. */
+ * (message in ERR when not NULL) and starts the writer thread, whose first
+ * work is to purge what is older than the retention period (the caller never
+ * waits for it; stats_status_t.last_purge_ms says when it is done). NULL on
+ * failure. */
 stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt,
                                 stats_error_t *err);
 
@@ -167,6 +169,7 @@ typedef struct {
     int64_t last_error_ms;     /* wall clock of that failure, 0 = none */
     int64_t last_commit_ms;    /* wall clock of the last good commit, 0 = none */
     bool failing;              /* the last attempt failed (items are waiting) */
+    int64_t last_purge_ms;     /* wall clock of the last purge of old events, 0 = none yet */
 } stats_status_t;
 
 void stats_store_status(const stats_store_t *s, stats_status_t *st);

@@ -2,7 +2,9 @@
  * test_retention.c - stats.retention: with the wall clock fast-forwarded,
  * events and audit lines older than the retention period (25 months by
  * default, or configured) are purged at open, by stats_store_purge(), and by
- * the writer once a day; younger ones stay.
+ * the writer once a day; younger ones stay. The purge at open runs on the
+ * writer thread (the kiosk's start never waits for it) and goes through the
+ * (type, ts) index, never a scan of the whole table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +14,11 @@
 
 #include "mf_error.h"
 #include "mf_log.h"
+#include "stats_db.h"
 #include "stats_test_util.h"
 
+#include <inttypes.h>
+#include <pthread.h>
 #include <time.h>
 
 static char dir[64], db[128];
@@ -104,11 +109,101 @@ static void test_configured_and_while_running(void **state)
                      TEST_VISIT_EVENTS);
 }
 
+/* A clock that counts the calls made from the test's own thread (the kiosk's
+ * UI thread in real life). */
+typedef struct {
+    test_clock_t clk;
+    pthread_t ui;
+    int ui_calls;
+} ui_clock_t;
+
+static int64_t ui_clock(void *ctx)
+{
+    ui_clock_t *c = ctx;
+    if (pthread_equal(pthread_self(), c->ui))
+        c->ui_calls++;
+    return c->clk.now;
+}
+
+static void test_open_purge_off_the_ui_thread(void **state)
+{
+    test_clock_t clk = {utc(2024, 1, 10)};
+    stats_store_t *s = open_at(&clk, 2);
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    clk.now = utc(2024, 5, 1);
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_store_close(s);
+    assert_int_equal(events(), 2 * TEST_VISIT_EVENTS);
+
+    /* Reopened in June: January is older than two months. Opening an existing
+     * store reads no clock on the caller's thread: the purge is the writer's. */
+    ui_clock_t uc = {{utc(2024, 6, 1)}, pthread_self(), 0};
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = ui_clock;
+    o.clock_ctx = &uc;
+    o.retention_months = 2;
+    s = stats_store_open(db, &o, NULL);
+    assert_non_null(s);
+    assert_int_equal(uc.ui_calls, 0);
+    stats_status_t st = {0};
+    for (int i = 0; i < 500 && st.last_purge_ms == 0; i++) {
+        struct timespec pause = {0, 10000000};
+        nanosleep(&pause, NULL);
+        stats_store_status(s, &st);
+    }
+    assert_int_equal(st.last_purge_ms, utc(2024, 6, 1));
+    assert_int_equal(events(), TEST_VISIT_EVENTS);
+    stats_store_close(s);
+    assert_int_equal(uc.ui_calls, 0);
+}
+
+static int count_steps(void *ctx)
+{
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* The purge's cost follows what it deletes, not the store's size: with 30,000
+ * events and 15 to delete, SQLite runs far fewer steps than a scan would. */
+static void test_purge_uses_the_index(void **state)
+{
+    test_clock_t clk = {utc(2024, 1, 10)};
+    stats_store_t *s = open_at(&clk, 2);
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    clk.now = utc(2024, 5, 1);
+    for (uint64_t v = 2; v < 2000; v++)
+        test_visit(s, &clk, v, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    assert_int_equal(stats_store_sync(s, 20000), MF_OK);
+    stats_store_close(s);
+    int64_t all = events();
+    assert_true(all > 29000);
+
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    int steps = 0; /* one per 100 virtual machine instructions */
+    sqlite3_progress_handler(h, 100, count_steps, &steps);
+    int64_t gone = -1;
+    assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(stats_db_purge_events(h, utc(2024, 3, 1), &gone), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_progress_handler(h, 0, NULL, NULL);
+    sqlite3_close(h);
+    assert_int_equal(gone, TEST_VISIT_EVENTS);
+    assert_int_equal(events(), all - TEST_VISIT_EVENTS);
+    /* A scan would be at least one instruction per row: 300 steps here. */
+    if (steps >= 30)
+        fail_msg("the purge ran %d00 instructions for %" PRId64 " rows", steps, all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_default_25_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configured_and_while_running, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_purge_off_the_ui_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_uses_the_index, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,6 +186,7 @@ static void test_locked_then_free(void **state)
     stats_store_t *s = open_at(&clk, "k1");
     sqlite3 *other = NULL;
     assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    sqlite3_busy_timeout(other, 5000); /* the writer's purge at open may hold the lock */
     assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 
     test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
@@ -221,6 +222,7 @@ static void test_queue_bound(void **state)
     assert_non_null(s);
     sqlite3 *other = NULL;
     assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    sqlite3_busy_timeout(other, 5000); /* the writer's purge at open may hold the lock */
     assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
     test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
     test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
@@ -302,6 +304,87 @@ static int disk_full_child(const char *d)
     return 0;
 }
 
+/* --disk-full-at-start DIR: the disk is already full when the kiosk starts;
+ * the store cannot be created, but open still gives a store that keeps the
+ * events in memory, says why in its status, and creates the store (writing
+ * every event once) when space comes back. */
+static int disk_full_at_start_child(const char *d)
+{
+    char path[256], filler[256];
+    snprintf(path, sizeof path, "%s/stats.db", d);
+    snprintf(filler, sizeof filler, "%s/filler", d);
+    mf_log_set_stderr(0);
+    FILE *f = fopen(filler, "w");
+    static char block[4096];
+    memset(block, 'x', sizeof block);
+    while (f && fwrite(block, 1, sizeof block, f) == sizeof block && fflush(f) == 0) {
+    }
+    if (f)
+        fclose(f);
+    test_clock_t clk = {1795341600000};
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = test_clock;
+    o.clock_ctx = &clk;
+    stats_error_t err = {0};
+    stats_store_t *s = stats_store_open(path, &o, &err);
+    if (!s)
+        return printf("no store while the disk is full: %s\n", err.text), 1;
+    stats_status_t st;
+    stats_store_status(s, &st);
+    if (!st.failing || st.last_error != MF_ENOSPC || !strstr(st.last_error_text, "disk is full"))
+        return printf("at start: failing %d error %d '%s'\n", st.failing, st.last_error,
+                      st.last_error_text),
+               1;
+    for (uint64_t v = 1; v <= 40; v++)
+        test_visit(s, &clk, v, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    int rc = stats_store_sync(s, 1000);
+    stats_store_status(s, &st);
+    if (rc != MF_ENOSPC || !st.failing || st.queued != 40 * TEST_VISIT_EVENTS)
+        return printf("while full: rc %d failing %d queued %zu '%s'\n", rc, st.failing, st.queued,
+                      st.last_error_text),
+               1;
+    unlink(filler);
+    rc = stats_store_sync(s, 15000);
+    stats_store_status(s, &st);
+    char kiosk[STATS_ID_MAX];
+    snprintf(kiosk, sizeof kiosk, "%s", stats_store_kiosk_id(s));
+    stats_store_close(s);
+    int64_t n = test_sql_int(path, "SELECT count(*) FROM events");
+    int64_t distinct = test_sql_int(path, "SELECT count(DISTINCT seq) FROM events");
+    int64_t kiosks = test_sql_int(path, "SELECT count(DISTINCT kiosk) FROM events");
+    if (rc != MF_OK || st.failing || n != 40 * TEST_VISIT_EVENTS || distinct != n || kiosks != 1 ||
+        strncmp(kiosk, "kiosk-", 6) != 0)
+        return printf("after: rc %d failing %d rows %lld distinct %lld kiosks %lld '%s'\n", rc,
+                      st.failing, (long long)n, (long long)distinct, (long long)kiosks, kiosk),
+               1;
+    printf("ok\n");
+    return 0;
+}
+
+static void run_in_tmpfs(const char *how)
+{
+    char self[512], cmd[2048], out[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    snprintf(cmd, sizeof cmd,
+             "unshare -Urm sh -c 'mount -t tmpfs -o size=256k tmpfs %s && %s %s %s'", dir, self,
+             how, dir);
+    int st = test_run(cmd, out, sizeof out);
+    if (strstr(out, "unshare:") || strstr(out, "mount:")) {
+        fprintf(stderr, "disk-full case skipped: no mount namespace here (%s)\n", out);
+        skip();
+    }
+    if (st != 0 || !strstr(out, "ok"))
+        fail_msg("%s", out);
+}
+
+static void test_disk_full_at_start(void **state)
+{
+    run_in_tmpfs("--disk-full-at-start");
+}
+
 static void test_disk_full(void **state)
 {
     char self[512], cmd[2048], out[4096];
@@ -324,6 +407,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--disk-full") == 0)
         return disk_full_child(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--disk-full-at-start") == 0)
+        return disk_full_at_start_child(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record_and_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_id_made_once, setup, teardown),
@@ -333,6 +418,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_queue_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full_at_start, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
