@@ -7,7 +7,7 @@
 # (minifab run --sim), with the line started and three orders on it so the
 # map shows live states and pieces. The file name carries the size:
 # station-1080x1920.png. Look at every picture after a change of a screen.
-# Then the staff screens (scripts/screens-staff.sh) into build/screens/.
+# Then the staff screens (scripts/screens-staff.sh) into docs/screens/staff/.
 #
 #   scripts/screens.sh [OUT_DIR]      (default: docs/screens)
 #   MINIFAB_BIN=build-rel/bin scripts/screens.sh
@@ -140,5 +140,5 @@ run home-variants.txt 1920x1080
 MINIFAB_BIN="$bin" "$MINIFAB_ROOT/scripts/screens-order.sh" "$out"
 say "screens written to $out"
 if [ "${STAFF_SCREENS:-1}" != 0 ]; then
-    MINIFAB_BIN_DIR="$bin" "$MINIFAB_ROOT/scripts/screens-staff.sh" "${STAFF_OUT:-$MINIFAB_ROOT/build/screens}"
+    MINIFAB_BIN_DIR="$bin" "$MINIFAB_ROOT/scripts/screens-staff.sh" "${STAFF_OUT:-$out/staff}"
 fi
