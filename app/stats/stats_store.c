@@ -592,6 +592,21 @@ static void writer_first_purge(stats_store_t *s)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Waits on COND (a condition of S's lock, on the monotonic clock) for at
+ * most LEFT_MS (> 0). Under the lock. */
+static void wait_locked(stats_store_t *s, pthread_cond_t *cond, int64_t left_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += left_ms / 1000;
+    ts.tv_nsec += (left_ms % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(cond, &s->lock, &ts);
+}
+
 /* Waits until UNTIL_MONO_MS or until close asks, whichever comes first. Under
  * the lock. */
 static void writer_sleep(stats_store_t *s, int64_t until_mono_ms)
@@ -600,15 +615,7 @@ static void writer_sleep(stats_store_t *s, int64_t until_mono_ms)
         int64_t left = until_mono_ms - mono_ms();
         if (left <= 0)
             break;
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += left / 1000;
-        ts.tv_nsec += (left % 1000) * 1000000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
-        pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+        wait_locked(s, &s->wake, left);
     }
 }
 
@@ -675,15 +682,7 @@ static void *writer_main(void *arg)
             int64_t left = deadline - mono_ms();
             if (left <= 0)
                 break;
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            ts.tv_sec += left / 1000;
-            ts.tv_nsec += (left % 1000) * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+            wait_locked(s, &s->wake, left);
         }
         /* Copied in short runs, letting the UI thread in between: an item's
          * place (head + i) stays valid, as nothing is removed before the
@@ -1013,15 +1012,7 @@ int stats_store_sync(stats_store_t *s, int timeout_ms)
             rc = s->status.failing ? s->status.last_error : MF_ETIMEDOUT;
             break;
         }
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += left / 1000;
-        ts.tv_nsec += (left % 1000) * 1000000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
-        pthread_cond_timedwait(&s->done, &s->lock, &ts);
+        wait_locked(s, &s->done, left);
     }
     s->sync_waiters--;
     pthread_mutex_unlock(&s->lock);
