@@ -180,12 +180,29 @@ static void trade_video(const kiosk_t *k, view_t *v, const content_trade_t *t, v
 }
 
 /* "A day at work", the ways in and the salary, in R. */
+
+/* A heading (KEY's text) over its body TEXT, left-aligned, the body in R
+ * (below a heading HH tall) with the id ID. Returns the y after the body. */
+static float trade_section(const kiosk_t *k, view_t *v, const char *key, const char *text,
+                           const char *id, view_rect_t r, float hh, float font)
+{
+    kiosk_add_text(v, kiosk_text(k, key), view_rect(r.x, r.y, r.w, hh), VIEW_STYLE_TITLE,
+                   4.4f * kiosk_text_scale(k))
+        ->align = VIEW_ALIGN_LEFT;
+    view_widget_t *w =
+        kiosk_add_text(v, text, view_rect(r.x, r.y + hh, r.w, r.h), VIEW_STYLE_BODY, font);
+    if (w) {
+        w->align = VIEW_ALIGN_LEFT;
+        snprintf(w->id, sizeof w->id, "%s", id);
+    }
+    return r.y + hh + r.h;
+}
+
 static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, view_rect_t r)
 {
     const content_pack_t *p = k->pack;
     float ts = kiosk_text_scale(k), hh = 5.5f * ts, sal_h = 6.0f * ts;
     float y = r.y;
-    view_widget_t *w;
     /* the shortest ways first (the pack lists them so): three, or two where
      * room is short (portrait, bigger text) so that the words stay big */
     size_t max_paths = kiosk_portrait(k) || k->big_text ? 2 : 3;
@@ -204,30 +221,10 @@ static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, v
     float share = (float)strlen(day) / (float)(strlen(day) + n + 1);
     share = share < 0.3f ? 0.3f : share > 0.7f ? 0.7f : share;
     float day_h = avail * share, paths_h = avail - day_h;
-    kiosk_add_text(v, kiosk_text(k, "trade.day"), view_rect(r.x, y, r.w, hh), VIEW_STYLE_TITLE,
-                   4.4f * ts)
-        ->align = VIEW_ALIGN_LEFT;
-    y += hh;
-    w = kiosk_add_text(v, day, view_rect(r.x, y, r.w, day_h), VIEW_STYLE_BODY, 3.6f * ts);
-    if (w) {
-        w->align = VIEW_ALIGN_LEFT;
-        snprintf(w->id, sizeof w->id, "trade-day");
-    }
-    y += day_h;
-    kiosk_add_text(v, kiosk_text(k, "trade.paths"), view_rect(r.x, y, r.w, hh), VIEW_STYLE_TITLE,
-                   4.4f * ts)
-        ->align = VIEW_ALIGN_LEFT;
-    y += hh;
-    w = kiosk_add_text(v, paths, view_rect(r.x, y, r.w, paths_h), VIEW_STYLE_BODY, 3.4f * ts);
-    if (w) {
-        w->align = VIEW_ALIGN_LEFT;
-        snprintf(w->id, sizeof w->id, "trade-paths");
-    }
-    y += paths_h;
-    kiosk_add_text(v, kiosk_text(k, "trade.salary"), view_rect(r.x, y, r.w, hh), VIEW_STYLE_TITLE,
-                   4.4f * ts)
-        ->align = VIEW_ALIGN_LEFT;
-    y += hh;
+    y = trade_section(k, v, "trade.day", day, "trade-day", view_rect(r.x, y, r.w, day_h), hh,
+                      3.6f * ts);
+    y = trade_section(k, v, "trade.paths", paths, "trade-paths", view_rect(r.x, y, r.w, paths_h),
+                      hh, 3.4f * ts);
     char lo[16], hi[16], year[16], salary[160];
     snprintf(lo, sizeof lo, "%d", t->salary_min);
     snprintf(hi, sizeof hi, "%d", t->salary_max);
@@ -235,11 +232,8 @@ static void trade_facts(const kiosk_t *k, view_t *v, const content_trade_t *t, v
     const char *names[] = {"min", "max", "year"};
     const char *values[] = {lo, hi, year};
     content_format(salary, sizeof salary, kiosk_text(k, "trade.salary_range"), names, values, 3);
-    w = kiosk_add_text(v, salary, view_rect(r.x, y, r.w, sal_h), VIEW_STYLE_BODY, 4.0f * ts);
-    if (w) {
-        w->align = VIEW_ALIGN_LEFT;
-        snprintf(w->id, sizeof w->id, "trade-salary");
-    }
+    trade_section(k, v, "trade.salary", salary, "trade-salary", view_rect(r.x, y, r.w, sal_h), hh,
+                  4.0f * ts);
 }
 
 static void trade_layout(const kiosk_t *k, view_t *v, int64_t now)
