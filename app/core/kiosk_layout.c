@@ -101,12 +101,12 @@ float kiosk_layout_top_bar(const kiosk_t *k, view_t *v, const char *title)
 
 float kiosk_content_bottom(const kiosk_t *k, const view_t *v)
 {
-    return kiosk_portrait(k) ? v->h - 4.0f - KIOSK_BAR_H - 3.0f : v->h - 4.0f;
+    return kiosk_portrait(k) ? v->h - kiosk_layout_bottom(k) : v->h - 4.0f;
 }
 
 float kiosk_layout_bottom(const kiosk_t *k)
 {
-    return kiosk_portrait(k) ? 4.0f + 11.0f + 3.0f : 0.0f;
+    return kiosk_portrait(k) ? 4.0f + KIOSK_BAR_H + 3.0f : 0.0f;
 }
 
 float kiosk_reach_top(const kiosk_t *k, const view_t *v)
