@@ -1843,15 +1843,18 @@ static bool ev_read(ev_chunk_t *c, sqlite3_stmt *st)
 {
     ev_row_t *r = &c->rows[c->n];
     r->null = 0;
+    /* One call a column, through its value: each sqlite3_column_*() call
+     * takes the connection's mutex. */
     for (int k = 0; k < EV_TEXTS; k++) {
-        const unsigned char *t = sqlite3_column_text(st, k);
+        sqlite3_value *v = sqlite3_column_value(st, k);
+        const unsigned char *t = sqlite3_value_text(v);
         if (!t) {
             r->null |= 1u << (16 + k);
             r->off[k] = 0;
             r->len[k] = 0;
             continue;
         }
-        size_t n = (size_t)sqlite3_column_bytes(st, k);
+        size_t n = (size_t)sqlite3_value_bytes(v);
         if (c->text_len + n + 1 > c->text_cap) {
             size_t cap = c->text_cap * 2 + n + 1;
             char *p = realloc(c->text, cap);
@@ -1867,11 +1870,12 @@ static bool ev_read(ev_chunk_t *c, sqlite3_stmt *st)
         c->text_len += n + 1;
     }
     for (int k = 0; k < EV_INTS; k++) {
-        if (sqlite3_column_type(st, EV_TEXTS + k) == SQLITE_NULL) {
+        sqlite3_value *v = sqlite3_column_value(st, EV_TEXTS + k);
+        if (sqlite3_value_type(v) == SQLITE_NULL) {
             r->null |= 1u << k;
             r->i[k] = 0;
         } else {
-            r->i[k] = sqlite3_column_int64(st, EV_TEXTS + k);
+            r->i[k] = sqlite3_value_int64(v);
         }
     }
     c->n++;
