@@ -868,32 +868,72 @@ typedef struct {
     int stations, videos, answers, right, orders;
 } visit_agg_t;
 
+/* The visits in the order first seen (V, USED of VCAP), found through an
+ * open-addressing table of their indexes + 1 (SLOT, CAP, 0 = empty): the
+ * big records are never moved by a rehash nor spread over a sparse table. */
 typedef struct {
     visit_agg_t *v;
-    size_t cap, used;
+    size_t used, vcap;
+    uint32_t *slot;
+    size_t cap;
+    size_t
+        last; /* index + 1 of the visit of the previous event (most events follow their visit's) */
     int rc;
 } visit_map_t;
 
-static size_t visit_slot(const visit_map_t *m, int64_t run, int64_t visit)
+static size_t visit_slot(const uint32_t *slot, size_t cap, const visit_agg_t *v, int64_t run,
+                         int64_t visit)
 {
     uint64_t h = (uint64_t)run * 0x9E3779B97F4A7C15ull ^ (uint64_t)visit * 0xC2B2AE3D27D4EB4Full;
-    size_t i = (size_t)(h >> 17) & (m->cap - 1);
-    while (m->v[i].visit && (m->v[i].run != run || m->v[i].visit != visit))
-        i = (i + 1) & (m->cap - 1);
+    size_t i = (size_t)(h >> 17) & (cap - 1);
+    while (slot[i] && (v[slot[i] - 1].run != run || v[slot[i] - 1].visit != visit))
+        i = (i + 1) & (cap - 1);
     return i;
 }
 
-static bool visit_map_grow(visit_map_t *m)
+/* Room for one more visit; false when out of memory. */
+static bool visit_map_room(visit_map_t *m)
 {
-    visit_map_t n = {calloc(m->cap * 2, sizeof *m->v), m->cap * 2, m->used, 0};
-    if (!n.v)
-        return false;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->v[i].visit)
-            n.v[visit_slot(&n, m->v[i].run, m->v[i].visit)] = m->v[i];
-    free(m->v);
-    *m = n;
+    if (m->used == m->vcap) {
+        size_t vcap = m->vcap ? m->vcap * 2 : 1024;
+        visit_agg_t *v = realloc(m->v, vcap * sizeof *v);
+        if (!v)
+            return false;
+        m->v = v;
+        m->vcap = vcap;
+    }
+    if (2 * (m->used + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 2048;
+        uint32_t *slot = calloc(cap, sizeof *slot);
+        if (!slot || m->used >= UINT32_MAX) {
+            free(slot);
+            return false;
+        }
+        for (size_t i = 0; i < m->used; i++)
+            slot[visit_slot(slot, cap, m->v, m->v[i].run, m->v[i].visit)] = (uint32_t)i + 1;
+        free(m->slot);
+        m->slot = slot;
+        m->cap = cap;
+    }
     return true;
+}
+
+/* The visit (RUN, VISIT), made when new (NULL when out of memory). */
+static visit_agg_t *visit_get(visit_map_t *m, int64_t run, int64_t visit, bool *made)
+{
+    *made = false;
+    if (m->last && m->v[m->last - 1].run == run && m->v[m->last - 1].visit == visit)
+        return &m->v[m->last - 1];
+    if (!visit_map_room(m))
+        return NULL;
+    size_t i = visit_slot(m->slot, m->cap, m->v, run, visit);
+    if (!m->slot[i]) {
+        m->slot[i] = (uint32_t)++m->used;
+        memset(&m->v[m->used - 1], 0, sizeof m->v[0]);
+        *made = true;
+    }
+    m->last = m->slot[i];
+    return &m->v[m->last - 1];
 }
 
 /* Text K of E into DST, left as it is when NULL. */
@@ -916,21 +956,20 @@ static void visit_add(visit_map_t *m, const ev_t *e)
     int64_t run = ev_int(e, EV_RUN), visit = ev_int(e, EV_VISIT);
     if (visit <= 0)
         return;
-    if (2 * (m->used + 1) > m->cap && !visit_map_grow(m)) {
+    bool made;
+    visit_agg_t *v = visit_get(m, run, visit, &made);
+    if (!v) {
         m->rc = MF_ENOMEM;
         return;
     }
     int64_t ts = ev_int(e, EV_TS);
-    visit_agg_t *v = &m->v[visit_slot(m, run, visit)];
-    if (!v->visit) {
-        memset(v, 0, sizeof *v);
+    if (made) {
         v->run = run;
         v->visit = visit;
         copy_ev(v->kiosk, sizeof v->kiosk, e, EV_KIOSK);
         snprintf(v->id, sizeof v->id, "%s-%" PRIx64 "-%" PRId64, v->kiosk, (uint64_t)run, visit);
         v->t0 = v->t1 = ts;
         v->pb = v->pa = v->sat = -1;
-        m->used++;
     }
     if (ts < v->t0)
         v->t0 = ts;
@@ -1086,10 +1125,8 @@ static int build_visits(sqlite3 *db, const visit_map_t *m, stats_error_t *err)
                                           "?,?,?,?,?,?,?,?)",
                                           -1, &st, NULL) != SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
-    for (size_t i = 0; rc == MF_OK && i < m->cap; i++) {
+    for (size_t i = 0; rc == MF_OK && i < m->used; i++) {
         const visit_agg_t *v = &m->v[i];
-        if (!v->visit)
-            continue;
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, v->kiosk, -1, SQLITE_STATIC);
@@ -1328,19 +1365,16 @@ static int pass_init(pass_t *p, const stats_filter_t *f, stats_error_t *err)
 {
     memset(p, 0, sizeof *p);
     p->f = f;
-    p->visits = (visit_map_t){calloc(1024, sizeof(visit_agg_t)), 1024, 0, MF_OK};
     p->questions = calloc(1, sizeof *p->questions);
-    if (!p->visits.v || !p->questions) {
-        free(p->visits.v);
-        free(p->questions);
+    if (!p->questions)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
-    }
     return MF_OK;
 }
 
 static void pass_free(pass_t *p)
 {
     free(p->visits.v);
+    free(p->visits.slot);
     free(p->questions);
     agg_map_t *maps[] = {&p->days,   &p->stations, &p->trades,  &p->survey,
                          &p->groups, &p->stops,    &p->outcomes};
