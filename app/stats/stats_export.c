@@ -1919,7 +1919,6 @@ static bool ev_read(ev_chunk_t *c, sqlite3_stmt *st)
 static void *ev_reader(void *arg)
 {
     ev_pipe_t *p = arg;
-    int s = SQLITE_ROW;
     for (size_t k = 0;; k++) {
         pthread_mutex_lock(&p->mu);
         while (p->filled - p->taken == EV_CHUNKS && !p->stop)
@@ -1932,11 +1931,15 @@ static void *ev_reader(void *arg)
         c->n = 0;
         c->text_len = 0;
         bool oom = false;
-        while (c->n < EV_CHUNK_ROWS && (s = sqlite3_step(p->st)) == SQLITE_ROW)
+        int s; /* SQLITE_ROW: the chunk is full, more may follow */
+        while ((s = sqlite3_step(p->st)) == SQLITE_ROW) {
             if (!ev_read(c, p->st)) {
                 oom = true;
                 break;
             }
+            if (c->n == EV_CHUNK_ROWS)
+                break;
+        }
         pthread_mutex_lock(&p->mu);
         if (oom)
             p->rc = stats_error_set(&p->err, MF_ENOMEM, "out of memory");
