@@ -144,6 +144,12 @@ static void add_odd_rows(const char *path)
                    " SELECT 'odd', 996, i + 1, " T0 " + i, 0, 7004,"
                    " CASE WHEN i % 2 THEN 'station_view' ELSE 'trade_view' END,"
                    " printf('x-%02d', i % 80 / (1 + i % 3)), i * 10 FROM n");
+    /* Two ids tied, one the other's prefix: "ab" before "abc", as SQL sorts. */
+    exec_sql(path, "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 59)"
+                   " INSERT INTO events(kiosk, run, seq, ts, at_ms, visit, type, item, ms)"
+                   " SELECT 'odd', 994, i + 1, " T0 ", 0, 7004,"
+                   " CASE WHEN i < 40 THEN 'station_view' ELSE 'trade_view' END,"
+                   " CASE WHEN i % 2 THEN 'ab' ELSE 'abc' END, 100 FROM n");
     /* Quiz: a NULL station, one question in a second version, NULL flags. */
     odd_event(path, 999, T0, "7005", "quiz_answer", "'q-null'", "NULL", "NULL", "1", "0", "500",
               "''", "''");
@@ -166,13 +172,16 @@ static void add_odd_rows(const char *path)
               "''", "''");
     odd_event(path, 999, T0, "7006", "future_event", "'x'", "NULL", "NULL", "NULL", "NULL", "NULL",
               "''", "''");
-    /* Visits: a kiosk clock in 1970, before 1970, in 2040; around midnight
+    /* Visits: a kiosk clock in 1970, before 1970, in 2040 (summer evenings
+     * too: SQLite does not take the local day from localtime_r there); around midnight
      * on the night summer time ends (a 25-hour local day); the empty group
      * and a stop the stops table does not know. */
     int64_t oct26 = 0;
     assert_int_equal(stats_parse_day("2025-10-26", false, &oct26), MF_OK);
-    int64_t at[] = {0,     -34560000000,    2240000000000,    31537800000,         oct26 - 1000,
-                    oct26, oct26 + 1800000, oct26 + 88200000, oct26 + 90000000 - 1};
+    int64_t at[] = {
+        0,           -34560000000,    2240000000000,    31537800000,          oct26 - 1000,
+        oct26,       oct26 + 1800000, oct26 + 88200000, oct26 + 90000000 - 1, 2224794600000,
+        -15816600000};
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
         char ts[32];
         snprintf(ts, sizeof ts, "%" PRId64, at[i]);
