@@ -362,6 +362,15 @@ static void sum_map_seal(sum_map_t *m)
         m->e[i].k = m->keys + m->e[i].key;
 }
 
+/* Once no key is added any more: the entries sorted by CMP (the map can no
+ * longer be searched). */
+static void sum_map_sort(sum_map_t *m, int (*cmp)(const void *, const void *))
+{
+    sum_map_seal(m);
+    if (m->n > 1)
+        qsort(m->e, m->n, sizeof m->e[0], cmp);
+}
+
 /* Keys in SQLite's order for text (BINARY: bytes, then the shorter first). */
 static int sum_key_cmp(const sum_entry_t *x, const sum_entry_t *y)
 {
@@ -716,10 +725,7 @@ static int pass_finish(summary_pass_t *p, stats_error_t *err)
     sm->perception_shift =
         sm->perception_pairs ? (double)shift / (double)sm->perception_pairs : 0.0;
 
-    sum_map_t *lists[] = {&p->stations, &p->trades, &p->days};
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-        sum_map_seal(lists[i]);
-    qsort(p->stations.e, p->stations.n, sizeof p->stations.e[0], cmp_station);
+    sum_map_sort(&p->stations, cmp_station);
     for (size_t i = 0; i < p->stations.n && sm->station_count < STATS_TOP_MAX; i++) {
         const sum_entry_t *e = &p->stations.e[i];
         stats_item_figure_t *it = &sm->stations[sm->station_count++];
@@ -727,7 +733,7 @@ static int pass_finish(summary_pass_t *p, stats_error_t *err)
         it->views = e->v[0];
         it->dwell_ms = e->v[1];
     }
-    qsort(p->trades.e, p->trades.n, sizeof p->trades.e[0], cmp_trade);
+    sum_map_sort(&p->trades, cmp_trade);
     for (size_t i = 0; i < p->trades.n && sm->trade_count < STATS_TOP_MAX; i++) {
         const sum_entry_t *e = &p->trades.e[i];
         stats_item_figure_t *it = &sm->trades[sm->trade_count++];
@@ -737,7 +743,7 @@ static int pass_finish(summary_pass_t *p, stats_error_t *err)
         it->videos = e->v[2];
         it->watched_ms = e->v[3];
     }
-    qsort(p->days.e, p->days.n, sizeof p->days.e[0], cmp_key);
+    sum_map_sort(&p->days, cmp_key);
     for (size_t i = 0; i < p->days.n && sm->day_count < STATS_DAYS_MAX; i++) {
         const sum_entry_t *e = &p->days.e[i];
         stats_day_figure_t *d = &sm->days[sm->day_count++];
