@@ -143,135 +143,6 @@ static int each_row(sqlite3 *db, const char *sql, const stats_filter_t *f, row_f
     return out;
 }
 
-static void row_counts(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    const char *type = (const char *)sqlite3_column_text(st, 0);
-    int64_t n = sqlite3_column_int64(st, 1), first = sqlite3_column_int64(st, 2),
-            last = sqlite3_column_int64(st, 3);
-    if (sm->events == 0 || first < sm->first_ms)
-        sm->first_ms = first;
-    if (sm->events == 0 || last > sm->last_ms)
-        sm->last_ms = last;
-    sm->events += n;
-    if (!type)
-        return;
-    if (!strcmp(type, "visit_started"))
-        sm->visits = n;
-    else if (!strcmp(type, "order_placed"))
-        sm->orders = n;
-    else if (!strcmp(type, "video_play"))
-        sm->videos = n;
-    else if (!strcmp(type, "quiz_answer"))
-        sm->quiz_answers = n;
-}
-
-static void row_sums(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    const char *type = (const char *)sqlite3_column_text(st, 0);
-    if (!type)
-        return;
-    if (!strcmp(type, "order_placed"))
-        sm->orders_engraved = sqlite3_column_int64(st, 1);
-    else if (!strcmp(type, "video_play"))
-        sm->videos_watched_ms = sqlite3_column_int64(st, 2);
-    else if (!strcmp(type, "quiz_answer"))
-        sm->quiz_correct = sqlite3_column_int64(st, 1);
-}
-
-static void row_tickets(void *ctx, sqlite3_stmt *st)
-{
-    ((stats_summary_t *)ctx)->tickets = sqlite3_column_int64(st, 0);
-}
-
-static void row_by_type(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    stats_group_type_t t = STATS_GROUP_GENERAL_PUBLIC;
-    if (stats_group_type_parse((const char *)sqlite3_column_text(st, 0), &t) != MF_OK)
-        t = STATS_GROUP_OTHER;
-    sm->visits_by_type[t] += sqlite3_column_int64(st, 1);
-}
-
-static void row_profile(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    const char *w = (const char *)sqlite3_column_text(st, 0);
-    for (int p = 0; p < VISIT_PROFILE_COUNT; p++)
-        if (w && strcmp(w, visit_profile_name((visit_profile_t)p)) == 0)
-            sm->profiles[p] += sqlite3_column_int64(st, 1);
-}
-
-static void row_outcome(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    const char *w = (const char *)sqlite3_column_text(st, 0);
-    for (int o = 0; o < VISIT_ORDER_OUTCOME_COUNT; o++)
-        if (w && strcmp(w, visit_order_outcome_name((visit_order_outcome_t)o)) == 0)
-            sm->outcomes[o] += sqlite3_column_int64(st, 1);
-}
-
-static void row_satisfaction(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    int v = sqlite3_column_int(st, 0);
-    if (v >= 0 && v < STATS_SCALE_MAX) {
-        sm->satisfaction[v] += sqlite3_column_int64(st, 1);
-        if (v + 1 > sm->satisfaction_scale)
-            sm->satisfaction_scale = v + 1;
-    }
-    sm->satisfaction_answers += sqlite3_column_int64(st, 1);
-}
-
-static void row_perception(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    int v = sqlite3_column_int(st, 0);
-    bool after = sqlite3_column_int(st, 1) != 0;
-    if (v >= 0 && v < STATS_SCALE_MAX) {
-        (after ? sm->perception_after : sm->perception_before)[v] += sqlite3_column_int64(st, 2);
-        if (v + 1 > sm->perception_scale)
-            sm->perception_scale = v + 1;
-    }
-}
-
-static void row_pairs(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    sm->perception_pairs = sqlite3_column_int64(st, 0);
-    sm->perception_improved = sqlite3_column_int64(st, 1);
-    sm->perception_same = sqlite3_column_int64(st, 2);
-    sm->perception_worse = sqlite3_column_int64(st, 3);
-    sm->perception_shift = sm->perception_pairs
-                               ? (double)sqlite3_column_int64(st, 4) / (double)sm->perception_pairs
-                               : 0.0;
-}
-
-static void row_station(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    if (sm->station_count >= STATS_TOP_MAX)
-        return;
-    stats_item_figure_t *it = &sm->stations[sm->station_count++];
-    copy_col(it->id, sizeof it->id, st, 0);
-    it->views = sqlite3_column_int64(st, 1);
-    it->dwell_ms = sqlite3_column_int64(st, 2);
-}
-
-static void row_trade(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    if (sm->trade_count >= STATS_TOP_MAX)
-        return;
-    stats_item_figure_t *it = &sm->trades[sm->trade_count++];
-    copy_col(it->id, sizeof it->id, st, 0);
-    it->views = sqlite3_column_int64(st, 1);
-    it->dwell_ms = sqlite3_column_int64(st, 2);
-    it->videos = sqlite3_column_int64(st, 3);
-    it->watched_ms = sqlite3_column_int64(st, 4);
-}
-
 /* Quiz questions, counted in a hash table: a year holds ~200,000 answers to
  * a few hundred questions, which SQLite's GROUP BY would sort. */
 #define QUESTIONS_MAX 4096
@@ -323,7 +194,7 @@ static void row_question(void *ctx, sqlite3_stmt *st)
     }
 }
 
-/* The most missed first; then the most often missed; then by name. */
+/* The most missed first; then the most often missed; then by name and version. */
 static int cmp_missed(const void *a, const void *b)
 {
     const stats_question_figure_t *x = a, *y = b;
@@ -335,46 +206,9 @@ static int cmp_missed(const void *a, const void *b)
     if (rx != ry)
         return rx > ry ? -1 : 1;
     int c = strcmp(x->station, y->station);
-    return c ? c : strcmp(x->question, y->question);
-}
-
-static int missed_questions(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
-                            stats_error_t *err)
-{
-    questions_t *qs = calloc(1, sizeof *qs);
-    if (!qs)
-        return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = each_row(db,
-                      "SELECT station, item, version, flag, ms FROM events"
-                      " WHERE type='quiz_answer' AND " F_EV,
-                      f, row_question, qs, err);
-    size_t n = 0;
-    for (uint32_t i = 0; i < QUESTIONS_MAX; i++)
-        if (qs->q[i].answered > qs->q[i].correct)
-            qs->q[n++] = qs->q[i];
-    qsort(qs->q, n, sizeof qs->q[0], cmp_missed);
-    sm->missed_count = n < STATS_MISSED_MAX ? n : STATS_MISSED_MAX;
-    memcpy(sm->missed, qs->q, sm->missed_count * sizeof qs->q[0]);
-    free(qs);
-    return rc;
-}
-
-static void row_day(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    char day[11];
-    copy_col(day, sizeof day, st, 0);
-    if (sm->day_count == 0 || strcmp(sm->days[sm->day_count - 1].day, day) != 0) {
-        if (sm->day_count >= STATS_DAYS_MAX)
-            return;
-        memset(&sm->days[sm->day_count], 0, sizeof sm->days[0]);
-        memcpy(sm->days[sm->day_count].day, day, sizeof day);
-        sm->day_count++;
-    }
-    stats_group_type_t t = STATS_GROUP_GENERAL_PUBLIC;
-    if (stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &t) != MF_OK)
-        t = STATS_GROUP_OTHER;
-    sm->days[sm->day_count - 1].visits[t] += sqlite3_column_int64(st, 2);
+    if (!c)
+        c = strcmp(x->question, y->question);
+    return c ? c : (x->version > y->version) - (x->version < y->version);
 }
 
 static void row_stop(void *ctx, sqlite3_stmt *st)
@@ -396,64 +230,622 @@ static void row_stop(void *ctx, sqlite3_stmt *st)
 #define GROUP_TYPE_OF(col)                                                                         \
     "coalesce((SELECT type FROM visit_groups g WHERE g.id = " col "), 'general_public')"
 
+/* The headline figures come from ONE scan of the events under the filter,
+ * dispatched on the type in C: without the (type, ts) index (schema 5 drops
+ * it so that recording is fast) each of the 13 SQL queries this replaced was
+ * a full scan, most with a GROUP BY sort. Every figure keeps the exact
+ * meaning of its query, NULLs included: tests/stats/summary_sql.c keeps the
+ * queries and stats.summary_equiv compares every field on many stores. */
+
+/* A hash map from a byte string to a few counters, grown as it fills (half
+ * full at most), so a year of several kiosks never loses a row: the pass's
+ * groups, stations, trades, questions, tickets, visits, days and stops.
+ * Entries stay in one array in insertion order (sorted in place once the
+ * pass is over); their keys live in one arena. */
+#define SUM_VALS 6
+
+typedef struct {
+    uint64_t hash;
+    size_t key, len; /* the key: LEN bytes at KEY in the arena */
+    const char *k;   /* the key itself, set by sum_map_seal() */
+    int64_t v[SUM_VALS];
+} sum_entry_t;
+
+typedef struct {
+    sum_entry_t *e;
+    size_t n, cap;
+    uint32_t *slot; /* entry index + 1, 0 = free; NSLOT is a power of two */
+    size_t nslot;
+    char *keys;
+    size_t keys_len, keys_cap;
+} sum_map_t;
+
+static uint64_t sum_hash(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = 14695981039346656037u; /* FNV-1a, 64 bits */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211u;
+    return h ^ (h >> 29);
+}
+
+static void sum_map_free(sum_map_t *m)
+{
+    free(m->e);
+    free(m->slot);
+    free(m->keys);
+    memset(m, 0, sizeof *m);
+}
+
+static bool sum_map_grow(sum_map_t *m)
+{
+    size_t nslot = m->nslot ? m->nslot * 2 : 256;
+    if (nslot > UINT32_MAX)
+        return false;
+    uint32_t *slot = calloc(nslot, sizeof *slot);
+    if (!slot)
+        return false;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t s = (size_t)m->e[i].hash & (nslot - 1);
+        while (slot[s])
+            s = (s + 1) & (nslot - 1);
+        slot[s] = (uint32_t)(i + 1);
+    }
+    free(m->slot);
+    m->slot = slot;
+    m->nslot = nslot;
+    return true;
+}
+
+/* The entry of KEY (LEN bytes), or NULL when it is not there. */
+static sum_entry_t *sum_map_find(const sum_map_t *m, const void *key, size_t len, uint64_t h)
+{
+    if (!m->n)
+        return NULL;
+    for (size_t s = (size_t)h & (m->nslot - 1); m->slot[s]; s = (s + 1) & (m->nslot - 1)) {
+        sum_entry_t *e = &m->e[m->slot[s] - 1];
+        if (e->hash == h && e->len == len && (!len || !memcmp(m->keys + e->key, key, len)))
+            return e;
+    }
+    return NULL;
+}
+
+/* The entry of KEY, added with its counters at 0 when new; NULL when out of
+ * memory. The pointer is good until the next call. */
+static sum_entry_t *sum_map_get(sum_map_t *m, const void *key, size_t len)
+{
+    uint64_t h = sum_hash(key, len);
+    sum_entry_t *e = sum_map_find(m, key, len, h);
+    if (e)
+        return e;
+    if (2 * (m->n + 1) > m->nslot && !sum_map_grow(m))
+        return NULL;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        sum_entry_t *ne = realloc(m->e, cap * sizeof *ne);
+        if (!ne)
+            return NULL;
+        m->e = ne;
+        m->cap = cap;
+    }
+    if (!m->keys || m->keys_len + len > m->keys_cap) {
+        size_t cap = m->keys_cap ? m->keys_cap * 2 : 4096;
+        while (cap < m->keys_len + len)
+            cap *= 2;
+        char *nk = realloc(m->keys, cap);
+        if (!nk)
+            return NULL;
+        m->keys = nk;
+        m->keys_cap = cap;
+    }
+    if (len)
+        memcpy(m->keys + m->keys_len, key, len);
+    e = &m->e[m->n];
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->key = m->keys_len;
+    e->len = len;
+    m->keys_len += len;
+    size_t s = (size_t)h & (m->nslot - 1);
+    while (m->slot[s])
+        s = (s + 1) & (m->nslot - 1);
+    m->slot[s] = (uint32_t)++m->n;
+    return e;
+}
+
+/* Once no key is added any more: each entry's K points at its key. */
+static void sum_map_seal(sum_map_t *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        m->e[i].k = m->keys + m->e[i].key;
+}
+
+/* Once no key is added any more: the entries sorted by CMP (the map can no
+ * longer be searched). */
+static void sum_map_sort(sum_map_t *m, int (*cmp)(const void *, const void *))
+{
+    sum_map_seal(m);
+    if (m->n > 1)
+        qsort(m->e, m->n, sizeof m->e[0], cmp);
+}
+
+/* Keys in SQLite's order for text (BINARY: bytes, then the shorter first). */
+static int sum_key_cmp(const sum_entry_t *x, const sum_entry_t *y)
+{
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = n ? memcmp(x->k, y->k, n) : 0;
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Stations: the most viewed first (v[0]), then by id; trades: by views plus
+ * videos (v[0] + v[2]); ids are keyed with a first byte 0 for NULL, 1 for a
+ * text, so NULL comes first as in SQL's ORDER BY. */
+static int cmp_station(const void *a, const void *b)
+{
+    const sum_entry_t *x = a, *y = b;
+    if (x->v[0] != y->v[0])
+        return x->v[0] > y->v[0] ? -1 : 1;
+    return sum_key_cmp(x, y);
+}
+
+static int cmp_trade(const void *a, const void *b)
+{
+    const sum_entry_t *x = a, *y = b;
+    int64_t nx = x->v[0] + x->v[2], ny = y->v[0] + y->v[2];
+    if (nx != ny)
+        return nx > ny ? -1 : 1;
+    return sum_key_cmp(x, y);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return sum_key_cmp(a, b);
+}
+
+/* Columns of the pass's statement. */
+enum {
+    P_TYPE,
+    P_TS,
+    P_RUN,
+    P_VISIT,
+    P_ITEM,
+    P_STATION,
+    P_WORD,
+    P_VALUE,
+    P_VERSION,
+    P_FLAG,
+    P_MS,
+    P_GROUP,
+    P_STOP
+};
+
+typedef struct {
+    stats_summary_t *sm;
+    sqlite3 *db;
+    sqlite3_stmt *day_st; /* SQLite's own local day, for a clock outside 1971-2037 */
+    struct {
+        const char *name;
+        size_t len;
+    } types[VISIT_EV_COUNT];
+    sum_map_t groups;    /* visit_groups: id -> v[0] its type */
+    sum_map_t stations;  /* v[0] views, v[1] ms */
+    sum_map_t trades;    /* v[0] views, v[1] ms, v[2] videos, v[3] ms watched */
+    sum_map_t questions; /* station NUL question NUL version: v[0] answered, v[1] right, v[2] ms */
+    sum_map_t tickets;
+    sum_map_t visits; /* (run, visit): v[0..2] before: seen, has a value, max; v[3..5] after */
+    sum_map_t days;   /* local day -> v[group type] visits */
+    sum_map_t stops;  /* stop ids of visits */
+    char *key;
+    size_t key_cap;
+} summary_pass_t;
+
+/* P->key with room for LEN bytes, or NULL. */
+static char *pass_key(summary_pass_t *p, size_t len)
+{
+    if (len > p->key_cap) {
+        size_t cap = len < 256 ? 256 : len * 2;
+        char *k = realloc(p->key, cap);
+        if (!k)
+            return NULL;
+        p->key = k;
+        p->key_cap = cap;
+    }
+    return p->key;
+}
+
+/* The entry of column COL's value in M, keyed as the stations and trades
+ * are (NULL apart from every text). */
+static sum_entry_t *pass_item(summary_pass_t *p, sum_map_t *m, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    char *k = pass_key(p, n + 1);
+    if (!k)
+        return NULL;
+    k[0] = t != NULL;
+    if (n)
+        memcpy(k + 1, t, n);
+    return sum_map_get(m, k, n + 1);
+}
+
+static visit_event_type_t pass_type(const summary_pass_t *p, sqlite3_stmt *st)
+{
+    const char *t = (const char *)sqlite3_column_text(st, P_TYPE);
+    size_t n = (size_t)sqlite3_column_bytes(st, P_TYPE);
+    for (int i = 1; t && i < VISIT_EV_COUNT; i++)
+        if (p->types[i].len == n && memcmp(p->types[i].name, t, n) == 0)
+            return (visit_event_type_t)i;
+    return VISIT_EV_COUNT;
+}
+
+/* The type of the visit's group: its row in visit_groups; none (or purged) =
+ * general public; a word no version knows = other (as GROUP_TYPE_OF). */
+static stats_group_type_t pass_group_type(const summary_pass_t *p, sqlite3_stmt *st)
+{
+    const unsigned char *g = sqlite3_column_text(st, P_GROUP);
+    if (!g)
+        return STATS_GROUP_GENERAL_PUBLIC;
+    size_t n = (size_t)sqlite3_column_bytes(st, P_GROUP);
+    const sum_entry_t *e = sum_map_find(&p->groups, g, n, sum_hash(g, n));
+    return e ? (stats_group_type_t)e->v[0] : STATS_GROUP_GENERAL_PUBLIC;
+}
+
+/* The local day of the event, as SQLite's date(ts / 1000, 'unixepoch',
+ * 'localtime') gives it ("" for its NULL): localtime_r, which SQLite itself
+ * calls for the years 1971 to 2037; outside them (a kiosk's clock at 1970,
+ * say) SQLite shifts the year its own way, so it is asked. */
+static int pass_day(summary_pass_t *p, sqlite3_stmt *st, char day[11])
+{
+    day[0] = '\0';
+    if (sqlite3_column_type(st, P_TS) == SQLITE_INTEGER) {
+        int64_t s = sqlite3_column_int64(st, P_TS) / 1000;
+        if (s >= 31536000 && s < 2145916800) { /* 1971-01-01 to 2038-01-01 UTC */
+            time_t t = (time_t)s;
+            struct tm tm;
+            if (localtime_r(&t, &tm) && strftime(day, 11, "%Y-%m-%d", &tm) == 10)
+                return MF_OK;
+        }
+    }
+    if (!p->day_st && sqlite3_prepare_v2(p->db, "SELECT date(?1 / 1000, 'unixepoch', 'localtime')",
+                                         -1, &p->day_st, NULL) != SQLITE_OK)
+        return MF_EIO;
+    sqlite3_reset(p->day_st);
+    sqlite3_bind_value(p->day_st, 1, sqlite3_column_value(st, P_TS));
+    if (sqlite3_step(p->day_st) != SQLITE_ROW)
+        return MF_EIO;
+    copy_col(day, 11, p->day_st, 0);
+    return MF_OK;
+}
+
+static int pass_started(summary_pass_t *p, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = p->sm;
+    sm->visits++;
+    stats_group_type_t t = pass_group_type(p, st);
+    sm->visits_by_type[t]++;
+    char day[11];
+    int rc = pass_day(p, st, day);
+    if (rc != MF_OK)
+        return rc;
+    sum_entry_t *e = sum_map_get(&p->days, day, strlen(day));
+    if (!e)
+        return MF_ENOMEM;
+    e->v[t]++;
+    const unsigned char *stop = sqlite3_column_text(st, P_STOP);
+    if (stop && !sum_map_get(&p->stops, stop, (size_t)sqlite3_column_bytes(st, P_STOP)))
+        return MF_ENOMEM;
+    return MF_OK;
+}
+
+/* A perception answer: its option counted before or after; and, for a
+ * visit's pair, the highest value of each side (flag exactly 0 or 1, visit
+ * > 0, the visit keyed by its run and number, as the SQL's GROUP BY). */
+static int pass_perception(summary_pass_t *p, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = p->sm;
+    int v = sqlite3_column_int(st, P_VALUE);
+    bool after = sqlite3_column_int(st, P_FLAG) != 0;
+    if (v >= 0 && v < STATS_SCALE_MAX) {
+        (after ? sm->perception_after : sm->perception_before)[v]++;
+        if (v + 1 > sm->perception_scale)
+            sm->perception_scale = v + 1;
+    }
+    int64_t flag = sqlite3_column_int64(st, P_FLAG);
+    if (sqlite3_column_type(st, P_FLAG) != SQLITE_INTEGER || (flag != 0 && flag != 1) ||
+        sqlite3_column_int64(st, P_VISIT) <= 0)
+        return MF_OK;
+    int64_t key[2] = {sqlite3_column_int64(st, P_RUN), sqlite3_column_int64(st, P_VISIT)};
+    sum_entry_t *e = sum_map_get(&p->visits, key, sizeof key);
+    if (!e)
+        return MF_ENOMEM;
+    int64_t *side = &e->v[flag * 3];
+    side[0] = 1;
+    if (sqlite3_column_type(st, P_VALUE) != SQLITE_NULL) {
+        int64_t value = sqlite3_column_int64(st, P_VALUE);
+        if (!side[1] || value > side[2])
+            side[2] = value;
+        side[1] = 1;
+    }
+    return MF_OK;
+}
+
+/* A quiz answer, counted per (station, question, version) as row_question()
+ * does: a NULL station or question is "". */
+static int pass_answer(summary_pass_t *p, sqlite3_stmt *st)
+{
+    const char *station = (const char *)sqlite3_column_text(st, P_STATION);
+    const char *item = (const char *)sqlite3_column_text(st, P_ITEM);
+    size_t ns = station ? strlen(station) : 0, ni = item ? strlen(item) : 0;
+    int version = sqlite3_column_int(st, P_VERSION);
+    char *k = pass_key(p, ns + ni + 2 + sizeof version);
+    if (!k)
+        return MF_ENOMEM;
+    if (ns)
+        memcpy(k, station, ns);
+    k[ns] = '\0';
+    if (ni)
+        memcpy(k + ns + 1, item, ni);
+    k[ns + 1 + ni] = '\0';
+    memcpy(k + ns + ni + 2, &version, sizeof version);
+    sum_entry_t *e = sum_map_get(&p->questions, k, ns + ni + 2 + sizeof version);
+    if (!e)
+        return MF_ENOMEM;
+    e->v[0]++;
+    e->v[1] += sqlite3_column_int(st, P_FLAG) != 0;
+    e->v[2] += sqlite3_column_int64(st, P_MS);
+    return MF_OK;
+}
+
+static bool same_word(sqlite3_stmt *st, const char *name)
+{
+    const char *w = (const char *)sqlite3_column_text(st, P_WORD);
+    return w && strcmp(w, name) == 0;
+}
+
+/* One event into the figures. */
+static int pass_row(summary_pass_t *p, sqlite3_stmt *st)
+{
+    stats_summary_t *sm = p->sm;
+    int64_t ts = sqlite3_column_int64(st, P_TS);
+    if (sm->events == 0 || ts < sm->first_ms)
+        sm->first_ms = ts;
+    if (sm->events == 0 || ts > sm->last_ms)
+        sm->last_ms = ts;
+    sm->events++;
+    sum_entry_t *e;
+    switch (pass_type(p, st)) {
+    case VISIT_EV_STARTED:
+        return pass_started(p, st);
+    case VISIT_EV_ORDER_PLACED:
+        sm->orders++;
+        sm->orders_engraved += sqlite3_column_int64(st, P_FLAG);
+        return MF_OK;
+    case VISIT_EV_VIDEO:
+        sm->videos++;
+        sm->videos_watched_ms += sqlite3_column_int64(st, P_MS);
+        if (!(e = pass_item(p, &p->trades, st, P_ITEM)))
+            return MF_ENOMEM;
+        e->v[2]++;
+        e->v[3] += sqlite3_column_int64(st, P_MS);
+        return MF_OK;
+    case VISIT_EV_TRADE:
+        if (!(e = pass_item(p, &p->trades, st, P_ITEM)))
+            return MF_ENOMEM;
+        e->v[0]++;
+        e->v[1] += sqlite3_column_int64(st, P_MS);
+        return MF_OK;
+    case VISIT_EV_STATION:
+        if (!(e = pass_item(p, &p->stations, st, P_ITEM)))
+            return MF_ENOMEM;
+        e->v[0]++;
+        e->v[1] += sqlite3_column_int64(st, P_MS);
+        return MF_OK;
+    case VISIT_EV_QUIZ_ANSWER:
+        sm->quiz_answers++;
+        sm->quiz_correct += sqlite3_column_int64(st, P_FLAG);
+        return pass_answer(p, st);
+    case VISIT_EV_TICKET: {
+        const unsigned char *t = sqlite3_column_text(st, P_ITEM);
+        if (t && !sum_map_get(&p->tickets, t, (size_t)sqlite3_column_bytes(st, P_ITEM)))
+            return MF_ENOMEM;
+        return MF_OK;
+    }
+    case VISIT_EV_PROFILE:
+        for (int i = 0; i < VISIT_PROFILE_COUNT; i++)
+            if (same_word(st, visit_profile_name((visit_profile_t)i)))
+                sm->profiles[i]++;
+        return MF_OK;
+    case VISIT_EV_ORDER_OUTCOME:
+        for (int i = 0; i < VISIT_ORDER_OUTCOME_COUNT; i++)
+            if (same_word(st, visit_order_outcome_name((visit_order_outcome_t)i)))
+                sm->outcomes[i]++;
+        return MF_OK;
+    case VISIT_EV_SATISFACTION: {
+        int v = sqlite3_column_int(st, P_VALUE);
+        if (v >= 0 && v < STATS_SCALE_MAX) {
+            sm->satisfaction[v]++;
+            if (v + 1 > sm->satisfaction_scale)
+                sm->satisfaction_scale = v + 1;
+        }
+        sm->satisfaction_answers++;
+        return MF_OK;
+    }
+    case VISIT_EV_PERCEPTION:
+        return pass_perception(p, st);
+    default:
+        return MF_OK;
+    }
+}
+
+/* visit_groups into P->groups, once per summary. */
+static int pass_groups(summary_pass_t *p, stats_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc =
+        prepare(p->db, "SELECT id, type FROM visit_groups WHERE id IS NOT NULL", NULL, &st, err);
+    if (rc != MF_OK)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        stats_group_type_t t = STATS_GROUP_GENERAL_PUBLIC;
+        if (stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &t) != MF_OK)
+            t = STATS_GROUP_OTHER;
+        const unsigned char *id = sqlite3_column_text(st, 0);
+        sum_entry_t *e = sum_map_get(&p->groups, id, (size_t)sqlite3_column_bytes(st, 0));
+        if (!e) {
+            sqlite3_finalize(st);
+            return stats_error_set(err, MF_ENOMEM, "out of memory");
+        }
+        e->v[0] = t;
+    }
+    rc = rc == SQLITE_DONE ? MF_OK : step_error(p->db, rc, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The figures of the maps, once the pass is over. */
+static int pass_finish(summary_pass_t *p, stats_error_t *err)
+{
+    stats_summary_t *sm = p->sm;
+    sm->tickets = (int64_t)p->tickets.n;
+    int64_t shift = 0;
+    for (size_t i = 0; i < p->visits.n; i++) {
+        const int64_t *v = p->visits.e[i].v;
+        if (!v[0] || !v[3])
+            continue;
+        sm->perception_pairs++;
+        if (!v[1] || !v[4]) /* a side without a value: counted, never compared */
+            continue;
+        sm->perception_improved += v[5] > v[2];
+        sm->perception_same += v[5] == v[2];
+        sm->perception_worse += v[5] < v[2];
+        shift += v[5] - v[2];
+    }
+    sm->perception_shift =
+        sm->perception_pairs ? (double)shift / (double)sm->perception_pairs : 0.0;
+
+    sum_map_sort(&p->stations, cmp_station);
+    for (size_t i = 0; i < p->stations.n && sm->station_count < STATS_TOP_MAX; i++) {
+        const sum_entry_t *e = &p->stations.e[i];
+        stats_item_figure_t *it = &sm->stations[sm->station_count++];
+        snprintf(it->id, sizeof it->id, "%.*s", (int)(e->len - 1), e->k + 1);
+        it->views = e->v[0];
+        it->dwell_ms = e->v[1];
+    }
+    sum_map_sort(&p->trades, cmp_trade);
+    for (size_t i = 0; i < p->trades.n && sm->trade_count < STATS_TOP_MAX; i++) {
+        const sum_entry_t *e = &p->trades.e[i];
+        stats_item_figure_t *it = &sm->trades[sm->trade_count++];
+        snprintf(it->id, sizeof it->id, "%.*s", (int)(e->len - 1), e->k + 1);
+        it->views = e->v[0];
+        it->dwell_ms = e->v[1];
+        it->videos = e->v[2];
+        it->watched_ms = e->v[3];
+    }
+    sum_map_sort(&p->days, cmp_key);
+    for (size_t i = 0; i < p->days.n && sm->day_count < STATS_DAYS_MAX; i++) {
+        const sum_entry_t *e = &p->days.e[i];
+        stats_day_figure_t *d = &sm->days[sm->day_count++];
+        snprintf(d->day, sizeof d->day, "%.*s", (int)e->len, e->k);
+        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
+            d->visits[t] = e->v[t];
+    }
+
+    /* The questions missed at least once, the most missed first. */
+    sum_map_seal(&p->questions);
+    stats_question_figure_t *q = calloc(p->questions.n + 1, sizeof *q);
+    if (!q)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < p->questions.n; i++) {
+        const sum_entry_t *e = &p->questions.e[i];
+        if (e->v[0] <= e->v[1])
+            continue;
+        const char *station = e->k, *item = station + strlen(station) + 1;
+        snprintf(q[n].station, sizeof q[n].station, "%s", station);
+        snprintf(q[n].question, sizeof q[n].question, "%s", item);
+        memcpy(&q[n].version, e->k + e->len - sizeof q[n].version, sizeof q[n].version);
+        q[n].answered = e->v[0];
+        q[n].correct = e->v[1];
+        q[n].time_ms = e->v[2];
+        n++;
+    }
+    qsort(q, n, sizeof q[0], cmp_missed);
+    sm->missed_count = n < STATS_MISSED_MAX ? n : STATS_MISSED_MAX;
+    memcpy(sm->missed, q, sm->missed_count * sizeof q[0]);
+    free(q);
+    return MF_OK;
+}
+
+/* The stop: the filter's, else the one stop the visits were at (several:
+ * none shown), from the small stops table. */
+static int pass_stop(summary_pass_t *p, const stats_filter_t *f, stats_error_t *err)
+{
+    stats_summary_t *sm = p->sm;
+    if (f->stop_id[0]) {
+        int rc =
+            each_row(p->db, "SELECT id, town, venue, first_day, last_day FROM stops WHERE id = ?3",
+                     f, row_stop, sm, err);
+        if (rc == MF_OK && !sm->stops_seen)
+            snprintf(sm->stop.id, sizeof sm->stop.id, "%s", f->stop_id);
+        return rc;
+    }
+    if (!p->stops.n)
+        return MF_OK;
+    sqlite3_stmt *st = NULL;
+    int rc =
+        prepare(p->db, "SELECT id, town, venue, first_day, last_day FROM stops", NULL, &st, err);
+    if (rc != MF_OK)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *id = sqlite3_column_text(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (id && sum_map_find(&p->stops, id, n, sum_hash(id, n)))
+            row_stop(sm, st);
+    }
+    rc = rc == SQLITE_DONE ? MF_OK : step_error(p->db, rc, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm, stats_error_t *err)
 {
     memset(sm, 0, sizeof *sm);
-    struct {
-        const char *sql;
-        row_fn row;
-    } q[] = {
-        {"SELECT type, count(*), min(ts), max(ts) FROM events WHERE " F_EV " GROUP BY type",
-         row_counts},
-        {"SELECT type, coalesce(sum(flag), 0), CAST(total(ms) AS INTEGER) FROM events"
-         " WHERE type IN ('order_placed', 'video_play', 'quiz_answer') AND " F_EV " GROUP BY type",
-         row_sums},
-        {"SELECT count(DISTINCT item) FROM events WHERE type='ticket' AND " F_EV, row_tickets},
-        {"SELECT " GROUP_TYPE_OF("e.group_id") ", count(*) FROM events e"
-                                               " WHERE type='visit_started' AND " F_EV
-                                               " GROUP BY e.group_id",
-         row_by_type},
-        {"SELECT word, count(*) FROM events WHERE type='profile' AND " F_EV " GROUP BY word",
-         row_profile},
-        {"SELECT word, count(*) FROM events WHERE type='order_outcome' AND " F_EV " GROUP BY word",
-         row_outcome},
-        {"SELECT value, count(*) FROM events WHERE type='satisfaction' AND " F_EV " GROUP BY value",
-         row_satisfaction},
-        {"SELECT value, flag, count(*) FROM events WHERE type='perception' AND " F_EV
-         " GROUP BY value, flag",
-         row_perception},
-        {"WITH b AS (SELECT run, visit, max(value) v FROM events WHERE type='perception' AND"
-         " flag=0 AND visit>0 AND " F_EV " GROUP BY run, visit),"
-         " a AS (SELECT run, visit, max(value) v FROM events WHERE type='perception' AND"
-         " flag=1 AND visit>0 AND " F_EV " GROUP BY run, visit)"
-         " SELECT count(*), coalesce(sum(a.v > b.v), 0), coalesce(sum(a.v = b.v), 0),"
-         " coalesce(sum(a.v < b.v), 0), coalesce(sum(a.v - b.v), 0)"
-         " FROM b JOIN a USING (run, visit)",
-         row_pairs},
-        {"SELECT item, count(*), CAST(total(ms) AS INTEGER) FROM events WHERE type='station_view' "
-         "AND " F_EV " GROUP BY item ORDER BY 2 DESC, 1 LIMIT 64",
-         row_station},
-        {"SELECT item, sum(type='trade_view') v,"
-         " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER),"
-         " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS "
-         "INTEGER)"
-         " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
-         " GROUP BY item ORDER BY v + n DESC, 1 LIMIT 64",
-         row_trade},
-
-        {"SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
-             "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
-                           " GROUP BY d, e.group_id ORDER BY d",
-         row_day},
-    };
-    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
-        int rc = each_row(db, q[i].sql, f, q[i].row, sm, err);
-        if (rc != MF_OK)
-            return rc;
+    summary_pass_t p = {.sm = sm, .db = db};
+    for (int i = 1; i < VISIT_EV_COUNT; i++) {
+        p.types[i].name = visit_event_name((visit_event_type_t)i);
+        p.types[i].len = strlen(p.types[i].name);
     }
-    int mrc = missed_questions(db, f, sm, err);
-    if (mrc != MF_OK)
-        return mrc;
+    sqlite3_stmt *st = NULL;
+    int rc = pass_groups(&p, err);
+    if (rc == MF_OK)
+        rc = prepare(db,
+                     "SELECT type, ts, run, visit, item, station, word, value, version, flag, ms,"
+                     " group_id, stop_id FROM events WHERE " F_EV,
+                     f, &st, err);
+    if (rc == MF_OK) {
+        int step = SQLITE_DONE;
+        while (rc == MF_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+            rc = pass_row(&p, st);
+        if (rc == MF_ENOMEM)
+            stats_error_set(err, rc, "out of memory");
+        else if (rc != MF_OK)
+            rc = step_error(db, sqlite3_errcode(db), err);
+        else if (step != SQLITE_DONE)
+            rc = step_error(db, step, err);
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(p.day_st);
+    if (rc == MF_OK)
+        rc = pass_finish(&p, err);
+    if (rc == MF_OK)
+        rc = pass_stop(&p, f, err);
+    sum_map_t *maps[] = {&p.groups,  &p.stations, &p.trades, &p.questions,
+                         &p.tickets, &p.visits,   &p.days,   &p.stops};
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+        sum_map_free(maps[i]);
+    free(p.key);
+    if (rc != MF_OK)
+        return rc;
     /* The survey's scales: the content's four faces and five options at least. */
     if (sm->satisfaction_scale < 4)
         sm->satisfaction_scale = 4;
@@ -462,15 +854,7 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
     for (int v = 0; v < STATS_SCALE_MAX; v++)
         if (2 * v >= sm->satisfaction_scale)
             sm->satisfied += sm->satisfaction[v];
-    const char *stop_sql =
-        f->stop_id[0] ? "SELECT id, town, venue, first_day, last_day FROM stops WHERE id = ?3"
-                      : "SELECT s.id, s.town, s.venue, s.first_day, s.last_day FROM stops s"
-                        " WHERE s.id IN (SELECT DISTINCT stop_id FROM events"
-                        " WHERE type='visit_started' AND " F_EV ")";
-    int rc = each_row(db, stop_sql, f, row_stop, sm, err);
-    if (rc == MF_OK && f->stop_id[0] && !sm->stops_seen)
-        snprintf(sm->stop.id, sizeof sm->stop.id, "%s", f->stop_id);
-    return rc;
+    return MF_OK;
 }
 
 /* Opens the store at PATH for reading by a command or an export. */
