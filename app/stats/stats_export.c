@@ -151,9 +151,6 @@ typedef struct {
     stats_question_figure_t q[QUESTIONS_MAX];
     uint32_t used;
     bool full;
-    /* Where station, item, version, flag and ms are in the statement read;
-     * NULL: columns 0 to 4. */
-    const int *col;
 } questions_t;
 
 static uint32_t hash_str(uint32_t h, const char *s)
@@ -161,37 +158,6 @@ static uint32_t hash_str(uint32_t h, const char *s)
     while (s && *s)
         h = (h ^ (uint8_t)*s++) * 16777619u;
     return h;
-}
-
-static void row_question(void *ctx, sqlite3_stmt *st)
-{
-    questions_t *qs = ctx;
-    static const int own[5] = {0, 1, 2, 3, 4};
-    const int *c = qs->col ? qs->col : own;
-    const char *station = (const char *)sqlite3_column_text(st, c[0]);
-    const char *item = (const char *)sqlite3_column_text(st, c[1]);
-    int version = sqlite3_column_int(st, c[2]);
-    uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
-    for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
-        stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
-        if (q->answered == 0) {
-            if (qs->used + 1 >= QUESTIONS_MAX) {
-                qs->full = true;
-                return;
-            }
-            qs->used++;
-            snprintf(q->station, sizeof q->station, "%s", station ? station : "");
-            snprintf(q->question, sizeof q->question, "%s", item ? item : "");
-            q->version = version;
-        } else if (q->version != version || strcmp(q->station, station ? station : "") ||
-                   strcmp(q->question, item ? item : "")) {
-            continue;
-        }
-        q->answered++;
-        q->correct += sqlite3_column_int(st, c[3]) != 0;
-        q->time_ms += sqlite3_column_int64(st, c[4]);
-        return;
-    }
 }
 
 /* The most missed first; then the most often missed; then by name and version. */
