@@ -250,7 +250,7 @@ static int exec(sqlite3 *db, const char *sql)
  * written; the run's first_ts follows its oldest event (a clock set back). */
 static int writer_run_no(stats_store_t *s, const item_t *it, int64_t *no)
 {
-    int rc = SQLITE_OK;
+    int rc;
     if (!s->w_valid || s->w_run != it->run) {
         sqlite3_reset(s->ins_run);
         sqlite3_bind_int64(s->ins_run, 1, it->run);
@@ -621,11 +621,11 @@ static const char *open_words(int code)
 
 static void finalize_inserts(stats_store_t *s)
 {
-    sqlite3_stmt **all[] = {&s->ins_event, &s->ins_events, &s->ins_audit,
-                            &s->ins_run,   &s->get_run,    &s->set_run_ts};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        sqlite3_finalize(*all[i]);
-        *all[i] = NULL;
+    sqlite3_stmt **stmts[] = {&s->ins_event, &s->ins_events, &s->ins_audit,
+                              &s->ins_run,   &s->get_run,    &s->set_run_ts};
+    for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
+        sqlite3_finalize(*stmts[i]);
+        *stmts[i] = NULL;
     }
     s->w_valid = false;
 }
