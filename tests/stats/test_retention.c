@@ -170,7 +170,7 @@ static int count_steps(void *ctx)
 /* The purge's cost follows what it deletes, not the store's size: with 30,000
  * events and 15 to delete (the clock jumps months: the writer starts a new
  * run), SQLite runs far fewer steps than a scan would. */
-static void test_purge_uses_the_index(void **state)
+static void test_purge_cost_follows_what_it_deletes(void **state)
 {
     test_clock_t clk = {utc(2024, 1, 10)};
     stats_store_t *s = open_at(&clk, 2);
@@ -264,7 +264,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_default_25_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configured_and_while_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_purge_off_the_ui_thread, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_purge_uses_the_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_cost_follows_what_it_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_straddling_the_cutoff, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
