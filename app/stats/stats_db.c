@@ -52,6 +52,32 @@ static const char *const migration_steps[STATS_SCHEMA_VERSION + 1] = {
            * faster insert */
     "CREATE INDEX events_type_ts ON events(type, ts);"
     "DROP INDEX events_ts;",
+    [5] = /* no index on the events at all: the UNIQUE(run, seq) and the (type,
+           * ts) index tripled an insert's cost (docs/STATS.md has the
+           * figures). Each run gets its number in this store (runs.no), an
+           * event's id is (no << 32) | seq, and the rowid alone keeps a row
+           * from being counted twice. SQLite cannot drop a constraint: the
+           * table is rebuilt, its columns unchanged. */
+    "CREATE TABLE runs(no INTEGER PRIMARY KEY, run INTEGER NOT NULL UNIQUE,"
+    " kiosk TEXT NOT NULL, first_ts INTEGER NOT NULL);"
+    "INSERT INTO runs(run, kiosk, first_ts)"
+    " SELECT run, min(kiosk), min(ts) FROM events GROUP BY run ORDER BY min(id);"
+    "CREATE TABLE events_5("
+    " id INTEGER PRIMARY KEY,"
+    " kiosk TEXT NOT NULL, run INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " ts INTEGER NOT NULL, at_ms INTEGER NOT NULL, visit INTEGER NOT NULL,"
+    " type TEXT NOT NULL,"
+    " item TEXT, station TEXT, word TEXT, detail TEXT,"
+    " value INTEGER, version INTEGER, flag INTEGER, flag2 INTEGER,"
+    " ms INTEGER, ms2 INTEGER, order_no INTEGER,"
+    " asked INTEGER, answered INTEGER, correct INTEGER,"
+    " stop_id TEXT NOT NULL DEFAULT '', group_id TEXT NOT NULL DEFAULT '');"
+    "INSERT INTO events_5 SELECT (r.no << 32) | e.seq, e.kiosk, e.run, e.seq, e.ts, e.at_ms,"
+    " e.visit, e.type, e.item, e.station, e.word, e.detail, e.value, e.version, e.flag,"
+    " e.flag2, e.ms, e.ms2, e.order_no, e.asked, e.answered, e.correct, e.stop_id,"
+    " e.group_id FROM events e JOIN runs r ON r.run = e.run ORDER BY r.no, e.seq;"
+    "DROP TABLE events;"
+    "ALTER TABLE events_5 RENAME TO events;",
 };
 
 int stats_error_set(stats_error_t *err, int code, const char *fmt, ...)
@@ -182,42 +208,34 @@ int stats_db_migrate(sqlite3 *db, int target, stats_error_t *err)
 
 int stats_db_purge_events(sqlite3 *db, int64_t cutoff_ms, int64_t *deleted)
 {
-    sqlite3_stmt *next = NULL, *del = NULL;
+    sqlite3_stmt *runs = NULL, *del = NULL;
     int64_t n = 0;
-    char *type = sqlite3_mprintf("%s", ""); /* the last type done; '' sorts first */
-    int rc = type ? SQLITE_OK : SQLITE_NOMEM;
+    int rc = sqlite3_prepare_v2(db, "SELECT no FROM runs WHERE first_ts < ? ORDER BY no", -1, &runs,
+                                NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "SELECT type FROM events WHERE type > ? ORDER BY type LIMIT 1",
-                                -1, &next, NULL);
+        rc = sqlite3_prepare_v2(db, "DELETE FROM events WHERE id >= ?1 AND id < ?2 AND ts < ?3", -1,
+                                &del, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "DELETE FROM events WHERE type = ? AND ts < ?", -1, &del, NULL);
+        rc = sqlite3_bind_int64(runs, 1, cutoff_ms);
     while (rc == SQLITE_OK) {
-        sqlite3_reset(next);
-        sqlite3_bind_text(next, 1, type, -1, SQLITE_STATIC);
-        rc = sqlite3_step(next);
+        rc = sqlite3_step(runs);
         if (rc != SQLITE_ROW) {
             rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
             break;
         }
-        char *t = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(next, 0));
-        sqlite3_free(type);
-        type = t;
-        if (!type) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
+        int64_t no = sqlite3_column_int64(runs, 0);
         sqlite3_reset(del);
-        sqlite3_bind_text(del, 1, type, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(del, 2, cutoff_ms);
+        sqlite3_bind_int64(del, 1, (int64_t)((uint64_t)no << 32));
+        sqlite3_bind_int64(del, 2, (int64_t)((uint64_t)(no + 1) << 32));
+        sqlite3_bind_int64(del, 3, cutoff_ms);
         rc = sqlite3_step(del);
         if (rc == SQLITE_DONE) {
             n += sqlite3_changes(db);
             rc = SQLITE_OK;
         }
     }
-    sqlite3_finalize(next);
+    sqlite3_finalize(runs);
     sqlite3_finalize(del);
-    sqlite3_free(type);
     if (deleted)
         *deleted = n;
     return rc;

@@ -41,11 +41,13 @@ int stats_db_version(sqlite3 *db);
 /* An MF_E* code for an SQLite result code (SQLITE_FULL -> MF_ENOSPC...). */
 int stats_db_error(int sqlite_rc);
 
-/* Deletes the events older than CUTOFF_MS through the (type, ts) index, one
- * type at a time (the distinct types are found by stepping through the index,
- * never by scanning the table): the cost follows what is deleted, not the
- * store's size. Returns an SQLite result code; DELETED (may be NULL) gets the
- * count. Runs inside the caller's transaction. */
+/* Deletes the events older than CUTOFF_MS without scanning the table: the
+ * runs whose first event is younger than the cutoff are skipped (runs.first_ts),
+ * and an older run's events are read through its range of ids, (no << 32) to
+ * (no + 1) << 32. The cost follows the old runs' size, not the store's (the
+ * writer starts a new run every day, so at most a day of a run that straddles
+ * the cutoff is read for nothing). Returns an SQLite result code; DELETED (may
+ * be NULL) gets the count. Runs inside the caller's transaction. */
 int stats_db_purge_events(sqlite3 *db, int64_t cutoff_ms, int64_t *deleted);
 
 /* Fills ERR with CODE and a printf message; returns CODE. */

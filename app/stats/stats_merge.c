@@ -1,10 +1,11 @@
 /*
  * stats_merge.c - `minifab stats merge OUT IN...`: several kiosks' stores
  * into one (a truck has several kiosks, a region several trucks). Rows are
- * keyed by their unique ids (run, seq), so INSERT OR IGNORE makes a merge
- * idempotent. Inputs are opened read-only and checked before anything is
- * written; an input of an older schema is copied (SQLite's backup API) to a
- * temporary file and migrated there, never in place.
+ * keyed by their unique ids (run, seq): each source run is found or numbered
+ * in the output's runs table and its events get the output's ids, (no << 32)
+ * | seq, so INSERT OR IGNORE on the id makes a merge idempotent. Inputs are opened read-only and
+ * checked before anything is written; an input of an older schema is copied (SQLite's backup API)
+ * to a temporary file and migrated there, never in place.
  */
 #include "stats_db.h"
 #include "stats_export.h"
@@ -22,6 +23,10 @@
 #define EVENT_COLS                                                                                 \
     "kiosk, run, seq, ts, at_ms, visit, type, item, station, word, detail, value, version,"        \
     " flag, flag2, ms, ms2, order_no, asked, answered, correct, stop_id, group_id"
+#define EVENT_COLS_E                                                                               \
+    "e.kiosk, e.run, e.seq, e.ts, e.at_ms, e.visit, e.type, e.item, e.station, e.word,"            \
+    " e.detail, e.value, e.version, e.flag, e.flag2, e.ms, e.ms2, e.order_no, e.asked,"            \
+    " e.answered, e.correct, e.stop_id, e.group_id"
 
 /* A temporary, migrated copy of the store at PATH (version VERSION). */
 static int migrated_copy(const char *path, char *tmp, size_t size, stats_error_t *err)
@@ -135,14 +140,26 @@ int stats_merge(const char *out, const char *const *in, int n_in, int64_t *added
         sqlite3_finalize(st);
         if (rc != MF_OK)
             break;
-        int64_t before = sqlite3_total_changes64(db);
+        int64_t events = 0;
         rc = exec_err(db, "BEGIN IMMEDIATE", "merging", err);
+        /* Each source run is a run of the output (the same random run id is
+         * the same run, whichever store it came through), numbered there in
+         * the order the runs arrive; its events get the output's ids. */
         if (rc == MF_OK)
             rc = exec_err(db,
-                          "INSERT OR IGNORE INTO main.events(" EVENT_COLS ") SELECT " EVENT_COLS
-                          " FROM src.events ORDER BY run, seq",
+                          "INSERT INTO main.runs(run, kiosk, first_ts) SELECT run, kiosk, "
+                          "first_ts FROM src.runs WHERE true ORDER BY no ON CONFLICT(run) DO "
+                          "UPDATE SET first_ts=min(first_ts, excluded.first_ts)",
+                          "merging the runs", err);
+        if (rc == MF_OK) {
+            int64_t before = sqlite3_total_changes64(db);
+            rc = exec_err(db,
+                          "INSERT OR IGNORE INTO main.events(id, " EVENT_COLS
+                          ") SELECT (r.no << 32) | e.seq, " EVENT_COLS_E
+                          " FROM src.events e JOIN main.runs r ON r.run = e.run ORDER BY e.id",
                           "merging the events", err);
-        int64_t events = sqlite3_total_changes64(db) - before;
+            events = sqlite3_total_changes64(db) - before;
+        }
         if (rc == MF_OK)
             rc = exec_err(db,
                           "INSERT INTO main.stops(id, town, venue, first_day, last_day, "

@@ -30,12 +30,22 @@
 #define QUEUE_START 1024   /* the ring grows by doubling up to queue_max */
 #define CLOSE_WAIT_MS 3000 /* how long close waits for a refusing disk */
 #define PURGE_EVERY_MS (24LL * 3600 * 1000)
+/* A run lasts a day at most: the purge then reads at most a day of the run
+ * that straddles its cutoff (stats_db_purge_events). */
+#define RUN_SPAN_MS (24LL * 3600 * 1000)
+/* An event's id is (the run's number << 32) | seq: a run ends before its seq
+ * needs more than 32 bits. */
+#define SEQ_MAX 0xffffffffLL
+/* Events of one run written by one statement of this many rows (one step
+ * instead of MULTI_ROWS: measured in docs/BENCHMARKS.md). */
+#define MULTI_ROWS 32
+#define EVENT_COLS 24
 
 typedef enum { ITEM_EVENT, ITEM_AUDIT, ITEM_STOP, ITEM_GROUP, ITEM_PURGE } item_kind_t;
 
 typedef struct {
     item_kind_t kind;
-    int64_t seq, ts;
+    int64_t run, seq, ts; /* the item's id (run, seq) and wall-clock time */
     union {
         visit_event_t ev;
         struct {
@@ -52,7 +62,6 @@ typedef struct {
 struct stats_store {
     char path[512];
     char kiosk[STATS_ID_MAX];
-    int64_t run;
     stats_store_opts_t opt;
     sqlite3 *db; /* the writer thread's only */
 
@@ -65,6 +74,8 @@ struct stats_store {
     /* Under LOCK. */
     item_t *ring;
     size_t cap, head, count; /* items [head, head+count) modulo cap */
+    int64_t run;             /* the current run's random id */
+    int64_t run_ts;          /* its first item's time; INT64_MIN before the first */
     int64_t next_seq;
     int64_t first_mono_ms; /* monotonic time the oldest queued item arrived */
     bool stopping;
@@ -78,7 +89,10 @@ struct stats_store {
 
     /* The writer's own. */
     item_t *batch;
-    sqlite3_stmt *ins_event, *ins_audit;
+    sqlite3_stmt *ins_event, *ins_events, *ins_audit; /* one row, MULTI_ROWS rows */
+    sqlite3_stmt *ins_run, *get_run, *set_run_ts;
+    bool w_valid; /* the run below is the one in the database (this transaction) */
+    int64_t w_run, w_no, w_first_ts;
     char cur_stop[STATS_ID_MAX], cur_group[STATS_ID_MAX];
     int64_t next_purge_ms;
     int64_t purge_done_ms; /* a purge in the batch being written, 0 = none */
@@ -232,98 +246,186 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v, bool use)
+/* The run's number in this store (runs.no), made when its first event is
+ * written; the run's first_ts follows its oldest event (a clock set back). */
+static int writer_run_no(stats_store_t *s, const item_t *it, int64_t *no)
 {
-    if (use)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
+    int rc;
+    if (!s->w_valid || s->w_run != it->run) {
+        sqlite3_reset(s->ins_run);
+        sqlite3_bind_int64(s->ins_run, 1, it->run);
+        sqlite3_bind_text(s->ins_run, 2, s->kiosk, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s->ins_run, 3, it->ts);
+        rc = sqlite3_step(s->ins_run);
+        if (rc != SQLITE_DONE)
+            return rc;
+        sqlite3_reset(s->get_run);
+        sqlite3_bind_int64(s->get_run, 1, it->run);
+        rc = sqlite3_step(s->get_run);
+        if (rc != SQLITE_ROW)
+            return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
+        s->w_no = sqlite3_column_int64(s->get_run, 0);
+        s->w_first_ts = sqlite3_column_int64(s->get_run, 1);
+        s->w_run = it->run;
+        s->w_valid = true;
+        sqlite3_reset(s->get_run);
+    }
+    if (it->ts < s->w_first_ts) {
+        sqlite3_reset(s->set_run_ts);
+        sqlite3_bind_int64(s->set_run_ts, 1, it->ts);
+        sqlite3_bind_int64(s->set_run_ts, 2, s->w_no);
+        rc = sqlite3_step(s->set_run_ts);
+        if (rc != SQLITE_DONE)
+            return rc;
+        s->w_first_ts = it->ts;
+    }
+    *no = s->w_no;
+    return SQLITE_OK;
 }
 
-/* Binds the event's fields to the columns documented in docs/STATS.md. */
-static int write_event(stats_store_t *s, const item_t *it)
+/* One column's value: NULL, an integer or a text (static for the statement's
+ * step). */
+typedef struct {
+    enum { COL_NULL, COL_INT, COL_TEXT } kind;
+    int64_t i;
+    const char *t;
+} col_t;
+
+static void col_int(col_t *c, int64_t v)
 {
-    sqlite3_stmt *st = s->ins_event;
+    c->kind = COL_INT;
+    c->i = v;
+}
+
+static void col_text(col_t *c, const char *v)
+{
+    c->kind = COL_TEXT;
+    c->t = v;
+}
+
+/* The event's fields in the columns documented in docs/STATS.md, in the
+ * inserts' order: 0 id, 1 kiosk, 2 run, 3 seq, 4 ts, 5 at_ms, 6 visit, 7 type,
+ * 8 stop_id, 9 group_id, 10 item, 11 station, 12 word, 13 detail, 14 value,
+ * 15 version, 16 flag, 17 flag2, 18 ms, 19 ms2, 20 order_no, 21 asked,
+ * 22 answered, 23 correct. */
+static void event_cols(const stats_store_t *s, const item_t *it, int64_t no, col_t *c)
+{
     const visit_event_t *e = &it->u.ev;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    sqlite3_bind_text(st, 1, s->kiosk, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, s->run);
-    sqlite3_bind_int64(st, 3, it->seq);
-    sqlite3_bind_int64(st, 4, it->ts);
-    sqlite3_bind_int64(st, 5, e->at_ms);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->visit);
-    sqlite3_bind_text(st, 7, visit_event_name(e->type), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, s->cur_stop, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, s->cur_group, -1, SQLITE_STATIC);
-    /* 10 item, 11 station, 12 word, 13 detail, 14 value, 15 version, 16 flag,
-     * 17 flag2, 18 ms, 19 ms2, 20 order_no, 21 asked, 22 answered, 23 correct */
+    for (int i = 10; i < EVENT_COLS; i++)
+        c[i].kind = COL_NULL;
+    col_int(&c[0], (int64_t)((uint64_t)no << 32 | (uint64_t)it->seq));
+    col_text(&c[1], s->kiosk);
+    col_int(&c[2], it->run);
+    col_int(&c[3], it->seq);
+    col_int(&c[4], it->ts);
+    col_int(&c[5], e->at_ms);
+    col_int(&c[6], (int64_t)e->visit);
+    col_text(&c[7], visit_event_name(e->type));
+    col_text(&c[8], s->cur_stop);
+    col_text(&c[9], s->cur_group);
     switch (e->type) {
     case VISIT_EV_ENDED:
-        sqlite3_bind_text(st, 12, visit_end_reason_name(e->u.end.reason), -1, SQLITE_STATIC);
+        col_text(&c[12], visit_end_reason_name(e->u.end.reason));
         break;
     case VISIT_EV_LANGUAGE:
-        sqlite3_bind_text(st, 10, e->u.language.lang, -1, SQLITE_STATIC);
+        col_text(&c[10], e->u.language.lang);
         break;
     case VISIT_EV_SCREEN:
     case VISIT_EV_STATION:
     case VISIT_EV_TRADE:
-        sqlite3_bind_text(st, 10, e->u.view.id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 18, e->u.view.dwell_ms);
+        col_text(&c[10], e->u.view.id);
+        col_int(&c[18], e->u.view.dwell_ms);
         break;
     case VISIT_EV_VIDEO:
-        sqlite3_bind_text(st, 10, e->u.video.trade, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 14, e->u.video.share_permille);
-        sqlite3_bind_int(st, 16, e->u.video.captions_on);
-        sqlite3_bind_int(st, 17, e->u.video.full_window);
-        sqlite3_bind_int64(st, 18, e->u.video.watched_ms);
-        sqlite3_bind_int64(st, 19, e->u.video.duration_ms);
+        col_text(&c[10], e->u.video.trade);
+        col_int(&c[14], e->u.video.share_permille);
+        col_int(&c[16], e->u.video.captions_on);
+        col_int(&c[17], e->u.video.full_window);
+        col_int(&c[18], e->u.video.watched_ms);
+        col_int(&c[19], e->u.video.duration_ms);
         break;
     case VISIT_EV_QUIZ_ANSWER:
-        sqlite3_bind_text(st, 10, e->u.answer.question, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, e->u.answer.station, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 14, e->u.answer.chosen_mask);
-        sqlite3_bind_int(st, 15, (int)e->u.answer.version);
-        sqlite3_bind_int(st, 16, e->u.answer.correct);
-        sqlite3_bind_int64(st, 18, e->u.answer.time_ms);
+        col_text(&c[10], e->u.answer.question);
+        col_text(&c[11], e->u.answer.station);
+        col_int(&c[14], (int64_t)e->u.answer.chosen_mask);
+        col_int(&c[15], (int64_t)e->u.answer.version);
+        col_int(&c[16], e->u.answer.correct);
+        col_int(&c[18], e->u.answer.time_ms);
         break;
     case VISIT_EV_QUIZ_RESULT:
-        sqlite3_bind_text(st, 11, e->u.result.station, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 21, (int)e->u.result.asked);
-        sqlite3_bind_int(st, 22, (int)e->u.result.answered);
-        sqlite3_bind_int(st, 23, (int)e->u.result.correct);
+        col_text(&c[11], e->u.result.station);
+        col_int(&c[21], (int64_t)e->u.result.asked);
+        col_int(&c[22], (int64_t)e->u.result.answered);
+        col_int(&c[23], (int64_t)e->u.result.correct);
         break;
     case VISIT_EV_PROFILE:
-        sqlite3_bind_text(st, 12, visit_profile_name(e->u.profile.profile), -1, SQLITE_STATIC);
+        col_text(&c[12], visit_profile_name(e->u.profile.profile));
         break;
     case VISIT_EV_PERCEPTION:
-        sqlite3_bind_text(st, 10, e->u.perception.question, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 14, e->u.perception.value);
-        sqlite3_bind_int(st, 15, (int)e->u.perception.version);
-        sqlite3_bind_int(st, 16, e->u.perception.after);
+        col_text(&c[10], e->u.perception.question);
+        col_int(&c[14], e->u.perception.value);
+        col_int(&c[15], (int64_t)e->u.perception.version);
+        col_int(&c[16], e->u.perception.after);
         break;
     case VISIT_EV_SATISFACTION:
-        sqlite3_bind_text(st, 10, e->u.satisfaction.question, -1, SQLITE_STATIC);
-        bind_text_or_null(st, 13, e->u.satisfaction.reason, e->u.satisfaction.reason[0]);
-        sqlite3_bind_int(st, 14, e->u.satisfaction.value);
-        sqlite3_bind_int(st, 15, (int)e->u.satisfaction.version);
+        col_text(&c[10], e->u.satisfaction.question);
+        if (e->u.satisfaction.reason[0])
+            col_text(&c[13], e->u.satisfaction.reason);
+        col_int(&c[14], e->u.satisfaction.value);
+        col_int(&c[15], (int64_t)e->u.satisfaction.version);
         break;
     case VISIT_EV_ORDER_PLACED:
-        sqlite3_bind_text(st, 10, e->u.order.colour, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 16, e->u.order.engraved);
-        sqlite3_bind_int64(st, 20, e->u.order.order_no);
+        col_text(&c[10], e->u.order.colour);
+        col_int(&c[16], e->u.order.engraved);
+        col_int(&c[20], (int64_t)e->u.order.order_no);
         break;
     case VISIT_EV_ORDER_OUTCOME:
-        sqlite3_bind_text(st, 12, visit_order_outcome_name(e->u.outcome.outcome), -1,
-                          SQLITE_STATIC);
-        bind_text_or_null(st, 13, e->u.outcome.why, e->u.outcome.why[0]);
-        sqlite3_bind_int64(st, 20, e->u.outcome.order_no);
+        col_text(&c[12], visit_order_outcome_name(e->u.outcome.outcome));
+        if (e->u.outcome.why[0])
+            col_text(&c[13], e->u.outcome.why);
+        col_int(&c[20], (int64_t)e->u.outcome.order_no);
         break;
     case VISIT_EV_TICKET:
-        sqlite3_bind_text(st, 10, e->u.ticket.code, -1, SQLITE_STATIC);
+        col_text(&c[10], e->u.ticket.code);
         break;
     default:
         break;
+    }
+}
+
+/* Binds an event's columns to parameters BASE+1.. of ST, every one of them
+ * (NULL included: the statement is reused without clearing). */
+static void bind_cols(sqlite3_stmt *st, int base, const col_t *c)
+{
+    for (int i = 0; i < EVENT_COLS; i++) {
+        switch (c[i].kind) {
+        case COL_INT:
+            sqlite3_bind_int64(st, base + i + 1, c[i].i);
+            break;
+        case COL_TEXT:
+            sqlite3_bind_text(st, base + i + 1, c[i].t, -1, SQLITE_STATIC);
+            break;
+        default:
+            sqlite3_bind_null(st, base + i + 1);
+            break;
+        }
+    }
+}
+
+/* Writes N (1 or MULTI_ROWS) events of one run; INSERT OR IGNORE on the id
+ * drops the rows of a retried batch that had in fact been committed. */
+static int write_events(stats_store_t *s, const item_t *its, size_t n)
+{
+    col_t c[EVENT_COLS];
+    int64_t no = 0;
+    sqlite3_stmt *st = n == 1 ? s->ins_event : s->ins_events;
+    sqlite3_reset(st);
+    for (size_t k = 0; k < n; k++) {
+        int rc = writer_run_no(s, &its[k], &no);
+        if (rc != SQLITE_OK)
+            return rc;
+        event_cols(s, &its[k], no, c);
+        bind_cols(st, (int)k * EVENT_COLS, c);
     }
     int rc = sqlite3_step(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -334,7 +436,7 @@ static int write_audit(stats_store_t *s, const item_t *it)
     sqlite3_stmt *st = s->ins_audit;
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, s->kiosk, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, s->run);
+    sqlite3_bind_int64(st, 2, it->run);
     sqlite3_bind_int64(st, 3, it->seq);
     sqlite3_bind_int64(st, 4, it->ts);
     sqlite3_bind_text(st, 5, s->cur_stop, -1, SQLITE_STATIC);
@@ -448,9 +550,16 @@ static int write_batch(stats_store_t *s, const item_t *items, size_t n, int64_t 
     int rc = exec(s->db, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
         switch (items[i].kind) {
-        case ITEM_EVENT:
-            rc = write_event(s, &items[i]);
+        case ITEM_EVENT: {
+            size_t k = 1;
+            while (k < MULTI_ROWS && i + k < n && items[i + k].kind == ITEM_EVENT &&
+                   items[i + k].run == items[i].run)
+                k++;
+            k = k == MULTI_ROWS ? MULTI_ROWS : 1;
+            rc = write_events(s, &items[i], k);
+            i += k - 1;
             break;
+        }
         case ITEM_AUDIT:
             rc = write_audit(s, &items[i]);
             break;
@@ -469,12 +578,15 @@ static int write_batch(stats_store_t *s, const item_t *items, size_t n, int64_t 
         rc = purge(s, now);
     if (rc == SQLITE_OK)
         rc = exec(s->db, "COMMIT");
+    if (rc == SQLITE_OK && s->opt.after_commit && s->opt.after_commit(s->opt.after_commit_ctx))
+        rc = SQLITE_IOERR;
     if (rc != SQLITE_OK) {
         if (!sqlite3_get_autocommit(s->db))
             exec(s->db, "ROLLBACK");
         memcpy(s->cur_stop, stop_before, sizeof stop_before);
         memcpy(s->cur_group, group_before, sizeof group_before);
         s->purge_done_ms = 0;
+        s->w_valid = false; /* the run's row may have been rolled back */
     }
     return rc;
 }
@@ -499,6 +611,54 @@ static const char *open_words(int code)
     return code == MF_ENOSPC    ? "the disk is full"
            : code == MF_ELOCKED ? "the database is locked by another program"
                                 : "the disk reported an input/output error";
+}
+
+#define EVENT_INSERT                                                                               \
+    "INSERT OR IGNORE INTO events(id, kiosk, run, seq, ts, at_ms, visit, type, stop_id, "          \
+    "group_id, item, station, word, detail, value, version, flag, flag2, ms, ms2, order_no, "      \
+    "asked, answered, correct) VALUES"
+#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+static void finalize_inserts(stats_store_t *s)
+{
+    sqlite3_stmt **stmts[] = {&s->ins_event, &s->ins_events, &s->ins_audit,
+                              &s->ins_run,   &s->get_run,    &s->set_run_ts};
+    for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
+        sqlite3_finalize(*stmts[i]);
+        *stmts[i] = NULL;
+    }
+    s->w_valid = false;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+}
+
+/* The writer's statements, prepared once. */
+static int prepare_inserts(stats_store_t *s, sqlite3 *db)
+{
+    char multi[sizeof EVENT_INSERT + MULTI_ROWS * (sizeof EVENT_ROW + 1)];
+    size_t len = (size_t)snprintf(multi, sizeof multi, "%s", EVENT_INSERT);
+    for (int i = 0; i < MULTI_ROWS; i++)
+        len += (size_t)snprintf(multi + len, sizeof multi - len, "%s%s", i ? "," : "", EVENT_ROW);
+    _Static_assert(MULTI_ROWS * EVENT_COLS <= 32766, "SQLite's parameters");
+    int rc = prepare(db, EVENT_INSERT EVENT_ROW, &s->ins_event);
+    if (rc == SQLITE_OK)
+        rc = prepare(db, multi, &s->ins_events);
+    if (rc == SQLITE_OK)
+        rc = prepare(db,
+                     "INSERT OR IGNORE INTO audit(kiosk, run, seq, ts, stop_id, role, action, "
+                     "detail, result) VALUES(?,?,?,?,?,?,?,?,?)",
+                     &s->ins_audit);
+    if (rc == SQLITE_OK)
+        rc = prepare(db, "INSERT OR IGNORE INTO runs(run, kiosk, first_ts) VALUES(?,?,?)",
+                     &s->ins_run);
+    if (rc == SQLITE_OK)
+        rc = prepare(db, "SELECT no, first_ts FROM runs WHERE run=?", &s->get_run);
+    if (rc == SQLITE_OK)
+        rc = prepare(db, "UPDATE runs SET first_ts=? WHERE no=?", &s->set_run_ts);
+    return rc;
 }
 
 /* Opens the database, finds or makes the kiosk id, prepares the inserts and
@@ -528,16 +688,7 @@ static int store_attach(stats_store_t *s, stats_error_t *err)
             goto fail;
         }
     }
-    if (sqlite3_prepare_v3(db,
-                           "INSERT OR IGNORE INTO events(kiosk, run, seq, ts, at_ms, visit, type, "
-                           "stop_id, group_id, item, station, word, detail, value, version, flag, "
-                           "flag2, ms, ms2, order_no, asked, answered, correct) VALUES(?,?,?,?,?,"
-                           "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_event, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(db,
-                           "INSERT OR IGNORE INTO audit(kiosk, run, seq, ts, stop_id, role, "
-                           "action, detail, result) VALUES(?,?,?,?,?,?,?,?,?)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_audit, NULL) != SQLITE_OK) {
+    if (prepare_inserts(s, db) != SQLITE_OK) {
         stats_error_set(err, MF_EDB, "cannot use %s: %s", s->path, sqlite3_errmsg(db));
         goto fail;
     }
@@ -558,9 +709,7 @@ static int store_attach(stats_store_t *s, stats_error_t *err)
     pthread_mutex_unlock(&s->lock);
     return MF_OK;
 fail:
-    sqlite3_finalize(s->ins_event);
-    sqlite3_finalize(s->ins_audit);
-    s->ins_event = s->ins_audit = NULL;
+    finalize_inserts(s);
     sqlite3_close(db);
     s->db = NULL;
     return err->code;
@@ -785,6 +934,7 @@ stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt,
         goto fail;
     }
     s->run = (int64_t)(r >> 1);
+    s->run_ts = INT64_MIN;
     if (s->opt.kiosk_id && s->opt.kiosk_id[0])
         copy_str(s->kiosk, sizeof s->kiosk, s->opt.kiosk_id);
     stats_error_t why = {0};
@@ -838,8 +988,7 @@ void stats_store_close(stats_store_t *s)
         pthread_mutex_unlock(&s->lock);
         pthread_join(s->thread, NULL);
     }
-    sqlite3_finalize(s->ins_event);
-    sqlite3_finalize(s->ins_audit);
+    finalize_inserts(s);
     if (s->db) {
         /* Fold the WAL back so the store is one file (a USB copy, a merge). */
         sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
@@ -872,6 +1021,25 @@ static bool grow(stats_store_t *s)
     return true;
 }
 
+/* A new run (a day has passed, or the seq would outgrow 32 bits): a fresh
+ * random id, or when the system gives none, one derived from the last
+ * (splitmix64's step: as unlikely to meet another kiosk's). Under the lock;
+ * once a day at most. */
+static void next_run(stats_store_t *s, int64_t ts)
+{
+    uint64_t r = 0;
+    if (random_u64(&r) != MF_OK) {
+        r = (uint64_t)s->run + 0x9E3779B97F4A7C15ull;
+        r = (r ^ (r >> 30)) * 0xBF58476D1CE4E5B9ull;
+        r = (r ^ (r >> 27)) * 0x94D049BB133111EBull;
+        r ^= r >> 31;
+    }
+    s->run = (int64_t)(r >> 1);
+    s->run_ts = ts;
+    if (s->next_seq > SEQ_MAX)
+        s->next_seq = 1;
+}
+
 /* Reserves the next slot under the lock; NULL when the queue is at its bound. */
 static item_t *push_begin(stats_store_t *s, item_kind_t kind)
 {
@@ -883,8 +1051,13 @@ static item_t *push_begin(stats_store_t *s, item_kind_t kind)
     }
     item_t *it = &s->ring[(s->head + s->count) % s->cap];
     it->kind = kind;
-    it->seq = s->next_seq++;
     it->ts = store_now(s);
+    if (s->run_ts == INT64_MIN)
+        s->run_ts = it->ts;
+    if (s->next_seq > SEQ_MAX || it->ts - s->run_ts >= RUN_SPAN_MS)
+        next_run(s, it->ts);
+    it->run = s->run;
+    it->seq = s->next_seq++;
     return it;
 }
 
@@ -971,7 +1144,7 @@ int stats_store_set_group(stats_store_t *s, stats_group_t *group)
         return MF_EFULL;
     it->u.group.clear = group == NULL;
     if (group) {
-        snprintf(group->id, sizeof group->id, "g%" PRIx64 "-%" PRId64, (uint64_t)s->run, it->seq);
+        snprintf(group->id, sizeof group->id, "g%" PRIx64 "-%" PRId64, (uint64_t)it->run, it->seq);
         it->u.group.g = *group;
         s->group = *group;
     } else {
@@ -999,13 +1172,14 @@ int stats_store_sync(stats_store_t *s, int timeout_ms)
         return MF_EINVAL;
     int64_t deadline = mono_ms() + timeout_ms;
     pthread_mutex_lock(&s->lock);
-    int64_t target = s->next_seq; /* everything queued before this call */
+    /* Everything queued before this call: items leave the queue only when
+     * committed (written counts them), in order. */
+    uint64_t target = s->status.written + s->count;
     int rc = MF_OK;
     s->sync_waiters++;
     pthread_cond_broadcast(&s->wake);
     for (;;) {
-        bool pending = s->count > 0 && s->ring[s->head].seq < target;
-        if (!pending)
+        if (s->status.written >= target)
             break;
         int64_t left = deadline - mono_ms();
         if (left <= 0) {

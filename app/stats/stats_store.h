@@ -21,9 +21,11 @@
  *
  * Unique ids: every event is (kiosk id, run, seq): the kiosk id is set once per
  * installation (generated at the store's creation, or the configuration's
- * kiosk_id), the run a random 63-bit number drawn at each open (getrandom), the
- * seq counts from 1 in the run. Inserts ignore an id already present, so a
- * retried batch, or the same store merged twice, never doubles a row.
+ * kiosk_id), the run a random 63-bit number drawn at each open (getrandom) and
+ * again when a run is a day old, the seq counts from 1 at the open. Each run
+ * gets a number in the store (runs.no) and an event's rowid is (no << 32) |
+ * seq: inserts ignore an id already present, so a retried batch, or the same
+ * store merged twice, never doubles a row (docs/STATS.md, schema 5).
  */
 #ifndef MF_STATS_STORE_H
 #define MF_STATS_STORE_H
@@ -35,7 +37,7 @@
 #include <stdint.h>
 
 /* The store's schema version (docs/STATS.md lists each and its migration). */
-#define STATS_SCHEMA_VERSION 4
+#define STATS_SCHEMA_VERSION 5
 
 /* A failure with a message a person can act on ("/media/usb/a.db is not a
  * minifab statistics store"). CODE is a negative MF_E* code. */
@@ -55,6 +57,12 @@ typedef struct {
     size_t queue_max;     /* items kept in memory while the disk refuses (200000) */
     stats_clock_fn clock; /* NULL: CLOCK_REALTIME */
     void *clock_ctx;
+    /* A seam for tests (NULL otherwise): called by the writer after each
+     * commit of a batch; non-zero makes it take the batch as failed and
+     * retry it, as when the disk reports an error after the commit reached
+     * it. */
+    int (*after_commit)(void *ctx);
+    void *after_commit_ctx;
 } stats_store_opts_t;
 
 /* The defaults above. */

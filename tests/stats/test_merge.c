@@ -1,7 +1,9 @@
 /*
  * test_merge.c - stats.merge: two kiosks' stores merged add up; merging the
- * same stores again (or the same store twice in one call) changes nothing;
- * an input of an older schema is migrated in a copy (the input untouched);
+ * same stores again (or the same store twice in one call) changes nothing,
+ * also with two kiosks whose runs interleave, merged in either order; every
+ * merged id is the output's number of its run and its seq; an input of an
+ * older schema (1, 4) is migrated in a copy (the input untouched);
  * a newer one, or a file that is not a store, is refused before anything is
  * written, with a clear message, and the output is left as it was.
  */
@@ -107,6 +109,64 @@ static void test_adds_up_and_idempotent(void **state)
     assert_int_equal(added, 8 * TEST_VISIT_EVENTS);
 }
 
+/* Every event's id is its run's number in PATH and its seq. */
+static void ids_are_runs_and_seqs(const char *path)
+{
+    assert_int_equal(count(path, "SELECT count(*) FROM events e JOIN runs r ON r.no = e.id >> 32 "
+                                 "AND r.run = e.run AND r.kiosk = e.kiosk WHERE (e.id & "
+                                 "0xffffffff) = e.seq"),
+                     count(path, "SELECT count(*) FROM events"));
+}
+
+static void test_interleaved_runs(void **state)
+{
+    const int64_t t0 = 1794819600000, hour = 3600 * 1000;
+    /* kiosk1: runs at t0 (setup), +1 h, +3 h; kiosk2: t0 (setup), +2 h. */
+    fill(a, "kiosk1", 2, t0 + hour);
+    fill(b, "kiosk2", 2, t0 + 2 * hour);
+    fill(a, "kiosk1", 1, t0 + 3 * hour);
+    const int visits = 3 + 2 + 1 + 5 + 2;
+    int64_t added = -1;
+    stats_error_t err = {0};
+    const char *ab[] = {a, b}, *ba[] = {b, a};
+    assert_int_equal(stats_merge(merged, ab, 2, &added, &err), MF_OK);
+    assert_int_equal(added, visits * TEST_VISIT_EVENTS);
+    char other[160];
+    snprintf(other, sizeof other, "%s/other.db", dir);
+    assert_int_equal(stats_merge(other, ba, 2, &added, &err), MF_OK);
+    assert_int_equal(added, visits * TEST_VISIT_EVENTS);
+    for (int i = 0; i < 2; i++) {
+        const char *p = i ? other : merged;
+        assert_int_equal(count(p, "SELECT count(*) FROM runs"), 5);
+        assert_int_equal(count(p, "SELECT count(*) FROM events"), visits * TEST_VISIT_EVENTS);
+        assert_int_equal(count(p, "SELECT count(DISTINCT run || '-' || seq) FROM events"),
+                         visits * TEST_VISIT_EVENTS);
+        assert_int_equal(count(p, "SELECT count(*) FROM events WHERE type='visit_started'"),
+                         visits);
+        ids_are_runs_and_seqs(p);
+    }
+    /* The output's runs in the order they arrived: a's three, then b's two. */
+    assert_int_equal(count(merged, "SELECT count(*) FROM runs WHERE no <= 3 AND kiosk='kiosk1'"),
+                     3);
+
+    /* Again, in the other order, and each into the other's merge: nothing. */
+    assert_int_equal(stats_merge(merged, ba, 2, &added, &err), MF_OK);
+    assert_int_equal(added, 0);
+    const char *one[] = {other};
+    assert_int_equal(stats_merge(merged, one, 1, &added, &err), MF_OK);
+    assert_int_equal(added, 0);
+    assert_int_equal(count(merged, "SELECT count(*) FROM runs"), 5);
+
+    /* kiosk1 records on: only its new run is added. */
+    fill(a, "kiosk1", 1, t0 + 4 * hour);
+    assert_int_equal(stats_merge(merged, ab, 2, &added, &err), MF_OK);
+    assert_int_equal(added, TEST_VISIT_EVENTS);
+    assert_int_equal(count(merged, "SELECT count(*) FROM runs"), 6);
+    assert_int_equal(count(merged, "SELECT count(*) FROM events"),
+                     (visits + 1) * TEST_VISIT_EVENTS);
+    ids_are_runs_and_seqs(merged);
+}
+
 static void test_old_input_migrated_in_a_copy(void **state)
 {
     /* An input written by a version-1 minifab (no stops, groups, audit). */
@@ -122,12 +182,32 @@ static void test_old_input_migrated_in_a_copy(void **state)
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(h);
-    const char *in[] = {a, old};
+    /* One of version 4 (the last with UNIQUE(run, seq)), with two runs. */
+    char old4[160];
+    snprintf(old4, sizeof old4, "%s/old4.db", dir);
+    assert_int_equal(sqlite3_open(old4, &h), SQLITE_OK);
+    assert_int_equal(stats_db_migrate(h, 4, &err), MF_OK);
+    assert_int_equal(sqlite3_exec(h,
+                                  "INSERT INTO events(kiosk, run, seq, ts, at_ms, visit, type) "
+                                  "VALUES('old4', 5, 1, 1700000000000, 0, 1, 'visit_started'),"
+                                  "('old4', 6, 1, 1700000001000, 0, 2, 'visit_started'),"
+                                  "('old4', 5, 2, 1700000002000, 0, 1, 'visit_ended')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    const char *in[] = {a, old, old4};
     int64_t added = 0;
-    assert_int_equal(stats_merge(merged, in, 2, &added, &err), MF_OK);
-    assert_int_equal(added, 3 * TEST_VISIT_EVENTS + 1);
-    assert_int_equal(count(old, "PRAGMA user_version"), 1); /* the input untouched */
+    assert_int_equal(stats_merge(merged, in, 3, &added, &err), MF_OK);
+    assert_int_equal(added, 3 * TEST_VISIT_EVENTS + 1 + 3);
+    assert_int_equal(count(old, "PRAGMA user_version"), 1); /* the inputs untouched */
+    assert_int_equal(count(old4, "PRAGMA user_version"), 4);
+    assert_int_equal(count(old4, "SELECT count(*) FROM sqlite_schema WHERE name='runs'"), 0);
     assert_int_equal(count(merged, "SELECT count(*) FROM events WHERE kiosk='old'"), 1);
+    assert_int_equal(count(merged, "SELECT count(*) FROM events WHERE kiosk='old4'"), 3);
+    assert_int_equal(count(merged, "SELECT count(*) FROM runs WHERE kiosk='old4'"), 2);
+    ids_are_runs_and_seqs(merged);
+    assert_int_equal(stats_merge(merged, in, 3, &added, &err), MF_OK);
+    assert_int_equal(added, 0);
 }
 
 static void test_refused_inputs_change_nothing(void **state)
@@ -168,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_adds_up_and_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interleaved_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_input_migrated_in_a_copy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_inputs_change_nothing, setup, teardown),
     };

@@ -1,8 +1,10 @@
 /*
  * test_migrations.c - stats.migrations: a store of every earlier schema
- * version (0 = an empty file, 1, 2, 3), holding the rows that version could
+ * version (0 = an empty file, 1, 2, 3, 4), holding the rows that version could
  * hold, is opened by the current store: migrated to STATS_SCHEMA_VERSION
- * with its rows intact, and it records again. A store of a newer version is
+ * with its rows intact, and it records again. From schema 5 on, the runs are
+ * numbered in the order their first event arrived and every id is rewritten
+ * (no << 32) | seq: nothing lost, nothing doubled. A store of a newer version is
  * refused with a message that says to update minifab, and left untouched.
  */
 #include <setjmp.h>
@@ -32,8 +34,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A store left at VERSION by an earlier minifab, with two events (and at
- * version 2 a stop and a group). */
+/* A store left at VERSION by an earlier minifab, with three events of two
+ * runs whose rows interleave (7, 9, 7) (and at version 2 a stop and a group). */
 static void make_old_store(int version)
 {
     sqlite3 *h = NULL;
@@ -49,7 +51,11 @@ static void make_old_store(int version)
                                       "'visit_started');"
                                       "INSERT INTO events(kiosk, run, seq, ts, at_ms, visit, "
                                       "type, item, ms) VALUES('old-kiosk', 7, 2, 1700000001000, "
-                                      "20, 1, 'station_view', 'press', 12000);",
+                                      "20, 1, 'station_view', 'press', 12000);"
+                                      "UPDATE events SET id=id*2+10;" /* ids 12, 14 */
+                                      "INSERT INTO events(id, kiosk, run, seq, ts, at_ms, visit, "
+                                      "type) VALUES(13, 'old-kiosk', 9, 1, 1690000000000, 5, 2, "
+                                      "'visit_started');",
                                       NULL, NULL, NULL),
                          SQLITE_OK);
     }
@@ -94,16 +100,41 @@ static void migrate_from(int version)
     assert_int_equal(stats_store_sync(s, 5000), MF_OK);
     stats_store_close(s);
 
-    int old = version >= 1 ? 2 : 0;
+    int old = version >= 1 ? 3 : 0;
     assert_int_equal(test_sql_int(db, "PRAGMA user_version"), STATS_SCHEMA_VERSION);
     assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events"), old + TEST_VISIT_EVENTS);
     assert_int_equal(test_sql_int(db, "SELECT count(*) FROM audit"), 1);
-    if (version >= 1)
+    if (version >= 1) {
         assert_int_equal(test_sql_int(db, "SELECT ms FROM events WHERE run=7 AND seq=2"), 12000);
+        /* The runs in the order of their first id (7 first: id 12; 9: id 13),
+         * then the store's own run; first_ts the oldest event's time. */
+        assert_int_equal(test_sql_int(db, "SELECT count(*) FROM runs"), 3);
+        assert_int_equal(test_sql_int(db, "SELECT no FROM runs WHERE run=7"), 1);
+        assert_int_equal(test_sql_int(db, "SELECT no FROM runs WHERE run=9"), 2);
+        assert_int_equal(test_sql_int(db, "SELECT first_ts FROM runs WHERE run=7"), 1700000000000);
+        assert_int_equal(test_sql_int(db, "SELECT first_ts FROM runs WHERE run=9"), 1690000000000);
+        assert_int_equal(test_sql_int(db, "SELECT kiosk = 'old-kiosk' FROM runs WHERE run=9"), 1);
+        assert_int_equal(test_sql_int(db, "SELECT id FROM events WHERE run=7 AND seq=1"),
+                         (1LL << 32) | 1);
+        assert_int_equal(test_sql_int(db, "SELECT id FROM events WHERE run=7 AND seq=2"),
+                         (1LL << 32) | 2);
+        assert_int_equal(test_sql_int(db, "SELECT id FROM events WHERE run=9 AND seq=1"),
+                         (2LL << 32) | 1);
+        assert_int_equal(test_sql_int(db, "SELECT count(DISTINCT run || '-' || seq) FROM events"),
+                         old + TEST_VISIT_EVENTS);
+    }
+    /* Every id is its run's number and its seq; the indexes are gone. */
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events e JOIN runs r ON "
+                                      "r.no = e.id >> 32 AND r.run = e.run AND r.kiosk = e.kiosk "
+                                      "WHERE (e.id & 0xffffffff) = e.seq"),
+                     old + TEST_VISIT_EVENTS);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
+                                      "tbl_name='events'"),
+                     0);
     if (version == 1)
-        assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE run=7 AND "
+        assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE run IN (7, 9) AND "
                                           "stop_id='' AND group_id=''"),
-                         2);
+                         3);
     if (version >= 2)
         assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE group_id='g1'"),
                          old + TEST_VISIT_EVENTS);
@@ -130,10 +161,15 @@ static void test_from_3(void **state)
     migrate_from(3);
 }
 
+static void test_from_4(void **state)
+{
+    migrate_from(4);
+}
+
 static void test_every_version_covered(void **state)
 {
     /* A new schema version needs its own test_from_N above. */
-    assert_int_equal(STATS_SCHEMA_VERSION, 4);
+    assert_int_equal(STATS_SCHEMA_VERSION, 5);
 }
 
 static void test_newer_refused(void **state)
@@ -149,7 +185,7 @@ static void test_newer_refused(void **state)
     assert_non_null(strstr(err.text, "newer minifab"));
     assert_non_null(strstr(err.text, "schema 99"));
     assert_int_equal(test_sql_int(db, "PRAGMA user_version"), 99);
-    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events"), 2);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events"), 3);
 }
 
 int main(void)
@@ -159,6 +195,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_from_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_from_4, setup, teardown),
         cmocka_unit_test(test_every_version_covered),
         cmocka_unit_test_setup_teardown(test_newer_refused, setup, teardown),
     };

@@ -3,8 +3,10 @@
  * events and audit lines older than the retention period (25 months by
  * default, or configured) are purged at open, by stats_store_purge(), and by
  * the writer once a day; younger ones stay. The purge at open runs on the
- * writer thread (the kiosk's start never waits for it) and goes through the
- * (type, ts) index, never a scan of the whole table.
+ * writer thread (the kiosk's start never waits for it) and never scans the
+ * whole table: runs younger than the cutoff are skipped (runs.first_ts), older
+ * ones read through their id range, including runs that straddle the cutoff
+ * and a run whose clock was set back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,8 +168,9 @@ static int count_steps(void *ctx)
 }
 
 /* The purge's cost follows what it deletes, not the store's size: with 30,000
- * events and 15 to delete, SQLite runs far fewer steps than a scan would. */
-static void test_purge_uses_the_index(void **state)
+ * events and 15 to delete (the clock jumps months: the writer starts a new
+ * run), SQLite runs far fewer steps than a scan would. */
+static void test_purge_cost_follows_what_it_deletes(void **state)
 {
     test_clock_t clk = {utc(2024, 1, 10)};
     stats_store_t *s = open_at(&clk, 2);
@@ -197,13 +200,72 @@ static void test_purge_uses_the_index(void **state)
         fail_msg("the purge ran %d00 instructions for %" PRId64 " rows", steps, all);
 }
 
+/* One session of the store (one run, or more when the clock jumps a day)
+ * from AT: a visit, then one more from each of the times in THEN (0 ends). */
+static void session(int64_t at, const int64_t *then, uint64_t *visit)
+{
+    test_clock_t clk = {at};
+    stats_store_t *s = open_at(&clk, 1200);
+    test_visit(s, &clk, (*visit)++, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    for (; then && *then; then++) {
+        clk.now = *then;
+        test_visit(s, &clk, (*visit)++, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    }
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_store_close(s);
+}
+
+static void test_runs_straddling_the_cutoff(void **state)
+{
+    const int64_t c = utc(2024, 3, 1), min = 60 * 1000, hour = 60 * min;
+    uint64_t v = 1;
+    session(c - 72 * hour, NULL, &v);                               /* all older */
+    session(c - 2 * hour, (const int64_t[]){c - 10 * 1000, 0}, &v); /* straddles by seconds */
+    session(c - 30 * min, (const int64_t[]){c + hour, 0}, &v);      /* straddles */
+    session(c + 24 * hour, NULL, &v);                               /* all younger */
+    session(c + 2 * hour, (const int64_t[]){c - 20 * hour, c + 3 * hour, 0},
+            &v); /* younger first, then the clock set back */
+    int64_t all = events();
+    int64_t old = test_sql_int(db, "SELECT count(*) FROM events WHERE ts < 1709294400000");
+    assert_int_equal(c, 1709294400000);
+    assert_true(old > TEST_VISIT_EVENTS * 3 && old < all);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM runs WHERE first_ts < 1709294400000 "
+                                      "AND run IN (SELECT run FROM events WHERE ts >= "
+                                      "1709294400000)"),
+                     3);
+
+    sqlite3 *h = NULL;
+    int64_t gone = -1;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(stats_db_purge_events(h, c, &gone), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(gone, old);
+    assert_int_equal(events(), all - old);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE ts < 1709294400000"), 0);
+
+    /* The store's own purge (two months before May 1st is the same cutoff)
+     * finds nothing more, and the runs stay numbered: a new run after them. */
+    test_clock_t clk = {utc(2024, 5, 1)};
+    stats_store_t *s = open_at(&clk, 2);
+    assert_int_equal(stats_store_purge(s, 5000), MF_OK);
+    test_visit(s, &clk, v, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    stats_store_close(s);
+    assert_int_equal(events(), all - old + TEST_VISIT_EVENTS);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events e JOIN runs r ON r.no = e.id "
+                                      ">> 32 AND r.run = e.run"),
+                     all - old + TEST_VISIT_EVENTS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_default_25_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configured_and_while_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_purge_off_the_ui_thread, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_purge_uses_the_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_cost_follows_what_it_deletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runs_straddling_the_cutoff, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

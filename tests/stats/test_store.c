@@ -7,7 +7,10 @@
  * in the status, and writes them once (never twice) when it is free; the
  * queue's bound drops and counts; a full disk (a small tmpfs in a mount
  * namespace of the test's own) keeps events in memory until space returns;
- * files that are not stores are refused.
+ * files that are not stores are refused. A batch whose commit reached the
+ * disk but was reported failed is retried and counted once (the id is the
+ * run's number and the seq); a run lasts a day at most, and its first_ts is
+ * its oldest event's time even when the clock is set back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -97,6 +100,79 @@ static void test_record_and_read(void **state)
                      3);
     assert_int_equal(count("PRAGMA application_id"), 0x4D467374);
     assert_int_equal(count("PRAGMA user_version"), STATS_SCHEMA_VERSION);
+}
+
+/* The writer's seam: the first FAIL_LEFT commits are reported failed. */
+typedef struct {
+    int fail_left, calls;
+} fault_t;
+
+static int fail_commits(void *ctx)
+{
+    fault_t *f = ctx;
+    f->calls++;
+    return f->fail_left-- > 0;
+}
+
+static void test_retried_batch_counted_once(void **state)
+{
+    test_clock_t clk = {1795341600000};
+    fault_t f = {2, 0};
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = test_clock;
+    o.clock_ctx = &clk;
+    o.kiosk_id = "k1";
+    o.after_commit = fail_commits;
+    o.after_commit_ctx = &f;
+    stats_store_t *s = stats_store_open(db, &o, NULL);
+    assert_non_null(s);
+    /* 10 visits: 150 events, through the 32-row insert and the 1-row one. */
+    for (uint64_t v = 1; v <= 10; v++)
+        test_visit(s, &clk, v, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    assert_int_equal(stats_audit_record(s, "trainer", "login", "", "ok"), MF_OK);
+    assert_int_equal(stats_store_sync(s, 10000), MF_OK);
+    stats_status_t st;
+    stats_store_status(s, &st);
+    assert_int_equal(st.written, 10 * TEST_VISIT_EVENTS + 1);
+    assert_false(st.failing);
+    stats_store_close(s);
+    assert_true(f.calls >= 3);
+    assert_int_equal(count("SELECT count(*) FROM events"), 10 * TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(DISTINCT seq) FROM events"), 10 * TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(*) FROM audit"), 1);
+    assert_int_equal(count("SELECT count(*) FROM runs"), 1);
+    assert_int_equal(count("SELECT count(*) FROM events e JOIN runs r ON r.no = e.id >> 32 "
+                           "AND r.run = e.run WHERE (e.id & 0xffffffff) = e.seq"),
+                     10 * TEST_VISIT_EVENTS);
+}
+
+static void test_run_lasts_a_day(void **state)
+{
+    const int64_t hour = 3600 * 1000;
+    test_clock_t clk = {1795341600000};
+    stats_store_t *s = open_at(&clk, "k1");
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    clk.now += 25 * hour;
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    clk.now += 23 * hour;
+    test_visit(s, &clk, 3, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    clk.now -= 30 * hour; /* the clock set back */
+    test_visit(s, &clk, 4, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_store_close(s);
+    /* Visit 1 in a run, visits 2 to 4 in the next (visit 3 is 23 h after
+     * its start), whose first_ts is visit 4's start (before visit 2's). */
+    assert_int_equal(count("SELECT count(*) FROM runs"), 2);
+    assert_int_equal(count("SELECT count(DISTINCT run) FROM events"), 2);
+    assert_int_equal(count("SELECT count(*) FROM events e JOIN runs r ON r.no = e.id >> 32 "
+                           "AND r.run = e.run WHERE e.ts < r.first_ts"),
+                     0);
+    assert_int_equal(count("SELECT count(*) FROM runs r WHERE first_ts = (SELECT min(ts) FROM "
+                           "events e WHERE e.run = r.run)"),
+                     2);
+    assert_int_equal(count("SELECT count(DISTINCT seq) FROM events"), 4 * TEST_VISIT_EVENTS);
+    assert_int_equal(count("SELECT count(*) FROM events"), 4 * TEST_VISIT_EVENTS);
 }
 
 static void test_kiosk_id_made_once(void **state)
@@ -411,6 +487,8 @@ int main(int argc, char **argv)
         return disk_full_at_start_child(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record_and_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retried_batch_counted_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_lasts_a_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_id_made_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_context_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
