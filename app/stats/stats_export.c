@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -150,50 +151,13 @@ typedef struct {
     stats_question_figure_t q[QUESTIONS_MAX];
     uint32_t used;
     bool full;
-    /* Where station, item, version, flag and ms are in the statement read;
-     * NULL: columns 0 to 4. */
-    const int *col;
 } questions_t;
-
-/* The events table's query (tables[], "events"), read by the CSV's one pass. */
-static const int question_cols_events[5] = {13, 12, 17, 18, 20};
 
 static uint32_t hash_str(uint32_t h, const char *s)
 {
     while (s && *s)
         h = (h ^ (uint8_t)*s++) * 16777619u;
     return h;
-}
-
-static void row_question(void *ctx, sqlite3_stmt *st)
-{
-    questions_t *qs = ctx;
-    static const int own[5] = {0, 1, 2, 3, 4};
-    const int *c = qs->col ? qs->col : own;
-    const char *station = (const char *)sqlite3_column_text(st, c[0]);
-    const char *item = (const char *)sqlite3_column_text(st, c[1]);
-    int version = sqlite3_column_int(st, c[2]);
-    uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
-    for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
-        stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
-        if (q->answered == 0) {
-            if (qs->used + 1 >= QUESTIONS_MAX) {
-                qs->full = true;
-                return;
-            }
-            qs->used++;
-            snprintf(q->station, sizeof q->station, "%s", station ? station : "");
-            snprintf(q->question, sizeof q->question, "%s", item ? item : "");
-            q->version = version;
-        } else if (q->version != version || strcmp(q->station, station ? station : "") ||
-                   strcmp(q->question, item ? item : "")) {
-            continue;
-        }
-        q->answered++;
-        q->correct += sqlite3_column_int(st, c[3]) != 0;
-        q->time_ms += sqlite3_column_int64(st, c[4]);
-        return;
-    }
 }
 
 /* The most missed first; then the most often missed; then by name and version. */
@@ -1024,9 +988,10 @@ static const table_t tables[] = {
       {"end_reason", COL_TEXT, "finished, idle (the visitor left) or staff"}}},
     {"days",
      "visits per day and group type",
-     "SELECT date(ts / 1000, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
-         "e.group_id") " t, count(*) FROM events e WHERE type='visit_started' AND " F_EV
-                       " GROUP BY d, t ORDER BY d, t",
+     /* temp.days and the other temp tables below: counted by the one pass
+      * over the events (pass_count). */
+     "SELECT date(slot, 'unixepoch', 'localtime') d, " GROUP_TYPE_OF(
+         "e.group_id") " t, sum(n) FROM temp.days e GROUP BY d, t ORDER BY d, t",
      false,
      {{"day", COL_DAY, "the day (local)"},
       {"group_type", COL_TEXT, "school, job_seekers, company, general_public or other"},
@@ -1035,8 +1000,7 @@ static const table_t tables[] = {
      "attention per station: page views, time spent, quiz",
      "SELECT coalesce(s.id, q.station), coalesce(s.v, 0), coalesce(s.d, 0) / 1000.0,"
      " s.d / 1000.0 / s.v, coalesce(q.a, 0), coalesce(q.c, 0), 100.0 * q.c / q.a FROM"
-     " (SELECT item id, count(*) v, total(ms) d FROM events WHERE type='station_view' AND " F_EV
-     " GROUP BY item) s FULL JOIN (SELECT station, sum(n) a, sum(c) c FROM temp.questions"
+     " temp.stations s FULL JOIN (SELECT station, sum(n) a, sum(c) c FROM temp.questions"
      " GROUP BY station) q ON q.station = s.id ORDER BY 2 DESC, 1",
      false,
      {{"station", COL_TEXT, "the station's id in the content pack"},
@@ -1048,13 +1012,8 @@ static const table_t tables[] = {
       {"quiz_success_pct", COL_REAL, "percentage right"}}},
     {"trades",
      "interest per trade: page views and job videos",
-     "SELECT item, sum(type='trade_view') v,"
-     " CAST(total(CASE WHEN type='trade_view' THEN ms END) AS INTEGER) / 1000.0,"
-     " sum(type='video_play') n, CAST(total(CASE WHEN type='video_play' THEN ms END) AS INTEGER) / "
-     "1000.0,"
-     " avg(CASE WHEN type='video_play' THEN value / 10.0 END)"
-     " FROM events WHERE type IN ('trade_view', 'video_play') AND " F_EV
-     " GROUP BY item ORDER BY v + n DESC, 1",
+     "SELECT item, v, vms / 1000.0, n, nms / 1000.0, reach / 10.0 / reaches FROM temp.trades"
+     " ORDER BY v + n DESC, 1",
      false,
      {{"trade", COL_TEXT, "the trade's id in the content pack"},
       {"views", COL_INT, "times its page was viewed"},
@@ -1078,10 +1037,7 @@ static const table_t tables[] = {
       {"mean_time_s", COL_REAL, "mean seconds from the question shown to the answer"}}},
     {"survey",
      "the survey's answers: satisfaction at the end, perception before and after",
-     "SELECT item, version, CASE type WHEN 'satisfaction' THEN 'end' WHEN 'perception' THEN"
-     " CASE flag WHEN 1 THEN 'after' ELSE 'before' END END, value, count(*) FROM events"
-     " WHERE type IN ('satisfaction', 'perception') AND " F_EV
-     " GROUP BY item, version, 3, value ORDER BY 1, 2, 3 DESC, 4",
+     "SELECT item, version, w, value, n FROM temp.survey ORDER BY 1, 2, 3 DESC, 4",
      false,
      {{"question", COL_TEXT, "the survey question's id"},
       {"version", COL_INT, "its version"},
@@ -1090,12 +1046,8 @@ static const table_t tables[] = {
       {"answers", COL_INT, "times chosen"}}},
     {"orders",
      "phone holders ordered and what became of them",
-     "WITH o AS (SELECT run, order_no, word, detail, max(seq) FROM events"
-     " WHERE type='order_outcome' GROUP BY run, order_no)"
-     " SELECT e.order_no, e.kiosk || '-' || printf('%x', e.run) || '-' || e.visit, ts, item,"
-     " flag, o.word, o.detail FROM events e"
-     " LEFT JOIN o ON o.run = e.run AND o.order_no = e.order_no"
-     " WHERE type='order_placed' AND " F_EV " ORDER BY ts",
+     /* Each order with its (run, order_no)'s outcome of highest seq. */
+     "SELECT order_no, visit_id, ts, item, flag, word, detail FROM temp.orders ORDER BY ts, rowid",
      false,
      {{"order_no", COL_INT, "the line's order number"},
       {"visit_id", COL_TEXT, "the visit that ordered it"},
@@ -1107,9 +1059,7 @@ static const table_t tables[] = {
     {"groups",
      "the groups staff declared",
      "SELECT g.id, g.stop_id, g.type, g.level, g.name, g.headcount, g.set_ms, g.kiosk,"
-     " coalesce(c.n, 0) FROM visit_groups g LEFT JOIN (SELECT group_id, count(*) n FROM events"
-     " WHERE type='visit_started' AND ts >= ?1 AND ts < ?2 GROUP BY group_id) c"
-     " ON c.group_id = g.id"
+     " coalesce(c.n, 0) FROM visit_groups g LEFT JOIN temp.group_visits c ON c.id = g.id"
      " WHERE (?3 = '' OR g.stop_id = ?3) AND (?4 = '' OR g.id = ?4) ORDER BY g.set_ms",
      false,
      {{"group_id", COL_TEXT, "the group's unique id"},
@@ -1124,8 +1074,7 @@ static const table_t tables[] = {
     {"stops",
      "the truck's stops",
      "SELECT s.id, s.town, s.venue, s.first_day, s.last_day, coalesce(c.n, 0) FROM stops s"
-     " LEFT JOIN (SELECT stop_id, count(*) n FROM events WHERE type='visit_started' AND"
-     " ts >= ?1 AND ts < ?2 GROUP BY stop_id) c ON c.stop_id = s.id WHERE (?3 = '' OR s.id = ?3) "
+     " LEFT JOIN temp.stop_visits c ON c.id = s.id WHERE (?3 = '' OR s.id = ?3) "
      "ORDER BY s.first_day, s.id",
      false,
      {{"stop_id", COL_TEXT, "the stop's id"},
@@ -1182,12 +1131,81 @@ static const table_t tables[] = {
 };
 
 #define TABLE_COUNT (sizeof tables / sizeof tables[0])
-/* each_table() builds temp.visits and temp.questions before the first table. */
-_Static_assert(sizeof tables / sizeof tables[0] > 4, "visits first, questions after");
+/* each_table() builds every temp table (visits, questions...) before the first table. */
 
-/* --- Visits, in one pass: a hash table of (run, visit) over a plain scan of
- * the events (SQLite's GROUP BY would sort a million rows), written to a
- * temporary table that the `visits` table reads. */
+/* --- The one pass: each event read once, in id order, into a compact row
+ * (below), and every table's figures counted from those rows in C: the
+ * visits, the questions, days, stations, trades, survey, orders and the
+ * groups' and stops' visits. The tables' queries then read small temporary
+ * tables instead of scanning the events again. */
+
+enum { EV_KIOSK, EV_TYPE, EV_STOP, EV_GROUP, EV_ITEM, EV_STATION, EV_WORD, EV_DETAIL, EV_TEXTS };
+enum {
+    EV_RUN,
+    EV_SEQ,
+    EV_TS,
+    EV_AT,
+    EV_VISIT,
+    EV_VALUE,
+    EV_VERSION,
+    EV_FLAG,
+    EV_FLAG2,
+    EV_MS,
+    EV_MS2,
+    EV_ORDER,
+    EV_ASKED,
+    EV_ANSWERED,
+    EV_CORRECT,
+    EV_INTS
+};
+
+/* The pass's query: the texts first (EV_KIOSK...), then the numbers (EV_RUN...).
+ * No WHERE: without an index on ts a filter is a full scan anyway, and the
+ * groups' and stops' visits and the orders' outcomes need rows the filter
+ * leaves out; the filter is applied in C (pass_keeps). */
+#define EV_SQL                                                                                     \
+    "SELECT kiosk, type, stop_id, group_id, item, station, word, detail, run, seq, ts, at_ms,"     \
+    " visit, value, version, flag, flag2, ms, ms2, order_no, asked, answered, correct"             \
+    " FROM events ORDER BY id"
+
+/* One event: numbers, and texts as offsets into its chunk's text (each ends
+ * with a '\0'). NULL: bit k for number k, bit 16 + k for text k. */
+typedef struct {
+    int64_t i[EV_INTS];
+    uint32_t off[EV_TEXTS], len[EV_TEXTS];
+    uint32_t null;
+} ev_row_t;
+
+_Static_assert(EV_INTS <= 16 && EV_TEXTS <= 16, "ev_row_t.null holds both");
+
+/* A row and the text it points into. */
+typedef struct {
+    const ev_row_t *r;
+    const char *text;
+} ev_t;
+
+static bool ev_int_null(const ev_t *e, int k)
+{
+    return (e->r->null >> k) & 1u;
+}
+
+static int64_t ev_int(const ev_t *e, int k)
+{
+    return e->r->i[k]; /* 0 when NULL, as sqlite3_column_int64 */
+}
+
+static const char *ev_str(const ev_t *e, int k)
+{
+    return (e->r->null >> (16 + k)) & 1u ? NULL : e->text + e->r->off[k];
+}
+
+static size_t ev_len(const ev_t *e, int k)
+{
+    return e->r->len[k];
+}
+
+/* --- Visits: a hash table of (run, visit), written to a temporary table that
+ * the `visits` table reads (SQLite's GROUP BY would sort a million rows). */
 
 typedef struct {
     int64_t run, visit; /* visit 0: empty slot */
@@ -1200,109 +1218,136 @@ typedef struct {
     int stations, videos, answers, right, orders;
 } visit_agg_t;
 
-/* Where row_visit() finds each column in the statement it reads. */
-typedef struct {
-    int run, visit, kiosk, ts, type, item, word, value, flag, detail, stop, group;
-} visit_cols_t;
-
-/* build_visits()'s own query. */
-static const visit_cols_t visit_cols_own = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-/* The events table's query (tables[], "events"), read by the CSV's one pass. */
-static const visit_cols_t visit_cols_events = {1, 8, 0, 4, 9, 12, 14, 16, 18, 15, 10, 11};
-
+/* The visits in the order first seen (V, USED of VCAP), found through an
+ * open-addressing table of their indexes + 1 (SLOT, CAP, 0 = empty): the
+ * big records are never moved by a rehash nor spread over a sparse table. */
 typedef struct {
     visit_agg_t *v;
-    size_t cap, used;
+    size_t used, vcap;
+    uint32_t *slot;
+    size_t cap;
+    size_t
+        last; /* index + 1 of the visit of the previous event (most events follow their visit's) */
     int rc;
-    const visit_cols_t *col;
 } visit_map_t;
 
-static size_t visit_slot(const visit_map_t *m, int64_t run, int64_t visit)
+static size_t visit_slot(const uint32_t *slot, size_t cap, const visit_agg_t *v, int64_t run,
+                         int64_t visit)
 {
     uint64_t h = (uint64_t)run * 0x9E3779B97F4A7C15ull ^ (uint64_t)visit * 0xC2B2AE3D27D4EB4Full;
-    size_t i = (size_t)(h >> 17) & (m->cap - 1);
-    while (m->v[i].visit && (m->v[i].run != run || m->v[i].visit != visit))
-        i = (i + 1) & (m->cap - 1);
+    size_t i = (size_t)(h >> 17) & (cap - 1);
+    while (slot[i] && (v[slot[i] - 1].run != run || v[slot[i] - 1].visit != visit))
+        i = (i + 1) & (cap - 1);
     return i;
 }
 
-static bool visit_map_grow(visit_map_t *m)
+/* Room for one more visit; false when out of memory. */
+static bool visit_map_room(visit_map_t *m)
 {
-    visit_map_t n = {calloc(m->cap * 2, sizeof *m->v), m->cap * 2, m->used, 0, m->col};
-    if (!n.v)
-        return false;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->v[i].visit)
-            n.v[visit_slot(&n, m->v[i].run, m->v[i].visit)] = m->v[i];
-    free(m->v);
-    *m = n;
+    if (m->used == m->vcap) {
+        size_t vcap = m->vcap ? m->vcap * 2 : 1024;
+        visit_agg_t *v = realloc(m->v, vcap * sizeof *v);
+        if (!v)
+            return false;
+        m->v = v;
+        m->vcap = vcap;
+    }
+    if (2 * (m->used + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 2048;
+        uint32_t *slot = calloc(cap, sizeof *slot);
+        if (!slot || m->used >= UINT32_MAX) {
+            free(slot);
+            return false;
+        }
+        for (size_t i = 0; i < m->used; i++)
+            slot[visit_slot(slot, cap, m->v, m->v[i].run, m->v[i].visit)] = (uint32_t)i + 1;
+        free(m->slot);
+        m->slot = slot;
+        m->cap = cap;
+    }
     return true;
 }
 
-static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+/* The visit (RUN, VISIT), made when new (NULL when out of memory). */
+static visit_agg_t *visit_get(visit_map_t *m, int64_t run, int64_t visit, bool *made)
 {
-    const char *t = (const char *)sqlite3_column_text(st, col);
+    *made = false;
+    if (m->last && m->v[m->last - 1].run == run && m->v[m->last - 1].visit == visit)
+        return &m->v[m->last - 1];
+    if (!visit_map_room(m))
+        return NULL;
+    size_t i = visit_slot(m->slot, m->cap, m->v, run, visit);
+    if (!m->slot[i]) {
+        m->slot[i] = (uint32_t)++m->used;
+        memset(&m->v[m->used - 1], 0, sizeof m->v[0]);
+        *made = true;
+    }
+    m->last = m->slot[i];
+    return &m->v[m->last - 1];
+}
+
+/* Text K of E into DST, left as it is when NULL. */
+static void copy_ev(char *dst, size_t size, const ev_t *e, int k)
+{
+    const char *t = ev_str(e, k);
     if (t) {
-        size_t n = (size_t)sqlite3_column_bytes(st, col);
+        size_t n = ev_len(e, k);
         n = n < size ? n : size - 1;
         memcpy(dst, t, n);
         dst[n] = '\0';
     }
 }
 
-/* One event into its visit's figures (columns where M->col says). */
-static void row_visit(void *ctx, sqlite3_stmt *st)
+/* One event (with a visit) into its visit's figures. */
+static void visit_add(visit_map_t *m, const ev_t *e)
 {
-    visit_map_t *m = ctx;
-    const visit_cols_t *c = m->col;
     if (m->rc != MF_OK)
         return;
-    int64_t run = sqlite3_column_int64(st, c->run), visit = sqlite3_column_int64(st, c->visit);
+    int64_t run = ev_int(e, EV_RUN), visit = ev_int(e, EV_VISIT);
     if (visit <= 0)
         return;
-    if (2 * (m->used + 1) > m->cap && !visit_map_grow(m)) {
+    bool made;
+    visit_agg_t *v = visit_get(m, run, visit, &made);
+    if (!v) {
         m->rc = MF_ENOMEM;
         return;
     }
-    int64_t ts = sqlite3_column_int64(st, c->ts);
-    visit_agg_t *v = &m->v[visit_slot(m, run, visit)];
-    if (!v->visit) {
-        memset(v, 0, sizeof *v);
+    int64_t ts = ev_int(e, EV_TS);
+    if (made) {
         v->run = run;
         v->visit = visit;
-        copy_text(v->kiosk, sizeof v->kiosk, st, c->kiosk);
+        copy_ev(v->kiosk, sizeof v->kiosk, e, EV_KIOSK);
         snprintf(v->id, sizeof v->id, "%s-%" PRIx64 "-%" PRId64, v->kiosk, (uint64_t)run, visit);
         v->t0 = v->t1 = ts;
         v->pb = v->pa = v->sat = -1;
-        m->used++;
     }
     if (ts < v->t0)
         v->t0 = ts;
     if (ts > v->t1)
         v->t1 = ts;
-    copy_text(v->stop, sizeof v->stop, st, c->stop);
-    copy_text(v->group, sizeof v->group, st, c->group);
-    const char *type = (const char *)sqlite3_column_text(st, c->type);
+    copy_ev(v->stop, sizeof v->stop, e, EV_STOP);
+    copy_ev(v->group, sizeof v->group, e, EV_GROUP);
+    const char *type = ev_str(e, EV_TYPE);
     if (!type)
         return;
-    int value = sqlite3_column_int(st, c->value);
-    bool flag = sqlite3_column_int(st, c->flag) != 0;
+    int value = (int)ev_int(e, EV_VALUE);
+    bool flag = ev_int(e, EV_FLAG) != 0;
     switch (type[0]) {
     case 'l': /* language */
-        copy_text(v->lang, sizeof v->lang, st, c->item);
+        copy_ev(v->lang, sizeof v->lang, e, EV_ITEM);
         break;
     case 'p':
         if (!strcmp(type, "profile"))
-            copy_text(v->profile, sizeof v->profile, st, c->word);
+            copy_ev(v->profile, sizeof v->profile, e, EV_WORD);
         else if (!strcmp(type, "perception"))
             *(flag ? &v->pa : &v->pb) = value;
         break;
     case 's':
         if (!strcmp(type, "satisfaction")) {
             v->sat = value;
-            copy_text(v->reason, sizeof v->reason, st, c->detail);
+            copy_ev(v->reason, sizeof v->reason, e, EV_DETAIL);
         } else if (!strcmp(type, "station_view")) {
-            uint32_t h = hash_str(2166136261u, (const char *)sqlite3_column_text(st, c->item));
+            uint32_t h = hash_str(2166136261u, ev_str(e, EV_ITEM));
             int k = 0;
             while (k < v->stations && k < 16 && v->station_hash[k] != h)
                 k++;
@@ -1317,7 +1362,7 @@ static void row_visit(void *ctx, sqlite3_stmt *st)
         if (!strcmp(type, "video_play"))
             v->videos++;
         else if (!strcmp(type, "visit_ended"))
-            copy_text(v->ended, sizeof v->ended, st, c->word);
+            copy_ev(v->ended, sizeof v->ended, e, EV_WORD);
         break;
     case 'q':
         if (!strcmp(type, "quiz_answer")) {
@@ -1331,10 +1376,39 @@ static void row_visit(void *ctx, sqlite3_stmt *st)
         break;
     case 't':
         if (!strcmp(type, "ticket"))
-            copy_text(v->ticket, sizeof v->ticket, st, c->item);
+            copy_ev(v->ticket, sizeof v->ticket, e, EV_ITEM);
         break;
     default:
         break;
+    }
+}
+
+/* A quiz answer into its question's figures (row_question's table, from a
+ * compact row). */
+static void question_add(questions_t *qs, const ev_t *e)
+{
+    const char *station = ev_str(e, EV_STATION), *item = ev_str(e, EV_ITEM);
+    int version = (int)ev_int(e, EV_VERSION);
+    uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
+    for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
+        stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
+        if (q->answered == 0) {
+            if (qs->used + 1 >= QUESTIONS_MAX) {
+                qs->full = true;
+                return;
+            }
+            qs->used++;
+            snprintf(q->station, sizeof q->station, "%s", station ? station : "");
+            snprintf(q->question, sizeof q->question, "%s", item ? item : "");
+            q->version = version;
+        } else if (q->version != version || strcmp(q->station, station ? station : "") ||
+                   strcmp(q->question, item ? item : "")) {
+            continue;
+        }
+        q->answered++;
+        q->correct += ev_int(e, EV_FLAG) != 0;
+        q->time_ms += ev_int(e, EV_MS);
+        return;
     }
 }
 
@@ -1354,27 +1428,17 @@ static void bind_opt_int(sqlite3_stmt *st, int i, int v)
         sqlite3_bind_null(st, i);
 }
 
-/* temp.questions: every quiz question's answers, counted in one pass. */
-/* temp.questions from GIVEN (filled by the CSV's pass over the events), which
- * it frees; with GIVEN NULL, reads the answers itself. */
-static int build_questions(sqlite3 *db, const stats_filter_t *f, questions_t *given,
-                           stats_error_t *err)
+/* temp.questions from QS (filled by the pass). */
+static int build_questions(sqlite3 *db, const questions_t *qs, stats_error_t *err)
 {
-    questions_t *qs = given ? given : calloc(1, sizeof *qs);
-    if (!qs)
-        return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = given ? MF_OK
-                   : each_row(db,
-                              "SELECT station, item, version, flag, ms FROM events"
-                              " WHERE type='quiz_answer' AND " F_EV,
-                              f, row_question, qs, err);
+    int rc = MF_OK;
     sqlite3_stmt *st = NULL;
-    if (rc == MF_OK && (sqlite3_exec(db,
-                                     "DROP TABLE IF EXISTS temp.questions; CREATE TEMP TABLE"
-                                     " questions(station, item, version, n, c, t)",
-                                     NULL, NULL, NULL) != SQLITE_OK ||
-                        sqlite3_prepare_v2(db, "INSERT INTO temp.questions VALUES(?,?,?,?,?,?)", -1,
-                                           &st, NULL) != SQLITE_OK))
+    if (sqlite3_exec(db,
+                     "DROP TABLE IF EXISTS temp.questions; CREATE TEMP TABLE"
+                     " questions(station, item, version, n, c, t)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO temp.questions VALUES(?,?,?,?,?,?)", -1, &st, NULL) !=
+            SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot count the questions: %s", sqlite3_errmsg(db));
     for (size_t i = 0; rc == MF_OK && i < QUESTIONS_MAX; i++) {
         const stats_question_figure_t *q = &qs->q[i];
@@ -1392,34 +1456,15 @@ static int build_questions(sqlite3 *db, const stats_filter_t *f, questions_t *gi
             rc = step_error(db, s2, err);
     }
     sqlite3_finalize(st);
-    free(qs);
     return rc;
 }
 
-static int visit_map_init(visit_map_t *m, const visit_cols_t *col, stats_error_t *err)
+/* temp.visits from M (filled by the pass). */
+static int build_visits(sqlite3 *db, const visit_map_t *m, stats_error_t *err)
 {
-    *m = (visit_map_t){calloc(1024, sizeof(visit_agg_t)), 1024, 0, MF_OK, col};
-    return m->v ? MF_OK : stats_error_set(err, MF_ENOMEM, "out of memory");
-}
-
-/* temp.visits from M (filled by row_visit, here or by the CSV's pass over the
- * events), which it frees; with M NULL, scans the events itself. */
-static int build_visits(sqlite3 *db, const stats_filter_t *f, visit_map_t *given,
-                        stats_error_t *err)
-{
-    visit_map_t own = {0}, *mp = given ? given : &own;
-    int rc = given ? MF_OK : visit_map_init(&own, &visit_cols_own, err);
-    if (!given && rc == MF_OK)
-        rc = each_row(db,
-                      "SELECT run, visit, kiosk, ts, type, item, word, value, flag, detail,"
-                      " stop_id, group_id FROM events WHERE visit > 0 AND " F_EV,
-                      f, row_visit, mp, err);
-    if (rc == MF_OK && mp->rc != MF_OK)
-        rc = stats_error_set(err, mp->rc, "out of memory");
-    visit_map_t m = *mp;
+    int rc = MF_OK;
     sqlite3_stmt *st = NULL;
-    if (rc == MF_OK &&
-        sqlite3_exec(db,
+    if (sqlite3_exec(db,
                      "DROP TABLE IF EXISTS temp.visits; CREATE TEMP TABLE visits(id, kiosk, t0,"
                      " t1, stop_id, group_id, lang, profile, pb, pa, sat, reason, stations,"
                      " videos, answers, n_right, orders, ticket, ended)",
@@ -1430,10 +1475,8 @@ static int build_visits(sqlite3 *db, const stats_filter_t *f, visit_map_t *given
                                           "?,?,?,?,?,?,?,?)",
                                           -1, &st, NULL) != SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot sort the visits: %s", sqlite3_errmsg(db));
-    for (size_t i = 0; rc == MF_OK && i < m.cap; i++) {
-        const visit_agg_t *v = &m.v[i];
-        if (!v->visit)
-            continue;
+    for (size_t i = 0; rc == MF_OK && i < m->used; i++) {
+        const visit_agg_t *v = &m->v[i];
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, v->kiosk, -1, SQLITE_STATIC);
@@ -1459,7 +1502,528 @@ static int build_visits(sqlite3 *db, const stats_filter_t *f, visit_map_t *given
             rc = step_error(db, s2, err);
     }
     sqlite3_finalize(st);
-    free(m.v);
+    return rc;
+}
+
+/* --- The small tables' figures: hash maps keyed by the values a GROUP BY
+ * would group on, each key a byte string of tagged values (NULL, a number,
+ * a text) so that NULL, 0 and '' stay apart as they do in SQL. */
+
+#define AGG_COUNTS 6
+
+typedef struct {
+    char *key; /* NULL: empty slot */
+    uint32_t klen, hash;
+    int64_t n[AGG_COUNTS];
+    char *word, *detail; /* orders' outcomes only */
+    bool word_set, detail_set;
+} agg_entry_t;
+
+typedef struct {
+    agg_entry_t *e;
+    size_t cap, used;
+} agg_map_t;
+
+typedef struct {
+    char *b;
+    size_t n, cap;
+    bool oom;
+} agg_key_t;
+
+static void key_put(agg_key_t *k, const void *p, size_t n)
+{
+    if (k->n + n > k->cap) {
+        size_t cap = (k->cap ? k->cap * 2 : 256) + n;
+        char *b = realloc(k->b, cap);
+        if (!b) {
+            k->oom = true;
+            return;
+        }
+        k->b = b;
+        k->cap = cap;
+    }
+    memcpy(k->b + k->n, p, n);
+    k->n += n;
+}
+
+static void key_int(agg_key_t *k, const ev_t *e, int col)
+{
+    char tag = ev_int_null(e, col) ? 0 : 1;
+    key_put(k, &tag, 1);
+    if (tag)
+        key_put(k, &e->r->i[col], sizeof e->r->i[col]);
+}
+
+static void key_num(agg_key_t *k, int64_t v)
+{
+    char tag = 1;
+    key_put(k, &tag, 1);
+    key_put(k, &v, sizeof v);
+}
+
+static void key_text(agg_key_t *k, const char *s, size_t n)
+{
+    char tag = s ? 2 : 0;
+    key_put(k, &tag, 1);
+    if (s) {
+        uint32_t len = (uint32_t)n;
+        key_put(k, &len, sizeof len);
+        key_put(k, s, n);
+    }
+}
+
+static void key_ev(agg_key_t *k, const ev_t *e, int col)
+{
+    key_text(k, ev_str(e, col), ev_len(e, col));
+}
+
+static uint32_t key_hash(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)p[i]) * 16777619u;
+    return h;
+}
+
+/* The entry of key K in M, made (zeroed) when new; NULL when out of memory. */
+static agg_entry_t *agg_get(agg_map_t *m, const agg_key_t *k)
+{
+    if (k->oom)
+        return NULL;
+    if (2 * (m->used + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        agg_entry_t *e = calloc(cap, sizeof *e);
+        if (!e)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->e[i].key)
+                continue;
+            size_t j = m->e[i].hash & (cap - 1);
+            while (e[j].key)
+                j = (j + 1) & (cap - 1);
+            e[j] = m->e[i];
+        }
+        free(m->e);
+        m->e = e;
+        m->cap = cap;
+    }
+    uint32_t h = key_hash(k->b, k->n);
+    size_t i = h & (m->cap - 1);
+    while (m->e[i].key &&
+           (m->e[i].hash != h || m->e[i].klen != k->n || memcmp(m->e[i].key, k->b, k->n)))
+        i = (i + 1) & (m->cap - 1);
+    agg_entry_t *e = &m->e[i];
+    if (!e->key) {
+        e->key = malloc(k->n ? k->n : 1);
+        if (!e->key)
+            return NULL;
+        memcpy(e->key, k->b, k->n);
+        e->klen = (uint32_t)k->n;
+        e->hash = h;
+        m->used++;
+    }
+    return e;
+}
+
+static void agg_free(agg_map_t *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->e[i].key);
+        free(m->e[i].word);
+        free(m->e[i].detail);
+    }
+    free(m->e);
+    memset(m, 0, sizeof *m);
+}
+
+/* Binds E's key's values to ST's parameters from 1; returns the next one. */
+static int agg_bind_key(sqlite3_stmt *st, const agg_entry_t *e)
+{
+    int i = 1;
+    for (size_t p = 0; p < e->klen; i++) {
+        char tag = e->key[p++];
+        if (tag == 0) {
+            sqlite3_bind_null(st, i);
+        } else if (tag == 1) {
+            int64_t v;
+            memcpy(&v, e->key + p, sizeof v);
+            p += sizeof v;
+            sqlite3_bind_int64(st, i, v);
+        } else {
+            uint32_t len;
+            memcpy(&len, e->key + p, sizeof len);
+            p += sizeof len;
+            sqlite3_bind_text(st, i, e->key + p, (int)len, SQLITE_STATIC);
+            p += len;
+        }
+    }
+    return i;
+}
+
+/* A temporary table made by CREATE and filled by INSERT with each entry of
+ * M: its key's values, then its first NCOUNTS counts. */
+static int agg_table(sqlite3 *db, const agg_map_t *m, const char *create, const char *insert,
+                     int ncounts, stats_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = MF_OK;
+    if (sqlite3_exec(db, create, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, insert, -1, &st, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot count the tables: %s", sqlite3_errmsg(db));
+    for (size_t i = 0; rc == MF_OK && i < m->cap; i++) {
+        const agg_entry_t *e = &m->e[i];
+        if (!e->key)
+            continue;
+        sqlite3_reset(st);
+        int p = agg_bind_key(st, e);
+        for (int c = 0; c < ncounts; c++)
+            sqlite3_bind_int64(st, p + c, e->n[c]);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* An order placed, as the orders table shows it. */
+typedef struct {
+    int64_t order_no, run, ts, flag;
+    bool order_null, flag_null;
+    char *visit_id, *item; /* item NULL: NULL */
+} order_row_t;
+
+/* Every figure the pass counts. */
+typedef struct {
+    const stats_filter_t *f;
+    visit_map_t visits;
+    questions_t *questions;
+    agg_map_t days;     /* (15-minute slot, group_id): visits started */
+    agg_map_t stations; /* item: views, ms */
+    agg_map_t trades;   /* item: views, ms, videos, ms, sum of reach, reaches */
+    agg_map_t survey;   /* (item, version, when, value): answers */
+    agg_map_t groups;   /* group_id: visits started in the time filter */
+    agg_map_t stops;    /* stop_id: visits started in the time filter */
+    agg_map_t outcomes; /* (run, order_no), every one: max seq, word, detail */
+    order_row_t *orders;
+    size_t norders, orders_cap;
+    agg_key_t key;
+    bool oom;
+} pass_t;
+
+static int pass_init(pass_t *p, const stats_filter_t *f, stats_error_t *err)
+{
+    memset(p, 0, sizeof *p);
+    p->f = f;
+    p->questions = calloc(1, sizeof *p->questions);
+    if (!p->questions)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    return MF_OK;
+}
+
+static void pass_free(pass_t *p)
+{
+    free(p->visits.v);
+    free(p->visits.slot);
+    free(p->questions);
+    agg_map_t *maps[] = {&p->days,   &p->stations, &p->trades,  &p->survey,
+                         &p->groups, &p->stops,    &p->outcomes};
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+        agg_free(maps[i]);
+    for (size_t i = 0; i < p->norders; i++) {
+        free(p->orders[i].visit_id);
+        free(p->orders[i].item);
+    }
+    free(p->orders);
+    free(p->key.b);
+    memset(p, 0, sizeof *p);
+}
+
+/* Whether the filter keeps E (the SQL's F_FULL, in C). */
+static bool pass_keeps(const pass_t *p, const ev_t *e)
+{
+    const stats_filter_t *f = p->f;
+    int64_t ts = ev_int(e, EV_TS);
+    if (ts < f->from_ms || ts >= f->to_ms)
+        return false;
+    if (f->stop_id[0] && strcmp(ev_str(e, EV_STOP) ? ev_str(e, EV_STOP) : "", f->stop_id))
+        return false;
+    if (f->group_id[0] && strcmp(ev_str(e, EV_GROUP) ? ev_str(e, EV_GROUP) : "", f->group_id))
+        return false;
+    return true;
+}
+
+/* The entry of the key made so far in P->key. */
+static agg_entry_t *pass_entry(pass_t *p, agg_map_t *m)
+{
+    agg_entry_t *e = agg_get(m, &p->key);
+    if (!e)
+        p->oom = true;
+    return e;
+}
+
+static char *dup_text(const char *s, size_t n, bool *oom)
+{
+    char *d = malloc(n + 1);
+    if (!d) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+static void pass_order(pass_t *p, const ev_t *e)
+{
+    if (p->norders == p->orders_cap) {
+        size_t cap = p->orders_cap ? p->orders_cap * 2 : 256;
+        order_row_t *o = realloc(p->orders, cap * sizeof *o);
+        if (!o) {
+            p->oom = true;
+            return;
+        }
+        p->orders = o;
+        p->orders_cap = cap;
+    }
+    order_row_t *o = &p->orders[p->norders];
+    memset(o, 0, sizeof *o);
+    o->order_no = ev_int(e, EV_ORDER);
+    o->order_null = ev_int_null(e, EV_ORDER);
+    o->run = ev_int(e, EV_RUN);
+    o->ts = ev_int(e, EV_TS);
+    o->flag = ev_int(e, EV_FLAG);
+    o->flag_null = ev_int_null(e, EV_FLAG);
+    char id[STATS_ID_MAX + 64];
+    int n = snprintf(id, sizeof id, "%s-%" PRIx64 "-%" PRId64, ev_str(e, EV_KIOSK),
+                     (uint64_t)o->run, ev_int(e, EV_VISIT));
+    o->visit_id = dup_text(id,
+                           n < 0                   ? 0
+                           : (size_t)n < sizeof id ? (size_t)n
+                                                   : sizeof id - 1,
+                           &p->oom);
+    if (ev_str(e, EV_ITEM))
+        o->item = dup_text(ev_str(e, EV_ITEM), ev_len(e, EV_ITEM), &p->oom);
+    if (o->visit_id)
+        p->norders++;
+    else
+        free(o->item);
+}
+
+/* An order's outcome (any, whatever the filter, as the orders table joins
+ * them): the one with the highest seq of its (run, order_no). */
+static void pass_outcome(pass_t *p, const ev_t *e)
+{
+    if (ev_int_null(e, EV_ORDER))
+        return; /* joins no order */
+    p->key.n = 0;
+    key_int(&p->key, e, EV_RUN);
+    key_int(&p->key, e, EV_ORDER);
+    agg_entry_t *o = pass_entry(p, &p->outcomes);
+    if (!o)
+        return;
+    int64_t seq = ev_int(e, EV_SEQ);
+    if (o->n[1] && seq <= o->n[0])
+        return;
+    o->n[0] = seq;
+    o->n[1] = 1;
+    free(o->word);
+    free(o->detail);
+    o->word = o->detail = NULL;
+    o->word_set = ev_str(e, EV_WORD) != NULL;
+    o->detail_set = ev_str(e, EV_DETAIL) != NULL;
+    if (o->word_set)
+        o->word = dup_text(ev_str(e, EV_WORD), ev_len(e, EV_WORD), &p->oom);
+    if (o->detail_set)
+        o->detail = dup_text(ev_str(e, EV_DETAIL), ev_len(e, EV_DETAIL), &p->oom);
+}
+
+/* One event into every figure; KEPT: the filter keeps it. */
+static void pass_count(pass_t *p, const ev_t *e, bool kept)
+{
+    const char *type = ev_str(e, EV_TYPE);
+    if (!type)
+        type = "";
+    int64_t ts = ev_int(e, EV_TS);
+    if (type[0] == 'o' && !strcmp(type, "order_outcome"))
+        pass_outcome(p, e);
+    if (type[0] == 'v' && !strcmp(type, "visit_started") && ts >= p->f->from_ms &&
+        ts < p->f->to_ms) {
+        /* The groups' and stops' visits: the time filter only. */
+        agg_entry_t *g;
+        p->key.n = 0;
+        key_ev(&p->key, e, EV_GROUP);
+        if ((g = pass_entry(p, &p->groups)) != NULL)
+            g->n[0]++;
+        p->key.n = 0;
+        key_ev(&p->key, e, EV_STOP);
+        if ((g = pass_entry(p, &p->stops)) != NULL)
+            g->n[0]++;
+    }
+    if (!kept)
+        return;
+    if (ev_int(e, EV_VISIT) > 0)
+        visit_add(&p->visits, e);
+    agg_entry_t *a;
+    p->key.n = 0;
+    switch (type[0]) {
+    case 'v':
+        if (!strcmp(type, "visit_started")) {
+            /* date(ts / 1000, ...): the same day for a whole 15-minute slot
+             * (every time zone's offset is a multiple of 15 minutes). */
+            int64_t s = ts / 1000, slot = (s >= 0 ? s / 900 : (s - 899) / 900) * 900;
+            key_num(&p->key, slot);
+            key_ev(&p->key, e, EV_GROUP);
+            if ((a = pass_entry(p, &p->days)) != NULL)
+                a->n[0]++;
+        } else if (!strcmp(type, "video_play")) {
+            key_ev(&p->key, e, EV_ITEM);
+            if ((a = pass_entry(p, &p->trades)) != NULL) {
+                a->n[2]++;
+                a->n[3] += ev_int(e, EV_MS);
+                if (!ev_int_null(e, EV_VALUE)) {
+                    a->n[4] += ev_int(e, EV_VALUE);
+                    a->n[5]++;
+                }
+            }
+        }
+        break;
+    case 't':
+        if (!strcmp(type, "trade_view")) {
+            key_ev(&p->key, e, EV_ITEM);
+            if ((a = pass_entry(p, &p->trades)) != NULL) {
+                a->n[0]++;
+                a->n[1] += ev_int(e, EV_MS);
+            }
+        }
+        break;
+    case 's':
+        if (!strcmp(type, "station_view")) {
+            key_ev(&p->key, e, EV_ITEM);
+            if ((a = pass_entry(p, &p->stations)) != NULL) {
+                a->n[0]++;
+                a->n[1] += ev_int(e, EV_MS);
+            }
+        } else if (!strcmp(type, "satisfaction")) {
+            key_ev(&p->key, e, EV_ITEM);
+            key_int(&p->key, e, EV_VERSION);
+            key_text(&p->key, "end", 3);
+            key_int(&p->key, e, EV_VALUE);
+            if ((a = pass_entry(p, &p->survey)) != NULL)
+                a->n[0]++;
+        }
+        break;
+    case 'p':
+        if (!strcmp(type, "perception")) {
+            bool after = !ev_int_null(e, EV_FLAG) && ev_int(e, EV_FLAG) == 1;
+            key_ev(&p->key, e, EV_ITEM);
+            key_int(&p->key, e, EV_VERSION);
+            key_text(&p->key, after ? "after" : "before", after ? 5 : 6);
+            key_int(&p->key, e, EV_VALUE);
+            if ((a = pass_entry(p, &p->survey)) != NULL)
+                a->n[0]++;
+        }
+        break;
+    case 'q':
+        if (!strcmp(type, "quiz_answer"))
+            question_add(p->questions, e);
+        break;
+    case 'o':
+        if (!strcmp(type, "order_placed"))
+            pass_order(p, e);
+        break;
+    default:
+        break;
+    }
+}
+
+/* temp.orders: the orders placed, each with its last outcome, in event order. */
+static int build_orders(sqlite3 *db, const pass_t *p, stats_error_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = MF_OK;
+    if (sqlite3_exec(db,
+                     "DROP TABLE IF EXISTS temp.orders; CREATE TEMP TABLE orders(order_no,"
+                     " visit_id, ts, item, flag, word, detail)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO temp.orders VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) !=
+            SQLITE_OK)
+        rc = stats_error_set(err, MF_EDB, "cannot count the orders: %s", sqlite3_errmsg(db));
+    agg_key_t k = {0};
+    for (size_t i = 0; rc == MF_OK && i < p->norders; i++) {
+        const order_row_t *o = &p->orders[i];
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (!o->order_null) {
+            sqlite3_bind_int64(st, 1, o->order_no);
+            k.n = 0;
+            key_num(&k, o->run);
+            key_num(&k, o->order_no);
+            const agg_map_t *m = &p->outcomes;
+            uint32_t h = key_hash(k.b, k.n);
+            for (size_t j = m->cap ? h & (m->cap - 1) : 0; m->cap && m->e[j].key;
+                 j = (j + 1) & (m->cap - 1)) {
+                const agg_entry_t *e = &m->e[j];
+                if (e->hash == h && e->klen == k.n && !memcmp(e->key, k.b, k.n)) {
+                    if (e->word)
+                        sqlite3_bind_text(st, 6, e->word, -1, SQLITE_STATIC);
+                    if (e->detail)
+                        sqlite3_bind_text(st, 7, e->detail, -1, SQLITE_STATIC);
+                    break;
+                }
+            }
+        }
+        sqlite3_bind_text(st, 2, o->visit_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, o->ts);
+        if (o->item)
+            sqlite3_bind_text(st, 4, o->item, -1, SQLITE_STATIC);
+        if (!o->flag_null)
+            sqlite3_bind_int64(st, 5, o->flag);
+        int s2 = sqlite3_step(st);
+        if (s2 != SQLITE_DONE)
+            rc = step_error(db, s2, err);
+    }
+    if (k.oom)
+        rc = stats_error_set(err, MF_ENOMEM, "out of memory");
+    free(k.b);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Every temporary table the tables' queries read, from P. */
+static int pass_tables(sqlite3 *db, const pass_t *p, stats_error_t *err)
+{
+    if (p->oom || p->visits.rc != MF_OK)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    int rc = build_visits(db, &p->visits, err);
+    if (rc == MF_OK)
+        rc = build_questions(db, p->questions, err);
+    if (rc == MF_OK)
+        rc = build_orders(db, p, err);
+    const struct {
+        const agg_map_t *m;
+        const char *create, *insert;
+        int ncounts;
+    } t[] = {
+        {&p->days, "DROP TABLE IF EXISTS temp.days; CREATE TEMP TABLE days(slot, group_id, n)",
+         "INSERT INTO temp.days VALUES(?,?,?)", 1},
+        {&p->stations, "DROP TABLE IF EXISTS temp.stations; CREATE TEMP TABLE stations(id, v, d)",
+         "INSERT INTO temp.stations VALUES(?,?,?)", 2},
+        {&p->trades,
+         "DROP TABLE IF EXISTS temp.trades; CREATE TEMP TABLE trades(item, v, vms, n, nms,"
+         " reach, reaches)",
+         "INSERT INTO temp.trades VALUES(?,?,?,?,?,?,?)", 6},
+        {&p->survey,
+         "DROP TABLE IF EXISTS temp.survey; CREATE TEMP TABLE survey(item, version, w, value, n)",
+         "INSERT INTO temp.survey VALUES(?,?,?,?,?)", 1},
+        {&p->groups,
+         "DROP TABLE IF EXISTS temp.group_visits; CREATE TEMP TABLE group_visits(id, n)",
+         "INSERT INTO temp.group_visits VALUES(?,?)", 1},
+        {&p->stops, "DROP TABLE IF EXISTS temp.stop_visits; CREATE TEMP TABLE stop_visits(id, n)",
+         "INSERT INTO temp.stop_visits VALUES(?,?)", 1},
+    };
+    for (size_t i = 0; rc == MF_OK && i < sizeof t / sizeof t[0]; i++)
+        rc = agg_table(db, t[i].m, t[i].create, t[i].insert, t[i].ncounts, err);
     return rc;
 }
 
@@ -1598,6 +2162,10 @@ struct writer {
     int (*begin_table)(writer_t *w, const table_t *t, stats_error_t *err);
     int (*row)(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_t *err);
     int (*end_table)(writer_t *w, const table_t *t, stats_error_t *err);
+    /* When not NULL, the events table is written from the pass's rows
+     * (returns the writer's error once a chunk is done). */
+    void (*event_row)(writer_t *w, const ev_t *e);
+    int (*event_error)(writer_t *w, stats_error_t *err);
 };
 
 /* The index of the events table in tables[]. */
@@ -1609,21 +2177,17 @@ static size_t events_table(void)
     return TABLE_COUNT;
 }
 
-/* Writes one table: its query's rows through W, each also given to ALSO when
- * not NULL. */
+/* Writes one table: its query's rows through W. */
 static int write_table(sqlite3 *db, const stats_filter_t *f, const table_t *t, writer_t *w,
-                       row_fn also, void *also_ctx, stats_error_t *err)
+                       stats_error_t *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = prepare(db, t->sql, f, &st, err);
     if (rc == MF_OK)
         rc = w->begin_table(w, t, err);
     int s = SQLITE_DONE;
-    while (rc == MF_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == MF_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
         rc = w->row(w, t, st, err);
-        if (also)
-            also(also_ctx, st);
-    }
     if (rc == MF_OK && s != SQLITE_DONE)
         rc = step_error(db, s, err);
     sqlite3_finalize(st);
@@ -1632,65 +2196,222 @@ static int write_table(sqlite3 *db, const stats_filter_t *f, const table_t *t, w
     return rc;
 }
 
-/* Writes every table. EVENTS_FIRST (a writer whose tables are separate files):
- * the events table is written first, and the visits are counted in that same
- * pass instead of a second scan of the largest table. */
-/* The CSV's pass over the events: each row also counted in its visit and,
- * for a quiz answer, its question. */
-typedef struct {
-    visit_map_t *visits;
-    questions_t *questions;
-} events_pass_t;
+/* --- The pass over two threads on one connection: a reader steps the query
+ * and copies each row into a chunk of compact rows; the caller's thread
+ * counts them (and writes the CSV's events). EV_CHUNKS chunks go round. */
 
-static void row_events_pass(void *ctx, sqlite3_stmt *st)
+#define EV_CHUNK_ROWS 2048
+#define EV_CHUNKS 3
+
+typedef struct {
+    ev_row_t rows[EV_CHUNK_ROWS];
+    size_t n;
+    char *text;
+    size_t text_len, text_cap;
+} ev_chunk_t;
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    ev_chunk_t *chunk; /* EV_CHUNKS of them */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t filled, taken; /* chunks handed over and given back, ever */
+    bool done, stop;      /* the reader has finished; the counter asks it to */
+    int rc;               /* the reader's error */
+    stats_error_t err;
+} ev_pipe_t;
+
+/* The current row of ST into C; false when out of memory. */
+static bool ev_read(ev_chunk_t *c, sqlite3_stmt *st)
 {
-    events_pass_t *p = ctx;
-    row_visit(p->visits, st);
-    const char *type = (const char *)sqlite3_column_text(st, visit_cols_events.type);
-    if (type && !strcmp(type, "quiz_answer"))
-        row_question(p->questions, st);
+    ev_row_t *r = &c->rows[c->n];
+    r->null = 0;
+    /* One call a column, through its value: each sqlite3_column_*() call
+     * takes the connection's mutex. */
+    for (int k = 0; k < EV_TEXTS; k++) {
+        sqlite3_value *v = sqlite3_column_value(st, k);
+        const unsigned char *t = sqlite3_value_text(v);
+        if (!t) {
+            r->null |= 1u << (16 + k);
+            r->off[k] = 0;
+            r->len[k] = 0;
+            continue;
+        }
+        size_t n = (size_t)sqlite3_value_bytes(v);
+        if (c->text_len + n + 1 > c->text_cap) {
+            size_t cap = c->text_cap * 2 + n + 1;
+            char *p = realloc(c->text, cap);
+            if (!p)
+                return false;
+            c->text = p;
+            c->text_cap = cap;
+        }
+        memcpy(c->text + c->text_len, t, n);
+        c->text[c->text_len + n] = '\0';
+        r->off[k] = (uint32_t)c->text_len;
+        r->len[k] = (uint32_t)n;
+        c->text_len += n + 1;
+    }
+    for (int k = 0; k < EV_INTS; k++) {
+        sqlite3_value *v = sqlite3_column_value(st, EV_TEXTS + k);
+        if (sqlite3_value_type(v) == SQLITE_NULL) {
+            r->null |= 1u << k;
+            r->i[k] = 0;
+        } else {
+            r->i[k] = sqlite3_value_int64(v);
+        }
+    }
+    c->n++;
+    return true;
 }
 
-static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
-                      writer_t *w, bool events_first, stats_error_t *err)
+static void *ev_reader(void *arg)
 {
-    size_t ev = events_table();
-    visit_map_t m = {0};
-    questions_t *qs = NULL;
+    ev_pipe_t *p = arg;
+    for (size_t k = 0;; k++) {
+        pthread_mutex_lock(&p->mu);
+        while (p->filled - p->taken == EV_CHUNKS && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        bool stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (stop)
+            break;
+        ev_chunk_t *c = &p->chunk[k % EV_CHUNKS];
+        c->n = 0;
+        c->text_len = 0;
+        bool oom = false;
+        int s; /* SQLITE_ROW: the chunk is full, more may follow */
+        while ((s = sqlite3_step(p->st)) == SQLITE_ROW) {
+            if (!ev_read(c, p->st)) {
+                oom = true;
+                break;
+            }
+            if (c->n == EV_CHUNK_ROWS)
+                break;
+        }
+        pthread_mutex_lock(&p->mu);
+        if (oom)
+            p->rc = stats_error_set(&p->err, MF_ENOMEM, "out of memory");
+        else if (s != SQLITE_ROW && s != SQLITE_DONE)
+            p->rc = step_error(p->db, s, &p->err);
+        p->filled++;
+        bool last = oom || s != SQLITE_ROW;
+        if (last)
+            p->done = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (last)
+            break;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->done = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Counts every event of C into P and, when W writes the events, writes the
+ * rows the filter keeps. */
+static int pass_chunk(pass_t *p, const ev_chunk_t *c, writer_t *w, stats_error_t *err)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        ev_t e = {&c->rows[i], c->text};
+        bool kept = pass_keeps(p, &e);
+        if (kept && w)
+            w->event_row(w, &e);
+        pass_count(p, &e, kept);
+    }
+    if (p->oom)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    return w ? w->event_error(w, err) : MF_OK;
+}
+
+/* Reads every event once into P; W (NULL: none) writes the events table. On
+ * any error the reader thread is stopped and joined before returning. */
+static int pass_run(sqlite3 *db, pass_t *p, writer_t *w, stats_error_t *err)
+{
+    ev_pipe_t pipe = {.db = db, .chunk = calloc(EV_CHUNKS, sizeof(ev_chunk_t))};
+    if (!pipe.chunk)
+        return stats_error_set(err, MF_ENOMEM, "out of memory");
     int rc = MF_OK;
-    if (events_first) {
-        rc = visit_map_init(&m, &visit_cols_events, err);
-        qs = rc == MF_OK ? calloc(1, sizeof *qs) : NULL;
-        if (rc == MF_OK && !qs)
-            rc = stats_error_set(err, MF_ENOMEM, "out of memory");
-        if (rc == MF_OK) {
-            qs->col = question_cols_events;
-            events_pass_t pass = {&m, qs};
-            rc = write_table(db, f, &tables[ev], w, row_events_pass, &pass, err);
-        }
-        if (rc != MF_OK) {
-            free(m.v);
-            free(qs);
-            return rc;
+    if (sqlite3_prepare_v2(db, EV_SQL, -1, &pipe.st, NULL) != SQLITE_OK)
+        rc = stats_error_set(err, stats_db_error(sqlite3_errcode(db)), "reading the store: %s (%s)",
+                             stats_db_words(sqlite3_errcode(db)), sqlite3_errmsg(db));
+    if (rc == MF_OK && w)
+        rc = w->begin_table(w, &tables[events_table()], err);
+    pthread_t reader;
+    bool started = false;
+    if (rc == MF_OK) {
+        pthread_mutex_init(&pipe.mu, NULL);
+        pthread_cond_init(&pipe.cv, NULL);
+        started = pthread_create(&reader, NULL, ev_reader, &pipe) == 0;
+        if (!started) {
+            pthread_mutex_destroy(&pipe.mu);
+            pthread_cond_destroy(&pipe.cv);
+            rc = stats_error_set(err, MF_ENOMEM, "cannot start a thread");
         }
     }
-    for (size_t i = 0; i < TABLE_COUNT; i++) {
+    for (size_t k = 0; started; k++) {
+        pthread_mutex_lock(&pipe.mu);
+        while (pipe.filled == pipe.taken && !pipe.done)
+            pthread_cond_wait(&pipe.cv, &pipe.mu);
+        bool none = pipe.filled == pipe.taken;
+        pthread_mutex_unlock(&pipe.mu);
+        if (none)
+            break;
+        int r = pass_chunk(p, &pipe.chunk[k % EV_CHUNKS], w, err);
+        pthread_mutex_lock(&pipe.mu);
+        pipe.taken++;
+        if (r != MF_OK)
+            pipe.stop = true;
+        pthread_cond_broadcast(&pipe.cv);
+        pthread_mutex_unlock(&pipe.mu);
+        if (r != MF_OK) {
+            rc = r;
+            break;
+        }
+    }
+    if (started) {
+        pthread_join(reader, NULL);
+        pthread_mutex_destroy(&pipe.mu);
+        pthread_cond_destroy(&pipe.cv);
+        if (rc == MF_OK && pipe.rc != MF_OK) {
+            rc = pipe.rc;
+            if (err)
+                *err = pipe.err;
+        }
+    }
+    sqlite3_finalize(pipe.st);
+    for (size_t i = 0; i < EV_CHUNKS; i++)
+        free(pipe.chunk[i].text);
+    free(pipe.chunk);
+    if (rc == MF_OK && w)
+        rc = w->end_table(w, &tables[events_table()], err);
+    return rc;
+}
+
+/* Writes every table: one pass over the events counts every table's figures
+ * (and, for a writer with event_row, writes the events table on the way);
+ * then each table's query reads what it needs. */
+static int each_table(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
+                      writer_t *w, stats_error_t *err)
+{
+    pass_t p;
+    int rc = pass_init(&p, f, err);
+    if (rc != MF_OK)
+        return rc;
+    rc = pass_run(db, &p, w->event_row ? w : NULL, err);
+    if (rc == MF_OK)
+        rc = pass_tables(db, &p, err);
+    pass_free(&p);
+    for (size_t i = 0; rc == MF_OK && i < TABLE_COUNT; i++) {
         const table_t *t = &tables[i];
-        if ((t->audit && !o->with_audit) || (events_first && i == ev))
+        if ((t->audit && !o->with_audit) || (w->event_row && i == events_table()))
             continue;
-        if (i == 0) {
-            rc = build_visits(db, f, events_first ? &m : NULL, err);
-            if (rc == MF_OK)
-                rc = build_questions(db, f, qs, err);
-            else
-                free(qs);
-        }
-        if (rc == MF_OK)
-            rc = write_table(db, f, t, w, NULL, NULL, err);
-        if (rc != MF_OK)
-            return rc;
+        rc = write_table(db, f, t, w, err);
     }
-    return MF_OK;
+    return rc;
 }
 
 /* --- CSV: a folder, one file per table, UTF-8 with BOM, ';', for French Excel. */
@@ -1714,6 +2435,10 @@ typedef struct {
     char *buf;
     size_t len;
     int werr; /* errno of a failed write, 0 = none */
+    /* Bytes of the current file written, and of those handed to the
+     * kernel's write-back (sync_file_range) so that the fsync at its end
+     * has little left to wait for. */
+    off_t written, synced;
     /* The last id prefix "kiosk-runhex-" written, and what it was made of. */
     int64_t id_run;
     char id_kiosk[STATS_ID_MAX + 8];
@@ -1723,11 +2448,31 @@ typedef struct {
     bool id_plain; /* the prefix needs no quoting */
 } csv_t;
 
+#define CSV_SYNC_STEP (8 << 20)
+
+/* Starts the write-back of what was written since the last call (the file's
+ * fsync then waits for the last few megabytes only). */
+static void csv_writeback(csv_t *c)
+{
+    if (c->werr || c->written == c->synced)
+        return;
+    if (fflush(c->f) != 0) {
+        c->werr = errno ? errno : EIO;
+        return;
+    }
+    /* Best effort: a file system without it is synced by the fsync. */
+    sync_file_range(fileno(c->f), c->synced, c->written - c->synced, SYNC_FILE_RANGE_WRITE);
+    c->synced = c->written;
+}
+
 static void csv_flush(csv_t *c)
 {
     if (c->len && !c->werr && fwrite(c->buf, 1, c->len, c->f) != c->len)
         c->werr = errno ? errno : EIO;
+    c->written += (off_t)c->len;
     c->len = 0;
+    if (c->written - c->synced >= CSV_SYNC_STEP)
+        csv_writeback(c);
 }
 
 static void csv_put(csv_t *c, const char *p, size_t n)
@@ -1737,6 +2482,7 @@ static void csv_put(csv_t *c, const char *p, size_t n)
         if (n > CSV_BUF_SIZE) {
             if (!c->werr && fwrite(p, 1, n, c->f) != n)
                 c->werr = errno ? errno : EIO;
+            c->written += (off_t)n;
             return;
         }
     }
@@ -1793,16 +2539,14 @@ static void csv_text(csv_t *c, const char *s, size_t n)
 /* A COL_ID at SQL column SC (kiosk, run, number): kiosk-runhex-number, empty
  * when the number is 0 or NULL. The prefix is remade only when the kiosk or
  * the run changes (rarely: a run is a kiosk's whole session). */
-static void csv_id(csv_t *c, sqlite3_stmt *st, int sc)
+static void csv_id_of(csv_t *c, const char *k, size_t klen, int64_t run, int64_t n)
 {
-    int64_t n = sqlite3_column_int64(st, sc + 2);
     if (n == 0)
         return;
-    const char *k = (const char *)sqlite3_column_text(st, sc);
-    if (!k)
+    if (!k) {
         k = "";
-    size_t klen = strlen(k);
-    int64_t run = sqlite3_column_int64(st, sc + 1);
+        klen = 0;
+    }
     bool cached = run == c->id_run && klen == c->id_kiosk_len && memcmp(k, c->id_kiosk, klen) == 0;
     if (!cached && klen < sizeof c->id_kiosk) {
         int len = snprintf(c->id_prefix, sizeof c->id_prefix, "%s-%" PRIx64 "-", k, (uint64_t)run);
@@ -1827,6 +2571,13 @@ static void csv_id(csv_t *c, sqlite3_stmt *st, int sc)
     csv_text(c, buf, len < 0 ? 0 : (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1);
 }
 
+static void csv_id(csv_t *c, sqlite3_stmt *st, int sc)
+{
+    const char *k = (const char *)sqlite3_column_text(st, sc);
+    csv_id_of(c, k, k ? strlen(k) : 0, sqlite3_column_int64(st, sc + 1),
+              sqlite3_column_int64(st, sc + 2));
+}
+
 static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
 {
     csv_t *c = (csv_t *)w;
@@ -1836,6 +2587,7 @@ static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
         return errno_error(err, errno, "write", c->path);
     c->len = 0;
     c->werr = 0;
+    c->written = c->synced = 0;
     c->ncols = table_ncols(t);
     table_sources(t, c->src);
     csv_put(c, "\xEF\xBB\xBF", 3);
@@ -1846,6 +2598,18 @@ static int csv_begin(writer_t *w, const table_t *t, stats_error_t *err)
     }
     csv_put(c, "\r\n", 2);
     return MF_OK;
+}
+
+/* A time cell. Rows come in time order: most share the previous row's minute. */
+static void csv_time(csv_t *c, int64_t ms)
+{
+    int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
+    if (minute != c->minute) {
+        fmt_time(ms, c->minute_text, sizeof c->minute_text);
+        c->minute_len = strlen(c->minute_text);
+        c->minute = minute;
+    }
+    csv_put(c, c->minute_text, c->minute_len);
 }
 
 /* One row: each cell read once through its sqlite3_value (its type, then its
@@ -1882,18 +2646,9 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
             csv_put(c, buf, (size_t)n);
             break;
         }
-        case COL_TIME: {
-            /* Rows come in time order: most share the previous row's minute. */
-            int64_t ms = sqlite3_value_int64(v);
-            int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
-            if (minute != c->minute) {
-                fmt_time(ms, c->minute_text, sizeof c->minute_text);
-                c->minute_len = strlen(c->minute_text);
-                c->minute = minute;
-            }
-            csv_put(c, c->minute_text, c->minute_len);
+        case COL_TIME:
+            csv_time(c, sqlite3_value_int64(v));
             break;
-        }
         default: {
             const char *text = (const char *)sqlite3_value_text(v);
             csv_text(c, text, text ? (size_t)sqlite3_value_bytes(v) : 0);
@@ -1905,6 +2660,49 @@ static int csv_row(writer_t *w, const table_t *t, sqlite3_stmt *st, stats_error_
     if (c->werr)
         return errno_error(err, c->werr, "write", c->path);
     return MF_OK;
+}
+
+static void csv_ev_int(csv_t *c, const ev_t *e, int k)
+{
+    csv_putc(c, ';');
+    if (!ev_int_null(e, k))
+        csv_int(c, ev_int(e, k));
+}
+
+static void csv_ev_text(csv_t *c, const ev_t *e, int k)
+{
+    csv_putc(c, ';');
+    csv_text(c, ev_str(e, k), ev_len(e, k));
+}
+
+/* One row of the events table from the pass's row: the columns of tables[]'s
+ * "events", in its order, as csv_row would write its query's row. */
+static void csv_event_row(writer_t *w, const ev_t *e)
+{
+    csv_t *c = (csv_t *)w;
+    const char *kiosk = ev_str(e, EV_KIOSK);
+    size_t klen = ev_len(e, EV_KIOSK);
+    csv_id_of(c, kiosk, klen, ev_int(e, EV_RUN), ev_int(e, EV_SEQ));
+    csv_ev_text(c, e, EV_KIOSK);
+    csv_putc(c, ';');
+    if (!ev_int_null(e, EV_TS))
+        csv_time(c, ev_int(e, EV_TS));
+    csv_ev_int(c, e, EV_AT);
+    csv_putc(c, ';');
+    csv_id_of(c, kiosk, klen, ev_int(e, EV_RUN), ev_int(e, EV_VISIT));
+    static const int texts[] = {EV_TYPE,    EV_STOP, EV_GROUP, EV_ITEM,
+                                EV_STATION, EV_WORD, EV_DETAIL};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        csv_ev_text(c, e, texts[i]);
+    for (int k = EV_VALUE; k < EV_INTS; k++) /* value ... correct, in that order */
+        csv_ev_int(c, e, k);
+    csv_put(c, "\r\n", 2);
+}
+
+static int csv_event_error(writer_t *w, stats_error_t *err)
+{
+    csv_t *c = (csv_t *)w;
+    return c->werr ? errno_error(err, c->werr, "write", c->path) : MF_OK;
 }
 
 /* Flushes, syncs and closes F, reporting a full disk. */
@@ -1951,8 +2749,52 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+/* The store's integrity check (PRAGMA quick_check, which reads the whole
+ * file: ~0.4 s a million events) on a connection and a thread of its own,
+ * while the CSV is written, instead of before; the folder is renamed into
+ * place only once it has said ok. */
+typedef struct {
+    const char *path;
+    pthread_t thread;
+    bool started, waited;
+    int rc;
+    stats_error_t err;
+} store_check_t;
+
+static void *store_check_run(void *arg)
+{
+    store_check_t *c = arg;
+    sqlite3 *db = NULL;
+    int version = 0;
+    c->rc = stats_db_open(c->path, STATS_DB_CHECK | STATS_DB_READONLY, &db, &version, &c->err);
+    sqlite3_close(db);
+    return NULL;
+}
+
+static void store_check_start(store_check_t *c, const char *path)
+{
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    c->started = pthread_create(&c->thread, NULL, store_check_run, c) == 0;
+    if (!c->started) /* no thread: checked here and now */
+        store_check_run(c);
+}
+
+/* The check's result (waiting for it the first time), its message in ERR. */
+static int store_check_wait(store_check_t *c, stats_error_t *err)
+{
+    if (!c)
+        return MF_OK;
+    if (c->started && !c->waited)
+        pthread_join(c->thread, NULL);
+    c->waited = true;
+    if (c->rc != MF_OK && err)
+        *err = c->err;
+    return c->rc;
+}
+
 static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_opts_t *o,
-                      const char *out, stats_error_t *err)
+                      const char *out, store_check_t *check, stats_error_t *err)
 {
     char parent[PATH_MAX], tmp[PATH_MAX + 32], readme[PATH_MAX + 64];
     const char *base;
@@ -1967,7 +2809,7 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
     if (!mkdtemp(tmp))
         return errno_error(err, errno, "write in", parent);
-    csv_t c = {.w = {csv_begin, csv_row, csv_end},
+    csv_t c = {.w = {csv_begin, csv_row, csv_end, csv_event_row, csv_event_error},
                .dir = tmp,
                .decimal_point = o->decimal_point,
                .minute = INT64_MIN,
@@ -1985,7 +2827,7 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
               "as YYYY-MM-DD HH:MM local time).\r\nEach file is one table; each line below "
               "names a column. docs/STATS.md in minifab's sources has the details.\r\n",
               c.readme);
-        rc = each_table(db, f, o, &c.w, true, err);
+        rc = each_table(db, f, o, &c.w, err);
         /* The README in the tables' order (the events file is written first). */
         for (size_t i = 0; rc == MF_OK && i < TABLE_COUNT; i++) {
             const table_t *t = &tables[i];
@@ -2009,6 +2851,8 @@ static int export_csv(sqlite3 *db, const stats_filter_t *f, const stats_export_o
         if (e < 0)
             rc = errno_error(err, -e, "write", out);
     }
+    if (rc == MF_OK)
+        rc = store_check_wait(check, err);
     if (rc == MF_OK)
         chmod(tmp, 0755);
     if (rc == MF_OK && rename(tmp, out) != 0)
@@ -2240,8 +3084,8 @@ static int write_json(void *ctx, const char *tmp, stats_error_t *err)
         fputs("},\n", f);
         json_summary(f, sm);
         fputs("  \"tables\": {", f);
-        json_t j = {{json_begin, json_row, json_end}, f, tmp, true, true, {0}};
-        rc = each_table(x->db, x->f, x->o, &j.w, false, err);
+        json_t j = {{json_begin, json_row, json_end, NULL, NULL}, f, tmp, true, true, {0}};
+        rc = each_table(x->db, x->f, x->o, &j.w, err);
         fputs("\n  }\n}\n", f);
     }
     if (f) {
@@ -2412,7 +3256,8 @@ static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
         return rc;
     }
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-    xlsx_t xw = {{xlsx_begin, xlsx_row, xlsx_end}, NULL, NULL, NULL, NULL, NULL, 0, 0, {0}};
+    xlsx_t xw = {
+        {xlsx_begin, xlsx_row, xlsx_end, NULL, NULL}, NULL, NULL, NULL, NULL, NULL, 0, 0, {0}};
     xw.wb = workbook_new_opt(tmp, &wo);
     if (!xw.wb) {
         free(sm);
@@ -2425,7 +3270,7 @@ static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
     xw.num = workbook_add_format(xw.wb);
     format_set_num_format(xw.num, "0.00");
     xlsx_summary(&xw, sm, x->f);
-    rc = each_table(x->db, x->f, x->o, &xw.w, false, err);
+    rc = each_table(x->db, x->f, x->o, &xw.w, err);
     lxw_error le = workbook_close(xw.wb);
     if (rc == MF_OK && le != LXW_NO_ERROR)
         rc = stats_error_set(err, MF_EIO, "cannot write the spreadsheet: %s (is the disk full?)",
@@ -2470,20 +3315,40 @@ void stats_export_opts_default(stats_export_opts_t *o)
     o->with_audit = true;
 }
 
+/* open_read() without its integrity check (the CSV runs it beside the
+ * export, store_check_t), with the same settings for a whole-store read. */
+static int open_unchecked(const char *path, sqlite3 **db, stats_error_t *err)
+{
+    int rc = stats_db_open(path, STATS_DB_MIGRATE, db, NULL, err);
+    if (rc == MF_OK)
+        sqlite3_exec(*db,
+                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+                     " PRAGMA temp_store=MEMORY",
+                     NULL, NULL, NULL);
+    return rc;
+}
+
 int stats_export(const char *path, const stats_filter_t *f, const stats_export_opts_t *o,
                  const char *out, stats_error_t *err)
 {
     sqlite3 *db = NULL;
-    int rc = open_read(path, &db, err);
+    store_check_t check;
+    bool checking = o->format == STATS_FMT_CSV;
+    int rc = checking ? open_unchecked(path, &db, err) : open_read(path, &db, err);
     if (rc != MF_OK)
         return rc;
+    if (checking)
+        store_check_start(&check, path);
     /* One read transaction: every table sees the same store, even while the
      * kiosk keeps writing. */
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     export_ctx_t x = {db, f, o};
     switch (o->format) {
     case STATS_FMT_CSV:
-        rc = export_csv(db, f, o, out, err);
+        rc = export_csv(db, f, o, out, &check, err);
+        /* A damaged store says so, whatever else went wrong. */
+        if (store_check_wait(&check, NULL) != MF_OK)
+            rc = store_check_wait(&check, err);
         break;
     case STATS_FMT_JSON:
         rc = stats_write_atomic(out, write_json, &x, err);

@@ -16,10 +16,13 @@
 
 #include "mf_error.h"
 #include "mf_log.h"
+#include "stats_export.h"
 #include "stats_test_util.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 static char dir[64], db[128], bin[512];
@@ -355,6 +358,195 @@ static void test_bad_input(void **state)
     }
 }
 
+/* A store of a generated fortnight (several stops and groups) and rows that
+ * probe the edges of each small table: NULL items, versions and values, a
+ * perception flag neither 0 nor 1, an order without a number, an order's
+ * later outcome outside the time filter, an event without a visit. */
+static void fill_generated(const char *path)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s stats generate --out %s --from 2026-03-02 --days 12", bin, path);
+    if (test_run(cmd, out, sizeof out) != 0)
+        fail_msg("%s: %s", cmd, out);
+    static const char *const odd =
+        "INSERT INTO events(kiosk, run, seq, ts, at_ms, visit, type, item, station, word, detail,"
+        " value, version, flag, flag2, ms, ms2, order_no, stop_id, group_id) VALUES"
+        " ('k2', 7, 1, 1772704800000, 0, 1, 'visit_started', NULL, NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, NULL, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 2, 1772704801000, 1, 1, 'station_view', NULL, NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, NULL, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 3, 1772704802000, 2, 1, 'trade_view', NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+        " NULL, 5000, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 4, 1772704803000, 3, 1, 'video_play', 'welder', NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, 1234, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 5, 1772704804000, 4, 1, 'perception', 'image', NULL, NULL, NULL, 3, NULL, NULL,"
+        " NULL, NULL, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 6, 1772704805000, 5, 1, 'perception', 'image', NULL, NULL, NULL, NULL, 2, 2,"
+        " NULL, NULL, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 7, 1772704806000, 6, 1, 'order_placed', 'red', NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, NULL, NULL, 900, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 8, 1772704807000, 7, 1, 'order_outcome', NULL, NULL, 'delivered', NULL, NULL,"
+        " NULL, NULL, NULL, NULL, NULL, 900, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 9, 1773964800000, 8, 1, 'order_outcome', NULL, NULL, 'rejected', 'camera',"
+        " NULL, NULL, NULL, NULL, NULL, NULL, 900, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 10, 1772704806000, 9, 1, 'order_placed', 'blue', NULL, NULL, NULL, NULL, NULL,"
+        " 1, NULL, NULL, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 11, 1772704809000, 10, 1, 'quiz_answer', 'q1', NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, NULL, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 12, 1772704810000, 11, 1, 'station_view', '', NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, 10, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', 7, 13, 1772704811000, 12, 0, 'screen_view', 'home', NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, 10, NULL, NULL, (SELECT min(id) FROM stops), ''),"
+        " ('k2', -5, 1, 1772704812000, 0, 2, 'visit_started', NULL, NULL, NULL, NULL, NULL, NULL,"
+        " NULL, NULL, NULL, NULL, NULL, (SELECT max(id) FROM stops),"
+        " (SELECT id FROM visit_groups ORDER BY set_ms LIMIT 1))";
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    if (sqlite3_exec(h, odd, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("odd rows: %s", msg);
+    sqlite3_close(h);
+}
+
+/* The first value of SQL's first row, as text, into BUF. */
+static void sql_text(const char *path, const char *q, char *buf, size_t size)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    buf[0] = '\0';
+    sqlite3_open(path, &h);
+    sqlite3_prepare_v2(h, q, -1, &st, NULL);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(buf, size, "%s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    assert_true(buf[0] != '\0');
+}
+
+/* The small tables (days, stations, trades, questions, survey, orders,
+ * groups, stops, visits) of the CSV, XLSX and JSON exports are the same rows
+ * in the same order, and equal to the direct SQL that made them before the
+ * one pass (tables_agree.py), with no filter and with each filter. */
+static void test_tables_agree(void **state)
+{
+    char gen[256], stop[64], group[64], filters[4][160], cmd[2048];
+    snprintf(gen, sizeof gen, "%s/gen.db", dir);
+    fill_generated(gen);
+    sql_text(gen, "SELECT min(id) FROM stops", stop, sizeof stop);
+    sql_text(gen, "SELECT id FROM visit_groups ORDER BY set_ms LIMIT 1", group, sizeof group);
+    snprintf(filters[0], sizeof filters[0], "%s", "");
+    snprintf(filters[1], sizeof filters[1], "%s", "--from 2026-03-04 --to 2026-03-06");
+    snprintf(filters[2], sizeof filters[2], "--stop %s", stop);
+    snprintf(filters[3], sizeof filters[3], "--group %s --to 2026-03-10", group);
+    for (int i = 0; i < 4; i++) {
+        static const char *const fmt[3][2] = {{"csv", "c"}, {"xlsx", "x.xlsx"}, {"json", "j.json"}};
+        for (int k = 0; k < 3; k++) {
+            snprintf(cmd, sizeof cmd,
+                     "rm -rf %s/%s; %s stats export --store %s --format %s --out %s/%s %s", dir,
+                     fmt[k][1], bin, gen, fmt[k][0], dir, fmt[k][1], filters[i]);
+            if (test_run(cmd, out, sizeof out) != 0)
+                fail_msg("%s: %s", cmd, out);
+        }
+        snprintf(cmd, sizeof cmd,
+                 "/usr/bin/python3 tests/stats/tables_agree.py %s %s/c %s/x.xlsx %s/j.json %s", gen,
+                 dir, dir, dir, filters[i]);
+        int st = test_run(cmd, out, sizeof out);
+        if (st != 0 || !strstr(out, "agree=1\n"))
+            fail_msg("%s -> %d:\n%s", cmd, st, out);
+        if (ival("rows.orders") < 1 || ival("rows.survey") < 1 || ival("rows.days") < 1)
+            fail_msg("%s: empty tables:\n%s", filters[i], out);
+    }
+}
+
+/* The number of threads this process runs. */
+static int thread_count(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    int n = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &n) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* A write that fails in the middle of the CSV's pass (a file size limit: the
+ * same EFBIG as a full disk, in this process): the export says the disk is
+ * full, leaves nothing behind and no reader thread running. */
+static void test_csv_fails_midway(void **state)
+{
+    char gen[256], sub[256], target[300];
+    snprintf(gen, sizeof gen, "%s/gen.db", dir);
+    fill_generated(gen);
+    snprintf(sub, sizeof sub, "%s/out", dir);
+    mkdir(sub, 0755);
+    snprintf(target, sizeof target, "%s/csv", sub);
+    assert_int_equal(thread_count(), 1);
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 600 * 1024; /* events.csv of these ~17,000 events: ~2.5 MB */
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    stats_filter_t f;
+    stats_filter_init(&f);
+    stats_export_opts_t o;
+    stats_export_opts_default(&o);
+    stats_error_t err = {0};
+    int rc = stats_export(gen, &f, &o, target, &err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, was);
+    assert_int_equal(rc, MF_ENOSPC);
+    if (!strstr(err.text, "disk is full") || !strstr(err.text, target))
+        fail_msg("message: %s", err.text);
+    assert_int_equal(entries(sub), 0); /* no folder, no temporary one */
+    assert_int_equal(thread_count(), 1);
+
+    /* And with room, the same export succeeds. */
+    rc = stats_export(gen, &f, &o, target, &err);
+    assert_int_equal(rc, MF_OK);
+    assert_int_equal(thread_count(), 1);
+}
+
+/* Damage that the CSV's pass never reads (a page of the free list): the
+ * integrity check, run beside the export, still fails it before its folder
+ * is renamed into place; nothing is left. */
+static void test_csv_damage_unread(void **state)
+{
+    char gen[256], sub[256], args[1024];
+    snprintf(gen, sizeof gen, "%s/gen.db", dir);
+    fill_generated(gen);
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(gen, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h,
+                                  "DELETE FROM events WHERE id < (SELECT max(id) / 2 FROM events)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h); /* checkpointed: the free pages are in the file */
+    unsigned char hdr[100];
+    int fd = open(gen, O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, hdr, sizeof hdr, 0), (ssize_t)sizeof hdr);
+    uint32_t page_size = (uint32_t)hdr[16] << 8 | hdr[17];
+    if (page_size == 1)
+        page_size = 65536;
+    uint32_t trunk =
+        (uint32_t)hdr[32] << 24 | (uint32_t)hdr[33] << 16 | (uint32_t)hdr[34] << 8 | hdr[35];
+    assert_true(trunk > 1);
+    char junk[65536];
+    memset(junk, 0x5A, sizeof junk);
+    assert_int_equal(pwrite(fd, junk, page_size, (off_t)(trunk - 1) * page_size),
+                     (ssize_t)page_size);
+    close(fd);
+    snprintf(sub, sizeof sub, "%s/out", dir);
+    mkdir(sub, 0755);
+    snprintf(args, sizeof args, "export --store %s --format csv --out %s/c", gen, sub);
+    expect_fail(args, 1, "damaged");
+    assert_int_equal(entries(sub), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +555,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_json_and_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tables_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_fails_midway, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_damage_unread, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
