@@ -715,6 +715,36 @@ fail:
     return err->code;
 }
 
+/* A store of an older schema is migrated by the writer thread, not by open:
+ * schema 5 rewrites the events table (about 6 s a million events, STATS.md)
+ * and the kiosk's start must not wait for it. What open promises at once
+ * (the kiosk id, the stop and the group) is read from the old store, read
+ * only, meanwhile; the events wait in the queue. True when the store at
+ * S->path is such a store. */
+static bool store_peek_older(stats_store_t *s)
+{
+    sqlite3 *db = NULL;
+    int v = 0;
+    if (stats_db_open(s->path, STATS_DB_READONLY, &db, &v, NULL) != MF_OK)
+        return false;
+    bool older = v > 0 && v < STATS_SCHEMA_VERSION;
+    if (older) {
+        char kiosk[STATS_ID_MAX] = "";
+        s->db = db;
+        meta_get(db, "kiosk_id", kiosk, sizeof kiosk);
+        load_context(s, &s->stop, &s->group);
+        s->db = NULL;
+        if (!s->kiosk[0])
+            copy_str(s->kiosk, sizeof s->kiosk, kiosk);
+        mf_log_info("stats",
+                    "the statistics store has schema %d: it is upgraded to %d in the "
+                    "background, the events wait in memory meanwhile",
+                    v, STATS_SCHEMA_VERSION);
+    }
+    sqlite3_close(db);
+    return older;
+}
+
 /* --- The writer thread. */
 
 /* The purge at open, done here so that the kiosk's start (the UI thread)
@@ -938,7 +968,7 @@ stats_store_t *stats_store_open(const char *path, const stats_store_opts_t *opt,
     if (s->opt.kiosk_id && s->opt.kiosk_id[0])
         copy_str(s->kiosk, sizeof s->kiosk, s->opt.kiosk_id);
     stats_error_t why = {0};
-    if (store_attach(s, &why) != MF_OK) {
+    if (!store_peek_older(s) && store_attach(s, &why) != MF_OK) {
         if (!store_retryable(why.code)) {
             if (err)
                 *err = why;

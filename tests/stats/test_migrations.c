@@ -166,6 +166,44 @@ static void test_from_4(void **state)
     migrate_from(4);
 }
 
+/* The upgrade is the writer thread's work: open returns at once with what it
+ * promises (the kiosk id, the stop and the group, read from the old store),
+ * even while another program holds the store's write lock and the migration
+ * cannot start; the events wait, then land in the upgraded store. */
+static void test_upgrade_not_on_open(void **state)
+{
+    make_old_store(4);
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    test_clock_t clk = {1700000100000};
+    stats_store_opts_t o;
+    stats_store_opts_default(&o);
+    o.clock = test_clock;
+    o.clock_ctx = &clk;
+    o.retention_months = 120;
+    stats_error_t err = {0};
+    stats_store_t *s = stats_store_open(db, &o, &err);
+    if (!s)
+        fail_msg("%s", err.text);
+    assert_string_equal(stats_store_kiosk_id(s), "old-kiosk");
+    stats_stop_t stop;
+    stats_group_t group;
+    stats_store_context(s, &stop, &group);
+    assert_string_equal(stop.town, "Arras");
+    assert_string_equal(group.name, "Collège Pasteur 4e");
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 2, 3, 1);
+    assert_int_equal(test_sql_int(db, "PRAGMA user_version"), 4);
+    assert_int_equal(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(stats_store_sync(s, 20000), MF_OK);
+    stats_store_close(s);
+    assert_int_equal(test_sql_int(db, "PRAGMA user_version"), STATS_SCHEMA_VERSION);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events"), 3 + TEST_VISIT_EVENTS);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM events WHERE group_id='g1'"),
+                     3 + TEST_VISIT_EVENTS);
+}
+
 static void test_every_version_covered(void **state)
 {
     /* A new schema version needs its own test_from_N above. */
@@ -196,6 +234,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_from_2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_4, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_not_on_open, setup, teardown),
         cmocka_unit_test(test_every_version_covered),
         cmocka_unit_test_setup_teardown(test_newer_refused, setup, teardown),
     };
