@@ -1505,24 +1505,10 @@ static int build_visits(sqlite3 *db, const visit_map_t *m, stats_error_t *err)
     return rc;
 }
 
-/* --- The small tables' figures: hash maps keyed by the values a GROUP BY
- * would group on, each key a byte string of tagged values (NULL, a number,
- * a text) so that NULL, 0 and '' stay apart as they do in SQL. */
-
-#define AGG_COUNTS 6
-
-typedef struct {
-    char *key; /* NULL: empty slot */
-    uint32_t klen, hash;
-    int64_t n[AGG_COUNTS];
-    char *word, *detail; /* orders' outcomes only */
-    bool word_set, detail_set;
-} agg_entry_t;
-
-typedef struct {
-    agg_entry_t *e;
-    size_t cap, used;
-} agg_map_t;
+/* --- The small tables' figures: sum_map_t maps keyed by the values a GROUP
+ * BY would group on, each key a byte string of tagged values (NULL, a
+ * number, a text) so that NULL, 0 and '' stay apart as they do in SQL; the
+ * key is built in an agg_key_t. */
 
 typedef struct {
     char *b;
@@ -1577,83 +1563,26 @@ static void key_ev(agg_key_t *k, const ev_t *e, int col)
     key_text(k, ev_str(e, col), ev_len(e, col));
 }
 
-static uint32_t key_hash(const char *p, size_t n)
+/* Binds the values of E's key (an entry of M) to ST's parameters from 1;
+ * returns the next one. */
+static int agg_bind_key(sqlite3_stmt *st, const sum_map_t *m, const sum_entry_t *e)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)p[i]) * 16777619u;
-    return h;
-}
-
-/* The entry of key K in M, made (zeroed) when new; NULL when out of memory. */
-static agg_entry_t *agg_get(agg_map_t *m, const agg_key_t *k)
-{
-    if (k->oom)
-        return NULL;
-    if (2 * (m->used + 1) > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        agg_entry_t *e = calloc(cap, sizeof *e);
-        if (!e)
-            return NULL;
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->e[i].key)
-                continue;
-            size_t j = m->e[i].hash & (cap - 1);
-            while (e[j].key)
-                j = (j + 1) & (cap - 1);
-            e[j] = m->e[i];
-        }
-        free(m->e);
-        m->e = e;
-        m->cap = cap;
-    }
-    uint32_t h = key_hash(k->b, k->n);
-    size_t i = h & (m->cap - 1);
-    while (m->e[i].key &&
-           (m->e[i].hash != h || m->e[i].klen != k->n || memcmp(m->e[i].key, k->b, k->n)))
-        i = (i + 1) & (m->cap - 1);
-    agg_entry_t *e = &m->e[i];
-    if (!e->key) {
-        e->key = malloc(k->n ? k->n : 1);
-        if (!e->key)
-            return NULL;
-        memcpy(e->key, k->b, k->n);
-        e->klen = (uint32_t)k->n;
-        e->hash = h;
-        m->used++;
-    }
-    return e;
-}
-
-static void agg_free(agg_map_t *m)
-{
-    for (size_t i = 0; i < m->cap; i++) {
-        free(m->e[i].key);
-        free(m->e[i].word);
-        free(m->e[i].detail);
-    }
-    free(m->e);
-    memset(m, 0, sizeof *m);
-}
-
-/* Binds E's key's values to ST's parameters from 1; returns the next one. */
-static int agg_bind_key(sqlite3_stmt *st, const agg_entry_t *e)
-{
+    const char *key = m->keys + e->key;
     int i = 1;
-    for (size_t p = 0; p < e->klen; i++) {
-        char tag = e->key[p++];
+    for (size_t p = 0; p < e->len; i++) {
+        char tag = key[p++];
         if (tag == 0) {
             sqlite3_bind_null(st, i);
         } else if (tag == 1) {
             int64_t v;
-            memcpy(&v, e->key + p, sizeof v);
+            memcpy(&v, key + p, sizeof v);
             p += sizeof v;
             sqlite3_bind_int64(st, i, v);
         } else {
             uint32_t len;
-            memcpy(&len, e->key + p, sizeof len);
+            memcpy(&len, key + p, sizeof len);
             p += sizeof len;
-            sqlite3_bind_text(st, i, e->key + p, (int)len, SQLITE_STATIC);
+            sqlite3_bind_text(st, i, key + p, (int)len, SQLITE_STATIC);
             p += len;
         }
     }
@@ -1662,7 +1591,7 @@ static int agg_bind_key(sqlite3_stmt *st, const agg_entry_t *e)
 
 /* A temporary table made by CREATE and filled by INSERT with each entry of
  * M: its key's values, then its first NCOUNTS counts. */
-static int agg_table(sqlite3 *db, const agg_map_t *m, const char *create, const char *insert,
+static int agg_table(sqlite3 *db, const sum_map_t *m, const char *create, const char *insert,
                      int ncounts, stats_error_t *err)
 {
     sqlite3_stmt *st = NULL;
@@ -1670,14 +1599,12 @@ static int agg_table(sqlite3 *db, const agg_map_t *m, const char *create, const 
     if (sqlite3_exec(db, create, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, insert, -1, &st, NULL) != SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot count the tables: %s", sqlite3_errmsg(db));
-    for (size_t i = 0; rc == MF_OK && i < m->cap; i++) {
-        const agg_entry_t *e = &m->e[i];
-        if (!e->key)
-            continue;
+    for (size_t i = 0; rc == MF_OK && i < m->n; i++) {
+        const sum_entry_t *e = &m->e[i];
         sqlite3_reset(st);
-        int p = agg_bind_key(st, e);
+        int p = agg_bind_key(st, m, e);
         for (int c = 0; c < ncounts; c++)
-            sqlite3_bind_int64(st, p + c, e->n[c]);
+            sqlite3_bind_int64(st, p + c, e->v[c]);
         int s2 = sqlite3_step(st);
         if (s2 != SQLITE_DONE)
             rc = step_error(db, s2, err);
@@ -1693,18 +1620,26 @@ typedef struct {
     char *visit_id, *item; /* item NULL: NULL */
 } order_row_t;
 
+/* The texts of an order's last outcome (NULL: NULL), beside its entry in
+ * pass_t.outcomes, at the same index. */
+typedef struct {
+    char *word, *detail;
+} outcome_text_t;
+
 /* Every figure the pass counts. */
 typedef struct {
     const stats_filter_t *f;
     visit_map_t visits;
     questions_t *questions;
-    agg_map_t days;     /* (15-minute slot, group_id): visits started */
-    agg_map_t stations; /* item: views, ms */
-    agg_map_t trades;   /* item: views, ms, videos, ms, sum of reach, reaches */
-    agg_map_t survey;   /* (item, version, when, value): answers */
-    agg_map_t groups;   /* group_id: visits started in the time filter */
-    agg_map_t stops;    /* stop_id: visits started in the time filter */
-    agg_map_t outcomes; /* (run, order_no), every one: max seq, word, detail */
+    sum_map_t days;               /* (15-minute slot, group_id): visits started */
+    sum_map_t stations;           /* item: views, ms */
+    sum_map_t trades;             /* item: views, ms, videos, ms, sum of reach, reaches */
+    sum_map_t survey;             /* (item, version, when, value): answers */
+    sum_map_t groups;             /* group_id: visits started in the time filter */
+    sum_map_t stops;              /* stop_id: visits started in the time filter */
+    sum_map_t outcomes;           /* (run, order_no), every one: max seq, seen */
+    outcome_text_t *outcome_text; /* the outcomes' texts, OUTCOME_CAP of them */
+    size_t outcome_cap;
     order_row_t *orders;
     size_t norders, orders_cap;
     agg_key_t key;
@@ -1726,10 +1661,15 @@ static void pass_free(pass_t *p)
     free(p->visits.v);
     free(p->visits.slot);
     free(p->questions);
-    agg_map_t *maps[] = {&p->days,   &p->stations, &p->trades,  &p->survey,
+    for (size_t i = 0; i < p->outcomes.n && i < p->outcome_cap; i++) {
+        free(p->outcome_text[i].word);
+        free(p->outcome_text[i].detail);
+    }
+    free(p->outcome_text);
+    sum_map_t *maps[] = {&p->days,   &p->stations, &p->trades,  &p->survey,
                          &p->groups, &p->stops,    &p->outcomes};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-        agg_free(maps[i]);
+        sum_map_free(maps[i]);
     for (size_t i = 0; i < p->norders; i++) {
         free(p->orders[i].visit_id);
         free(p->orders[i].item);
@@ -1754,9 +1694,9 @@ static bool pass_keeps(const pass_t *p, const ev_t *e)
 }
 
 /* The entry of the key made so far in P->key. */
-static agg_entry_t *pass_entry(pass_t *p, agg_map_t *m)
+static sum_entry_t *pass_entry(pass_t *p, sum_map_t *m)
 {
-    agg_entry_t *e = agg_get(m, &p->key);
+    sum_entry_t *e = p->key.oom ? NULL : sum_map_get(m, p->key.b, p->key.n);
     if (!e)
         p->oom = true;
     return e;
@@ -1819,23 +1759,34 @@ static void pass_outcome(pass_t *p, const ev_t *e)
     p->key.n = 0;
     key_int(&p->key, e, EV_RUN);
     key_int(&p->key, e, EV_ORDER);
-    agg_entry_t *o = pass_entry(p, &p->outcomes);
+    sum_entry_t *o = pass_entry(p, &p->outcomes);
     if (!o)
         return;
+    size_t i = (size_t)(o - p->outcomes.e);
+    if (p->outcomes.n > p->outcome_cap) {
+        size_t cap = p->outcome_cap ? p->outcome_cap * 2 : 256;
+        outcome_text_t *t = realloc(p->outcome_text, cap * sizeof *t);
+        if (!t) {
+            p->oom = true;
+            return;
+        }
+        memset(t + p->outcome_cap, 0, (cap - p->outcome_cap) * sizeof *t);
+        p->outcome_text = t;
+        p->outcome_cap = cap;
+    }
     int64_t seq = ev_int(e, EV_SEQ);
-    if (o->n[1] && seq <= o->n[0])
+    if (o->v[1] && seq <= o->v[0])
         return;
-    o->n[0] = seq;
-    o->n[1] = 1;
-    free(o->word);
-    free(o->detail);
-    o->word = o->detail = NULL;
-    o->word_set = ev_str(e, EV_WORD) != NULL;
-    o->detail_set = ev_str(e, EV_DETAIL) != NULL;
-    if (o->word_set)
-        o->word = dup_text(ev_str(e, EV_WORD), ev_len(e, EV_WORD), &p->oom);
-    if (o->detail_set)
-        o->detail = dup_text(ev_str(e, EV_DETAIL), ev_len(e, EV_DETAIL), &p->oom);
+    o->v[0] = seq;
+    o->v[1] = 1;
+    outcome_text_t *t = &p->outcome_text[i];
+    free(t->word);
+    free(t->detail);
+    t->word = t->detail = NULL;
+    if (ev_str(e, EV_WORD))
+        t->word = dup_text(ev_str(e, EV_WORD), ev_len(e, EV_WORD), &p->oom);
+    if (ev_str(e, EV_DETAIL))
+        t->detail = dup_text(ev_str(e, EV_DETAIL), ev_len(e, EV_DETAIL), &p->oom);
 }
 
 /* One event into every figure; KEPT: the filter keeps it. */
@@ -1850,21 +1801,21 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
     if (type[0] == 'v' && !strcmp(type, "visit_started") && ts >= p->f->from_ms &&
         ts < p->f->to_ms) {
         /* The groups' and stops' visits: the time filter only. */
-        agg_entry_t *g;
+        sum_entry_t *g;
         p->key.n = 0;
         key_ev(&p->key, e, EV_GROUP);
         if ((g = pass_entry(p, &p->groups)) != NULL)
-            g->n[0]++;
+            g->v[0]++;
         p->key.n = 0;
         key_ev(&p->key, e, EV_STOP);
         if ((g = pass_entry(p, &p->stops)) != NULL)
-            g->n[0]++;
+            g->v[0]++;
     }
     if (!kept)
         return;
     if (ev_int(e, EV_VISIT) > 0)
         visit_add(&p->visits, e);
-    agg_entry_t *a;
+    sum_entry_t *a;
     p->key.n = 0;
     switch (type[0]) {
     case 'v':
@@ -1875,15 +1826,15 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
             key_num(&p->key, slot);
             key_ev(&p->key, e, EV_GROUP);
             if ((a = pass_entry(p, &p->days)) != NULL)
-                a->n[0]++;
+                a->v[0]++;
         } else if (!strcmp(type, "video_play")) {
             key_ev(&p->key, e, EV_ITEM);
             if ((a = pass_entry(p, &p->trades)) != NULL) {
-                a->n[2]++;
-                a->n[3] += ev_int(e, EV_MS);
+                a->v[2]++;
+                a->v[3] += ev_int(e, EV_MS);
                 if (!ev_int_null(e, EV_VALUE)) {
-                    a->n[4] += ev_int(e, EV_VALUE);
-                    a->n[5]++;
+                    a->v[4] += ev_int(e, EV_VALUE);
+                    a->v[5]++;
                 }
             }
         }
@@ -1892,8 +1843,8 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
         if (!strcmp(type, "trade_view")) {
             key_ev(&p->key, e, EV_ITEM);
             if ((a = pass_entry(p, &p->trades)) != NULL) {
-                a->n[0]++;
-                a->n[1] += ev_int(e, EV_MS);
+                a->v[0]++;
+                a->v[1] += ev_int(e, EV_MS);
             }
         }
         break;
@@ -1901,8 +1852,8 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
         if (!strcmp(type, "station_view")) {
             key_ev(&p->key, e, EV_ITEM);
             if ((a = pass_entry(p, &p->stations)) != NULL) {
-                a->n[0]++;
-                a->n[1] += ev_int(e, EV_MS);
+                a->v[0]++;
+                a->v[1] += ev_int(e, EV_MS);
             }
         } else if (!strcmp(type, "satisfaction")) {
             key_ev(&p->key, e, EV_ITEM);
@@ -1910,7 +1861,7 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
             key_text(&p->key, "end", 3);
             key_int(&p->key, e, EV_VALUE);
             if ((a = pass_entry(p, &p->survey)) != NULL)
-                a->n[0]++;
+                a->v[0]++;
         }
         break;
     case 'p':
@@ -1921,7 +1872,7 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
             key_text(&p->key, after ? "after" : "before", after ? 5 : 6);
             key_int(&p->key, e, EV_VALUE);
             if ((a = pass_entry(p, &p->survey)) != NULL)
-                a->n[0]++;
+                a->v[0]++;
         }
         break;
     case 'q':
@@ -1959,18 +1910,14 @@ static int build_orders(sqlite3 *db, const pass_t *p, stats_error_t *err)
             k.n = 0;
             key_num(&k, o->run);
             key_num(&k, o->order_no);
-            const agg_map_t *m = &p->outcomes;
-            uint32_t h = key_hash(k.b, k.n);
-            for (size_t j = m->cap ? h & (m->cap - 1) : 0; m->cap && m->e[j].key;
-                 j = (j + 1) & (m->cap - 1)) {
-                const agg_entry_t *e = &m->e[j];
-                if (e->hash == h && e->klen == k.n && !memcmp(e->key, k.b, k.n)) {
-                    if (e->word)
-                        sqlite3_bind_text(st, 6, e->word, -1, SQLITE_STATIC);
-                    if (e->detail)
-                        sqlite3_bind_text(st, 7, e->detail, -1, SQLITE_STATIC);
-                    break;
-                }
+            const sum_entry_t *e =
+                k.oom ? NULL : sum_map_find(&p->outcomes, k.b, k.n, sum_hash(k.b, k.n));
+            if (e) {
+                const outcome_text_t *t = &p->outcome_text[e - p->outcomes.e];
+                if (t->word)
+                    sqlite3_bind_text(st, 6, t->word, -1, SQLITE_STATIC);
+                if (t->detail)
+                    sqlite3_bind_text(st, 7, t->detail, -1, SQLITE_STATIC);
             }
         }
         sqlite3_bind_text(st, 2, o->visit_id, -1, SQLITE_STATIC);
@@ -2001,7 +1948,7 @@ static int pass_tables(sqlite3 *db, const pass_t *p, stats_error_t *err)
     if (rc == MF_OK)
         rc = build_orders(db, p, err);
     const struct {
-        const agg_map_t *m;
+        const sum_map_t *m;
         const char *create, *insert;
         int ncounts;
     } t[] = {
