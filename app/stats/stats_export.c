@@ -143,23 +143,6 @@ static int each_row(sqlite3 *db, const char *sql, const stats_filter_t *f, row_f
     return out;
 }
 
-/* Quiz questions, counted in a hash table: a year holds ~200,000 answers to
- * a few hundred questions, which SQLite's GROUP BY would sort. */
-#define QUESTIONS_MAX 4096
-
-typedef struct {
-    stats_question_figure_t q[QUESTIONS_MAX];
-    uint32_t used;
-    bool full;
-} questions_t;
-
-static uint32_t hash_str(uint32_t h, const char *s)
-{
-    while (s && *s)
-        h = (h ^ (uint8_t)*s++) * 16777619u;
-    return h;
-}
-
 /* The most missed first; then the most often missed; then by name and version. */
 static int cmp_missed(const void *a, const void *b)
 {
@@ -335,6 +318,67 @@ static void sum_map_sort(sum_map_t *m, int (*cmp)(const void *, const void *))
         qsort(m->e, m->n, sizeof m->e[0], cmp);
 }
 
+/* A key being built for a sum_map_t, reused from one event to the next. */
+typedef struct {
+    char *b;
+    size_t n, cap;
+    bool oom;
+} agg_key_t;
+
+static void key_put(agg_key_t *k, const void *p, size_t n)
+{
+    if (!n)
+        return;
+    if (k->n + n > k->cap) {
+        size_t cap = (k->cap ? k->cap * 2 : 256) + n;
+        char *b = realloc(k->b, cap);
+        if (!b) {
+            k->oom = true;
+            return;
+        }
+        k->b = b;
+        k->cap = cap;
+    }
+    memcpy(k->b + k->n, p, n);
+    k->n += n;
+}
+
+/* A quiz question's key in a questions' map, built in K: station NUL
+ * question NUL version (a NULL station or question is ""). Both passes
+ * count their questions through it (question_count) and read them back
+ * through question_of. */
+static void question_key(agg_key_t *k, const char *station, const char *item, int version)
+{
+    k->n = 0;
+    key_put(k, station ? station : "", station ? strlen(station) + 1 : 1);
+    key_put(k, item ? item : "", item ? strlen(item) + 1 : 1);
+    key_put(k, &version, sizeof version);
+}
+
+/* A quiz answer into M: v[0] answered, v[1] right, v[2] ms. */
+static int question_count(sum_map_t *m, agg_key_t *k, const char *station, const char *item,
+                          int version, bool correct, int64_t ms)
+{
+    question_key(k, station, item, version);
+    sum_entry_t *e = k->oom ? NULL : sum_map_get(m, k->b, k->n);
+    if (!e)
+        return MF_ENOMEM;
+    e->v[0]++;
+    e->v[1] += correct;
+    e->v[2] += ms;
+    return MF_OK;
+}
+
+/* The question of entry E of M (a questions' map). */
+static void question_of(const sum_map_t *m, const sum_entry_t *e, const char **station,
+                        const char **item, int *version)
+{
+    const char *k = m->keys + e->key;
+    *station = k;
+    *item = k + strlen(k) + 1;
+    memcpy(version, k + e->len - sizeof *version, sizeof *version);
+}
+
 /* Keys in SQLite's order for text (BINARY: bytes, then the shorter first). */
 static int sum_key_cmp(const sum_entry_t *x, const sum_entry_t *y)
 {
@@ -401,23 +445,8 @@ typedef struct {
     sum_map_t visits; /* (run, visit): v[0..2] before: seen, has a value, max; v[3..5] after */
     sum_map_t days;   /* local day -> v[group type] visits */
     sum_map_t stops;  /* stop ids of visits */
-    char *key;
-    size_t key_cap;
+    agg_key_t key;
 } summary_pass_t;
-
-/* P->key with room for LEN bytes, or NULL. */
-static char *pass_key(summary_pass_t *p, size_t len)
-{
-    if (len > p->key_cap) {
-        size_t cap = len < 256 ? 256 : len * 2;
-        char *k = realloc(p->key, cap);
-        if (!k)
-            return NULL;
-        p->key = k;
-        p->key_cap = cap;
-    }
-    return p->key;
-}
 
 /* The entry of column COL's value in M, keyed as the stations and trades
  * are (NULL apart from every text). */
@@ -425,13 +454,11 @@ static sum_entry_t *pass_item(summary_pass_t *p, sum_map_t *m, sqlite3_stmt *st,
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-    char *k = pass_key(p, n + 1);
-    if (!k)
-        return NULL;
-    k[0] = t != NULL;
-    if (n)
-        memcpy(k + 1, t, n);
-    return sum_map_get(m, k, n + 1);
+    char tag = t != NULL;
+    p->key.n = 0;
+    key_put(&p->key, &tag, 1);
+    key_put(&p->key, t, n);
+    return p->key.oom ? NULL : sum_map_get(m, p->key.b, p->key.n);
 }
 
 static visit_event_type_t pass_type(const summary_pass_t *p, sqlite3_stmt *st)
@@ -536,30 +563,13 @@ static int pass_perception(summary_pass_t *p, sqlite3_stmt *st)
 }
 
 /* A quiz answer, counted per (station, question, version) as row_question()
- * does: a NULL station or question is "". */
+ * does. */
 static int pass_answer(summary_pass_t *p, sqlite3_stmt *st)
 {
-    const char *station = (const char *)sqlite3_column_text(st, P_STATION);
-    const char *item = (const char *)sqlite3_column_text(st, P_ITEM);
-    size_t ns = station ? strlen(station) : 0, ni = item ? strlen(item) : 0;
-    int version = sqlite3_column_int(st, P_VERSION);
-    char *k = pass_key(p, ns + ni + 2 + sizeof version);
-    if (!k)
-        return MF_ENOMEM;
-    if (ns)
-        memcpy(k, station, ns);
-    k[ns] = '\0';
-    if (ni)
-        memcpy(k + ns + 1, item, ni);
-    k[ns + 1 + ni] = '\0';
-    memcpy(k + ns + ni + 2, &version, sizeof version);
-    sum_entry_t *e = sum_map_get(&p->questions, k, ns + ni + 2 + sizeof version);
-    if (!e)
-        return MF_ENOMEM;
-    e->v[0]++;
-    e->v[1] += sqlite3_column_int(st, P_FLAG) != 0;
-    e->v[2] += sqlite3_column_int64(st, P_MS);
-    return MF_OK;
+    return question_count(&p->questions, &p->key, (const char *)sqlite3_column_text(st, P_STATION),
+                          (const char *)sqlite3_column_text(st, P_ITEM),
+                          sqlite3_column_int(st, P_VERSION), sqlite3_column_int(st, P_FLAG) != 0,
+                          sqlite3_column_int64(st, P_MS));
 }
 
 static bool same_word(sqlite3_stmt *st, const char *name)
@@ -717,7 +727,6 @@ static int pass_finish(summary_pass_t *p, stats_error_t *err)
     }
 
     /* The questions missed at least once, the most missed first. */
-    sum_map_seal(&p->questions);
     stats_question_figure_t *q = calloc(p->questions.n + 1, sizeof *q);
     if (!q)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
@@ -726,10 +735,10 @@ static int pass_finish(summary_pass_t *p, stats_error_t *err)
         const sum_entry_t *e = &p->questions.e[i];
         if (e->v[0] <= e->v[1])
             continue;
-        const char *station = e->k, *item = station + strlen(station) + 1;
+        const char *station, *item;
+        question_of(&p->questions, e, &station, &item, &q[n].version);
         snprintf(q[n].station, sizeof q[n].station, "%s", station);
         snprintf(q[n].question, sizeof q[n].question, "%s", item);
-        memcpy(&q[n].version, e->k + e->len - sizeof q[n].version, sizeof q[n].version);
         q[n].answered = e->v[0];
         q[n].correct = e->v[1];
         q[n].time_ms = e->v[2];
@@ -809,7 +818,7 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
                          &p.tickets, &p.visits,   &p.days,   &p.stops};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         sum_map_free(maps[i]);
-    free(p.key);
+    free(p.key.b);
     if (rc != MF_OK)
         return rc;
     /* The survey's scales: the content's four faces and five options at least. */
@@ -1347,7 +1356,8 @@ static void visit_add(visit_map_t *m, const ev_t *e)
             v->sat = value;
             copy_ev(v->reason, sizeof v->reason, e, EV_DETAIL);
         } else if (!strcmp(type, "station_view")) {
-            uint32_t h = hash_str(2166136261u, ev_str(e, EV_ITEM));
+            const char *item = ev_str(e, EV_ITEM);
+            uint32_t h = (uint32_t)sum_hash(item, item ? strlen(item) : 0);
             int k = 0;
             while (k < v->stations && k < 16 && v->station_hash[k] != h)
                 k++;
@@ -1383,35 +1393,6 @@ static void visit_add(visit_map_t *m, const ev_t *e)
     }
 }
 
-/* A quiz answer into its question's figures (row_question's table, from a
- * compact row). */
-static void question_add(questions_t *qs, const ev_t *e)
-{
-    const char *station = ev_str(e, EV_STATION), *item = ev_str(e, EV_ITEM);
-    int version = (int)ev_int(e, EV_VERSION);
-    uint32_t h = hash_str(hash_str(2166136261u, station), item) ^ (uint32_t)version;
-    for (uint32_t k = 0; k < QUESTIONS_MAX; k++) {
-        stats_question_figure_t *q = &qs->q[(h + k) % QUESTIONS_MAX];
-        if (q->answered == 0) {
-            if (qs->used + 1 >= QUESTIONS_MAX) {
-                qs->full = true;
-                return;
-            }
-            qs->used++;
-            snprintf(q->station, sizeof q->station, "%s", station ? station : "");
-            snprintf(q->question, sizeof q->question, "%s", item ? item : "");
-            q->version = version;
-        } else if (q->version != version || strcmp(q->station, station ? station : "") ||
-                   strcmp(q->question, item ? item : "")) {
-            continue;
-        }
-        q->answered++;
-        q->correct += ev_int(e, EV_FLAG) != 0;
-        q->time_ms += ev_int(e, EV_MS);
-        return;
-    }
-}
-
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 {
     if (v[0])
@@ -1429,7 +1410,7 @@ static void bind_opt_int(sqlite3_stmt *st, int i, int v)
 }
 
 /* temp.questions from QS (filled by the pass). */
-static int build_questions(sqlite3 *db, const questions_t *qs, stats_error_t *err)
+static int build_questions(sqlite3 *db, const sum_map_t *qs, stats_error_t *err)
 {
     int rc = MF_OK;
     sqlite3_stmt *st = NULL;
@@ -1440,17 +1421,18 @@ static int build_questions(sqlite3 *db, const questions_t *qs, stats_error_t *er
         sqlite3_prepare_v2(db, "INSERT INTO temp.questions VALUES(?,?,?,?,?,?)", -1, &st, NULL) !=
             SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot count the questions: %s", sqlite3_errmsg(db));
-    for (size_t i = 0; rc == MF_OK && i < QUESTIONS_MAX; i++) {
-        const stats_question_figure_t *q = &qs->q[i];
-        if (!q->answered)
-            continue;
+    for (size_t i = 0; rc == MF_OK && i < qs->n; i++) {
+        const sum_entry_t *q = &qs->e[i];
+        const char *station, *item;
+        int version;
+        question_of(qs, q, &station, &item, &version);
         sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, q->station, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, q->question, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, q->version);
-        sqlite3_bind_int64(st, 4, q->answered);
-        sqlite3_bind_int64(st, 5, q->correct);
-        sqlite3_bind_int64(st, 6, q->time_ms);
+        sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, version);
+        sqlite3_bind_int64(st, 4, q->v[0]);
+        sqlite3_bind_int64(st, 5, q->v[1]);
+        sqlite3_bind_int64(st, 6, q->v[2]);
         int s2 = sqlite3_step(st);
         if (s2 != SQLITE_DONE)
             rc = step_error(db, s2, err);
@@ -1509,28 +1491,6 @@ static int build_visits(sqlite3 *db, const visit_map_t *m, stats_error_t *err)
  * BY would group on, each key a byte string of tagged values (NULL, a
  * number, a text) so that NULL, 0 and '' stay apart as they do in SQL; the
  * key is built in an agg_key_t. */
-
-typedef struct {
-    char *b;
-    size_t n, cap;
-    bool oom;
-} agg_key_t;
-
-static void key_put(agg_key_t *k, const void *p, size_t n)
-{
-    if (k->n + n > k->cap) {
-        size_t cap = (k->cap ? k->cap * 2 : 256) + n;
-        char *b = realloc(k->b, cap);
-        if (!b) {
-            k->oom = true;
-            return;
-        }
-        k->b = b;
-        k->cap = cap;
-    }
-    memcpy(k->b + k->n, p, n);
-    k->n += n;
-}
 
 static void key_int(agg_key_t *k, const ev_t *e, int col)
 {
@@ -1630,7 +1590,7 @@ typedef struct {
 typedef struct {
     const stats_filter_t *f;
     visit_map_t visits;
-    questions_t *questions;
+    sum_map_t questions;          /* question_key(): answered, right, ms */
     sum_map_t days;               /* (15-minute slot, group_id): visits started */
     sum_map_t stations;           /* item: views, ms */
     sum_map_t trades;             /* item: views, ms, videos, ms, sum of reach, reaches */
@@ -1650,9 +1610,7 @@ static int pass_init(pass_t *p, const stats_filter_t *f, stats_error_t *err)
 {
     memset(p, 0, sizeof *p);
     p->f = f;
-    p->questions = calloc(1, sizeof *p->questions);
-    if (!p->questions)
-        return stats_error_set(err, MF_ENOMEM, "out of memory");
+    (void)err;
     return MF_OK;
 }
 
@@ -1660,14 +1618,13 @@ static void pass_free(pass_t *p)
 {
     free(p->visits.v);
     free(p->visits.slot);
-    free(p->questions);
     for (size_t i = 0; i < p->outcomes.n && i < p->outcome_cap; i++) {
         free(p->outcome_text[i].word);
         free(p->outcome_text[i].detail);
     }
     free(p->outcome_text);
-    sum_map_t *maps[] = {&p->days,   &p->stations, &p->trades,  &p->survey,
-                         &p->groups, &p->stops,    &p->outcomes};
+    sum_map_t *maps[] = {&p->days,   &p->stations, &p->trades,   &p->survey,
+                         &p->groups, &p->stops,    &p->outcomes, &p->questions};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         sum_map_free(maps[i]);
     for (size_t i = 0; i < p->norders; i++) {
@@ -1877,7 +1834,10 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
         break;
     case 'q':
         if (!strcmp(type, "quiz_answer"))
-            question_add(p->questions, e);
+            if (question_count(&p->questions, &p->key, ev_str(e, EV_STATION), ev_str(e, EV_ITEM),
+                               (int)ev_int(e, EV_VERSION), ev_int(e, EV_FLAG) != 0,
+                               ev_int(e, EV_MS)) != MF_OK)
+                p->oom = true;
         break;
     case 'o':
         if (!strcmp(type, "order_placed"))
@@ -1944,7 +1904,7 @@ static int pass_tables(sqlite3 *db, const pass_t *p, stats_error_t *err)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
     int rc = build_visits(db, &p->visits, err);
     if (rc == MF_OK)
-        rc = build_questions(db, p->questions, err);
+        rc = build_questions(db, &p->questions, err);
     if (rc == MF_OK)
         rc = build_orders(db, p, err);
     const struct {
