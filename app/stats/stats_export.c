@@ -192,6 +192,7 @@ static void row_stop(void *ctx, sqlite3_stmt *st)
  * Entries stay in one array in insertion order (sorted in place once the
  * pass is over); their keys live in one arena. */
 #define SUM_VALS 6
+_Static_assert(STATS_GROUP_TYPE_COUNT <= SUM_VALS, "a day's visits by group type");
 
 typedef struct {
     uint64_t hash;
@@ -379,6 +380,44 @@ static void question_of(const sum_map_t *m, const sum_entry_t *e, const char **s
     memcpy(version, k + e->len - sizeof *version, sizeof *version);
 }
 
+/* Local days. Both passes count visits per local day as SQLite's
+ * date(ts / 1000, 'unixepoch', 'localtime') gives it, in two steps: during
+ * the pass each visit into its 15-minute slot (day_slot: the same local day
+ * for a whole slot, every time zone's offset being a multiple of 15
+ * minutes), then each slot seen (a few thousand a year, not one per visit)
+ * into its day: the tables by date(slot, ...) in their query, the summary by
+ * slot_day(), which is the same. */
+static int64_t day_slot(int64_t ts_ms)
+{
+    int64_t s = ts_ms / 1000; /* SQLite's integer division */
+    return (s >= 0 ? s / 900 : (s - 899) / 900) * 900;
+}
+
+/* The local day of SLOT (seconds), as SQLite's date(slot, 'unixepoch',
+ * 'localtime'): localtime_r, which SQLite itself calls for the years 1971 to
+ * 2037; outside them (a kiosk's clock at 1970, say) SQLite shifts the year
+ * its own way, so it is asked through *ST (prepared on DB when first needed,
+ * the caller finalizes it). */
+static int slot_day(sqlite3 *db, sqlite3_stmt **st, int64_t slot, char day[11])
+{
+    day[0] = '\0';
+    if (slot >= 31536000 && slot < 2145916800) { /* 1971-01-01 to 2038-01-01 UTC */
+        time_t t = (time_t)slot;
+        struct tm tm;
+        if (localtime_r(&t, &tm) && strftime(day, 11, "%Y-%m-%d", &tm) == 10)
+            return MF_OK;
+    }
+    if (!*st && sqlite3_prepare_v2(db, "SELECT date(?1, 'unixepoch', 'localtime')", -1, st, NULL) !=
+                    SQLITE_OK)
+        return MF_EIO;
+    sqlite3_reset(*st);
+    sqlite3_bind_int64(*st, 1, slot);
+    if (sqlite3_step(*st) != SQLITE_ROW)
+        return MF_EIO;
+    copy_col(day, 11, *st, 0);
+    return MF_OK;
+}
+
 /* Keys in SQLite's order for text (BINARY: bytes, then the shorter first). */
 static int sum_key_cmp(const sum_entry_t *x, const sum_entry_t *y)
 {
@@ -443,7 +482,8 @@ typedef struct {
     sum_map_t questions; /* station NUL question NUL version: v[0] answered, v[1] right, v[2] ms */
     sum_map_t tickets;
     sum_map_t visits; /* (run, visit): v[0..2] before: seen, has a value, max; v[3..5] after */
-    sum_map_t days;   /* local day -> v[group type] visits */
+    sum_map_t slots;  /* day_slot() -> v[group type] visits */
+    sum_map_t days;   /* local day -> v[group type] visits, from the slots */
     sum_map_t stops;  /* stop ids of visits */
     agg_key_t key;
 } summary_pass_t;
@@ -483,44 +523,14 @@ static stats_group_type_t pass_group_type(const summary_pass_t *p, sqlite3_stmt 
     return e ? (stats_group_type_t)e->v[0] : STATS_GROUP_GENERAL_PUBLIC;
 }
 
-/* The local day of the event, as SQLite's date(ts / 1000, 'unixepoch',
- * 'localtime') gives it ("" for its NULL): localtime_r, which SQLite itself
- * calls for the years 1971 to 2037; outside them (a kiosk's clock at 1970,
- * say) SQLite shifts the year its own way, so it is asked. */
-static int pass_day(summary_pass_t *p, sqlite3_stmt *st, char day[11])
-{
-    day[0] = '\0';
-    if (sqlite3_column_type(st, P_TS) == SQLITE_INTEGER) {
-        int64_t s = sqlite3_column_int64(st, P_TS) / 1000;
-        if (s >= 31536000 && s < 2145916800) { /* 1971-01-01 to 2038-01-01 UTC */
-            time_t t = (time_t)s;
-            struct tm tm;
-            if (localtime_r(&t, &tm) && strftime(day, 11, "%Y-%m-%d", &tm) == 10)
-                return MF_OK;
-        }
-    }
-    if (!p->day_st && sqlite3_prepare_v2(p->db, "SELECT date(?1 / 1000, 'unixepoch', 'localtime')",
-                                         -1, &p->day_st, NULL) != SQLITE_OK)
-        return MF_EIO;
-    sqlite3_reset(p->day_st);
-    sqlite3_bind_value(p->day_st, 1, sqlite3_column_value(st, P_TS));
-    if (sqlite3_step(p->day_st) != SQLITE_ROW)
-        return MF_EIO;
-    copy_col(day, 11, p->day_st, 0);
-    return MF_OK;
-}
-
 static int pass_started(summary_pass_t *p, sqlite3_stmt *st)
 {
     stats_summary_t *sm = p->sm;
     sm->visits++;
     stats_group_type_t t = pass_group_type(p, st);
     sm->visits_by_type[t]++;
-    char day[11];
-    int rc = pass_day(p, st, day);
-    if (rc != MF_OK)
-        return rc;
-    sum_entry_t *e = sum_map_get(&p->days, day, strlen(day));
+    int64_t slot = day_slot(sqlite3_column_int64(st, P_TS));
+    sum_entry_t *e = sum_map_get(&p->slots, &slot, sizeof slot);
     if (!e)
         return MF_ENOMEM;
     e->v[t]++;
@@ -717,6 +727,20 @@ static int pass_finish(summary_pass_t *p, stats_error_t *err)
         it->videos = e->v[2];
         it->watched_ms = e->v[3];
     }
+    for (size_t i = 0; i < p->slots.n; i++) {
+        const sum_entry_t *s = &p->slots.e[i];
+        int64_t slot;
+        memcpy(&slot, p->slots.keys + s->key, sizeof slot);
+        char day[11];
+        if (slot_day(p->db, &p->day_st, slot, day) != MF_OK)
+            return stats_error_set(err, MF_EDB, "cannot tell the local day: %s",
+                                   sqlite3_errmsg(p->db));
+        sum_entry_t *e = sum_map_get(&p->days, day, strlen(day));
+        if (!e)
+            return stats_error_set(err, MF_ENOMEM, "out of memory");
+        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
+            e->v[t] += s->v[t];
+    }
     sum_map_sort(&p->days, cmp_key);
     for (size_t i = 0; i < p->days.n && sm->day_count < STATS_DAYS_MAX; i++) {
         const sum_entry_t *e = &p->days.e[i];
@@ -809,13 +833,13 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
             rc = step_error(db, step, err);
     }
     sqlite3_finalize(st);
-    sqlite3_finalize(p.day_st);
     if (rc == MF_OK)
         rc = pass_finish(&p, err);
+    sqlite3_finalize(p.day_st);
     if (rc == MF_OK)
         rc = pass_stop(&p, f, err);
-    sum_map_t *maps[] = {&p.groups,  &p.stations, &p.trades, &p.questions,
-                         &p.tickets, &p.visits,   &p.days,   &p.stops};
+    sum_map_t *maps[] = {&p.groups, &p.stations, &p.trades, &p.questions, &p.tickets,
+                         &p.visits, &p.slots,    &p.days,   &p.stops};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         sum_map_free(maps[i]);
     free(p.key.b);
@@ -1777,10 +1801,7 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
     switch (type[0]) {
     case 'v':
         if (!strcmp(type, "visit_started")) {
-            /* date(ts / 1000, ...): the same day for a whole 15-minute slot
-             * (every time zone's offset is a multiple of 15 minutes). */
-            int64_t s = ts / 1000, slot = (s >= 0 ? s / 900 : (s - 899) / 900) * 900;
-            key_num(&p->key, slot);
+            key_num(&p->key, day_slot(ts)); /* its day: the query's date(slot, ...) */
             key_ev(&p->key, e, EV_GROUP);
             if ((a = pass_entry(p, &p->days)) != NULL)
                 a->v[0]++;
