@@ -1251,55 +1251,17 @@ typedef struct {
     int stations, videos, answers, right, orders;
 } visit_agg_t;
 
-/* The visits in the order first seen (V, USED of VCAP), found through an
- * open-addressing table of their indexes + 1 (SLOT, CAP, 0 = empty): the
+/* The visits in the order first seen (V, USED of VCAP), found through a
+ * sum_map_t keyed by (run, visit) whose entries are in the same order: the
  * big records are never moved by a rehash nor spread over a sparse table. */
 typedef struct {
     visit_agg_t *v;
     size_t used, vcap;
-    uint32_t *slot;
-    size_t cap;
+    sum_map_t index;
     size_t
         last; /* index + 1 of the visit of the previous event (most events follow their visit's) */
     int rc;
 } visit_map_t;
-
-static size_t visit_slot(const uint32_t *slot, size_t cap, const visit_agg_t *v, int64_t run,
-                         int64_t visit)
-{
-    uint64_t h = (uint64_t)run * 0x9E3779B97F4A7C15ull ^ (uint64_t)visit * 0xC2B2AE3D27D4EB4Full;
-    size_t i = (size_t)(h >> 17) & (cap - 1);
-    while (slot[i] && (v[slot[i] - 1].run != run || v[slot[i] - 1].visit != visit))
-        i = (i + 1) & (cap - 1);
-    return i;
-}
-
-/* Room for one more visit; false when out of memory. */
-static bool visit_map_room(visit_map_t *m)
-{
-    if (m->used == m->vcap) {
-        size_t vcap = m->vcap ? m->vcap * 2 : 1024;
-        visit_agg_t *v = realloc(m->v, vcap * sizeof *v);
-        if (!v)
-            return false;
-        m->v = v;
-        m->vcap = vcap;
-    }
-    if (2 * (m->used + 1) > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 2048;
-        uint32_t *slot = calloc(cap, sizeof *slot);
-        if (!slot || m->used >= UINT32_MAX) {
-            free(slot);
-            return false;
-        }
-        for (size_t i = 0; i < m->used; i++)
-            slot[visit_slot(slot, cap, m->v, m->v[i].run, m->v[i].visit)] = (uint32_t)i + 1;
-        free(m->slot);
-        m->slot = slot;
-        m->cap = cap;
-    }
-    return true;
-}
 
 /* The visit (RUN, VISIT), made when new (NULL when out of memory). */
 static visit_agg_t *visit_get(visit_map_t *m, int64_t run, int64_t visit, bool *made)
@@ -1307,15 +1269,23 @@ static visit_agg_t *visit_get(visit_map_t *m, int64_t run, int64_t visit, bool *
     *made = false;
     if (m->last && m->v[m->last - 1].run == run && m->v[m->last - 1].visit == visit)
         return &m->v[m->last - 1];
-    if (!visit_map_room(m))
+    if (m->used == m->vcap) {
+        size_t vcap = m->vcap ? m->vcap * 2 : 1024;
+        visit_agg_t *v = realloc(m->v, vcap * sizeof *v);
+        if (!v)
+            return NULL;
+        m->v = v;
+        m->vcap = vcap;
+    }
+    int64_t key[2] = {run, visit};
+    const sum_entry_t *e = sum_map_get(&m->index, key, sizeof key);
+    if (!e)
         return NULL;
-    size_t i = visit_slot(m->slot, m->cap, m->v, run, visit);
-    if (!m->slot[i]) {
-        m->slot[i] = (uint32_t)++m->used;
-        memset(&m->v[m->used - 1], 0, sizeof m->v[0]);
+    if (m->index.n > m->used) {
+        memset(&m->v[m->used++], 0, sizeof m->v[0]);
         *made = true;
     }
-    m->last = m->slot[i];
+    m->last = (size_t)(e - m->index.e) + 1;
     return &m->v[m->last - 1];
 }
 
@@ -1641,7 +1611,7 @@ static int pass_init(pass_t *p, const stats_filter_t *f, stats_error_t *err)
 static void pass_free(pass_t *p)
 {
     free(p->visits.v);
-    free(p->visits.slot);
+    sum_map_free(&p->visits.index);
     for (size_t i = 0; i < p->outcomes.n && i < p->outcome_cap; i++) {
         free(p->outcome_text[i].word);
         free(p->outcome_text[i].detail);
