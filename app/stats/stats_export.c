@@ -1,14 +1,18 @@
 /*
- * stats_export.c - the organisers' side of the store: filters, the headline
- * figures, the tables (each one SQL query and its documented columns), and
- * the CSV, XLSX and JSON exports written through a temporary file or folder,
- * fsync and rename (see stats_export.h; the PDF is stats_report.c, the merge
- * stats_merge.c). docs/STATS.md documents every table and column below.
+ * stats_export.c - the organisers' tables (each one SQL query and its
+ * documented columns), the one pass over the events that fills their
+ * temporary tables, and the CSV, XLSX and JSON exports written through a
+ * temporary file or folder, fsync and rename (see stats_export.h). The
+ * headline figures are stats_summary.c, what both passes count with
+ * stats_agg.c, the filter's SQL stats_read.c; the PDF is stats_report.c, the
+ * merge stats_merge.c. docs/STATS.md documents every table and column below.
  */
 #include "stats_export.h"
 
 #include "mf_error.h"
+#include "stats_agg.h"
 #include "stats_db.h"
+#include "stats_read.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,946 +27,9 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-/* --- Filters and days. */
-
-void stats_filter_init(stats_filter_t *f)
-{
-    memset(f, 0, sizeof *f);
-    f->from_ms = INT64_MIN;
-    f->to_ms = INT64_MAX;
-}
-
-int stats_parse_day(const char *text, bool end, int64_t *out_ms)
-{
-    int y, m, d;
-    char extra;
-    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
-        sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 1970 || y > 9999 || m < 1 ||
-        m > 12 || d < 1 || d > 31)
-        return MF_EINVAL;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
-    time_t t = mktime(&tm);
-    if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1) /* 2026-02-30 moved */
-        return MF_EINVAL;
-    if (end) {
-        struct tm next = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_isdst = -1};
-        t = mktime(&next);
-    }
-    *out_ms = (int64_t)t * 1000;
-    return MF_OK;
-}
-
-/* The filter, as the SQL below reads it: ?1 from, ?2 to, ?3 stop, ?4 group.
- * F_EV is replaced when a statement is prepared by only what the filter
- * needs (nothing, the time, or everything), so that SQLite picks the index
- * that fits: (type, ts) covers most figures. */
-#define F_EV "{F}"
-#define F_FULL "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
-#define F_TIME "ts >= ?1 AND ts < ?2"
-
-static void bind_filter(sqlite3_stmt *st, const stats_filter_t *f)
-{
-    int n = sqlite3_bind_parameter_count(st);
-    if (n >= 1)
-        sqlite3_bind_int64(st, 1, f->from_ms);
-    if (n >= 2)
-        sqlite3_bind_int64(st, 2, f->to_ms);
-    if (n >= 3)
-        sqlite3_bind_text(st, 3, f->stop_id, -1, SQLITE_STATIC);
-    if (n >= 4)
-        sqlite3_bind_text(st, 4, f->group_id, -1, SQLITE_STATIC);
-}
-
-static int prepare(sqlite3 *db, const char *sql, const stats_filter_t *f, sqlite3_stmt **st,
-                   stats_error_t *err)
-{
-    const char *clause = f && (f->stop_id[0] || f->group_id[0])                    ? F_FULL
-                         : f && (f->from_ms != INT64_MIN || f->to_ms != INT64_MAX) ? F_TIME
-                                                                                   : "1";
-    char *text = NULL;
-    if (strstr(sql, F_EV)) {
-        size_t n = 0, cl = strlen(clause);
-        for (const char *p = strstr(sql, F_EV); p; p = strstr(p + 3, F_EV))
-            n++;
-        text = malloc(strlen(sql) + n * cl + 1);
-        if (!text)
-            return stats_error_set(err, MF_ENOMEM, "out of memory");
-        char *o = text;
-        for (const char *p = sql;;) {
-            const char *q = strstr(p, F_EV);
-            size_t len = q ? (size_t)(q - p) : strlen(p);
-            memcpy(o, p, len);
-            o += len;
-            if (!q)
-                break;
-            memcpy(o, clause, cl);
-            o += cl;
-            p = q + 3;
-        }
-        *o = '\0';
-        sql = text;
-    }
-    int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-    free(text);
-    if (rc != SQLITE_OK)
-        return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
-                               stats_db_words(rc), sqlite3_errmsg(db));
-    if (f)
-        bind_filter(*st, f);
-    return MF_OK;
-}
-
-static int step_error(sqlite3 *db, int rc, stats_error_t *err)
-{
-    return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
-                           stats_db_words(rc), sqlite3_errmsg(db));
-}
-
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", t ? (const char *)t : "");
-}
-
-/* --- The summary. */
-
-/* Runs SQL (bound to F) and calls ROW for each result row. */
-typedef void (*row_fn)(void *ctx, sqlite3_stmt *st);
-
-static int each_row(sqlite3 *db, const char *sql, const stats_filter_t *f, row_fn row, void *ctx,
-                    stats_error_t *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(db, sql, f, &st, err);
-    if (rc != MF_OK)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        row(ctx, st);
-    int out = rc == SQLITE_DONE ? MF_OK : step_error(db, rc, err);
-    sqlite3_finalize(st);
-    return out;
-}
-
-/* The most missed first; then the most often missed; then by name and version. */
-static int cmp_missed(const void *a, const void *b)
-{
-    const stats_question_figure_t *x = a, *y = b;
-    int64_t mx = x->answered - x->correct, my = y->answered - y->correct;
-    if (mx != my)
-        return mx > my ? -1 : 1;
-    double rx = x->answered ? (double)mx / (double)x->answered : 0;
-    double ry = y->answered ? (double)my / (double)y->answered : 0;
-    if (rx != ry)
-        return rx > ry ? -1 : 1;
-    int c = strcmp(x->station, y->station);
-    if (!c)
-        c = strcmp(x->question, y->question);
-    return c ? c : (x->version > y->version) - (x->version < y->version);
-}
-
-static void row_stop(void *ctx, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = ctx;
-    sm->stops_seen++;
-    if (sm->stops_seen == 1) {
-        copy_col(sm->stop.id, sizeof sm->stop.id, st, 0);
-        copy_col(sm->stop.town, sizeof sm->stop.town, st, 1);
-        copy_col(sm->stop.venue, sizeof sm->stop.venue, st, 2);
-        copy_col(sm->stop.first_day, sizeof sm->stop.first_day, st, 3);
-        copy_col(sm->stop.last_day, sizeof sm->stop.last_day, st, 4);
-    } else {
-        memset(&sm->stop, 0, sizeof sm->stop);
-    }
-}
-
 /* Groups' types: an event without a group (or with one purged) is general public. */
 #define GROUP_TYPE_OF(col)                                                                         \
     "coalesce((SELECT type FROM visit_groups g WHERE g.id = " col "), 'general_public')"
-
-/* The headline figures come from ONE scan of the events under the filter,
- * dispatched on the type in C: without the (type, ts) index (schema 5 drops
- * it so that recording is fast) each of the 13 SQL queries this replaced was
- * a full scan, most with a GROUP BY sort. Every figure keeps the exact
- * meaning of its query, NULLs included: tests/stats/summary_sql.c keeps the
- * queries and stats.summary_equiv compares every field on many stores. */
-
-/* A hash map from a byte string to a few counters, grown as it fills (half
- * full at most), so a year of several kiosks never loses a row: the pass's
- * groups, stations, trades, questions, tickets, visits, days and stops.
- * Entries stay in one array in insertion order (sorted in place once the
- * pass is over); their keys live in one arena. */
-#define SUM_VALS 6
-_Static_assert(STATS_GROUP_TYPE_COUNT <= SUM_VALS, "a day's visits by group type");
-
-typedef struct {
-    uint64_t hash;
-    size_t key, len; /* the key: LEN bytes at KEY in the arena */
-    const char *k;   /* the key itself, set by sum_map_seal() */
-    int64_t v[SUM_VALS];
-} sum_entry_t;
-
-typedef struct {
-    sum_entry_t *e;
-    size_t n, cap;
-    uint32_t *slot; /* entry index + 1, 0 = free; NSLOT is a power of two */
-    size_t nslot;
-    char *keys;
-    size_t keys_len, keys_cap;
-} sum_map_t;
-
-static uint64_t sum_hash(const void *key, size_t len)
-{
-    const unsigned char *p = key;
-    uint64_t h = 14695981039346656037u; /* FNV-1a, 64 bits */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 1099511628211u;
-    return h ^ (h >> 29);
-}
-
-static void sum_map_free(sum_map_t *m)
-{
-    free(m->e);
-    free(m->slot);
-    free(m->keys);
-    memset(m, 0, sizeof *m);
-}
-
-static bool sum_map_grow(sum_map_t *m)
-{
-    size_t nslot = m->nslot ? m->nslot * 2 : 256;
-    if (nslot > UINT32_MAX)
-        return false;
-    uint32_t *slot = calloc(nslot, sizeof *slot);
-    if (!slot)
-        return false;
-    for (size_t i = 0; i < m->n; i++) {
-        size_t s = (size_t)m->e[i].hash & (nslot - 1);
-        while (slot[s])
-            s = (s + 1) & (nslot - 1);
-        slot[s] = (uint32_t)(i + 1);
-    }
-    free(m->slot);
-    m->slot = slot;
-    m->nslot = nslot;
-    return true;
-}
-
-/* The entry of KEY (LEN bytes), or NULL when it is not there. */
-static sum_entry_t *sum_map_find(const sum_map_t *m, const void *key, size_t len, uint64_t h)
-{
-    if (!m->n)
-        return NULL;
-    for (size_t s = (size_t)h & (m->nslot - 1); m->slot[s]; s = (s + 1) & (m->nslot - 1)) {
-        sum_entry_t *e = &m->e[m->slot[s] - 1];
-        if (e->hash == h && e->len == len && (!len || !memcmp(m->keys + e->key, key, len)))
-            return e;
-    }
-    return NULL;
-}
-
-/* The entry of KEY, added with its counters at 0 when new; NULL when out of
- * memory. The pointer is good until the next call. */
-static sum_entry_t *sum_map_get(sum_map_t *m, const void *key, size_t len)
-{
-    uint64_t h = sum_hash(key, len);
-    sum_entry_t *e = sum_map_find(m, key, len, h);
-    if (e)
-        return e;
-    if (2 * (m->n + 1) > m->nslot && !sum_map_grow(m))
-        return NULL;
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        sum_entry_t *ne = realloc(m->e, cap * sizeof *ne);
-        if (!ne)
-            return NULL;
-        m->e = ne;
-        m->cap = cap;
-    }
-    if (!m->keys || m->keys_len + len > m->keys_cap) {
-        size_t cap = m->keys_cap ? m->keys_cap * 2 : 4096;
-        while (cap < m->keys_len + len)
-            cap *= 2;
-        char *nk = realloc(m->keys, cap);
-        if (!nk)
-            return NULL;
-        m->keys = nk;
-        m->keys_cap = cap;
-    }
-    if (len)
-        memcpy(m->keys + m->keys_len, key, len);
-    e = &m->e[m->n];
-    memset(e, 0, sizeof *e);
-    e->hash = h;
-    e->key = m->keys_len;
-    e->len = len;
-    m->keys_len += len;
-    size_t s = (size_t)h & (m->nslot - 1);
-    while (m->slot[s])
-        s = (s + 1) & (m->nslot - 1);
-    m->slot[s] = (uint32_t)++m->n;
-    return e;
-}
-
-/* Once no key is added any more: each entry's K points at its key. */
-static void sum_map_seal(sum_map_t *m)
-{
-    for (size_t i = 0; i < m->n; i++)
-        m->e[i].k = m->keys + m->e[i].key;
-}
-
-/* Once no key is added any more: the entries sorted by CMP (the map can no
- * longer be searched). */
-static void sum_map_sort(sum_map_t *m, int (*cmp)(const void *, const void *))
-{
-    sum_map_seal(m);
-    if (m->n > 1)
-        qsort(m->e, m->n, sizeof m->e[0], cmp);
-}
-
-/* A key being built for a sum_map_t, reused from one event to the next. */
-typedef struct {
-    char *b;
-    size_t n, cap;
-    bool oom;
-} agg_key_t;
-
-static void key_put(agg_key_t *k, const void *p, size_t n)
-{
-    if (!n)
-        return;
-    if (k->n + n > k->cap) {
-        size_t cap = (k->cap ? k->cap * 2 : 256) + n;
-        char *b = realloc(k->b, cap);
-        if (!b) {
-            k->oom = true;
-            return;
-        }
-        k->b = b;
-        k->cap = cap;
-    }
-    memcpy(k->b + k->n, p, n);
-    k->n += n;
-}
-
-/* A quiz question's key in a questions' map, built in K: station NUL
- * question NUL version (a NULL station or question is ""). Both passes
- * count their questions through it (question_count) and read them back
- * through question_of. */
-static void question_key(agg_key_t *k, const char *station, const char *item, int version)
-{
-    k->n = 0;
-    key_put(k, station ? station : "", station ? strlen(station) + 1 : 1);
-    key_put(k, item ? item : "", item ? strlen(item) + 1 : 1);
-    key_put(k, &version, sizeof version);
-}
-
-/* A quiz answer into M: v[0] answered, v[1] right, v[2] ms. */
-static int question_count(sum_map_t *m, agg_key_t *k, const char *station, const char *item,
-                          int version, bool correct, int64_t ms)
-{
-    question_key(k, station, item, version);
-    sum_entry_t *e = k->oom ? NULL : sum_map_get(m, k->b, k->n);
-    if (!e)
-        return MF_ENOMEM;
-    e->v[0]++;
-    e->v[1] += correct;
-    e->v[2] += ms;
-    return MF_OK;
-}
-
-/* The question of entry E of M (a questions' map). */
-static void question_of(const sum_map_t *m, const sum_entry_t *e, const char **station,
-                        const char **item, int *version)
-{
-    const char *k = m->keys + e->key;
-    *station = k;
-    *item = k + strlen(k) + 1;
-    memcpy(version, k + e->len - sizeof *version, sizeof *version);
-}
-
-/* Local days. Both passes count visits per local day as SQLite's
- * date(ts / 1000, 'unixepoch', 'localtime') gives it, in two steps: during
- * the pass each visit into its 15-minute slot (day_slot: the same local day
- * for a whole slot, every time zone's offset being a multiple of 15
- * minutes), then each slot seen (a few thousand a year, not one per visit)
- * into its day: the tables by date(slot, ...) in their query, the summary by
- * slot_day(), which is the same. */
-static int64_t day_slot(int64_t ts_ms)
-{
-    int64_t s = ts_ms / 1000; /* SQLite's integer division */
-    return (s >= 0 ? s / 900 : (s - 899) / 900) * 900;
-}
-
-/* The local day of SLOT (seconds), as SQLite's date(slot, 'unixepoch',
- * 'localtime'): localtime_r, which SQLite itself calls for the years 1971 to
- * 2037; outside them (a kiosk's clock at 1970, say) SQLite shifts the year
- * its own way, so it is asked through *ST (prepared on DB when first needed,
- * the caller finalizes it). */
-static int slot_day(sqlite3 *db, sqlite3_stmt **st, int64_t slot, char day[11])
-{
-    day[0] = '\0';
-    if (slot >= 31536000 && slot < 2145916800) { /* 1971-01-01 to 2038-01-01 UTC */
-        time_t t = (time_t)slot;
-        struct tm tm;
-        if (localtime_r(&t, &tm) && strftime(day, 11, "%Y-%m-%d", &tm) == 10)
-            return MF_OK;
-    }
-    if (!*st && sqlite3_prepare_v2(db, "SELECT date(?1, 'unixepoch', 'localtime')", -1, st, NULL) !=
-                    SQLITE_OK)
-        return MF_EIO;
-    sqlite3_reset(*st);
-    sqlite3_bind_int64(*st, 1, slot);
-    if (sqlite3_step(*st) != SQLITE_ROW)
-        return MF_EIO;
-    copy_col(day, 11, *st, 0);
-    return MF_OK;
-}
-
-/* Keys in SQLite's order for text (BINARY: bytes, then the shorter first). */
-static int sum_key_cmp(const sum_entry_t *x, const sum_entry_t *y)
-{
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c = n ? memcmp(x->k, y->k, n) : 0;
-    return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/* Stations: the most viewed first (v[0]), then by id; trades: by views plus
- * videos (v[0] + v[2]); ids are keyed with a first byte 0 for NULL, 1 for a
- * text, so NULL comes first as in SQL's ORDER BY. */
-static int cmp_station(const void *a, const void *b)
-{
-    const sum_entry_t *x = a, *y = b;
-    if (x->v[0] != y->v[0])
-        return x->v[0] > y->v[0] ? -1 : 1;
-    return sum_key_cmp(x, y);
-}
-
-static int cmp_trade(const void *a, const void *b)
-{
-    const sum_entry_t *x = a, *y = b;
-    int64_t nx = x->v[0] + x->v[2], ny = y->v[0] + y->v[2];
-    if (nx != ny)
-        return nx > ny ? -1 : 1;
-    return sum_key_cmp(x, y);
-}
-
-static int cmp_key(const void *a, const void *b)
-{
-    return sum_key_cmp(a, b);
-}
-
-/* Columns of the pass's statement. */
-enum {
-    P_TYPE,
-    P_TS,
-    P_RUN,
-    P_VISIT,
-    P_ITEM,
-    P_STATION,
-    P_WORD,
-    P_VALUE,
-    P_VERSION,
-    P_FLAG,
-    P_MS,
-    P_GROUP,
-    P_STOP
-};
-
-typedef struct {
-    stats_summary_t *sm;
-    sqlite3 *db;
-    sqlite3_stmt *day_st; /* SQLite's own local day, for a clock outside 1971-2037 */
-    struct {
-        const char *name;
-        size_t len;
-    } types[VISIT_EV_COUNT];
-    sum_map_t groups;    /* visit_groups: id -> v[0] its type */
-    sum_map_t stations;  /* v[0] views, v[1] ms */
-    sum_map_t trades;    /* v[0] views, v[1] ms, v[2] videos, v[3] ms watched */
-    sum_map_t questions; /* station NUL question NUL version: v[0] answered, v[1] right, v[2] ms */
-    sum_map_t tickets;
-    sum_map_t visits; /* (run, visit): v[0..2] before: seen, has a value, max; v[3..5] after */
-    sum_map_t slots;  /* day_slot() -> v[group type] visits */
-    sum_map_t days;   /* local day -> v[group type] visits, from the slots */
-    sum_map_t stops;  /* stop ids of visits */
-    agg_key_t key;
-} summary_pass_t;
-
-/* The entry of column COL's value in M, keyed as the stations and trades
- * are (NULL apart from every text). */
-static sum_entry_t *pass_item(summary_pass_t *p, sum_map_t *m, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-    char tag = t != NULL;
-    p->key.n = 0;
-    key_put(&p->key, &tag, 1);
-    key_put(&p->key, t, n);
-    return p->key.oom ? NULL : sum_map_get(m, p->key.b, p->key.n);
-}
-
-static visit_event_type_t pass_type(const summary_pass_t *p, sqlite3_stmt *st)
-{
-    const char *t = (const char *)sqlite3_column_text(st, P_TYPE);
-    size_t n = (size_t)sqlite3_column_bytes(st, P_TYPE);
-    for (int i = 1; t && i < VISIT_EV_COUNT; i++)
-        if (p->types[i].len == n && memcmp(p->types[i].name, t, n) == 0)
-            return (visit_event_type_t)i;
-    return VISIT_EV_COUNT;
-}
-
-/* The type of the visit's group: its row in visit_groups; none (or purged) =
- * general public; a word no version knows = other (as GROUP_TYPE_OF). */
-static stats_group_type_t pass_group_type(const summary_pass_t *p, sqlite3_stmt *st)
-{
-    const unsigned char *g = sqlite3_column_text(st, P_GROUP);
-    if (!g)
-        return STATS_GROUP_GENERAL_PUBLIC;
-    size_t n = (size_t)sqlite3_column_bytes(st, P_GROUP);
-    const sum_entry_t *e = sum_map_find(&p->groups, g, n, sum_hash(g, n));
-    return e ? (stats_group_type_t)e->v[0] : STATS_GROUP_GENERAL_PUBLIC;
-}
-
-static int pass_started(summary_pass_t *p, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = p->sm;
-    sm->visits++;
-    stats_group_type_t t = pass_group_type(p, st);
-    sm->visits_by_type[t]++;
-    int64_t slot = day_slot(sqlite3_column_int64(st, P_TS));
-    sum_entry_t *e = sum_map_get(&p->slots, &slot, sizeof slot);
-    if (!e)
-        return MF_ENOMEM;
-    e->v[t]++;
-    const unsigned char *stop = sqlite3_column_text(st, P_STOP);
-    if (stop && !sum_map_get(&p->stops, stop, (size_t)sqlite3_column_bytes(st, P_STOP)))
-        return MF_ENOMEM;
-    return MF_OK;
-}
-
-/* A perception answer: its option counted before or after; and, for a
- * visit's pair, the highest value of each side (flag exactly 0 or 1, visit
- * > 0, the visit keyed by its run and number, as the SQL's GROUP BY). */
-static int pass_perception(summary_pass_t *p, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = p->sm;
-    int v = sqlite3_column_int(st, P_VALUE);
-    bool after = sqlite3_column_int(st, P_FLAG) != 0;
-    if (v >= 0 && v < STATS_SCALE_MAX) {
-        (after ? sm->perception_after : sm->perception_before)[v]++;
-        if (v + 1 > sm->perception_scale)
-            sm->perception_scale = v + 1;
-    }
-    int64_t flag = sqlite3_column_int64(st, P_FLAG);
-    if (sqlite3_column_type(st, P_FLAG) != SQLITE_INTEGER || (flag != 0 && flag != 1) ||
-        sqlite3_column_int64(st, P_VISIT) <= 0)
-        return MF_OK;
-    int64_t key[2] = {sqlite3_column_int64(st, P_RUN), sqlite3_column_int64(st, P_VISIT)};
-    sum_entry_t *e = sum_map_get(&p->visits, key, sizeof key);
-    if (!e)
-        return MF_ENOMEM;
-    int64_t *side = &e->v[flag * 3];
-    side[0] = 1;
-    if (sqlite3_column_type(st, P_VALUE) != SQLITE_NULL) {
-        int64_t value = sqlite3_column_int64(st, P_VALUE);
-        if (!side[1] || value > side[2])
-            side[2] = value;
-        side[1] = 1;
-    }
-    return MF_OK;
-}
-
-/* A quiz answer, counted per (station, question, version) as row_question()
- * does. */
-static int pass_answer(summary_pass_t *p, sqlite3_stmt *st)
-{
-    return question_count(&p->questions, &p->key, (const char *)sqlite3_column_text(st, P_STATION),
-                          (const char *)sqlite3_column_text(st, P_ITEM),
-                          sqlite3_column_int(st, P_VERSION), sqlite3_column_int(st, P_FLAG) != 0,
-                          sqlite3_column_int64(st, P_MS));
-}
-
-static bool same_word(sqlite3_stmt *st, const char *name)
-{
-    const char *w = (const char *)sqlite3_column_text(st, P_WORD);
-    return w && strcmp(w, name) == 0;
-}
-
-/* One event into the figures. */
-static int pass_row(summary_pass_t *p, sqlite3_stmt *st)
-{
-    stats_summary_t *sm = p->sm;
-    int64_t ts = sqlite3_column_int64(st, P_TS);
-    if (sm->events == 0 || ts < sm->first_ms)
-        sm->first_ms = ts;
-    if (sm->events == 0 || ts > sm->last_ms)
-        sm->last_ms = ts;
-    sm->events++;
-    sum_entry_t *e;
-    switch (pass_type(p, st)) {
-    case VISIT_EV_STARTED:
-        return pass_started(p, st);
-    case VISIT_EV_ORDER_PLACED:
-        sm->orders++;
-        sm->orders_engraved += sqlite3_column_int64(st, P_FLAG);
-        return MF_OK;
-    case VISIT_EV_VIDEO:
-        sm->videos++;
-        sm->videos_watched_ms += sqlite3_column_int64(st, P_MS);
-        if (!(e = pass_item(p, &p->trades, st, P_ITEM)))
-            return MF_ENOMEM;
-        e->v[2]++;
-        e->v[3] += sqlite3_column_int64(st, P_MS);
-        return MF_OK;
-    case VISIT_EV_TRADE:
-        if (!(e = pass_item(p, &p->trades, st, P_ITEM)))
-            return MF_ENOMEM;
-        e->v[0]++;
-        e->v[1] += sqlite3_column_int64(st, P_MS);
-        return MF_OK;
-    case VISIT_EV_STATION:
-        if (!(e = pass_item(p, &p->stations, st, P_ITEM)))
-            return MF_ENOMEM;
-        e->v[0]++;
-        e->v[1] += sqlite3_column_int64(st, P_MS);
-        return MF_OK;
-    case VISIT_EV_QUIZ_ANSWER:
-        sm->quiz_answers++;
-        sm->quiz_correct += sqlite3_column_int64(st, P_FLAG);
-        return pass_answer(p, st);
-    case VISIT_EV_TICKET: {
-        const unsigned char *t = sqlite3_column_text(st, P_ITEM);
-        if (t && !sum_map_get(&p->tickets, t, (size_t)sqlite3_column_bytes(st, P_ITEM)))
-            return MF_ENOMEM;
-        return MF_OK;
-    }
-    case VISIT_EV_PROFILE:
-        for (int i = 0; i < VISIT_PROFILE_COUNT; i++)
-            if (same_word(st, visit_profile_name((visit_profile_t)i)))
-                sm->profiles[i]++;
-        return MF_OK;
-    case VISIT_EV_ORDER_OUTCOME:
-        for (int i = 0; i < VISIT_ORDER_OUTCOME_COUNT; i++)
-            if (same_word(st, visit_order_outcome_name((visit_order_outcome_t)i)))
-                sm->outcomes[i]++;
-        return MF_OK;
-    case VISIT_EV_SATISFACTION: {
-        int v = sqlite3_column_int(st, P_VALUE);
-        if (v >= 0 && v < STATS_SCALE_MAX) {
-            sm->satisfaction[v]++;
-            if (v + 1 > sm->satisfaction_scale)
-                sm->satisfaction_scale = v + 1;
-        }
-        sm->satisfaction_answers++;
-        return MF_OK;
-    }
-    case VISIT_EV_PERCEPTION:
-        return pass_perception(p, st);
-    default:
-        return MF_OK;
-    }
-}
-
-/* visit_groups into P->groups, once per summary. */
-static int pass_groups(summary_pass_t *p, stats_error_t *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc =
-        prepare(p->db, "SELECT id, type FROM visit_groups WHERE id IS NOT NULL", NULL, &st, err);
-    if (rc != MF_OK)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        stats_group_type_t t = STATS_GROUP_GENERAL_PUBLIC;
-        if (stats_group_type_parse((const char *)sqlite3_column_text(st, 1), &t) != MF_OK)
-            t = STATS_GROUP_OTHER;
-        const unsigned char *id = sqlite3_column_text(st, 0);
-        sum_entry_t *e = sum_map_get(&p->groups, id, (size_t)sqlite3_column_bytes(st, 0));
-        if (!e) {
-            sqlite3_finalize(st);
-            return stats_error_set(err, MF_ENOMEM, "out of memory");
-        }
-        e->v[0] = t;
-    }
-    rc = rc == SQLITE_DONE ? MF_OK : step_error(p->db, rc, err);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* The figures of the maps, once the pass is over. */
-static int pass_finish(summary_pass_t *p, stats_error_t *err)
-{
-    stats_summary_t *sm = p->sm;
-    sm->tickets = (int64_t)p->tickets.n;
-    int64_t shift = 0;
-    for (size_t i = 0; i < p->visits.n; i++) {
-        const int64_t *v = p->visits.e[i].v;
-        if (!v[0] || !v[3])
-            continue;
-        sm->perception_pairs++;
-        if (!v[1] || !v[4]) /* a side without a value: counted, never compared */
-            continue;
-        sm->perception_improved += v[5] > v[2];
-        sm->perception_same += v[5] == v[2];
-        sm->perception_worse += v[5] < v[2];
-        shift += v[5] - v[2];
-    }
-    sm->perception_shift =
-        sm->perception_pairs ? (double)shift / (double)sm->perception_pairs : 0.0;
-
-    sum_map_sort(&p->stations, cmp_station);
-    for (size_t i = 0; i < p->stations.n && sm->station_count < STATS_TOP_MAX; i++) {
-        const sum_entry_t *e = &p->stations.e[i];
-        stats_item_figure_t *it = &sm->stations[sm->station_count++];
-        snprintf(it->id, sizeof it->id, "%.*s", (int)(e->len - 1), e->k + 1);
-        it->views = e->v[0];
-        it->dwell_ms = e->v[1];
-    }
-    sum_map_sort(&p->trades, cmp_trade);
-    for (size_t i = 0; i < p->trades.n && sm->trade_count < STATS_TOP_MAX; i++) {
-        const sum_entry_t *e = &p->trades.e[i];
-        stats_item_figure_t *it = &sm->trades[sm->trade_count++];
-        snprintf(it->id, sizeof it->id, "%.*s", (int)(e->len - 1), e->k + 1);
-        it->views = e->v[0];
-        it->dwell_ms = e->v[1];
-        it->videos = e->v[2];
-        it->watched_ms = e->v[3];
-    }
-    for (size_t i = 0; i < p->slots.n; i++) {
-        const sum_entry_t *s = &p->slots.e[i];
-        int64_t slot;
-        memcpy(&slot, p->slots.keys + s->key, sizeof slot);
-        char day[11];
-        if (slot_day(p->db, &p->day_st, slot, day) != MF_OK)
-            return stats_error_set(err, MF_EDB, "cannot tell the local day: %s",
-                                   sqlite3_errmsg(p->db));
-        sum_entry_t *e = sum_map_get(&p->days, day, strlen(day));
-        if (!e)
-            return stats_error_set(err, MF_ENOMEM, "out of memory");
-        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
-            e->v[t] += s->v[t];
-    }
-    sum_map_sort(&p->days, cmp_key);
-    for (size_t i = 0; i < p->days.n && sm->day_count < STATS_DAYS_MAX; i++) {
-        const sum_entry_t *e = &p->days.e[i];
-        stats_day_figure_t *d = &sm->days[sm->day_count++];
-        snprintf(d->day, sizeof d->day, "%.*s", (int)e->len, e->k);
-        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
-            d->visits[t] = e->v[t];
-    }
-
-    /* The questions missed at least once, the most missed first. */
-    stats_question_figure_t *q = calloc(p->questions.n + 1, sizeof *q);
-    if (!q)
-        return stats_error_set(err, MF_ENOMEM, "out of memory");
-    size_t n = 0;
-    for (size_t i = 0; i < p->questions.n; i++) {
-        const sum_entry_t *e = &p->questions.e[i];
-        if (e->v[0] <= e->v[1])
-            continue;
-        const char *station, *item;
-        question_of(&p->questions, e, &station, &item, &q[n].version);
-        snprintf(q[n].station, sizeof q[n].station, "%s", station);
-        snprintf(q[n].question, sizeof q[n].question, "%s", item);
-        q[n].answered = e->v[0];
-        q[n].correct = e->v[1];
-        q[n].time_ms = e->v[2];
-        n++;
-    }
-    qsort(q, n, sizeof q[0], cmp_missed);
-    sm->missed_count = n < STATS_MISSED_MAX ? n : STATS_MISSED_MAX;
-    memcpy(sm->missed, q, sm->missed_count * sizeof q[0]);
-    free(q);
-    return MF_OK;
-}
-
-/* The stop: the filter's, else the one stop the visits were at (several:
- * none shown), from the small stops table. */
-static int pass_stop(summary_pass_t *p, const stats_filter_t *f, stats_error_t *err)
-{
-    stats_summary_t *sm = p->sm;
-    if (f->stop_id[0]) {
-        int rc =
-            each_row(p->db, "SELECT id, town, venue, first_day, last_day FROM stops WHERE id = ?3",
-                     f, row_stop, sm, err);
-        if (rc == MF_OK && !sm->stops_seen)
-            snprintf(sm->stop.id, sizeof sm->stop.id, "%s", f->stop_id);
-        return rc;
-    }
-    if (!p->stops.n)
-        return MF_OK;
-    sqlite3_stmt *st = NULL;
-    int rc =
-        prepare(p->db, "SELECT id, town, venue, first_day, last_day FROM stops", NULL, &st, err);
-    if (rc != MF_OK)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *id = sqlite3_column_text(st, 0);
-        size_t n = (size_t)sqlite3_column_bytes(st, 0);
-        if (id && sum_map_find(&p->stops, id, n, sum_hash(id, n)))
-            row_stop(sm, st);
-    }
-    rc = rc == SQLITE_DONE ? MF_OK : step_error(p->db, rc, err);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm, stats_error_t *err)
-{
-    memset(sm, 0, sizeof *sm);
-    summary_pass_t p = {.sm = sm, .db = db};
-    for (int i = 1; i < VISIT_EV_COUNT; i++) {
-        p.types[i].name = visit_event_name((visit_event_type_t)i);
-        p.types[i].len = strlen(p.types[i].name);
-    }
-    sqlite3_stmt *st = NULL;
-    int rc = pass_groups(&p, err);
-    if (rc == MF_OK)
-        rc = prepare(db,
-                     "SELECT type, ts, run, visit, item, station, word, value, version, flag, ms,"
-                     " group_id, stop_id FROM events WHERE " F_EV,
-                     f, &st, err);
-    if (rc == MF_OK) {
-        int step = SQLITE_DONE;
-        while (rc == MF_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-            rc = pass_row(&p, st);
-        if (rc == MF_ENOMEM)
-            stats_error_set(err, rc, "out of memory");
-        else if (rc != MF_OK)
-            rc = step_error(db, sqlite3_errcode(db), err);
-        else if (step != SQLITE_DONE)
-            rc = step_error(db, step, err);
-    }
-    sqlite3_finalize(st);
-    if (rc == MF_OK)
-        rc = pass_finish(&p, err);
-    sqlite3_finalize(p.day_st);
-    if (rc == MF_OK)
-        rc = pass_stop(&p, f, err);
-    sum_map_t *maps[] = {&p.groups, &p.stations, &p.trades, &p.questions, &p.tickets,
-                         &p.visits, &p.slots,    &p.days,   &p.stops};
-    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-        sum_map_free(maps[i]);
-    free(p.key.b);
-    if (rc != MF_OK)
-        return rc;
-    /* The survey's scales: the content's four faces and five options at least. */
-    if (sm->satisfaction_scale < 4)
-        sm->satisfaction_scale = 4;
-    if (sm->perception_scale < 5)
-        sm->perception_scale = 5;
-    for (int v = 0; v < STATS_SCALE_MAX; v++)
-        if (2 * v >= sm->satisfaction_scale)
-            sm->satisfied += sm->satisfaction[v];
-    return MF_OK;
-}
-
-/* Opens the store at PATH for reading by a command or an export. */
-static int open_read(const char *path, sqlite3 **db, stats_error_t *err)
-{
-    int rc = stats_db_open(path, STATS_DB_MIGRATE | STATS_DB_CHECK, db, NULL, err);
-    /* Reports read the whole store several times: map it, cache it, sort in memory. */
-    if (rc == MF_OK)
-        sqlite3_exec(*db,
-                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
-                     " PRAGMA temp_store=MEMORY",
-                     NULL, NULL, NULL);
-    return rc;
-}
-
-int stats_summary(const char *path, const stats_filter_t *f, stats_summary_t *out,
-                  stats_error_t *err)
-{
-    sqlite3 *db = NULL;
-    int rc = open_read(path, &db, err);
-    if (rc == MF_OK)
-        rc = summary_db(db, f, out, err);
-    sqlite3_close(db);
-    return rc;
-}
-
-static void fmt_time(int64_t ms, char *buf, size_t size)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
-}
-
-static double pct(int64_t part, int64_t whole)
-{
-    return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
-}
-
-void stats_summary_print(const stats_summary_t *sm, FILE *out)
-{
-    char a[32], b[32];
-    if (sm->stop.id[0])
-        fprintf(out, "Stop %s: %s, %s (%s to %s)\n", sm->stop.id, sm->stop.town, sm->stop.venue,
-                sm->stop.first_day, sm->stop.last_day);
-    if (sm->events == 0) {
-        fprintf(out, "No events in this selection.\n");
-        return;
-    }
-    fmt_time(sm->first_ms, a, sizeof a);
-    fmt_time(sm->last_ms, b, sizeof b);
-    fprintf(out, "Events %" PRId64 " from %s to %s\n\n", sm->events, a, b);
-    fprintf(out, "Visitors (visits): %" PRId64 "\n", sm->visits);
-    for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
-        if (sm->visits_by_type[t])
-            fprintf(out, "  %-16s %8" PRId64 "\n", stats_group_type_name((stats_group_type_t)t),
-                    sm->visits_by_type[t]);
-    fprintf(out, "By day:\n");
-    for (size_t d = 0; d < sm->day_count; d++) {
-        int64_t total = 0;
-        fprintf(out, "  %s", sm->days[d].day);
-        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++)
-            total += sm->days[d].visits[t];
-        fprintf(out, " %6" PRId64 "  (", total);
-        bool first = true;
-        for (int t = 0; t < STATS_GROUP_TYPE_COUNT; t++) {
-            if (!sm->days[d].visits[t])
-                continue;
-            fprintf(out, "%s%s %" PRId64, first ? "" : ", ",
-                    stats_group_type_name((stats_group_type_t)t), sm->days[d].visits[t]);
-            first = false;
-        }
-        fprintf(out, ")\n");
-    }
-    fprintf(out, "Profiles:");
-    for (int p = 0; p < VISIT_PROFILE_COUNT; p++)
-        fprintf(out, " %s %" PRId64, visit_profile_name((visit_profile_t)p), sm->profiles[p]);
-    fprintf(out, "\n\nSatisfaction: %" PRId64 " answers, %.1f %% satisfied\n",
-            sm->satisfaction_answers, pct(sm->satisfied, sm->satisfaction_answers));
-    for (int v = 0; v < sm->satisfaction_scale; v++)
-        fprintf(out, "  face %d  %8" PRId64 "  %5.1f %%\n", v, sm->satisfaction[v],
-                pct(sm->satisfaction[v], sm->satisfaction_answers));
-    fprintf(out, "Perception of industry (option: before / after):\n");
-    for (int v = 0; v < sm->perception_scale; v++)
-        fprintf(out, "  option %d  %8" PRId64 " / %-8" PRId64 "\n", v, sm->perception_before[v],
-                sm->perception_after[v]);
-    fprintf(out,
-            "  shift over %" PRId64 " visits that answered twice: %+.2f (improved %" PRId64
-            ", same %" PRId64 ", worse %" PRId64 ")\n\n",
-            sm->perception_pairs, sm->perception_shift, sm->perception_improved,
-            sm->perception_same, sm->perception_worse);
-    fprintf(out, "Orders: %" PRId64 " (%" PRId64 " engraved):", sm->orders, sm->orders_engraved);
-    for (int o = 0; o < VISIT_ORDER_OUTCOME_COUNT; o++)
-        fprintf(out, " %s %" PRId64, visit_order_outcome_name((visit_order_outcome_t)o),
-                sm->outcomes[o]);
-    fprintf(out, "\nVideos watched: %" PRId64 " (%.1f hours)\n", sm->videos,
-            (double)sm->videos_watched_ms / 3.6e6);
-    fprintf(out, "Quiz: %" PRId64 " answers, %" PRId64 " right (%.1f %%)\n", sm->quiz_answers,
-            sm->quiz_correct, pct(sm->quiz_correct, sm->quiz_answers));
-    if (sm->tickets)
-        fprintf(out, "Tickets scanned: %" PRId64 "\n", sm->tickets);
-    if (sm->missed_count) {
-        fprintf(out, "Most missed questions:\n");
-        for (size_t i = 0; i < sm->missed_count; i++)
-            fprintf(out, "  %-14s %-20s missed %" PRId64 " of %" PRId64 "\n", sm->missed[i].station,
-                    sm->missed[i].question, sm->missed[i].answered - sm->missed[i].correct,
-                    sm->missed[i].answered);
-    }
-}
 
 /* --- The tables. */
 
@@ -1252,12 +319,12 @@ typedef struct {
 } visit_agg_t;
 
 /* The visits in the order first seen (V, USED of VCAP), found through a
- * sum_map_t keyed by (run, visit) whose entries are in the same order: the
+ * stats_agg_map_t keyed by (run, visit) whose entries are in the same order: the
  * big records are never moved by a rehash nor spread over a sparse table. */
 typedef struct {
     visit_agg_t *v;
     size_t used, vcap;
-    sum_map_t index;
+    stats_agg_map_t index;
     size_t
         last; /* index + 1 of the visit of the previous event (most events follow their visit's) */
     int rc;
@@ -1278,7 +345,7 @@ static visit_agg_t *visit_get(visit_map_t *m, int64_t run, int64_t visit, bool *
         m->vcap = vcap;
     }
     int64_t key[2] = {run, visit};
-    const sum_entry_t *e = sum_map_get(&m->index, key, sizeof key);
+    const stats_agg_entry_t *e = stats_agg_map_get(&m->index, key, sizeof key);
     if (!e)
         return NULL;
     if (m->index.n > m->used) {
@@ -1351,7 +418,7 @@ static void visit_add(visit_map_t *m, const ev_t *e)
             copy_ev(v->reason, sizeof v->reason, e, EV_DETAIL);
         } else if (!strcmp(type, "station_view")) {
             const char *item = ev_str(e, EV_ITEM);
-            uint32_t h = (uint32_t)sum_hash(item, item ? strlen(item) : 0);
+            uint32_t h = (uint32_t)stats_agg_hash(item, item ? strlen(item) : 0);
             int k = 0;
             while (k < v->stations && k < 16 && v->station_hash[k] != h)
                 k++;
@@ -1404,7 +471,7 @@ static void bind_opt_int(sqlite3_stmt *st, int i, int v)
 }
 
 /* temp.questions from QS (filled by the pass). */
-static int build_questions(sqlite3 *db, const sum_map_t *qs, stats_error_t *err)
+static int build_questions(sqlite3 *db, const stats_agg_map_t *qs, stats_error_t *err)
 {
     int rc = MF_OK;
     sqlite3_stmt *st = NULL;
@@ -1416,10 +483,10 @@ static int build_questions(sqlite3 *db, const sum_map_t *qs, stats_error_t *err)
             SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot count the questions: %s", sqlite3_errmsg(db));
     for (size_t i = 0; rc == MF_OK && i < qs->n; i++) {
-        const sum_entry_t *q = &qs->e[i];
+        const stats_agg_entry_t *q = &qs->e[i];
         const char *station, *item;
         int version;
-        question_of(qs, q, &station, &item, &version);
+        stats_agg_question_of(qs, q, &station, &item, &version);
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
@@ -1429,7 +496,7 @@ static int build_questions(sqlite3 *db, const sum_map_t *qs, stats_error_t *err)
         sqlite3_bind_int64(st, 6, q->v[2]);
         int s2 = sqlite3_step(st);
         if (s2 != SQLITE_DONE)
-            rc = step_error(db, s2, err);
+            rc = stats_read_step_error(db, s2, err);
     }
     sqlite3_finalize(st);
     return rc;
@@ -1475,51 +542,51 @@ static int build_visits(sqlite3 *db, const visit_map_t *m, stats_error_t *err)
         bind_opt_text(st, 19, v->ended);
         int s2 = sqlite3_step(st);
         if (s2 != SQLITE_DONE)
-            rc = step_error(db, s2, err);
+            rc = stats_read_step_error(db, s2, err);
     }
     sqlite3_finalize(st);
     return rc;
 }
 
-/* --- The small tables' figures: sum_map_t maps keyed by the values a GROUP
+/* --- The small tables' figures: stats_agg_map_t maps keyed by the values a GROUP
  * BY would group on, each key a byte string of tagged values (NULL, a
  * number, a text) so that NULL, 0 and '' stay apart as they do in SQL; the
- * key is built in an agg_key_t. */
+ * key is built in an stats_agg_key_t. */
 
-static void key_int(agg_key_t *k, const ev_t *e, int col)
+static void key_int(stats_agg_key_t *k, const ev_t *e, int col)
 {
     char tag = ev_int_null(e, col) ? 0 : 1;
-    key_put(k, &tag, 1);
+    stats_agg_key_put(k, &tag, 1);
     if (tag)
-        key_put(k, &e->r->i[col], sizeof e->r->i[col]);
+        stats_agg_key_put(k, &e->r->i[col], sizeof e->r->i[col]);
 }
 
-static void key_num(agg_key_t *k, int64_t v)
+static void key_num(stats_agg_key_t *k, int64_t v)
 {
     char tag = 1;
-    key_put(k, &tag, 1);
-    key_put(k, &v, sizeof v);
+    stats_agg_key_put(k, &tag, 1);
+    stats_agg_key_put(k, &v, sizeof v);
 }
 
-static void key_text(agg_key_t *k, const char *s, size_t n)
+static void key_text(stats_agg_key_t *k, const char *s, size_t n)
 {
     char tag = s ? 2 : 0;
-    key_put(k, &tag, 1);
+    stats_agg_key_put(k, &tag, 1);
     if (s) {
         uint32_t len = (uint32_t)n;
-        key_put(k, &len, sizeof len);
-        key_put(k, s, n);
+        stats_agg_key_put(k, &len, sizeof len);
+        stats_agg_key_put(k, s, n);
     }
 }
 
-static void key_ev(agg_key_t *k, const ev_t *e, int col)
+static void key_ev(stats_agg_key_t *k, const ev_t *e, int col)
 {
     key_text(k, ev_str(e, col), ev_len(e, col));
 }
 
 /* Binds the values of E's key (an entry of M) to ST's parameters from 1;
  * returns the next one. */
-static int agg_bind_key(sqlite3_stmt *st, const sum_map_t *m, const sum_entry_t *e)
+static int agg_bind_key(sqlite3_stmt *st, const stats_agg_map_t *m, const stats_agg_entry_t *e)
 {
     const char *key = m->keys + e->key;
     int i = 1;
@@ -1545,7 +612,7 @@ static int agg_bind_key(sqlite3_stmt *st, const sum_map_t *m, const sum_entry_t 
 
 /* A temporary table made by CREATE and filled by INSERT with each entry of
  * M: its key's values, then its first NCOUNTS counts. */
-static int agg_table(sqlite3 *db, const sum_map_t *m, const char *create, const char *insert,
+static int agg_table(sqlite3 *db, const stats_agg_map_t *m, const char *create, const char *insert,
                      int ncounts, stats_error_t *err)
 {
     sqlite3_stmt *st = NULL;
@@ -1554,14 +621,14 @@ static int agg_table(sqlite3 *db, const sum_map_t *m, const char *create, const 
         sqlite3_prepare_v2(db, insert, -1, &st, NULL) != SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot count the tables: %s", sqlite3_errmsg(db));
     for (size_t i = 0; rc == MF_OK && i < m->n; i++) {
-        const sum_entry_t *e = &m->e[i];
+        const stats_agg_entry_t *e = &m->e[i];
         sqlite3_reset(st);
         int p = agg_bind_key(st, m, e);
         for (int c = 0; c < ncounts; c++)
             sqlite3_bind_int64(st, p + c, e->v[c]);
         int s2 = sqlite3_step(st);
         if (s2 != SQLITE_DONE)
-            rc = step_error(db, s2, err);
+            rc = stats_read_step_error(db, s2, err);
     }
     sqlite3_finalize(st);
     return rc;
@@ -1584,19 +651,19 @@ typedef struct {
 typedef struct {
     const stats_filter_t *f;
     visit_map_t visits;
-    sum_map_t questions;          /* question_key(): answered, right, ms */
-    sum_map_t days;               /* (15-minute slot, group_id): visits started */
-    sum_map_t stations;           /* item: views, ms */
-    sum_map_t trades;             /* item: views, ms, videos, ms, sum of reach, reaches */
-    sum_map_t survey;             /* (item, version, when, value): answers */
-    sum_map_t groups;             /* group_id: visits started in the time filter */
-    sum_map_t stops;              /* stop_id: visits started in the time filter */
-    sum_map_t outcomes;           /* (run, order_no), every one: max seq, seen */
+    stats_agg_map_t questions;    /* stats_agg_question_key(): answered, right, ms */
+    stats_agg_map_t days;         /* (15-minute slot, group_id): visits started */
+    stats_agg_map_t stations;     /* item: views, ms */
+    stats_agg_map_t trades;       /* item: views, ms, videos, ms, sum of reach, reaches */
+    stats_agg_map_t survey;       /* (item, version, when, value): answers */
+    stats_agg_map_t groups;       /* group_id: visits started in the time filter */
+    stats_agg_map_t stops;        /* stop_id: visits started in the time filter */
+    stats_agg_map_t outcomes;     /* (run, order_no), every one: max seq, seen */
     outcome_text_t *outcome_text; /* the outcomes' texts, OUTCOME_CAP of them */
     size_t outcome_cap;
     order_row_t *orders;
     size_t norders, orders_cap;
-    agg_key_t key;
+    stats_agg_key_t key;
     bool oom;
 } pass_t;
 
@@ -1611,16 +678,16 @@ static int pass_init(pass_t *p, const stats_filter_t *f, stats_error_t *err)
 static void pass_free(pass_t *p)
 {
     free(p->visits.v);
-    sum_map_free(&p->visits.index);
+    stats_agg_map_free(&p->visits.index);
     for (size_t i = 0; i < p->outcomes.n && i < p->outcome_cap; i++) {
         free(p->outcome_text[i].word);
         free(p->outcome_text[i].detail);
     }
     free(p->outcome_text);
-    sum_map_t *maps[] = {&p->days,   &p->stations, &p->trades,   &p->survey,
-                         &p->groups, &p->stops,    &p->outcomes, &p->questions};
+    stats_agg_map_t *maps[] = {&p->days,   &p->stations, &p->trades,   &p->survey,
+                               &p->groups, &p->stops,    &p->outcomes, &p->questions};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-        sum_map_free(maps[i]);
+        stats_agg_map_free(maps[i]);
     for (size_t i = 0; i < p->norders; i++) {
         free(p->orders[i].visit_id);
         free(p->orders[i].item);
@@ -1645,9 +712,9 @@ static bool pass_keeps(const pass_t *p, const ev_t *e)
 }
 
 /* The entry of the key made so far in P->key. */
-static sum_entry_t *pass_entry(pass_t *p, sum_map_t *m)
+static stats_agg_entry_t *pass_entry(pass_t *p, stats_agg_map_t *m)
 {
-    sum_entry_t *e = p->key.oom ? NULL : sum_map_get(m, p->key.b, p->key.n);
+    stats_agg_entry_t *e = p->key.oom ? NULL : stats_agg_map_get(m, p->key.b, p->key.n);
     if (!e)
         p->oom = true;
     return e;
@@ -1710,7 +777,7 @@ static void pass_outcome(pass_t *p, const ev_t *e)
     p->key.n = 0;
     key_int(&p->key, e, EV_RUN);
     key_int(&p->key, e, EV_ORDER);
-    sum_entry_t *o = pass_entry(p, &p->outcomes);
+    stats_agg_entry_t *o = pass_entry(p, &p->outcomes);
     if (!o)
         return;
     size_t i = (size_t)(o - p->outcomes.e);
@@ -1752,7 +819,7 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
     if (type[0] == 'v' && !strcmp(type, "visit_started") && ts >= p->f->from_ms &&
         ts < p->f->to_ms) {
         /* The groups' and stops' visits: the time filter only. */
-        sum_entry_t *g;
+        stats_agg_entry_t *g;
         p->key.n = 0;
         key_ev(&p->key, e, EV_GROUP);
         if ((g = pass_entry(p, &p->groups)) != NULL)
@@ -1766,12 +833,12 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
         return;
     if (ev_int(e, EV_VISIT) > 0)
         visit_add(&p->visits, e);
-    sum_entry_t *a;
+    stats_agg_entry_t *a;
     p->key.n = 0;
     switch (type[0]) {
     case 'v':
         if (!strcmp(type, "visit_started")) {
-            key_num(&p->key, day_slot(ts)); /* its day: the query's date(slot, ...) */
+            key_num(&p->key, stats_agg_day_slot(ts)); /* its day: the query's date(slot, ...) */
             key_ev(&p->key, e, EV_GROUP);
             if ((a = pass_entry(p, &p->days)) != NULL)
                 a->v[0]++;
@@ -1825,9 +892,9 @@ static void pass_count(pass_t *p, const ev_t *e, bool kept)
         break;
     case 'q':
         if (!strcmp(type, "quiz_answer"))
-            if (question_count(&p->questions, &p->key, ev_str(e, EV_STATION), ev_str(e, EV_ITEM),
-                               (int)ev_int(e, EV_VERSION), ev_int(e, EV_FLAG) != 0,
-                               ev_int(e, EV_MS)) != MF_OK)
+            if (stats_agg_question_count(&p->questions, &p->key, ev_str(e, EV_STATION),
+                                         ev_str(e, EV_ITEM), (int)ev_int(e, EV_VERSION),
+                                         ev_int(e, EV_FLAG) != 0, ev_int(e, EV_MS)) != MF_OK)
                 p->oom = true;
         break;
     case 'o':
@@ -1851,7 +918,7 @@ static int build_orders(sqlite3 *db, const pass_t *p, stats_error_t *err)
         sqlite3_prepare_v2(db, "INSERT INTO temp.orders VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) !=
             SQLITE_OK)
         rc = stats_error_set(err, MF_EDB, "cannot count the orders: %s", sqlite3_errmsg(db));
-    agg_key_t k = {0};
+    stats_agg_key_t k = {0};
     for (size_t i = 0; rc == MF_OK && i < p->norders; i++) {
         const order_row_t *o = &p->orders[i];
         sqlite3_reset(st);
@@ -1861,8 +928,8 @@ static int build_orders(sqlite3 *db, const pass_t *p, stats_error_t *err)
             k.n = 0;
             key_num(&k, o->run);
             key_num(&k, o->order_no);
-            const sum_entry_t *e =
-                k.oom ? NULL : sum_map_find(&p->outcomes, k.b, k.n, sum_hash(k.b, k.n));
+            const stats_agg_entry_t *e =
+                k.oom ? NULL : stats_agg_map_find(&p->outcomes, k.b, k.n, stats_agg_hash(k.b, k.n));
             if (e) {
                 const outcome_text_t *t = &p->outcome_text[e - p->outcomes.e];
                 if (t->word)
@@ -1879,7 +946,7 @@ static int build_orders(sqlite3 *db, const pass_t *p, stats_error_t *err)
             sqlite3_bind_int64(st, 5, o->flag);
         int s2 = sqlite3_step(st);
         if (s2 != SQLITE_DONE)
-            rc = step_error(db, s2, err);
+            rc = stats_read_step_error(db, s2, err);
     }
     if (k.oom)
         rc = stats_error_set(err, MF_ENOMEM, "out of memory");
@@ -1899,7 +966,7 @@ static int pass_tables(sqlite3 *db, const pass_t *p, stats_error_t *err)
     if (rc == MF_OK)
         rc = build_orders(db, p, err);
     const struct {
-        const sum_map_t *m;
+        const stats_agg_map_t *m;
         const char *create, *insert;
         int ncounts;
     } t[] = {
@@ -2080,14 +1147,14 @@ static int write_table(sqlite3 *db, const stats_filter_t *f, const table_t *t, w
                        stats_error_t *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(db, t->sql, f, &st, err);
+    int rc = stats_read_prepare(db, t->sql, f, &st, err);
     if (rc == MF_OK)
         rc = w->begin_table(w, t, err);
     int s = SQLITE_DONE;
     while (rc == MF_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
         rc = w->row(w, t, st, err);
     if (rc == MF_OK && s != SQLITE_DONE)
-        rc = step_error(db, s, err);
+        rc = stats_read_step_error(db, s, err);
     sqlite3_finalize(st);
     if (rc == MF_OK)
         rc = w->end_table(w, t, err);
@@ -2192,7 +1259,7 @@ static void *ev_reader(void *arg)
         if (oom)
             p->rc = stats_error_set(&p->err, MF_ENOMEM, "out of memory");
         else if (s != SQLITE_ROW && s != SQLITE_DONE)
-            p->rc = step_error(p->db, s, &p->err);
+            p->rc = stats_read_step_error(p->db, s, &p->err);
         p->filled++;
         bool last = oom || s != SQLITE_ROW;
         if (last)
@@ -2503,7 +1570,7 @@ static void csv_time(csv_t *c, int64_t ms)
 {
     int64_t minute = ms >= 0 ? ms / 60000 : (ms - 59999) / 60000;
     if (minute != c->minute) {
-        fmt_time(ms, c->minute_text, sizeof c->minute_text);
+        stats_read_fmt_time(ms, c->minute_text, sizeof c->minute_text);
         c->minute_len = strlen(c->minute_text);
         c->minute = minute;
     }
@@ -2946,7 +2013,7 @@ static int write_json(void *ctx, const char *tmp, stats_error_t *err)
     stats_summary_t *sm = malloc(sizeof *sm);
     if (!sm)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = summary_db(x->db, x->f, sm, err);
+    int rc = stats_summary_db(x->db, x->f, sm, err);
     FILE *f = rc == MF_OK ? fopen(tmp, "w") : NULL;
     if (rc == MF_OK && !f)
         rc = errno_error(err, errno, "write", tmp);
@@ -3113,14 +2180,14 @@ static void xlsx_summary(xlsx_t *x, const stats_summary_t *sm, const stats_filte
     } rows[] = {
         {"visits", (double)sm->visits},
         {"satisfaction answers", (double)sm->satisfaction_answers},
-        {"satisfied (%)", pct(sm->satisfied, sm->satisfaction_answers)},
+        {"satisfied (%)", stats_read_pct(sm->satisfied, sm->satisfaction_answers)},
         {"perception: visits answering before and after", (double)sm->perception_pairs},
         {"perception: mean shift (options)", sm->perception_shift},
         {"perception: improved", (double)sm->perception_improved},
         {"orders", (double)sm->orders},
         {"videos watched", (double)sm->videos},
         {"quiz answers", (double)sm->quiz_answers},
-        {"quiz right (%)", pct(sm->quiz_correct, sm->quiz_answers)},
+        {"quiz right (%)", stats_read_pct(sm->quiz_correct, sm->quiz_answers)},
         {"events", (double)sm->events},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -3148,7 +2215,7 @@ static int write_xlsx(void *ctx, const char *tmp, stats_error_t *err)
     stats_summary_t *sm = malloc(sizeof *sm);
     if (!sm)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = summary_db(x->db, x->f, sm, err);
+    int rc = stats_summary_db(x->db, x->f, sm, err);
     if (rc != MF_OK) {
         free(sm);
         return rc;
@@ -3185,7 +2252,7 @@ static int write_pdf(void *ctx, const char *tmp, stats_error_t *err)
     stats_summary_t *sm = malloc(sizeof *sm);
     if (!sm)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = summary_db(x->db, x->f, sm, err);
+    int rc = stats_summary_db(x->db, x->f, sm, err);
     if (rc == MF_OK)
         rc = stats_report_pdf(sm, x->f, tmp, err);
     free(sm);
@@ -3213,7 +2280,7 @@ void stats_export_opts_default(stats_export_opts_t *o)
     o->with_audit = true;
 }
 
-/* open_read() without its integrity check (the CSV runs it beside the
+/* stats_read_open() without its integrity check (the CSV runs it beside the
  * export, store_check_t), with the same settings for a whole-store read. */
 static int open_unchecked(const char *path, sqlite3 **db, stats_error_t *err)
 {
@@ -3232,7 +2299,7 @@ int stats_export(const char *path, const stats_filter_t *f, const stats_export_o
     sqlite3 *db = NULL;
     store_check_t check;
     bool checking = o->format == STATS_FMT_CSV;
-    int rc = checking ? open_unchecked(path, &db, err) : open_read(path, &db, err);
+    int rc = checking ? open_unchecked(path, &db, err) : stats_read_open(path, &db, err);
     if (rc != MF_OK)
         return rc;
     if (checking)
