@@ -1333,26 +1333,13 @@ void stats_export_opts_default(stats_export_opts_t *o)
     o->with_audit = true;
 }
 
-/* stats_read_open() without its integrity check (the CSV runs it beside the
- * export, store_check_t), with the same settings for a whole-store read. */
-static int open_unchecked(const char *path, sqlite3 **db, stats_error_t *err)
-{
-    int rc = stats_db_open(path, STATS_DB_MIGRATE, db, NULL, err);
-    if (rc == MF_OK)
-        sqlite3_exec(*db,
-                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
-                     " PRAGMA temp_store=MEMORY",
-                     NULL, NULL, NULL);
-    return rc;
-}
-
 int stats_export(const char *path, const stats_filter_t *f, const stats_export_opts_t *o,
                  const char *out, stats_error_t *err)
 {
     sqlite3 *db = NULL;
     store_check_t check;
     bool checking = o->format == STATS_FMT_CSV;
-    int rc = checking ? open_unchecked(path, &db, err) : stats_read_open(path, &db, err);
+    int rc = checking ? stats_read_open_unchecked(path, &db, err) : stats_read_open(path, &db, err);
     if (rc != MF_OK)
         return rc;
     if (checking)

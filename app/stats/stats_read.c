@@ -122,16 +122,26 @@ int stats_read_each_row(sqlite3 *db, const char *sql, const stats_filter_t *f,
 }
 
 /* Opens the store at PATH for reading by a command or an export. */
-int stats_read_open(const char *path, sqlite3 **db, stats_error_t *err)
+static int read_open(const char *path, int flags, sqlite3 **db, stats_error_t *err)
 {
-    int rc = stats_db_open(path, STATS_DB_MIGRATE | STATS_DB_CHECK, db, NULL, err);
-    /* Reports read the whole store several times: map it, cache it, sort in memory. */
+    int rc = stats_db_open(path, STATS_DB_MIGRATE | flags, db, NULL, err);
+    /* Reports read the whole store: map it, cache it, sort in memory. */
     if (rc == MF_OK)
         sqlite3_exec(*db,
                      "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
                      " PRAGMA temp_store=MEMORY",
                      NULL, NULL, NULL);
     return rc;
+}
+
+int stats_read_open(const char *path, sqlite3 **db, stats_error_t *err)
+{
+    return read_open(path, STATS_DB_CHECK, db, err);
+}
+
+int stats_read_open_unchecked(const char *path, sqlite3 **db, stats_error_t *err)
+{
+    return read_open(path, 0, db, err);
 }
 
 void stats_read_fmt_time(int64_t ms, char *buf, size_t size)

@@ -16,8 +16,8 @@
 
 /* The filter, as the statements read it: ?1 from, ?2 to, ?3 stop, ?4 group.
  * F_EV is replaced when a statement is prepared by only what the filter
- * needs (nothing, the time, or everything), so that SQLite picks the index
- * that fits: (type, ts) covers most figures. */
+ * needs (nothing, the time, or everything): a filter costs only the
+ * conditions it sets. */
 #define F_EV "{F}"
 #define F_FULL "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
 #define F_TIME "ts >= ?1 AND ts < ?2"
@@ -42,6 +42,10 @@ int stats_read_each_row(sqlite3 *db, const char *sql, const stats_filter_t *f,
 /* Opens the store at PATH for reading by a command or an export (migrated,
  * checked, mapped). */
 int stats_read_open(const char *path, sqlite3 **db, stats_error_t *err);
+
+/* The same without the integrity check, for a reader that runs it beside
+ * its own work (the CSV export). */
+int stats_read_open_unchecked(const char *path, sqlite3 **db, stats_error_t *err);
 
 /* MS as local "YYYY-MM-DD HH:MM" into BUF. */
 void stats_read_fmt_time(int64_t ms, char *buf, size_t size);

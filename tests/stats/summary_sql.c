@@ -3,107 +3,20 @@
  * figures as app/stats/stats_export.c computed them before its one pass,
  * 13 SQL queries over the events (each a full scan and a GROUP BY once the
  * (type, ts) index is gone). Kept verbatim, only renamed, so the one pass
- * can be compared with it field by field on any store.
+ * can be compared with it field by field on any store; the plumbing (the
+ * filter's SQL, preparing, errors) is the store's own, stats_read.h.
  */
 #include "summary_sql.h"
 
 #include "mf_error.h"
 #include "stats_db.h"
+#include "stats_read.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The filter, as the SQL below reads it: ?1 from, ?2 to, ?3 stop, ?4 group.
- * F_EV is replaced when a statement is prepared by only what the filter
- * needs (nothing, the time, or everything), so that SQLite picks the index
- * that fits: (type, ts) covers most figures. */
-#define F_EV "{F}"
-#define F_FULL "ts >= ?1 AND ts < ?2 AND (?3 = '' OR stop_id = ?3) AND (?4 = '' OR group_id = ?4)"
-#define F_TIME "ts >= ?1 AND ts < ?2"
-
-static void bind_filter(sqlite3_stmt *st, const stats_filter_t *f)
-{
-    int n = sqlite3_bind_parameter_count(st);
-    if (n >= 1)
-        sqlite3_bind_int64(st, 1, f->from_ms);
-    if (n >= 2)
-        sqlite3_bind_int64(st, 2, f->to_ms);
-    if (n >= 3)
-        sqlite3_bind_text(st, 3, f->stop_id, -1, SQLITE_STATIC);
-    if (n >= 4)
-        sqlite3_bind_text(st, 4, f->group_id, -1, SQLITE_STATIC);
-}
-
-static int prepare(sqlite3 *db, const char *sql, const stats_filter_t *f, sqlite3_stmt **st,
-                   stats_error_t *err)
-{
-    const char *clause = f && (f->stop_id[0] || f->group_id[0])                    ? F_FULL
-                         : f && (f->from_ms != INT64_MIN || f->to_ms != INT64_MAX) ? F_TIME
-                                                                                   : "1";
-    char *text = NULL;
-    if (strstr(sql, F_EV)) {
-        size_t n = 0, cl = strlen(clause);
-        for (const char *p = strstr(sql, F_EV); p; p = strstr(p + 3, F_EV))
-            n++;
-        text = malloc(strlen(sql) + n * cl + 1);
-        if (!text)
-            return stats_error_set(err, MF_ENOMEM, "out of memory");
-        char *o = text;
-        for (const char *p = sql;;) {
-            const char *q = strstr(p, F_EV);
-            size_t len = q ? (size_t)(q - p) : strlen(p);
-            memcpy(o, p, len);
-            o += len;
-            if (!q)
-                break;
-            memcpy(o, clause, cl);
-            o += cl;
-            p = q + 3;
-        }
-        *o = '\0';
-        sql = text;
-    }
-    int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-    free(text);
-    if (rc != SQLITE_OK)
-        return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
-                               stats_db_words(rc), sqlite3_errmsg(db));
-    if (f)
-        bind_filter(*st, f);
-    return MF_OK;
-}
-
-static int step_error(sqlite3 *db, int rc, stats_error_t *err)
-{
-    return stats_error_set(err, stats_db_error(rc), "reading the store: %s (%s)",
-                           stats_db_words(rc), sqlite3_errmsg(db));
-}
-
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", t ? (const char *)t : "");
-}
-
-/* --- The summary. */
-
-/* Runs SQL (bound to F) and calls ROW for each result row. */
-typedef void (*row_fn)(void *ctx, sqlite3_stmt *st);
-
-static int each_row(sqlite3 *db, const char *sql, const stats_filter_t *f, row_fn row, void *ctx,
-                    stats_error_t *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(db, sql, f, &st, err);
-    if (rc != MF_OK)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        row(ctx, st);
-    int out = rc == SQLITE_DONE ? MF_OK : step_error(db, rc, err);
-    sqlite3_finalize(st);
-    return out;
-}
+/* --- The summary (the filter's SQL, statements and errors: stats_read.h). */
 
 static void row_counts(void *ctx, sqlite3_stmt *st)
 {
@@ -216,7 +129,7 @@ static void row_station(void *ctx, sqlite3_stmt *st)
     if (sm->station_count >= STATS_TOP_MAX)
         return;
     stats_item_figure_t *it = &sm->stations[sm->station_count++];
-    copy_col(it->id, sizeof it->id, st, 0);
+    stats_read_copy_col(it->id, sizeof it->id, st, 0);
     it->views = sqlite3_column_int64(st, 1);
     it->dwell_ms = sqlite3_column_int64(st, 2);
 }
@@ -227,7 +140,7 @@ static void row_trade(void *ctx, sqlite3_stmt *st)
     if (sm->trade_count >= STATS_TOP_MAX)
         return;
     stats_item_figure_t *it = &sm->trades[sm->trade_count++];
-    copy_col(it->id, sizeof it->id, st, 0);
+    stats_read_copy_col(it->id, sizeof it->id, st, 0);
     it->views = sqlite3_column_int64(st, 1);
     it->dwell_ms = sqlite3_column_int64(st, 2);
     it->videos = sqlite3_column_int64(st, 3);
@@ -306,10 +219,10 @@ static int missed_questions(sqlite3 *db, const stats_filter_t *f, stats_summary_
     questions_t *qs = calloc(1, sizeof *qs);
     if (!qs)
         return stats_error_set(err, MF_ENOMEM, "out of memory");
-    int rc = each_row(db,
-                      "SELECT station, item, version, flag, ms FROM events"
-                      " WHERE type='quiz_answer' AND " F_EV,
-                      f, row_question, qs, err);
+    int rc = stats_read_each_row(db,
+                                 "SELECT station, item, version, flag, ms FROM events"
+                                 " WHERE type='quiz_answer' AND " F_EV,
+                                 f, row_question, qs, err);
     size_t n = 0;
     for (uint32_t i = 0; i < QUESTIONS_MAX; i++)
         if (qs->q[i].answered > qs->q[i].correct)
@@ -325,7 +238,7 @@ static void row_day(void *ctx, sqlite3_stmt *st)
 {
     stats_summary_t *sm = ctx;
     char day[11];
-    copy_col(day, sizeof day, st, 0);
+    stats_read_copy_col(day, sizeof day, st, 0);
     if (sm->day_count == 0 || strcmp(sm->days[sm->day_count - 1].day, day) != 0) {
         if (sm->day_count >= STATS_DAYS_MAX)
             return;
@@ -344,11 +257,11 @@ static void row_stop(void *ctx, sqlite3_stmt *st)
     stats_summary_t *sm = ctx;
     sm->stops_seen++;
     if (sm->stops_seen == 1) {
-        copy_col(sm->stop.id, sizeof sm->stop.id, st, 0);
-        copy_col(sm->stop.town, sizeof sm->stop.town, st, 1);
-        copy_col(sm->stop.venue, sizeof sm->stop.venue, st, 2);
-        copy_col(sm->stop.first_day, sizeof sm->stop.first_day, st, 3);
-        copy_col(sm->stop.last_day, sizeof sm->stop.last_day, st, 4);
+        stats_read_copy_col(sm->stop.id, sizeof sm->stop.id, st, 0);
+        stats_read_copy_col(sm->stop.town, sizeof sm->stop.town, st, 1);
+        stats_read_copy_col(sm->stop.venue, sizeof sm->stop.venue, st, 2);
+        stats_read_copy_col(sm->stop.first_day, sizeof sm->stop.first_day, st, 3);
+        stats_read_copy_col(sm->stop.last_day, sizeof sm->stop.last_day, st, 4);
     } else {
         memset(&sm->stop, 0, sizeof sm->stop);
     }
@@ -363,7 +276,7 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
     memset(sm, 0, sizeof *sm);
     struct {
         const char *sql;
-        row_fn row;
+        stats_read_row_fn row;
     } q[] = {
         {"SELECT type, count(*), min(ts), max(ts) FROM events WHERE " F_EV " GROUP BY type",
          row_counts},
@@ -409,7 +322,7 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
          row_day},
     };
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
-        int rc = each_row(db, q[i].sql, f, q[i].row, sm, err);
+        int rc = stats_read_each_row(db, q[i].sql, f, q[i].row, sm, err);
         if (rc != MF_OK)
             return rc;
     }
@@ -429,7 +342,7 @@ static int summary_db(sqlite3 *db, const stats_filter_t *f, stats_summary_t *sm,
                       : "SELECT s.id, s.town, s.venue, s.first_day, s.last_day FROM stops s"
                         " WHERE s.id IN (SELECT DISTINCT stop_id FROM events"
                         " WHERE type='visit_started' AND " F_EV ")";
-    int rc = each_row(db, stop_sql, f, row_stop, sm, err);
+    int rc = stats_read_each_row(db, stop_sql, f, row_stop, sm, err);
     if (rc == MF_OK && f->stop_id[0] && !sm->stops_seen)
         snprintf(sm->stop.id, sizeof sm->stop.id, "%s", f->stop_id);
     return rc;

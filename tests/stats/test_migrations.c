@@ -73,19 +73,26 @@ static void make_old_store(int version)
     sqlite3_close(h);
 }
 
-static void migrate_from(int version)
+/* The store at DB opened by the current minifab, on the test's clock. */
+static stats_store_t *open_store(test_clock_t *clk)
 {
-    make_old_store(version);
-    test_clock_t clk = {1700000100000};
     stats_store_opts_t o;
     stats_store_opts_default(&o);
     o.clock = test_clock;
-    o.clock_ctx = &clk;
+    o.clock_ctx = clk;
     o.retention_months = 120;
     stats_error_t err = {0};
     stats_store_t *s = stats_store_open(db, &o, &err);
     if (!s)
-        fail_msg("from version %d: %s", version, err.text);
+        fail_msg("%s", err.text);
+    return s;
+}
+
+static void migrate_from(int version)
+{
+    make_old_store(version);
+    test_clock_t clk = {1700000100000};
+    stats_store_t *s = open_store(&clk);
     if (version >= 1)
         assert_string_equal(stats_store_kiosk_id(s), "old-kiosk");
     if (version >= 2) {
@@ -177,15 +184,7 @@ static void test_upgrade_not_on_open(void **state)
     assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
     test_clock_t clk = {1700000100000};
-    stats_store_opts_t o;
-    stats_store_opts_default(&o);
-    o.clock = test_clock;
-    o.clock_ctx = &clk;
-    o.retention_months = 120;
-    stats_error_t err = {0};
-    stats_store_t *s = stats_store_open(db, &o, &err);
-    if (!s)
-        fail_msg("%s", err.text);
+    stats_store_t *s = open_store(&clk);
     assert_string_equal(stats_store_kiosk_id(s), "old-kiosk");
     stats_stop_t stop;
     stats_group_t group;
