@@ -30,6 +30,9 @@ enum {
  * NULL). Returns 0 or an MF_E* code with a message in ERR. */
 int stats_db_open(const char *path, int flags, sqlite3 **out, int *version, stats_error_t *err);
 
+/* How much of a store a whole-store reader maps (PRAGMA mmap_size): 1 GB. */
+#define STATS_DB_MMAP_SIZE "1073741824"
+
 /* Brings DB from its version up to TARGET (<= STATS_SCHEMA_VERSION), each
  * step in its own transaction. A fresh database is version 0. Tests call it
  * with a lower TARGET to make stores of earlier versions. */

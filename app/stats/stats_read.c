@@ -128,7 +128,7 @@ static int read_open(const char *path, int flags, sqlite3 **db, stats_error_t *e
     /* Reports read the whole store: map it, cache it, sort in memory. */
     if (rc == MF_OK)
         sqlite3_exec(*db,
-                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+                     "PRAGMA mmap_size=" STATS_DB_MMAP_SIZE "; PRAGMA cache_size=-65536;"
                      " PRAGMA temp_store=MEMORY",
                      NULL, NULL, NULL);
     return rc;
