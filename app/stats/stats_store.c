@@ -30,8 +30,9 @@
 #define QUEUE_START 1024   /* the ring grows by doubling up to queue_max */
 #define CLOSE_WAIT_MS 3000 /* how long close waits for a refusing disk */
 #define PURGE_EVERY_MS (24LL * 3600 * 1000)
-/* A run lasts a day at most: the purge then reads at most a day of the run
- * that straddles its cutoff (stats_db_purge_events). */
+/* A run lasts about a day: it is cut at the first visit that starts a day
+ * after the run did (never inside a visit), so the purge reads about a day
+ * of the run that straddles its cutoff (stats_db_purge_events). */
 #define RUN_SPAN_MS (24LL * 3600 * 1000)
 /* An event's id is (the run's number << 32) | seq: a run ends before its seq
  * needs more than 32 bits. */
@@ -1070,8 +1071,10 @@ static void next_run(stats_store_t *s, int64_t ts)
         s->next_seq = 1;
 }
 
-/* Reserves the next slot under the lock; NULL when the queue is at its bound. */
-static item_t *push_begin(stats_store_t *s, item_kind_t kind)
+/* Reserves the next slot under the lock; NULL when the queue is at its bound.
+ * A run older than a day is cut only where a visit starts (AT_VISIT_START):
+ * a visit is known by its run and number, and must not be split in two. */
+static item_t *push_begin(stats_store_t *s, item_kind_t kind, bool at_visit_start)
 {
     pthread_mutex_lock(&s->lock);
     if (s->count == s->cap && !grow(s)) {
@@ -1084,7 +1087,7 @@ static item_t *push_begin(stats_store_t *s, item_kind_t kind)
     it->ts = store_now(s);
     if (s->run_ts == INT64_MIN)
         s->run_ts = it->ts;
-    if (s->next_seq > SEQ_MAX || it->ts - s->run_ts >= RUN_SPAN_MS)
+    if (s->next_seq > SEQ_MAX || (at_visit_start && it->ts - s->run_ts >= RUN_SPAN_MS))
         next_run(s, it->ts);
     it->run = s->run;
     it->seq = s->next_seq++;
@@ -1106,7 +1109,7 @@ void stats_store_record(stats_store_t *s, const visit_event_t *ev)
 {
     if (!s || !ev)
         return;
-    item_t *it = push_begin(s, ITEM_EVENT);
+    item_t *it = push_begin(s, ITEM_EVENT, ev->type == VISIT_EV_STARTED);
     if (!it)
         return;
     it->u.ev = *ev;
@@ -1128,7 +1131,7 @@ int stats_audit_record(stats_store_t *s, const char *role, const char *action, c
 {
     if (!s || !action)
         return MF_EINVAL;
-    item_t *it = push_begin(s, ITEM_AUDIT);
+    item_t *it = push_begin(s, ITEM_AUDIT, false);
     if (!it)
         return MF_EFULL;
     copy_str(it->u.audit.role, sizeof it->u.audit.role, role);
@@ -1154,7 +1157,7 @@ int stats_store_set_stop(stats_store_t *s, const stats_stop_t *stop)
     if (!s || !stop || !valid_day(stop->first_day) || !valid_day(stop->last_day) ||
         strnlen(stop->id, sizeof stop->id) == sizeof stop->id)
         return MF_EINVAL;
-    item_t *it = push_begin(s, ITEM_STOP);
+    item_t *it = push_begin(s, ITEM_STOP, false);
     if (!it)
         return MF_EFULL;
     it->u.stop = *stop;
@@ -1169,7 +1172,7 @@ int stats_store_set_group(stats_store_t *s, stats_group_t *group)
     if (!s || (group &&
                (group->type < 0 || group->type >= STATS_GROUP_TYPE_COUNT || group->headcount < 0)))
         return MF_EINVAL;
-    item_t *it = push_begin(s, ITEM_GROUP);
+    item_t *it = push_begin(s, ITEM_GROUP, false);
     if (!it)
         return MF_EFULL;
     it->u.group.clear = group == NULL;
@@ -1227,7 +1230,7 @@ int stats_store_purge(stats_store_t *s, int timeout_ms)
 {
     if (!s)
         return MF_EINVAL;
-    item_t *it = push_begin(s, ITEM_PURGE);
+    item_t *it = push_begin(s, ITEM_PURGE, false);
     if (!it)
         return MF_EFULL;
     push_end(s);

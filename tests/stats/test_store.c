@@ -175,6 +175,28 @@ static void test_run_lasts_a_day(void **state)
     assert_int_equal(count("SELECT count(*) FROM events"), 4 * TEST_VISIT_EVENTS);
 }
 
+/* A visit under way when its run turns a day old stays in that run (a visit
+ * is known by its run and number: cut there, it would count as two); the
+ * next visit starts the new run. */
+static void test_run_cut_between_visits(void **state)
+{
+    const int64_t hour = 3600 * 1000;
+    test_clock_t clk = {1795341600000};
+    stats_store_t *s = open_at(&clk, "k1");
+    test_visit(s, &clk, 1, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    /* Visit 2 starts 3 s before the run is a day old and ends after. */
+    clk.now = 1795341600000 + 24 * hour - 3000;
+    test_visit(s, &clk, 2, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    test_visit(s, &clk, 3, VISIT_PROFILE_PUPIL, 1, 3, 3, 2);
+    assert_int_equal(stats_store_sync(s, 5000), MF_OK);
+    stats_store_close(s);
+    assert_true(count("SELECT max(ts) - min(ts) FROM events WHERE visit = 2") > 3000);
+    assert_int_equal(count("SELECT count(DISTINCT run) FROM events WHERE visit IN (1, 2)"), 1);
+    assert_int_equal(count("SELECT count(DISTINCT run) FROM events WHERE visit = 3"), 1);
+    assert_int_equal(count("SELECT count(DISTINCT run) FROM events"), 2);
+    assert_int_equal(count("SELECT count(DISTINCT run || '-' || visit) FROM events"), 3);
+}
+
 static void test_kiosk_id_made_once(void **state)
 {
     test_clock_t clk = {1795341600000};
@@ -489,6 +511,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_record_and_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retried_batch_counted_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_lasts_a_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_cut_between_visits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_id_made_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_context_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
