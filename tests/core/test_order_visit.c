@@ -172,17 +172,26 @@ static void events_text(const visit_memsink_t *m, char *out, size_t size)
     }
 }
 
+/* A kiosk whose line runs (LINE: the news it was given) and whose engraver
+ * is ready, a visit open on the order screen. */
+static kiosk_t *at_order(visit_memsink_t *m, int64_t *now, mf_event_t *line)
+{
+    kiosk_t *k = make(m, *now);
+    *line = line_running();
+    feed(k, line, now);
+    engraver_ready(k, now);
+    open_visit(k, now);
+    tap_id(k, "order", now);
+    return k;
+}
+
 static void test_order_events_exactly(void **state)
 {
     (void)state;
     int64_t now = 1000;
     visit_memsink_t *m = visit_memsink_create();
-    kiosk_t *k = make(m, now);
-    mf_event_t line = line_running();
-    feed(k, &line, &now);
-    engraver_ready(k, &now);
-    open_visit(k, &now);
-    tap_id(k, "order", &now);
+    mf_event_t line;
+    kiosk_t *k = at_order(m, &now, &line);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ORDER);
     tap_id(k, "colour-blue", &now);
     assert_int_equal(kiosk_screen(k), KIOSK_SCREEN_ORDER_TEXT);
@@ -245,12 +254,8 @@ static void test_piece_outlives_its_visit(void **state)
     (void)state;
     int64_t now = 1000;
     visit_memsink_t *m = visit_memsink_create();
-    kiosk_t *k = make(m, now);
-    mf_event_t line = line_running();
-    feed(k, &line, &now);
-    engraver_ready(k, &now);
-    open_visit(k, &now);
-    tap_id(k, "order", &now);
+    mf_event_t line;
+    kiosk_t *k = at_order(m, &now, &line);
     tap_id(k, "colour-red", &now);
     type(k, "Nina", &now);
     tap_id(k, "text-next", &now);
@@ -299,12 +304,8 @@ static void test_blocked_word_and_one_order_per_visit(void **state)
     (void)state;
     int64_t now = 1000;
     visit_memsink_t *m = visit_memsink_create();
-    kiosk_t *k = make(m, now);
-    mf_event_t line = line_running();
-    feed(k, &line, &now);
-    engraver_ready(k, &now);
-    open_visit(k, &now);
-    tap_id(k, "order", &now);
+    mf_event_t line;
+    kiosk_t *k = at_order(m, &now, &line);
     tap_id(k, "colour-green", &now);
     type(k, "zut", &now);
     view_t *v = malloc(sizeof *v);
