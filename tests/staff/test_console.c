@@ -14,6 +14,7 @@
  *  - every action is a row of the store's audit table.
  */
 #include "kiosk.h"
+#include "kiosk_touch.h"
 #include "mf_error.h"
 #include "staff_console.h"
 #include "staff_edge.h"
@@ -125,23 +126,12 @@ static const char *label(rig_t *r, const char *id)
 
 static void press(rig_t *r, float x, float y, int hold_ms)
 {
-    mf_event_t ev = {.type = MF_EV_POINTER_DOWN, .pointer = 1, .x = x, .y = y};
-    kiosk_update(r->k, &ev, r->now);
-    for (int t = 0; t < hold_ms; t += 50) {
-        r->now += 50;
-        mf_event_t tick = {.type = MF_EV_TICK};
-        kiosk_update(r->k, &tick, r->now);
-    }
-    ev.type = MF_EV_POINTER_UP;
-    kiosk_update(r->k, &ev, r->now);
+    kiosk_touch(r->k, &r->now, x, y, hold_ms);
 }
 
 static void tap(rig_t *r, const char *id)
 {
-    const view_widget_t *w = view_find_id(view(r), id);
-    if (!w)
-        fail_msg("no widget #%s on screen %s", id, view(r)->screen);
-    press(r, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2, 0);
+    kiosk_touch_widget(r->k, &r->now, view(r), id);
     run(r, 40);
 }
 
