@@ -72,18 +72,6 @@ static void remove_tree(const char *path, int depth)
     rmdir(path);
 }
 
-static ssize_t real_write(void *ctx, int fd, const void *buf, size_t n)
-{
-    (void)ctx;
-    return write(fd, buf, n);
-}
-
-static int real_fsync(void *ctx, int fd)
-{
-    (void)ctx;
-    return fsync(fd);
-}
-
 static int errno_rc(int e)
 {
     return e == ENOSPC || e == EDQUOT ? MF_ENOSPC : MF_EIO;
@@ -203,9 +191,8 @@ static void sync_dir(const char *parent)
 int staff_pack_install(const char *src, const char *dest, const staff_usb_io_t *io, char *msg,
                        size_t size)
 {
-    staff_usb_io_t real = {real_write, real_fsync, NULL};
     if (!io)
-        io = &real;
+        io = staff_usb_real_io();
     msg[0] = '\0';
     struct stat sb;
     if (stat(src, &sb) != 0 || !S_ISDIR(sb.st_mode))

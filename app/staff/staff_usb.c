@@ -140,6 +140,12 @@ static int real_fsync(void *ctx, int fd)
     return fsync(fd);
 }
 
+const staff_usb_io_t *staff_usb_real_io(void)
+{
+    static const staff_usb_io_t real = {real_write, real_fsync, NULL};
+    return &real;
+}
+
 /* What an errno on the stick's side means for the organiser. */
 /* What an errno on the stick's side means for the organiser. DEV is the
  * device DIR was on when the copy started: a mount point left behind by a
@@ -173,9 +179,8 @@ static void remove_leftovers(const char *dir)
 
 int staff_usb_copy(const char *src, const char *dir, const char *name, const staff_usb_io_t *io)
 {
-    static const staff_usb_io_t real = {real_write, real_fsync, NULL};
     if (!io)
-        io = &real;
+        io = staff_usb_real_io();
     if (!name || !name[0] || strchr(name, '/'))
         return MF_EINVAL;
     struct stat sb;

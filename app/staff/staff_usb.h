@@ -41,6 +41,9 @@ typedef struct {
     void *ctx;
 } staff_usb_io_t;
 
+/* The real calls (write, fsync), for IO NULL here and in staff_pack. */
+const staff_usb_io_t *staff_usb_real_io(void);
+
 /* Copies the file SRC to DIR/NAME, whole or not at all. IO may be NULL (the
  * real calls). 0, or: MF_ENOSPC when the stick is full, MF_ENOENT when DIR
  * is not there (no stick, or it was pulled out), MF_EIO for another failure
